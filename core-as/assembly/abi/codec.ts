@@ -1,0 +1,222 @@
+// ABI: the one codec, for hosts. Builders take primitive arguments and return canonical bytes;
+// decoders return a JSON view (or a coded error for malformed bytes).
+import { inputPtr } from "../io";
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Json } from "../codec/json";
+import { Tx, Op, decodeTx, encodeTxBody, txToJson } from "../codec/tx";
+import { BlockHeader, decodeBlock, encodeHeader, headerDigest, headerToJson } from "../codec/block";
+import { eventToJson } from "../codec/event";
+import { decodeProgress, progressToJson } from "../codec/progress";
+import { Genesis, encodeGenesis, decodeGenesis } from "../codec/genesis";
+import { isValidUtf8 } from "../codec/utf8";
+import { isValidAdminSet } from "../state/chain";
+import { mmrRootOf } from "../commit/mmr";
+import { sha256Raw } from "../crypto/sha256";
+import { RandomStream } from "../random/stream";
+import { KEY_LEN, MAX_NAME_BYTES, MAX_TX_BYTES, MAX_BLOCK_TXS, MAX_ADMIN_KEYS } from "../codec/limits";
+import { fail, E_BAD_ARGUMENTS, E_INVALID_UTF8, E_FIELD_TOO_LONG, E_INVALID_VALUE, E_TOO_MANY_ITEMS } from "../errors";
+
+const out = new Writer(4096);
+
+function wrapInput(offset: u32, len: u32): Uint8Array {
+  const b = new Uint8Array(<i32>len);
+  memory.copy(b.dataStart, inputPtr() + offset, len);
+  return b;
+}
+
+function emitJson(j: Json): i32 {
+  const buf = String.UTF8.encode(j.toString());
+  return out.reset().raw(changetype<usize>(buf), <usize>buf.byteLength).toOutput();
+}
+
+/** Starts a transaction body from the signer (first 32 input bytes); null if the input is short. */
+function txFor(len: u32, nonce: u64, op: u8): Tx | null {
+  if (len < <u32>KEY_LEN) return null;
+  const tx = new Tx();
+  tx.nonce = nonce;
+  tx.signer = wrapInput(0, KEY_LEN);
+  tx.op = op;
+  return tx;
+}
+
+function bodyOutput(tx: Tx): i32 {
+  const w = out.reset();
+  encodeTxBody(tx, w);
+  return w.toOutput();
+}
+
+/** Input: signer ‖ name (UTF-8). Output: the unsigned body of a Register transaction. */
+export function tx_register(len: u32, nonce: u64): i32 {
+  const tx = txFor(len, nonce, Op.REGISTER);
+  if (tx == null) return fail(E_BAD_ARGUMENTS);
+  const n = len - KEY_LEN;
+  if (n == 0) return fail(E_INVALID_VALUE);
+  if (n > MAX_NAME_BYTES) return fail(E_FIELD_TOO_LONG);
+  if (!isValidUtf8(inputPtr() + KEY_LEN, n)) return fail(E_INVALID_UTF8);
+  tx.name = wrapInput(KEY_LEN, n);
+  return bodyOutput(tx);
+}
+
+/** Input: signer. */
+export function tx_faucet(len: u32, nonce: u64): i32 {
+  const tx = txFor(len, nonce, Op.FAUCET);
+  if (tx == null || len != <u32>KEY_LEN) return fail(E_BAD_ARGUMENTS);
+  return bodyOutput(tx);
+}
+
+/** Input: signer ‖ new admin keys (k × 32). */
+export function tx_rotate_admins(len: u32, nonce: u64): i32 {
+  const tx = txFor(len, nonce, Op.ADMIN_ROTATE_KEYS);
+  if (tx == null || (len - KEY_LEN) % KEY_LEN != 0) return fail(E_BAD_ARGUMENTS);
+  const k = (len - KEY_LEN) / KEY_LEN;
+  if (k > MAX_ADMIN_KEYS) return fail(E_TOO_MANY_ITEMS);
+  for (let i: u32 = 0; i < k; i++) tx.keys.push(wrapInput(KEY_LEN * (i + 1), KEY_LEN));
+  if (!isValidAdminSet(tx.keys)) return fail(E_INVALID_VALUE);
+  return bodyOutput(tx);
+}
+
+/** Input: signer. */
+export function tx_set_policy(len: u32, nonce: u64, field: u32, value: u64): i32 {
+  const tx = txFor(len, nonce, Op.ADMIN_SET_POLICY);
+  if (tx == null || len != <u32>KEY_LEN || field > 255) return fail(E_BAD_ARGUMENTS);
+  tx.policyField = <u8>field;
+  tx.policyValue = value;
+  return bodyOutput(tx);
+}
+
+/** Input: a whole signed transaction. Output: its JSON view with its hash and signed length. */
+export function tx_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const tx = decodeTx(r);
+  if (tx == null) return fail(r.err);
+  const hash = new Uint8Array(32);
+  sha256Raw(inputPtr(), len, hash.dataStart);
+  const j = new Json().begin();
+  txToJson(tx, j);
+  j.hexBytes("hash", hash).num("bodyLength", tx.bodyLen);
+  return emitJson(j.end());
+}
+
+// A block under construction by block_begin / block_add_tx / block_finish.
+let building: Uint8Array[] = [];
+
+export function block_begin(len: u32): i32 {
+  building = [];
+  return 0;
+}
+
+/** Input: one transaction's bytes (not decoded here: blocks only delimit them). */
+export function block_add_tx(len: u32): i32 {
+  if (len == 0 || len > MAX_TX_BYTES) return fail(E_FIELD_TOO_LONG);
+  if (<u32>building.length >= MAX_BLOCK_TXS) return fail(E_TOO_MANY_ITEMS);
+  building.push(wrapInput(0, len));
+  return building.length;
+}
+
+/** Input: parent digest (32). Output: header ‖ body of the block built so far. */
+export function block_finish(len: u32, chainId: u64, height: u64, view: u64, timestampMs: u64, proposer: u32): i32 {
+  if (len != 32 || proposer > 0xffff) return fail(E_BAD_ARGUMENTS);
+  const h = new BlockHeader();
+  h.chainId = chainId;
+  h.height = height;
+  h.view = view;
+  h.timestampMs = timestampMs;
+  h.proposer = proposer;
+  h.parent = wrapInput(0, 32);
+  const n = building.length;
+  const digests = new Uint8Array(n * 32 + 1);
+  for (let i = 0; i < n; i++) {
+    const t = building[i];
+    sha256Raw(t.dataStart, <usize>t.length, digests.dataStart + (<usize>i << 5));
+  }
+  mmrRootOf(digests.dataStart, <u32>n, h.txRoot.dataStart);
+  const w = out.reset();
+  encodeHeader(h, w);
+  w.varint(<u64>n);
+  for (let i = 0; i < n; i++) w.varBytes(building[i]);
+  building = [];
+  return w.toOutput();
+}
+
+/** Input: a whole block. Output: JSON {header, digest, headerLength, txs: [hex]}. */
+export function block_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const b = decodeBlock(r);
+  if (b == null) return fail(r.err);
+  const digest = new Uint8Array(32);
+  headerDigest(b.header, digest.dataStart);
+  const j = new Json().begin().obj("header");
+  headerToJson(b.header, j);
+  j.end().hexBytes("digest", digest).num("headerLength", b.header.len).arr("txs");
+  for (let i = 0; i < b.txs.length; i++) {
+    const t = b.txs[i];
+    const bytes = new Uint8Array(<i32>t.len);
+    memory.copy(bytes.dataStart, t.ptr, t.len);
+    j.itemHex(bytes);
+  }
+  return emitJson(j.endArray().end());
+}
+
+export function event_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const s = eventToJson(r);
+  if (s == null) return fail(r.err);
+  const buf = String.UTF8.encode(s);
+  return out.reset().raw(changetype<usize>(buf), <usize>buf.byteLength).toOutput();
+}
+
+export function progress_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const p = decodeProgress(r);
+  if (p == null) return fail(r.err);
+  const j = new Json().begin();
+  progressToJson(p, j);
+  return emitJson(j.end());
+}
+
+/** Input: admin keys (k × 32). Output: the genesis record. */
+export function genesis_encode(len: u32, chainId: u64, genesisTimeMs: u64, faucetEnabled: u32): i32 {
+  if (len % KEY_LEN != 0 || faucetEnabled > 1) return fail(E_BAD_ARGUMENTS);
+  const g = new Genesis();
+  g.chainId = chainId;
+  g.genesisTimeMs = genesisTimeMs;
+  g.faucetEnabled = faucetEnabled == 1;
+  for (let i: u32 = 0; i < len / KEY_LEN; i++) g.admins.push(wrapInput(i * KEY_LEN, KEY_LEN));
+  if (!isValidAdminSet(g.admins)) return fail(E_INVALID_VALUE);
+  const w = out.reset();
+  encodeGenesis(g, w);
+  return w.toOutput();
+}
+
+export function genesis_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const g = decodeGenesis(r);
+  if (g == null) return fail(r.err);
+  const digest = new Uint8Array(32);
+  sha256Raw(inputPtr(), len, digest.dataStart);
+  const j = new Json().begin().big("chainId", g.chainId).big("genesisTimeMs", g.genesisTimeMs).arr("admins");
+  for (let i = 0; i < g.admins.length; i++) j.itemHex(g.admins[i]);
+  return emitJson(j.endArray().bool("faucetEnabled", g.faucetEnabled).hexBytes("digest", digest).end());
+}
+
+/** Input: σ. Output: `count` draws below `bound` (u32 LE each) from the stream of (σ, session, move). */
+export function random_draws(len: u32, sessionId: u64, move: u32, count: u32, bound: u32): i32 {
+  if (count > 1 << 20) return fail(E_BAD_ARGUMENTS);
+  const sigma = wrapInput(0, len);
+  const rs = new RandomStream(sigma, sessionId, move);
+  const w = out.reset();
+  for (let i: u32 = 0; i < count; i++) w.u32le(bound == 0 ? rs.nextU32() : rs.below(bound));
+  return w.toOutput();
+}
+
+/** Input: σ. Output: a Fisher–Yates permutation of 0..n-1 (n <= 256) from the stream. */
+export function random_shuffle(len: u32, sessionId: u64, move: u32, n: u32): i32 {
+  if (n > 256) return fail(E_BAD_ARGUMENTS);
+  const rs = new RandomStream(wrapInput(0, len), sessionId, move);
+  const w = out.reset();
+  for (let i: u32 = 0; i < n; i++) w.u8(<u8>i);
+  rs.shuffleBytes(w.ptr, n);
+  return w.toOutput();
+}
+

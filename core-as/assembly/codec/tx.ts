@@ -1,0 +1,106 @@
+// Transactions: version ‖ nonce ‖ signer ‖ instruction ‖ signature.
+// The signature covers the TX domain prefix (see docs/signatures.md) followed by every byte of
+// the transaction before the signature; the host verifies it, the state machine never does.
+import { Reader } from "./reader";
+import { Writer } from "./writer";
+import { isValidUtf8 } from "./utf8";
+import { FORMAT_VERSION, KEY_LEN, SIG_LEN, MAX_NAME_BYTES, MAX_ADMIN_KEYS, MAX_TX_BYTES } from "./limits";
+import { E_UNKNOWN_TAG, E_UNKNOWN_VERSION, E_INVALID_UTF8, E_TOO_MANY_ITEMS, E_FIELD_TOO_LONG, E_INVALID_VALUE } from "../errors";
+import { Json } from "./json";
+
+export namespace Op {
+  export const REGISTER: u8 = 0x01;
+  export const FAUCET: u8 = 0x02;
+  export const ADMIN_ROTATE_KEYS: u8 = 0x03;
+  export const ADMIN_SET_POLICY: u8 = 0x04;
+}
+
+export class Tx {
+  nonce: u64 = 0;
+  signer: Uint8Array = new Uint8Array(KEY_LEN);
+  op: u8 = 0;
+  /** Register: the player's name (1–32 bytes of UTF-8). */
+  name: Uint8Array = new Uint8Array(0);
+  /** AdminRotateKeys: the new admin set (1–8 distinct keys). */
+  keys: Uint8Array[] = [];
+  /** AdminSetPolicy. */
+  policyField: u8 = 0;
+  policyValue: u64 = 0;
+  signature: Uint8Array = new Uint8Array(SIG_LEN);
+  /** Length of the signed part (everything before the signature). */
+  bodyLen: u32 = 0;
+}
+
+/** Decodes one whole transaction; on failure returns null with r.err set. */
+export function decodeTx(r: Reader): Tx | null {
+  if (r.remaining > <usize>MAX_TX_BYTES) {
+    r.fail(E_FIELD_TOO_LONG);
+    return null;
+  }
+  const tx = new Tx();
+  const version = r.u8();
+  if (r.ok && version != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
+  tx.nonce = r.varint();
+  tx.signer = r.bytes(KEY_LEN);
+  tx.op = r.u8();
+  if (!r.ok) return null;
+  if (tx.op == Op.REGISTER) {
+    const n = r.varintMax(MAX_NAME_BYTES);
+    const p = r.skip(n);
+    if (r.ok) {
+      if (n == 0) r.fail(E_INVALID_VALUE);
+      else if (!isValidUtf8(p, n)) r.fail(E_INVALID_UTF8);
+      else tx.name = Uint8Array.wrap(changetype<ArrayBuffer>(copyBuffer(p, n)));
+    }
+  } else if (tx.op == Op.FAUCET) {
+    // no payload
+  } else if (tx.op == Op.ADMIN_ROTATE_KEYS) {
+    const n = r.varintMax(MAX_ADMIN_KEYS, E_TOO_MANY_ITEMS);
+    if (r.ok && n == 0) r.fail(E_INVALID_VALUE);
+    for (let i: u32 = 0; i < n && r.ok; i++) tx.keys.push(r.bytes(KEY_LEN));
+  } else if (tx.op == Op.ADMIN_SET_POLICY) {
+    tx.policyField = r.u8();
+    tx.policyValue = r.varint();
+  } else {
+    r.fail(E_UNKNOWN_TAG);
+  }
+  tx.bodyLen = r.offset;
+  tx.signature = r.bytes(SIG_LEN);
+  if (!r.finish()) return null;
+  return tx;
+}
+
+/** Encodes everything but the signature (what the signer signs, after the domain prefix). */
+export function encodeTxBody(tx: Tx, w: Writer): void {
+  w.u8(FORMAT_VERSION).varint(tx.nonce).bytes(tx.signer).u8(tx.op);
+  if (tx.op == Op.REGISTER) w.varBytes(tx.name);
+  else if (tx.op == Op.ADMIN_ROTATE_KEYS) {
+    w.varint(<u64>tx.keys.length);
+    for (let i = 0; i < tx.keys.length; i++) w.bytes(tx.keys[i]);
+  } else if (tx.op == Op.ADMIN_SET_POLICY) w.u8(tx.policyField).varint(tx.policyValue);
+}
+
+export function opName(op: u8): string {
+  if (op == Op.REGISTER) return "register";
+  if (op == Op.FAUCET) return "faucet";
+  if (op == Op.ADMIN_ROTATE_KEYS) return "adminRotateKeys";
+  if (op == Op.ADMIN_SET_POLICY) return "adminSetPolicy";
+  return "unknown";
+}
+
+export function txToJson(tx: Tx, j: Json): void {
+  j.big("nonce", tx.nonce).hexBytes("signer", tx.signer).str("op", opName(tx.op));
+  if (tx.op == Op.REGISTER) j.str("name", String.UTF8.decode(tx.name.buffer));
+  else if (tx.op == Op.ADMIN_ROTATE_KEYS) {
+    j.arr("keys");
+    for (let i = 0; i < tx.keys.length; i++) j.itemHex(tx.keys[i]);
+    j.endArray();
+  } else if (tx.op == Op.ADMIN_SET_POLICY) j.num("field", tx.policyField).big("value", tx.policyValue);
+  j.hexBytes("signature", tx.signature);
+}
+
+function copyBuffer(p: usize, n: usize): ArrayBuffer {
+  const buf = new ArrayBuffer(<i32>n);
+  memory.copy(changetype<usize>(buf), p, n);
+  return buf;
+}

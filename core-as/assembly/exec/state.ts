@@ -1,0 +1,138 @@
+// The whole state of one chain: the key-value store, typed copies of the chain-wide records
+// (written back once per block), and the two log MMRs.
+import { Store } from "../state/store";
+import { Meta, Supply, Admins, encodeMeta, encodeSupply, encodeAdmins, decodeMeta, decodeSupply, decodeAdmins, isValidAdminSet } from "../state/chain";
+import { Policy, PolicyField, encodePolicy, decodePolicy } from "../state/policy";
+import { Account, encodeAccount, decodeAccount } from "../state/account";
+import { Prefix, singletonKey, accountKey } from "../state/keys";
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Genesis, decodeGenesis } from "../codec/genesis";
+import { MmrPeaks } from "../commit/mmr";
+import { sha256Raw } from "../crypto/sha256";
+import { FORMAT_VERSION } from "../codec/limits";
+import { E_SNAPSHOT_INVALID, E_UNKNOWN_VERSION } from "../errors";
+
+const META_KEY = singletonKey(Prefix.META);
+const SUPPLY_KEY = singletonKey(Prefix.SUPPLY);
+const POLICY_KEY = singletonKey(Prefix.POLICY);
+const ADMINS_KEY = singletonKey(Prefix.ADMINS);
+
+export class State {
+  store: Store = new Store();
+  meta: Meta = new Meta();
+  supply: Supply = new Supply();
+  policy: Policy = new Policy();
+  admins: Admins = new Admins();
+  txLog: MmrPeaks = new MmrPeaks();
+  eventLog: MmrPeaks = new MmrPeaks();
+  /** Whether supply, policy or admins changed since they were last written to the store. */
+  chainDirty: bool = false;
+  private w: Writer = new Writer(256);
+
+  /** Builds height 0 from a genesis record; returns an error code or 0. */
+  static fromGenesis(bytes: usize, len: usize): State | null {
+    const r = new Reader(bytes, len);
+    const g = decodeGenesis(r);
+    if (g == null || !isValidAdminSet(g.admins)) return null;
+    const s = new State();
+    s.meta.chainId = g.chainId;
+    s.meta.genesisTimeMs = g.genesisTimeMs;
+    s.meta.lastTimestampMs = g.genesisTimeMs;
+    sha256Raw(bytes, len, s.meta.lastDigest.dataStart);
+    s.admins.keys = g.admins;
+    s.policy.values[PolicyField.FAUCET_ENABLED] = g.faucetEnabled ? 1 : 0;
+    s.chainDirty = true;
+    s.writeChainRecords();
+    return s;
+  }
+
+  loadAccount(pubkey: Uint8Array): Account | null {
+    const v = this.store.get(accountKey(pubkey));
+    return v ? decodeAccount(Reader.of(v)) : null;
+  }
+
+  saveAccount(pubkey: Uint8Array, a: Account): void {
+    const w = this.w.reset();
+    encodeAccount(a, w);
+    this.store.set(accountKey(pubkey), w.toBytes());
+  }
+
+  /** Writes the typed chain records back into the store (meta always, the rest when changed). */
+  writeChainRecords(): void {
+    let w = this.w.reset();
+    encodeMeta(this.meta, w);
+    this.store.set(META_KEY, w.toBytes());
+    if (!this.chainDirty) return;
+    w = this.w.reset();
+    encodeSupply(this.supply, w);
+    this.store.set(SUPPLY_KEY, w.toBytes());
+    w = this.w.reset();
+    encodePolicy(this.policy, w);
+    this.store.set(POLICY_KEY, w.toBytes());
+    w = this.w.reset();
+    encodeAdmins(this.admins, w);
+    this.store.set(ADMINS_KEY, w.toBytes());
+    this.chainDirty = false;
+  }
+
+  /** version ‖ tx log peaks ‖ event log peaks ‖ state root ‖ count ‖ (key, value)* by key hash. */
+  snapshot(w: Writer): void {
+    const root = new Uint8Array(32);
+    this.store.root(root.dataStart);
+    w.u8(FORMAT_VERSION);
+    this.txLog.encode(w);
+    this.eventLog.encode(w);
+    w.bytes(root);
+    const entries = this.store.sortedEntries();
+    w.varint(<u64>entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      w.varBytes(e.key).varBytes(e.value!);
+    }
+  }
+
+  /** Rebuilds a state from a snapshot, refusing it unless every record decodes and the root matches. */
+  static restore(r: Reader): State | null {
+    if (r.u8() != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
+    const txLog = MmrPeaks.decode(r);
+    const eventLog = MmrPeaks.decode(r);
+    const root = r.bytes(32);
+    const n = r.varint();
+    if (!r.ok || txLog == null || eventLog == null) return null;
+    const s = new State();
+    s.txLog = txLog;
+    s.eventLog = eventLog;
+    for (let i: u64 = 0; i < n && r.ok; i++) {
+      const key = r.varBytes(64);
+      const value = r.varBytes(1 << 20);
+      if (!r.ok) break;
+      if (key.length == 0 || value.length == 0) {
+        r.fail(E_SNAPSHOT_INVALID);
+        break;
+      }
+      s.store.set(key, value);
+    }
+    if (!r.finish()) return null;
+    if (s.store.size != <u32>n) return null; // a repeated key
+    const actual = new Uint8Array(32);
+    s.store.root(actual.dataStart);
+    if (memory.compare(actual.dataStart, root.dataStart, 32) != 0) return null;
+    const meta = s.store.get(META_KEY);
+    const supply = s.store.get(SUPPLY_KEY);
+    const policy = s.store.get(POLICY_KEY);
+    const admins = s.store.get(ADMINS_KEY);
+    if (!meta || !supply || !policy || !admins) return null;
+    const m = decodeMeta(Reader.of(meta));
+    const su = decodeSupply(Reader.of(supply));
+    const p = decodePolicy(Reader.of(policy));
+    const a = decodeAdmins(Reader.of(admins));
+    if (!m || !su || !p || !a) return null;
+    s.meta = m;
+    s.supply = su;
+    s.policy = p;
+    s.admins = a;
+    return s;
+  }
+}
+

@@ -1,0 +1,7 @@
+// core.wasm: every export is part of the host ABI (see io.ts and docs/core-abi.md).
+export { io_input, io_output } from "./io";
+export * from "./abi/hash";
+export * from "./abi/mmr";
+export * from "./abi/smt";
+export * from "./abi/core";
+export * from "./abi/codec";

@@ -1,0 +1,97 @@
+// The codec for hosts: builders return canonical bytes and decoders typed views, all computed by
+// the wasm (there is no second parser in TypeScript).
+
+import { concatBytes } from "./crypto/sha256.js";
+import type { BlockView, EventView, GenesisView, ProgressView, TxView } from "./views.js";
+import { parseView } from "./views.js";
+import type { WasmInstance } from "./wasm/instance.js";
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export interface BlockFields {
+  chainId: bigint;
+  height: bigint;
+  view: bigint;
+  parent: Uint8Array;
+  timestampMs: bigint;
+  proposer: number;
+  txs: Uint8Array[];
+}
+
+export interface GenesisFields {
+  chainId: bigint;
+  genesisTimeMs: bigint;
+  admins: Uint8Array[];
+  faucetEnabled: boolean;
+}
+
+export type Instruction =
+  | { op: "register"; name: string }
+  | { op: "faucet" }
+  | { op: "adminRotateKeys"; keys: Uint8Array[] }
+  | { op: "adminSetPolicy"; field: number; value: bigint };
+
+export class Codec {
+  constructor(private readonly wasm: WasmInstance) {}
+
+  private json<T>(fn: string, input: Uint8Array): T {
+    return parseView<T>(utf8Decoder.decode(this.wasm.call(fn, input)));
+  }
+
+  /** The unsigned body of a transaction: what is signed (after the TX domain prefix). */
+  txBody(signer: Uint8Array, nonce: bigint, ins: Instruction): Uint8Array {
+    switch (ins.op) {
+      case "register":
+        return this.wasm.call("tx_register", concatBytes(signer, utf8.encode(ins.name)), nonce);
+      case "faucet":
+        return this.wasm.call("tx_faucet", signer, nonce);
+      case "adminRotateKeys":
+        return this.wasm.call("tx_rotate_admins", concatBytes(signer, ...ins.keys), nonce);
+      case "adminSetPolicy":
+        return this.wasm.call("tx_set_policy", signer, nonce, ins.field, ins.value);
+    }
+  }
+
+  decodeTx(tx: Uint8Array): TxView {
+    return this.json<TxView>("tx_decode", tx);
+  }
+
+  encodeBlock(b: BlockFields): Uint8Array {
+    this.wasm.invoke("block_begin");
+    for (const tx of b.txs) this.wasm.invoke("block_add_tx", tx);
+    return this.wasm.call("block_finish", b.parent, b.chainId, b.height, b.view, b.timestampMs, b.proposer);
+  }
+
+  decodeBlock(block: Uint8Array): BlockView {
+    return this.json<BlockView>("block_decode", block);
+  }
+
+  decodeEvent(event: Uint8Array): EventView {
+    return this.json<EventView>("event_decode", event);
+  }
+
+  decodeProgress(progress: Uint8Array): ProgressView {
+    return this.json<ProgressView>("progress_decode", progress);
+  }
+
+  encodeGenesis(g: GenesisFields): Uint8Array {
+    return this.wasm.call("genesis_encode", concatBytes(...g.admins), g.chainId, g.genesisTimeMs, g.faucetEnabled ? 1 : 0);
+  }
+
+  decodeGenesis(genesis: Uint8Array): GenesisView {
+    return this.json<GenesisView>("genesis_decode", genesis);
+  }
+
+  /** `count` words of the randomness stream of (σ, session, move), each below `bound` (0: raw words). */
+  randomDraws(sigma: Uint8Array, sessionId: bigint, move: number, count: number, bound: number): number[] {
+    const out = this.wasm.call("random_draws", sigma, sessionId, move, count, bound);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    return Array.from({ length: count }, (_, i) => view.getUint32(i * 4, true));
+  }
+
+  /** A Fisher–Yates permutation of 0..n-1 from the stream of (σ, session, move). */
+  randomShuffle(sigma: Uint8Array, sessionId: bigint, move: number, n: number): number[] {
+    return Array.from(this.wasm.call("random_shuffle", sigma, sessionId, move, n));
+  }
+}

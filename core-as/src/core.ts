@@ -1,0 +1,127 @@
+// The state machine of one chain, as a typed API over one wasm instance.
+
+import { Codec } from "./codec.js";
+import { concatBytes } from "./crypto/sha256.js";
+import { CoreError } from "./errors.js";
+import type { AccountView, MetaView, PolicyView, ProgressView, SupplyView } from "./views.js";
+import { parseView } from "./views.js";
+import { FrameReader, frameVarBytes } from "./wasm/frame.js";
+import { compileCore, WasmInstance } from "./wasm/instance.js";
+
+export interface ExecutionResult {
+  /** False when the height had already been executed (a no-op). */
+  executed: boolean;
+  /** The canonical progress record (what validators sign), when executed. */
+  progress?: Uint8Array;
+  progressView?: ProgressView;
+  /** The block's events in order, each its canonical encoding. */
+  events: Uint8Array[];
+}
+
+const VIEW = { meta: 0, supply: 1, policy: 2, admins: 3, account: 4 } as const;
+const utf8Decoder = new TextDecoder();
+
+export class Core {
+  readonly codec: Codec;
+
+  private constructor(readonly wasm: WasmInstance) {
+    this.codec = new Codec(wasm);
+  }
+
+  /** A fresh state machine from the bytes of core.wasm (compiled once per buffer). */
+  static async load(wasmBytes: Uint8Array | ArrayBuffer): Promise<Core> {
+    return new Core(await WasmInstance.create(await compileCore(wasmBytes)));
+  }
+
+  /** Starts the chain from a genesis record. */
+  init(genesis: Uint8Array): { stateRoot: Uint8Array; genesisDigest: Uint8Array } {
+    const out = this.wasm.call("core_init", genesis);
+    return { stateRoot: out.slice(0, 32), genesisDigest: out.slice(32, 64) };
+  }
+
+  /** Executes a finalized block with its beacon value (48 bytes, or empty when the block needs none). */
+  execute(block: Uint8Array, sigma: Uint8Array = new Uint8Array(0)): ExecutionResult {
+    const out = this.wasm.call("core_execute", concatBytes(frameVarBytes(block), sigma));
+    const f = new FrameReader(out);
+    const executed = f.u8() === 0;
+    const progressBytes = f.varBytes();
+    const count = f.varint();
+    const events: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) events.push(f.varBytes().slice());
+    if (!executed) return { executed, events };
+    const progress = progressBytes.slice();
+    return { executed, progress, progressView: this.codec.decodeProgress(progress), events };
+  }
+
+  snapshot(): Uint8Array {
+    return this.wasm.call("core_snapshot");
+  }
+
+  /** Replaces the state with a snapshot; refuses one whose records or root do not check out. */
+  restore(snapshot: Uint8Array): void {
+    this.wasm.invoke("core_restore", snapshot);
+  }
+
+  stateRoot(): Uint8Array {
+    return this.wasm.call("core_state_root");
+  }
+
+  /** The value under a state key, or null. */
+  get(key: Uint8Array): Uint8Array | null {
+    try {
+      return this.wasm.call("core_get", key);
+    } catch (e) {
+      if (e instanceof CoreError && e.code === 901) return null;
+      throw e;
+    }
+  }
+
+  /** An inclusion or absence proof of `key` against the current state root (docs/state-tree.md). */
+  prove(key: Uint8Array): Uint8Array {
+    return this.wasm.call("core_prove", key);
+  }
+
+  /** Proofs for many keys in one call (for benchmarks and relays answering batches). */
+  proveMany(keys: Uint8Array[]): Uint8Array[] {
+    const f = new FrameReader(this.wasm.call("core_prove_many", concatBytes(...keys.map(frameVarBytes))));
+    return keys.map(() => f.varBytes().slice());
+  }
+
+  private view<T>(what: number, input?: Uint8Array): T {
+    return parseView<T>(utf8Decoder.decode(this.wasm.call("core_view", input, what)));
+  }
+
+  meta(): MetaView {
+    return this.view<MetaView>(VIEW.meta);
+  }
+
+  supply(): SupplyView {
+    return this.view<SupplyView>(VIEW.supply);
+  }
+
+  policy(): PolicyView {
+    return this.view<PolicyView>(VIEW.policy);
+  }
+
+  admins(): string[] {
+    return this.view<{ keys: string[] }>(VIEW.admins).keys;
+  }
+
+  account(publicKey: Uint8Array): AccountView | null {
+    try {
+      return this.view<AccountView>(VIEW.account, publicKey);
+    } catch (e) {
+      if (e instanceof CoreError && e.code === 901) return null;
+      throw e;
+    }
+  }
+}
+
+/** State keys (assembly/state/keys.ts), for get/prove and relays' GET /state/:key. */
+export const StateKey = {
+  meta: (): Uint8Array => Uint8Array.of(0x00),
+  supply: (): Uint8Array => Uint8Array.of(0x02),
+  policy: (): Uint8Array => Uint8Array.of(0x03),
+  admins: (): Uint8Array => Uint8Array.of(0x04),
+  account: (publicKey: Uint8Array): Uint8Array => concatBytes(Uint8Array.of(0x01), publicKey),
+} as const;

@@ -1,0 +1,126 @@
+// A chain in one process without consensus: blocks are sealed on demand and executed at once.
+// For tests, golden vectors, benchmarks and simulations, never for money: its beacon value is a
+// hash of the height, not a threshold signature.
+
+import { signTxSync } from "../client/sign-tx.js";
+import type { Instruction } from "../codec.js";
+import { Core, type ExecutionResult } from "../core.js";
+import { createEd25519, ed25519, type Signer } from "../crypto/ed25519.js";
+import { fromHex, sha256 } from "../crypto/sha256.js";
+
+export interface LocalChainOptions {
+  wasm: Uint8Array;
+  chainId?: bigint;
+  genesisTimeMs?: bigint;
+  /** Milliseconds between sealed blocks. */
+  blockIntervalMs?: bigint;
+  adminSeeds?: Uint8Array[];
+  faucetEnabled?: boolean;
+}
+
+// Dev keys sign synchronously; where the platform's default is WebCrypto (async only), use noble.
+const devKeys = ed25519.backend === "webcrypto" ? createEd25519("noble") : ed25519;
+
+/** A deterministic test key: seed = sha256("nullspace-test-key" ‖ u32 index). */
+export function testSeed(index: number): Uint8Array {
+  const tag = new TextEncoder().encode("nullspace-test-key");
+  const i = new Uint8Array(4);
+  new DataView(i.buffer).setUint32(0, index);
+  return sha256(tag, i);
+}
+
+/** The dev chain's stand-in beacon value for a height (48 bytes, like a BLS MinSig signature). */
+export function devBeacon(height: bigint): Uint8Array {
+  const h = new Uint8Array(8);
+  new DataView(h.buffer).setBigUint64(0, height);
+  const a = sha256(new TextEncoder().encode("nullspace-dev-beacon"), h);
+  return new Uint8Array([...a, ...sha256(a).subarray(0, 16)]);
+}
+
+export class LocalChain {
+  readonly chainId: bigint;
+  readonly admins: Signer[];
+  genesis!: Uint8Array;
+  height = 0n;
+  timestampMs: bigint;
+  parent!: Uint8Array;
+  private pending: Uint8Array[] = [];
+  private nonces = new Map<string, bigint>();
+  private readonly interval: bigint;
+
+  private constructor(
+    readonly core: Core,
+    o: LocalChainOptions,
+  ) {
+    this.chainId = o.chainId ?? 1n;
+    this.timestampMs = o.genesisTimeMs ?? 1_700_000_000_000n;
+    this.interval = o.blockIntervalMs ?? 1000n;
+    this.admins = (o.adminSeeds ?? [testSeed(1_000_000)]).map((s) => devKeys.signerFromSeedSync(s));
+  }
+
+  static async create(o: LocalChainOptions): Promise<LocalChain> {
+    const chain = new LocalChain(await Core.load(o.wasm), o);
+    chain.genesis = chain.core.codec.encodeGenesis({
+      chainId: chain.chainId,
+      genesisTimeMs: chain.timestampMs,
+      admins: chain.admins.map((a) => a.publicKey),
+      faucetEnabled: o.faucetEnabled ?? true,
+    });
+    chain.parent = chain.core.init(chain.genesis).genesisDigest;
+    return chain;
+  }
+
+  /** Signs `instruction` with the signer's next nonce (or `nonce`) and queues it for the next block. */
+  submit(signer: Signer, instruction: Instruction, nonce?: bigint): Uint8Array {
+    const key = signer.publicKey.join(",");
+    const n = nonce ?? this.nonces.get(key) ?? 0n;
+    if (nonce === undefined) this.nonces.set(key, n + 1n);
+    const tx = signTxSync({ codec: this.core.codec, signer, chainId: this.chainId, nonce: n, instruction });
+    this.pending.push(tx);
+    return tx;
+  }
+
+  /** Queues raw bytes as a transaction (malformed input tests). */
+  submitRaw(tx: Uint8Array): void {
+    this.pending.push(tx);
+  }
+
+  /** Builds the next block from the queue without executing it. */
+  buildBlock(opts: { advanceMs?: bigint } = {}): Uint8Array {
+    const block = this.core.codec.encodeBlock({
+      chainId: this.chainId,
+      height: this.height + 1n,
+      view: this.height + 1n,
+      parent: this.parent,
+      timestampMs: this.timestampMs + (opts.advanceMs ?? this.interval),
+      proposer: 0,
+      txs: this.pending,
+    });
+    this.pending = [];
+    return block;
+  }
+
+  /** Seals and executes the queued transactions as the next block. */
+  seal(opts: { advanceMs?: bigint } = {}): ExecutionResult & { block: Uint8Array; sigma: Uint8Array } {
+    const block = this.buildBlock(opts);
+    return { ...this.executeBlock(block), block };
+  }
+
+  /** Executes a block built for this chain and advances the chain's tip. */
+  executeBlock(block: Uint8Array): ExecutionResult & { sigma: Uint8Array } {
+    const height = this.height + 1n;
+    const sigma = devBeacon(height);
+    const r = this.core.execute(block, sigma);
+    if (r.executed && r.progressView) {
+      this.height = r.progressView.height;
+      this.parent = fromHex(r.progressView.blockDigest);
+      this.timestampMs = this.core.meta().lastTimestampMs;
+    }
+    return { ...r, sigma };
+  }
+
+  /** A deterministic signer for tests (the same index gives the same key everywhere). */
+  static signer(index: number): Signer {
+    return devKeys.signerFromSeedSync(testSeed(index));
+  }
+}

@@ -1,0 +1,147 @@
+// Typed views of decoded values. The wasm decodes (one codec) and hands over JSON in which u64
+// values are decimal strings; these types say what each view holds, with u64 as bigint.
+
+export type Hex = string;
+
+export interface TxView {
+  nonce: bigint;
+  signer: Hex;
+  op: "register" | "faucet" | "adminRotateKeys" | "adminSetPolicy";
+  name?: string;
+  keys?: Hex[];
+  field?: number;
+  value?: bigint;
+  signature: Hex;
+  hash: Hex;
+  bodyLength: number;
+}
+
+export interface BlockHeaderView {
+  chainId: bigint;
+  height: bigint;
+  view: bigint;
+  parent: Hex;
+  timestampMs: bigint;
+  txRoot: Hex;
+  proposer: number;
+}
+
+export interface BlockView {
+  header: BlockHeaderView;
+  digest: Hex;
+  headerLength: number;
+  txs: Hex[];
+}
+
+export interface EventBase {
+  height: bigint;
+  txIndex: number;
+  account: Hex;
+  nonce: bigint;
+}
+
+export type EventView = EventBase &
+  (
+    | { kind: "registered"; name: string; chips: bigint; playerIndex: bigint }
+    | { kind: "faucetClaimed"; amount: bigint; chips: bigint }
+    | { kind: "adminKeysRotated"; keys: Hex[] }
+    | { kind: "policySet"; field: number; value: bigint }
+    | { kind: "txError"; op: string; opCode: number; code: number; nonceConsumed: boolean }
+  );
+
+export interface ProgressView {
+  chainId: bigint;
+  height: bigint;
+  blockDigest: Hex;
+  beaconHash: Hex;
+  stateRoot: Hex;
+  eventsRoot: Hex;
+  txLogRoot: Hex;
+  txStart: bigint;
+  txEnd: bigint;
+  eventStart: bigint;
+  eventEnd: bigint;
+}
+
+export interface GenesisView {
+  chainId: bigint;
+  genesisTimeMs: bigint;
+  admins: Hex[];
+  faucetEnabled: boolean;
+  digest: Hex;
+}
+
+export interface MetaView {
+  chainId: bigint;
+  height: bigint;
+  lastDigest: Hex;
+  lastTimestampMs: bigint;
+  genesisTimeMs: bigint;
+  playerCount: bigint;
+}
+
+export interface SupplyView {
+  minted: bigint;
+  burned: bigint;
+  house: bigint;
+  pools: bigint;
+  treasury: bigint;
+}
+
+export interface PolicyView {
+  registerGrant: bigint;
+  faucetAmount: bigint;
+  faucetCooldownMs: bigint;
+  faucetMinAgeMs: bigint;
+  faucetMinSessions: bigint;
+  faucetEnabled: boolean;
+}
+
+export interface AccountView {
+  nonce: bigint;
+  registered: boolean;
+  name: string;
+  chips: bigint;
+  registeredAtMs: bigint;
+  sessionsPlayed: bigint;
+  lastFaucetMs: bigint;
+  playerIndex: bigint;
+}
+
+// The u64 fields of every view: the wasm writes them as decimal strings.
+const U64_FIELDS = new Set([
+  "nonce",
+  "chainId",
+  "height",
+  "view",
+  "timestampMs",
+  "chips",
+  "playerIndex",
+  "amount",
+  "value",
+  "txStart",
+  "txEnd",
+  "eventStart",
+  "eventEnd",
+  "genesisTimeMs",
+  "minted",
+  "burned",
+  "house",
+  "pools",
+  "treasury",
+  "registerGrant",
+  "faucetAmount",
+  "faucetCooldownMs",
+  "faucetMinAgeMs",
+  "faucetMinSessions",
+  "lastTimestampMs",
+  "playerCount",
+  "registeredAtMs",
+  "sessionsPlayed",
+  "lastFaucetMs",
+]);
+
+/** Parses a JSON view from the wasm, turning its u64 fields into bigints. */
+export function parseView<T>(json: string): T {
+  return JSON.parse(json, (key, value) => (typeof value === "string" && U64_FIELDS.has(key) ? BigInt(value) : value)) as T;
+}

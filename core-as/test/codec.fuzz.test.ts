@@ -1,0 +1,156 @@
+// Every decoder of the wasm, fed random and mutated bytes: it never traps, refuses with a known
+// error code, and whatever it accepts is canonical (re-encodes to the same bytes, or two inputs
+// with the same decoded view are the same bytes).
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Core } from "../src/core.js";
+import { concatBytes, fromHex } from "../src/crypto/sha256.js";
+import { LocalChain } from "../src/dev/local-chain.js";
+import { CoreError, ERROR_NAMES } from "../src/errors.js";
+import { newChain } from "./support/chain.js";
+import { wasmBytes } from "./support/wasm.js";
+
+let core: Core;
+let samples: Record<"tx" | "block" | "event" | "progress" | "genesis" | "snapshot", Uint8Array[]>;
+
+beforeAll(async () => {
+  core = await Core.load(wasmBytes());
+  const chain = await newChain();
+  const alice = LocalChain.signer(1);
+  const txs = [
+    chain.submit(alice, { op: "register", name: "alice ♣" }),
+    chain.submit(alice, { op: "faucet" }),
+    chain.submit(chain.admins[0]!, { op: "adminSetPolicy", field: 1, value: 300n }),
+    chain.submit(chain.admins[0]!, { op: "adminRotateKeys", keys: [alice.publicKey, chain.admins[0]!.publicKey] }),
+  ];
+  chain.submitRaw(Uint8Array.of(1, 2, 3));
+  const r = chain.seal();
+  samples = {
+    tx: txs,
+    block: [r.block],
+    event: r.events,
+    progress: [r.progress!],
+    genesis: [chain.genesis],
+    snapshot: [chain.core.snapshot()],
+  };
+});
+
+type Decoder = (b: Uint8Array) => unknown;
+const decoders: Record<keyof typeof samples, (c: Core) => Decoder> = {
+  tx: (c) => (b) => c.codec.decodeTx(b),
+  block: (c) => (b) => c.codec.decodeBlock(b),
+  event: (c) => (b) => c.codec.decodeEvent(b),
+  progress: (c) => (b) => c.codec.decodeProgress(b),
+  genesis: (c) => (b) => c.codec.decodeGenesis(b),
+  snapshot: (c) => (b) => c.restore(b),
+};
+
+/** Decodes, returning the view or the error code; any other failure (a trap) fails the test. */
+function attempt(decode: Decoder, bytes: Uint8Array): { ok: true; view: unknown } | { ok: false; code: number } {
+  try {
+    return { ok: true, view: decode(bytes) };
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    expect(ERROR_NAMES[e.code]).toBeDefined();
+    return { ok: false, code: e.code };
+  }
+}
+
+const mutation = fc.record({
+  at: fc.nat(),
+  kind: fc.constantFrom("flip", "insert", "delete", "truncate", "append"),
+  byte: fc.integer({ min: 0, max: 255 }),
+});
+
+function mutate(b: Uint8Array, m: { at: number; kind: string; byte: number }): Uint8Array {
+  const i = b.length === 0 ? 0 : m.at % b.length;
+  switch (m.kind) {
+    case "flip": {
+      const c = b.slice();
+      if (c.length) c[i] = (c[i] as number) ^ (m.byte || 1);
+      return c;
+    }
+    case "insert":
+      return concatBytes(b.subarray(0, i), Uint8Array.of(m.byte), b.subarray(i));
+    case "delete":
+      return concatBytes(b.subarray(0, i), b.subarray(i + 1));
+    case "truncate":
+      return b.subarray(0, i);
+    default:
+      return concatBytes(b, Uint8Array.of(m.byte));
+  }
+}
+
+describe.each(Object.keys(decoders) as (keyof typeof samples)[])("%s decoder", (name) => {
+  it("decodes its own samples", () => {
+    for (const s of samples[name]) expect(attempt(decoders[name](core), s).ok).toBe(true);
+  });
+
+  it("never traps on random bytes", () => {
+    const decode = decoders[name](core);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        attempt(decode, bytes);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("refuses mutations or accepts only canonical bytes", () => {
+    const decode = decoders[name](core);
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), (pick, ms) => {
+        const list = samples[name];
+        const original = list[pick % list.length]!;
+        const mutated = ms.reduce(mutate, original);
+        const a = attempt(decode, mutated);
+        if (!a.ok || name === "snapshot") return;
+        // Same decoded view from different bytes would make the encoding non-canonical.
+        const b = attempt(decode, original);
+        if (b.ok && JSON.stringify(a.view, big) === JSON.stringify(b.view, big)) expect(mutated).toEqual(original);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("transactions", () => {
+  it("re-encode to the same bytes through the builder", () => {
+    for (const tx of samples.tx) {
+      const v = core.codec.decodeTx(tx);
+      const ins =
+        v.op === "register"
+          ? { op: v.op, name: v.name! }
+          : v.op === "faucet"
+            ? { op: v.op }
+            : v.op === "adminSetPolicy"
+              ? { op: v.op, field: v.field!, value: v.value! }
+              : { op: v.op, keys: v.keys!.map(fromHex) };
+      const body = core.codec.txBody(fromHex(v.signer), v.nonce, ins);
+      expect(concatBytes(body, fromHex(v.signature))).toEqual(tx);
+    }
+  });
+
+  it("refuse non-canonical varints, trailing bytes and oversize input with their codes", () => {
+    const tx = samples.tx[1]!; // faucet: version ‖ nonce ‖ signer ‖ op ‖ signature
+    const overlong = concatBytes(Uint8Array.of(1, 0x80, 0x00), tx.subarray(2));
+    expect(attempt(decoders.tx(core), overlong)).toEqual({ ok: false, code: 102 });
+    expect(attempt(decoders.tx(core), concatBytes(tx, Uint8Array.of(0)))).toEqual({ ok: false, code: 101 });
+    expect(attempt(decoders.tx(core), new Uint8Array(5000))).toEqual({ ok: false, code: 104 });
+    const unknownOp = tx.slice();
+    unknownOp[34] = 0x7f;
+    expect(attempt(decoders.tx(core), unknownOp)).toEqual({ ok: false, code: 105 });
+    const version = tx.slice();
+    version[0] = 2;
+    expect(attempt(decoders.tx(core), version)).toEqual({ ok: false, code: 106 });
+  });
+
+  it("refuse a varint past 64 bits", () => {
+    const tooBig = Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02);
+    expect(attempt(decoders.tx(core), tooBig)).toEqual({ ok: false, code: 103 });
+  });
+});
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? v.toString() : v;
+}

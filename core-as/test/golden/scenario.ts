@@ -1,0 +1,78 @@
+// The golden scenario: encodings, block execution to events and roots, randomness, snapshots and
+// proofs, computed from core.wasm alone. Node and Chromium (in a worker) run this same module and
+// must produce the same object, equal to test/golden/vectors.json.
+import { Core, StateKey } from "../../src/core.js";
+import { sha256, toHex } from "../../src/crypto/sha256.js";
+import { LocalChain } from "../../src/dev/local-chain.js";
+
+export interface GoldenVectors {
+  wasmSha256: string;
+  genesis: string;
+  txs: string[];
+  blocks: { block: string; sigma: string; progress: string; events: string[]; stateRoot: string }[];
+  randomness: { sigma: string; sessionId: string; move: number; draws52: number[]; words: number[]; shuffle52: number[] };
+  snapshotSha256: string;
+  proofs: { key: string; value: string | null; proof: string }[];
+}
+
+export async function computeGolden(wasm: Uint8Array): Promise<GoldenVectors> {
+  const chain = await LocalChain.create({ wasm, chainId: 7n, genesisTimeMs: 1_700_000_000_000n });
+  const [alice, bob, carol] = [LocalChain.signer(1), LocalChain.signer(2), LocalChain.signer(3)];
+  const admin = chain.admins[0]!;
+  const txs: Uint8Array[] = [];
+  const blocks: GoldenVectors["blocks"] = [];
+  const seal = (advanceMs?: bigint) => {
+    const r = chain.seal(advanceMs === undefined ? {} : { advanceMs });
+    blocks.push({
+      block: toHex(r.block),
+      sigma: toHex(r.sigma),
+      progress: toHex(r.progress!),
+      events: r.events.map(toHex),
+      stateRoot: r.progressView!.stateRoot,
+    });
+  };
+
+  txs.push(chain.submit(alice, { op: "register", name: "alice" }));
+  txs.push(chain.submit(bob, { op: "register", name: "bob ♦" }));
+  txs.push(chain.submit(admin, { op: "adminSetPolicy", field: 4, value: 0n }));
+  txs.push(chain.submit(carol, { op: "faucet" })); // unknown account
+  chain.submitRaw(Uint8Array.of(0xde, 0xad));
+  seal();
+  txs.push(chain.submit(alice, { op: "faucet" })); // too young
+  txs.push(chain.submit(bob, { op: "register", name: "bob again" }));
+  txs.push(chain.submit(alice, { op: "faucet" }, 7n)); // wrong nonce
+  seal(1000n);
+  txs.push(chain.submit(alice, { op: "faucet" }));
+  txs.push(chain.submit(admin, { op: "adminRotateKeys", keys: [carol.publicKey, admin.publicKey] }));
+  txs.push(chain.submit(carol, { op: "register", name: "carol" }));
+  seal(86_400_000n);
+  seal(5n); // an empty block
+
+  const sigma = sha256(new TextEncoder().encode("golden sigma")).subarray(0, 32);
+  const sigma48 = new Uint8Array([...sigma, ...sigma.subarray(0, 16)]);
+  const codec = chain.core.codec;
+  const proofKeys = [StateKey.account(alice.publicKey), StateKey.supply(), StateKey.account(new Uint8Array(32).fill(9))];
+  const fresh = await Core.load(wasm);
+  fresh.restore(chain.core.snapshot());
+  if (toHex(fresh.stateRoot()) !== toHex(chain.core.stateRoot())) throw new Error("restored state differs");
+
+  return {
+    wasmSha256: toHex(sha256(wasm)),
+    genesis: toHex(chain.genesis),
+    txs: txs.map(toHex),
+    blocks,
+    randomness: {
+      sigma: toHex(sigma48),
+      sessionId: "12345678901234567890",
+      move: 3,
+      draws52: codec.randomDraws(sigma48, 12345678901234567890n, 3, 20, 52),
+      words: codec.randomDraws(sigma48, 12345678901234567890n, 3, 8, 0),
+      shuffle52: codec.randomShuffle(sigma48, 12345678901234567890n, 3, 52),
+    },
+    snapshotSha256: toHex(sha256(chain.core.snapshot())),
+    proofs: proofKeys.map((key) => {
+      const value = chain.core.get(key);
+      return { key: toHex(key), value: value ? toHex(value) : null, proof: toHex(chain.core.prove(key)) };
+    }),
+  };
+}

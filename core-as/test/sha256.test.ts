@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { toHex } from "../src/crypto/sha256.js";
+import type { WasmInstance } from "../src/wasm/instance.js";
+import { runStandardChecks } from "./browser/standards.js";
+import { newWasm, wasmBytes } from "./support/wasm.js";
+
+let wasm: WasmInstance;
+beforeAll(async () => {
+  wasm = await newWasm();
+});
+
+describe("wasm sha256", () => {
+  it("matches the FIPS 180-4 examples, and RFC 8032 holds on this runtime's ed25519", async () => {
+    const r = await runStandardChecks(wasmBytes());
+    expect(r.sha256.length).toBe(5);
+    for (const v of r.sha256) expect(v, v.name).toMatchObject({ ok: true });
+    expect(r.ed25519.length).toBe(5);
+    for (const v of r.ed25519) expect(v, v.name).toMatchObject({ publicKeyOk: true, signatureOk: true, verifies: true, rejectsFlip: true });
+  });
+
+  it("matches node:crypto at every length around the block boundaries", () => {
+    for (let len = 0; len <= 300; len++) {
+      const msg = Uint8Array.from({ length: len }, (_, i) => (i * 31 + len) & 0xff);
+      expect(toHex(wasm.call("sha256_digest", msg)), `length ${len}`).toBe(createHash("sha256").update(msg).digest("hex"));
+    }
+  });
+
+  it("matches node:crypto on random messages", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), (msg) => {
+        expect(toHex(wasm.call("sha256_digest", msg))).toBe(createHash("sha256").update(msg).digest("hex"));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
