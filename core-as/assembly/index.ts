@@ -5,3 +5,4 @@ export * from "./abi/mmr";
 export * from "./abi/smt";
 export * from "./abi/core";
 export * from "./abi/codec";
+export * from "./abi/hash4";

@@ -39,10 +39,17 @@ export class Core {
     return { stateRoot: out.slice(0, 32), genesisDigest: out.slice(32, 64) };
   }
 
+  /**
+   * Executes a finalized block and returns the undecoded result frame (docs/core-abi.md): for
+   * hosts that store or forward it as it is, and for measuring the state machine alone.
+   */
+  executeRaw(block: Uint8Array, sigma: Uint8Array = new Uint8Array(0)): Uint8Array {
+    return this.wasm.call("core_execute", concatBytes(frameVarBytes(block), sigma));
+  }
+
   /** Executes a finalized block with its beacon value (48 bytes, or empty when the block needs none). */
   execute(block: Uint8Array, sigma: Uint8Array = new Uint8Array(0)): ExecutionResult {
-    const out = this.wasm.call("core_execute", concatBytes(frameVarBytes(block), sigma));
-    const f = new FrameReader(out);
+    const f = new FrameReader(this.executeRaw(block, sigma));
     const executed = f.u8() === 0;
     const progressBytes = f.varBytes();
     const count = f.varint();

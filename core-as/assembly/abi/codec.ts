@@ -149,12 +149,12 @@ export function block_decode(len: u32): i32 {
   const j = new Json().begin().obj("header");
   headerToJson(b.header, j);
   j.end().hexBytes("digest", digest).num("headerLength", b.header.len).arr("txs");
-  for (let i = 0; i < b.txs.length; i++) {
-    const t = b.txs[i];
-    const bytes = new Uint8Array(<i32>t.len);
-    memory.copy(bytes.dataStart, t.ptr, t.len);
+  for (let i: u32 = 0; i < b.txs.count; i++) {
+    const bytes = new Uint8Array(<i32>b.txs.len(i));
+    memory.copy(bytes.dataStart, b.txs.ptr(i), b.txs.len(i));
     j.itemHex(bytes);
   }
+  b.txs.free();
   return emitJson(j.endArray().end());
 }
 

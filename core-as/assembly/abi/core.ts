@@ -132,7 +132,7 @@ export function core_view(len: u32, what: i32): i32 {
   else if (what == View.ADMINS) adminsToJson(s.admins, j);
   else if (what == View.ACCOUNT) {
     if (len != <u32>KEY_LEN) return fail(E_BAD_ARGUMENTS);
-    const a = s.loadAccount(Uint8Array.wrap(changetype<ArrayBuffer>(copyInput(len))));
+    const a = s.account(Uint8Array.wrap(changetype<ArrayBuffer>(copyInput(len))));
     if (a == null) return fail(E_NOT_FOUND);
     accountToJson(a, j);
   } else return fail(E_BAD_ARGUMENTS);

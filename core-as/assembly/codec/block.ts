@@ -6,6 +6,7 @@ import { FORMAT_VERSION, DIGEST_LEN, MAX_BLOCK_TXS, MAX_TX_BYTES } from "./limit
 import { E_UNKNOWN_VERSION, E_TOO_MANY_ITEMS } from "../errors";
 import { Json } from "./json";
 import { sha256Raw } from "../crypto/sha256";
+import { MessageList } from "../crypto/batch";
 
 export class BlockHeader {
   chainId: u64 = 0;
@@ -20,17 +21,10 @@ export class BlockHeader {
   len: u32 = 0;
 }
 
-/** A transaction inside a block body: where its bytes lie in the source buffer. */
-export class TxSlice {
-  constructor(
-    public ptr: usize,
-    public len: u32,
-  ) {}
-}
-
 export class Block {
   header: BlockHeader = new BlockHeader();
-  txs: TxSlice[] = [];
+  /** Where each transaction's bytes lie in the source buffer (valid while it is). */
+  txs: MessageList = new MessageList();
 }
 
 export function decodeHeader(r: Reader): BlockHeader {
@@ -57,6 +51,7 @@ export function encodeHeader(h: BlockHeader, w: Writer): void {
 /**
  * Decodes header ‖ varint count ‖ (varint len ‖ tx)*. Transactions are only delimited here:
  * a malformed transaction inside a well-formed block becomes an error event at execution.
+ * The caller frees `txs` (raw memory) when done with the block.
  */
 export function decodeBlock(r: Reader): Block | null {
   const b = new Block();
@@ -65,9 +60,12 @@ export function decodeBlock(r: Reader): Block | null {
   for (let i: u32 = 0; i < n && r.ok; i++) {
     const len = r.varintMax(MAX_TX_BYTES);
     const p = r.skip(len);
-    if (r.ok) b.txs.push(new TxSlice(p, len));
+    if (r.ok) b.txs.push(p, len);
   }
-  if (!r.finish()) return null;
+  if (!r.finish()) {
+    b.txs.free();
+    return null;
+  }
   return b;
 }
 

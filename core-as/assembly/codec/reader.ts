@@ -17,6 +17,15 @@ export class Reader {
     this.end = ptr + len;
   }
 
+  /** Points this reader at new input (readers are reused on hot paths to avoid allocation). */
+  reset(ptr: usize, len: usize): Reader {
+    this.start = ptr;
+    this.pos = ptr;
+    this.end = ptr + len;
+    this.err = 0;
+    return this;
+  }
+
   static of(bytes: Uint8Array): Reader {
     return new Reader(bytes.dataStart, <usize>bytes.length);
   }
@@ -48,7 +57,7 @@ export class Reader {
     return true;
   }
 
-  u8(): u8 {
+  @inline u8(): u8 {
     if (!this.need(1)) return 0;
     const v = load<u8>(this.pos);
     this.pos += 1;
@@ -120,6 +129,14 @@ export class Reader {
       return 0;
     }
     return <u32>v;
+  }
+
+  /** Copies `n` bytes into `dst` (which must hold n); false on failure. */
+  bytesInto(dst: Uint8Array, n: usize): bool {
+    if (!this.need(n)) return false;
+    memory.copy(dst.dataStart, this.pos, n);
+    this.pos += n;
+    return true;
   }
 
   /** Copies `n` bytes into a new array (empty on failure). */

@@ -33,16 +33,21 @@ export class Tx {
 
 /** Decodes one whole transaction; on failure returns null with r.err set. */
 export function decodeTx(r: Reader): Tx | null {
+  return decodeTxInto(r, new Tx());
+}
+
+/** Decodes into `tx` (reused by the executor: fixed-size fields are copied, not allocated). */
+export function decodeTxInto(r: Reader, tx: Tx): Tx | null {
   if (r.remaining > <usize>MAX_TX_BYTES) {
     r.fail(E_FIELD_TOO_LONG);
     return null;
   }
-  const tx = new Tx();
   const version = r.u8();
   if (r.ok && version != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
   tx.nonce = r.varint();
-  tx.signer = r.bytes(KEY_LEN);
+  r.bytesInto(tx.signer, KEY_LEN);
   tx.op = r.u8();
+  if (tx.keys.length != 0) tx.keys = [];
   if (!r.ok) return null;
   if (tx.op == Op.REGISTER) {
     const n = r.varintMax(MAX_NAME_BYTES);
@@ -65,7 +70,7 @@ export function decodeTx(r: Reader): Tx | null {
     r.fail(E_UNKNOWN_TAG);
   }
   tx.bodyLen = r.offset;
-  tx.signature = r.bytes(SIG_LEN);
+  r.bytesInto(tx.signature, SIG_LEN);
   if (!r.finish()) return null;
   return tx;
 }

@@ -29,7 +29,7 @@ export class Writer {
     return this.buf.dataStart;
   }
 
-  u8(v: u8): Writer {
+  @inline u8(v: u8): Writer {
     this.ensure(1);
     store<u8>(this.buf.dataStart + <usize>this.len, v);
     this.len += 1;
@@ -68,6 +68,12 @@ export class Writer {
   varint(v: u64): Writer {
     this.ensure(10);
     let p = this.buf.dataStart + <usize>this.len;
+    if (v < 0x80) {
+      // Most varints (counts, small indices, single-byte lengths) are one byte.
+      store<u8>(p, <u8>v);
+      this.len += 1;
+      return this;
+    }
     const start = p;
     while (v >= 0x80) {
       store<u8>(p, <u8>(v & 0x7f) | 0x80);

@@ -14,6 +14,7 @@
 // hash (leaf i merges trailing-ones(i) times).
 
 import { hashNode, sha256Raw } from "../crypto/sha256";
+import { hashNodeMany, hashPrefixed33Many } from "../crypto/sha256x4";
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { E_BAD_ARGUMENTS, E_INVALID_VALUE } from "../errors";
@@ -87,13 +88,39 @@ export function mmrBagPeaks(leafCount: u64, peaks: usize, count: u32, out: usize
   return (leafCount << 1) - <u64>popcnt<u64>(leafCount);
 }
 
+/** Where the peak of `level` sits among the peaks of an MMR of `leafCount` leaves (highest first). */
+@inline function oldPeak(data: usize, leafCount: u64, level: u32): usize {
+  return data + (<usize>popcnt<u64>(leafCount >> (<u64>level + 1)) << 5);
+}
+
+// Three reusable raw buffers for batched appends: leaf hashes and two alternating levels.
+const LEVEL_PTRS: usize = memory.data(12);
+const LEVEL_CAPS: usize = memory.data(12);
+const PEAKS_MERGED: usize = memory.data(2048);
+
+function levelBuffer(which: i32, nodes: u32): usize {
+  const at = <usize>which << 2;
+  const need = nodes << 5;
+  if (load<u32>(LEVEL_CAPS + at) < need) {
+    const old = <usize>load<u32>(LEVEL_PTRS + at);
+    store<u32>(LEVEL_PTRS + at, <u32>(old == 0 ? heap.alloc(need) : heap.realloc(old, need)));
+    store<u32>(LEVEL_CAPS + at, need);
+  }
+  return <usize>load<u32>(LEVEL_PTRS + at);
+}
+
+/** Root of a fresh MMR over n leaf hashes (batched). */
+export function mmrRootOfLeafHashes(leafHashes: usize, n: u32, out: usize): void {
+  const p = new MmrPeaks();
+  p.appendLeafHashes(leafHashes, n);
+  p.root(out);
+}
+
 /** Root of a fresh MMR over `n` digests at `digests` (n × 32 bytes): a block's transactions root. */
 export function mmrRootOf(digests: usize, n: u32, out: usize): void {
-  let count: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    count = pushLeaf(PEAKS_SCRATCH, count, <u64>i, digests + (<usize>i << 5));
-  }
-  mmrBagPeaks(<u64>n, PEAKS_SCRATCH, count, out);
+  const p = new MmrPeaks();
+  p.appendMany(digests, n);
+  p.root(out);
 }
 
 /**
@@ -130,6 +157,70 @@ export class MmrPeaks {
 
   root(out: usize): void {
     mmrBagPeaks(this.n, changetype<usize>(this.data), this.count, out);
+  }
+
+  /** Appends n item digests (n × 32 bytes); the same result as n appends, hashed in batches. */
+  appendMany(digests: usize, n: u32): void {
+    const leaves = levelBuffer(0, n + 1);
+    hashPrefixed33Many(MMR_LEAF_PREFIX, digests, n, leaves);
+    this.appendLeafHashes(leaves, n);
+  }
+
+  /**
+   * Appends n leaves given as leaf hashes (sha256(0x00 ‖ d), n × 32 bytes at `leafHashes`).
+   * Merges level by level: the nodes of one level pair up left to right (an old peak of that
+   * level first), and all pairs of a level go through the SIMD hasher together; an odd node out
+   * is the new peak of its level.
+   */
+  appendLeafHashes(leafHashes: usize, n: u32): void {
+    if (n == 0) return;
+    const old = this.n;
+    const total = old + <u64>n;
+    const data = changetype<usize>(this.data);
+    // New peaks by level, collected here, then ordered highest first into data.
+    const fresh = PEAKS_SCRATCH;
+    let freshLevels: u64 = 0;
+    let cur = levelBuffer(1, n + 1);
+    let m: u32 = 0;
+    if ((old & 1) != 0) {
+      memory.copy(cur, oldPeak(data, old, 0), 32);
+      m = 1;
+    }
+    memory.copy(cur + (<usize>m << 5), leafHashes, <usize>n << 5);
+    m += n;
+    let level: u32 = 0;
+    let which: i32 = 2;
+    while (m > 0) {
+      if ((m & 1) != 0) {
+        memory.copy(fresh + (<usize>level << 5), cur + (<usize>(m - 1) << 5), 32);
+        freshLevels |= (<u64>1) << level;
+        m--;
+      }
+      if (m == 0) break;
+      const next = levelBuffer(which, (m >> 1) + 1);
+      which = which == 2 ? 1 : 2;
+      let k: u32 = 0;
+      if (((old >> (level + 1)) & 1) != 0) {
+        memory.copy(next, oldPeak(data, old, level + 1), 32);
+        k = 1;
+      }
+      hashNodeMany(MMR_NODE_PREFIX, cur, m >> 1, next + (<usize>k << 5));
+      m = (m >> 1) + k;
+      cur = next;
+      level++;
+    }
+    // Old peaks at levels never reached stay; everything else comes from `fresh`.
+    const merged = PEAKS_MERGED;
+    let count: u32 = 0;
+    for (let l: i32 = 63; l >= 0; l--) {
+      if (((total >> <u64>l) & 1) == 0) continue;
+      const src = ((freshLevels >> <u64>l) & 1) != 0 ? fresh + (<usize>l << 5) : oldPeak(data, old, <u32>l);
+      memory.copy(merged + (<usize>count << 5), src, 32);
+      count++;
+    }
+    memory.copy(data, merged, <usize>count << 5);
+    this.count = count;
+    this.n = total;
   }
 
   encode(w: Writer): void {

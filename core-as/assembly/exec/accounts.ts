@@ -28,7 +28,7 @@ export function register(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   const code = checkMint(s, a, grant);
   if (code != 0) return code;
   a.registered = true;
-  a.name = tx.name;
+  a.setName(tx.name.dataStart, <u32>tx.name.length);
   a.chips = grant;
   a.registeredAtMs = ctx.timestampMs;
   a.playerIndex = s.meta.playerCount;
@@ -36,7 +36,7 @@ export function register(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   s.meta.playerCount++;
   s.supply.minted += grant;
   s.chainDirty = true;
-  ev.begin(ctx, Ev.REGISTERED).varBytes(a.name).varint(a.chips).varint(a.playerIndex);
+  ev.begin(ctx, Ev.REGISTERED).varBytes(tx.name).varint(a.chips).varint(a.playerIndex);
   ev.end();
   return 0;
 }

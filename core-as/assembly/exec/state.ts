@@ -3,7 +3,7 @@
 import { Store } from "../state/store";
 import { Meta, Supply, Admins, encodeMeta, encodeSupply, encodeAdmins, decodeMeta, decodeSupply, decodeAdmins, isValidAdminSet } from "../state/chain";
 import { Policy, PolicyField, encodePolicy, decodePolicy } from "../state/policy";
-import { Account, encodeAccount, decodeAccount } from "../state/account";
+import { Account, encodeAccount, decodeAccount, decodeAccountInto } from "../state/account";
 import { Prefix, singletonKey, accountKey } from "../state/keys";
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
@@ -47,15 +47,39 @@ export class State {
     return s;
   }
 
-  loadAccount(pubkey: Uint8Array): Account | null {
-    const v = this.store.get(accountKey(pubkey));
-    return v ? decodeAccount(Reader.of(v)) : null;
+  /** The store entry of the last account loaded, so saving it reuses its key hash. */
+  private accountEntry: usize = 0;
+  private accountKeyBuf: Uint8Array = new Uint8Array(33);
+  private accountReader: Reader = new Reader(0, 0);
+  private loaded: Account = new Account();
+
+  /** Loads an account; `keyHash` is sha256 of its state key (the executor hashes a block's in bulk). */
+  loadAccount(keyHash: usize): Account | null {
+    const e = this.store.findHash(keyHash);
+    this.accountEntry = e;
+    if (!Store.isLive(e)) return null;
+    return decodeAccountInto(this.accountReader.reset(Store.valuePtr(e), Store.valueLen(e)), this.loaded);
   }
 
+  /** A blank account for a key entering state (the same reused object as loadAccount's). */
+  newAccount(): Account {
+    return this.loaded.reset();
+  }
+
+  /** Saves the account last loaded with loadAccount(pubkey). */
   saveAccount(pubkey: Uint8Array, a: Account): void {
     const w = this.w.reset();
     encodeAccount(a, w);
-    this.store.set(accountKey(pubkey), w.toBytes());
+    const key = this.accountKeyBuf;
+    key[0] = Prefix.ACCOUNT;
+    memory.copy(key.dataStart + 1, pubkey.dataStart, 32);
+    this.store.put(this.accountEntry, key.dataStart, 33, w.ptr, <u32>w.len);
+  }
+
+  /** An account by key, for views (not the execution path). */
+  account(pubkey: Uint8Array): Account | null {
+    const v = this.store.get(accountKey(pubkey));
+    return v ? decodeAccount(Reader.of(v)) : null;
   }
 
   /** Writes the typed chain records back into the store (meta always, the rest when changed). */
@@ -87,8 +111,9 @@ export class State {
     const entries = this.store.sortedEntries();
     w.varint(<u64>entries.length);
     for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      w.varBytes(e.key).varBytes(e.value!);
+      const e = <usize>entries[i];
+      w.varint(<u64>Store.keyLen(e)).raw(Store.keyPtr(e), Store.keyLen(e));
+      w.varint(<u64>Store.valueLen(e)).raw(Store.valuePtr(e), Store.valueLen(e));
     }
   }
 
@@ -107,14 +132,13 @@ export class State {
       const key = r.varBytes(64);
       const value = r.varBytes(1 << 20);
       if (!r.ok) break;
-      if (key.length == 0 || value.length == 0) {
+      if (key.length == 0 || value.length == 0 || s.store.get(key) != null) {
         r.fail(E_SNAPSHOT_INVALID);
         break;
       }
       s.store.set(key, value);
     }
     if (!r.finish()) return null;
-    if (s.store.size != <u32>n) return null; // a repeated key
     const actual = new Uint8Array(32);
     s.store.root(actual.dataStart);
     if (memory.compare(actual.dataStart, root.dataStart, 32) != 0) return null;

@@ -119,6 +119,16 @@ export class LocalChain {
     return { ...r, sigma };
   }
 
+  /** Executes a block built for this chain, returning the raw result frame (benchmarks). */
+  executeBlockRaw(block: Uint8Array): Uint8Array {
+    const frame = this.core.executeRaw(block, devBeacon(this.height + 1n));
+    const meta = this.core.meta();
+    this.height = meta.height;
+    this.parent = fromHex(meta.lastDigest);
+    this.timestampMs = meta.lastTimestampMs;
+    return frame;
+  }
+
   /** A deterministic signer for tests (the same index gives the same key everywhere). */
   static signer(index: number): Signer {
     return devKeys.signerFromSeedSync(testSeed(index));
