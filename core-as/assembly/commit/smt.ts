@@ -154,6 +154,8 @@ export class StateTree {
   private leaves: Pool = new Pool(LEAF_SIZE);
   private nodes: Pool = new Pool(NODE_SIZE);
   private rootRef: u32 = 0;
+  /** Records marked dirty since the last refresh, in marking order. */
+  private dirtyList: RefList = new RefList();
   /** Hashes computed so far (root recomputation and proofs): how tests see incremental cost. */
   hashCount: u64 = 0;
 
@@ -218,9 +220,11 @@ export class StateTree {
    */
   private markPath(n: i32): void {
     for (let i: i32 = n - 1; i >= 0; i--) {
-      const a = this.nodeAddr(load<u32>(this.pathSlot(i)));
+      const ref = load<u32>(this.pathSlot(i));
+      const a = this.nodeAddr(ref);
       if (load<u8>(a + N_DIRTY) != 0) return;
       store<u8>(a + N_DIRTY, 1);
+      this.dirtyList.push(ref);
     }
   }
 
@@ -230,8 +234,17 @@ export class StateTree {
       const a = this.nodeAddr(ref);
       if (load<u8>(a + N_DIRTY) != 0) return;
       store<u8>(a + N_DIRTY, 1);
+      this.dirtyList.push(ref);
       ref = load<u32>(a + N_PARENT);
     }
+  }
+
+  /** Marks a node or leaf dirty, listing it for the next refresh if it was clean. */
+  private markDirty(ref: u32): void {
+    const flag = isLeafRef(ref) ? this.leafAddr(ref) + L_DIRTY : this.nodeAddr(ref) + N_DIRTY;
+    if (load<u8>(flag) != 0) return;
+    store<u8>(flag, 1);
+    this.dirtyList.push(ref);
   }
 
   /** The internal node owning PATH[i] (the slot at index i), or 0 for the root slot. */
@@ -253,7 +266,7 @@ export class StateTree {
     const leaf = this.leafAddr(leafRef);
     if (memory.compare(leaf + L_VALUE, valueHash, 32) == 0) return;
     memory.copy(leaf + L_VALUE, valueHash, 32);
-    store<u8>(leaf + L_DIRTY, 1);
+    this.markDirty(leafRef);
     this.markUp(load<u32>(leaf + L_PARENT));
   }
 
@@ -262,9 +275,11 @@ export class StateTree {
     const a = this.leaves.addr(idx);
     memory.copy(a + L_KEY, keyHash, 32);
     memory.copy(a + L_VALUE, valueHash, 32);
-    store<u8>(a + L_DIRTY, 1);
+    store<u8>(a + L_DIRTY, 0);
     store<u32>(a + L_PARENT, 0);
-    return (idx << 1) | 1;
+    const ref = (idx << 1) | 1;
+    this.markDirty(ref);
+    return ref;
   }
 
   /** Inserts `keyHash` or updates its value hash; returns the key's leaf (for update()). */
@@ -280,7 +295,7 @@ export class StateTree {
     if (c == 256) {
       if (memory.compare(leaf + L_VALUE, valueHash, 32) == 0) return leafRef; // unchanged: nothing dirty
       memory.copy(leaf + L_VALUE, valueHash, 32);
-      store<u8>(leaf + L_DIRTY, 1);
+      this.markDirty(leafRef);
       this.markPath(n);
       return leafRef;
     }
@@ -297,12 +312,13 @@ export class StateTree {
     store<u32>(m + N_LEFT, goesRight ? displaced : fresh);
     store<u32>(m + N_RIGHT, goesRight ? fresh : displaced);
     store<u16>(m + N_BIT, <u16>c);
-    store<u8>(m + N_DIRTY, 1);
+    store<u8>(m + N_DIRTY, 0);
+    this.markDirty(idx << 1);
     store<u32>(m + N_PARENT, this.slotOwner(i));
     this.setParent(displaced, idx << 1);
     this.setParent(fresh, idx << 1);
     // A displaced internal node now hangs from a deeper slot: its lifted hash must be redone.
-    if (!isLeafRef(displaced)) store<u8>(this.nodeAddr(displaced) + N_DIRTY, 1);
+    if (!isLeafRef(displaced)) this.markDirty(displaced);
     store<u32>(slot, idx << 1);
     this.markPath(i);
     return fresh;
@@ -314,6 +330,8 @@ export class StateTree {
     const n = this.descend(keyHash);
     const leafRef = load<u32>(this.pathSlot(n));
     if (critBit(keyHash, this.leafAddr(leafRef) + L_KEY) != 256) return false;
+    // A released record must never be hashed (its first bytes become the pool's free link).
+    store<u8>(this.leafAddr(leafRef) + L_DIRTY, 0);
     this.leaves.release(leafRef >> 1);
     if (n == 0) {
       this.rootRef = 0;
@@ -326,8 +344,9 @@ export class StateTree {
     const sibling = this.pathSlot(n) == p + N_LEFT ? load<u32>(p + N_RIGHT) : load<u32>(p + N_LEFT);
     store<u32>(parentSlot, sibling);
     this.setParent(sibling, this.slotOwner(n - 1));
+    store<u8>(p + N_DIRTY, 0);
     this.nodes.release(parentRef >> 1);
-    if (!isLeafRef(sibling)) store<u8>(this.nodeAddr(sibling) + N_DIRTY, 1);
+    if (!isLeafRef(sibling)) this.markDirty(sibling);
     this.markPath(n - 1);
     return true;
   }
@@ -350,6 +369,7 @@ export class StateTree {
     this.leaves.clear();
     this.nodes.clear();
     this.rootRef = 0;
+    this.dirtyList.free();
   }
 
   /**
@@ -358,29 +378,38 @@ export class StateTree {
    * through the 4-lane SIMD hasher together. Same hashes as a recursive walk, about 3x faster.
    */
   private refresh(): void {
-    if (this.rootRef == 0) return;
     work.reset();
-    this.collect(this.rootRef, 0);
+    this.collectListed();
+    if (this.rootRef == 0) return;
     this.hashLeaves();
     this.hashNodes();
   }
 
-  /** Records the dirty leaves and internal nodes under `ref` (slot at `depth`), clearing flags. */
-  private collect(ref: u32, depth: u32): void {
-    if (isLeafRef(ref)) {
-      const a = this.leafAddr(ref);
-      if (load<u8>(a + L_DIRTY) == 0) return;
-      store<u8>(a + L_DIRTY, 0);
-      work.pushLeaf(a);
-      return;
+  /**
+   * Moves the dirty records listed since the last refresh into the work lists, clearing their
+   * flags. A record listed twice (released and reused) is taken once: its flag is clear the
+   * second time. Each node's slot depth comes from its parent's split bit.
+   */
+  private collectListed(): void {
+    const n = this.dirtyList.count;
+    for (let i: u32 = 0; i < n; i++) {
+      const ref = this.dirtyList.at(i);
+      if (isLeafRef(ref)) {
+        const a = this.leafAddr(ref);
+        if (load<u8>(a + L_DIRTY) == 0) continue;
+        store<u8>(a + L_DIRTY, 0);
+        work.pushLeaf(a);
+      } else {
+        const a = this.nodeAddr(ref);
+        if (load<u8>(a + N_DIRTY) == 0) continue;
+        store<u8>(a + N_DIRTY, 0);
+        const bit = <u32>load<u16>(a + N_BIT);
+        const parent = load<u32>(a + N_PARENT);
+        const depth: u32 = parent == 0 ? 0 : <u32>load<u16>(this.nodeAddr(parent) + N_BIT) + 1;
+        work.pushNode(a, bit, depth, bit > depth ? this.anyKey(load<u32>(a + N_LEFT)) : 0);
+      }
     }
-    const a = this.nodeAddr(ref);
-    if (load<u8>(a + N_DIRTY) == 0) return;
-    store<u8>(a + N_DIRTY, 0);
-    const bit = <u32>load<u16>(a + N_BIT);
-    work.pushNode(a, bit, depth, bit > depth ? this.anyKey(load<u32>(a + N_LEFT)) : 0);
-    this.collect(load<u32>(a + N_LEFT), bit + 1);
-    this.collect(load<u32>(a + N_RIGHT), bit + 1);
+    this.dirtyList.count = 0;
   }
 
   private hashLeaves(): void {
@@ -656,3 +685,31 @@ class Work {
 }
 
 const work = new Work();
+
+/** References marked dirty since the last refresh (raw, reused). */
+class RefList {
+  private data: usize = 0;
+  private cap: u32 = 0;
+  count: u32 = 0;
+
+  push(ref: u32): void {
+    if (this.count == this.cap) {
+      this.cap = this.cap == 0 ? 256 : this.cap << 1;
+      this.data = this.data == 0 ? heap.alloc(<usize>this.cap << 2) : heap.realloc(this.data, <usize>this.cap << 2);
+    }
+    store<u32>(this.data + (<usize>this.count << 2), ref);
+    this.count++;
+  }
+
+  @inline at(i: u32): u32 {
+    return load<u32>(this.data + (<usize>i << 2));
+  }
+
+  /** Returns the list's memory (raw memory is not collected with its owner). */
+  free(): void {
+    if (this.data != 0) heap.free(this.data);
+    this.data = 0;
+    this.cap = 0;
+    this.count = 0;
+  }
+}
