@@ -145,11 +145,31 @@ describe("transactions", () => {
     expect(attempt(decoders.tx(core), version)).toEqual({ ok: false, code: 106 });
   });
 
+  it("summarise exactly what decodeTx accepts, with the same fields and code", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutation, { maxLength: 2 }), (pick, ms) => {
+        const bytes = ms.reduce(mutate, samples.tx[pick % samples.tx.length]!);
+        const full = attempt((b) => core.codec.decodeTx(b), bytes);
+        const summary = attempt((b) => core.codec.txSummary(b), bytes);
+        expect(summary.ok).toBe(full.ok);
+        if (!full.ok || !summary.ok) {
+          expect(summary).toEqual(full);
+          return;
+        }
+        const v = full.view as ReturnType<Core["codec"]["decodeTx"]>;
+        expect(summary.view).toEqual({ op: opCodes[v.op], bodyLength: v.bodyLength, nonce: v.nonce, signer: v.signer, hash: v.hash });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("refuse a varint past 64 bits", () => {
     const tooBig = Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02);
     expect(attempt(decoders.tx(core), tooBig)).toEqual({ ok: false, code: 103 });
   });
 });
+
+const opCodes: Record<string, number> = { register: 1, faucet: 2, adminRotateKeys: 3, adminSetPolicy: 4 };
 
 function big(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? v.toString() : v;

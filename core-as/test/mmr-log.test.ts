@@ -1,7 +1,7 @@
 // The typed log wrapper against the TypeScript verifiers and the state machine's own event log.
 import { describe, expect, it } from "vitest";
-import { LocalChain } from "../src/dev/local-chain.js";
 import { fromHex, sha256, toHex } from "../src/crypto/sha256.js";
+import { LocalChain } from "../src/dev/local-chain.js";
 import { MmrLog } from "../src/mmr-log.js";
 import { verifyMmrMulti, verifyMmrRange } from "../src/proof/mmr.js";
 import { newChain } from "./support/chain.js";

@@ -1,10 +1,10 @@
 // ABI: the one codec, for hosts. Builders take primitive arguments and return canonical bytes;
 // decoders return a JSON view (or a coded error for malformed bytes).
-import { inputPtr } from "../io";
+import { inputPtr, reserveOutput } from "../io";
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { Json } from "../codec/json";
-import { Tx, Op, decodeTx, encodeTxBody, txToJson } from "../codec/tx";
+import { Tx, Op, decodeTx, decodeTxInto, encodeTxBody, txToJson } from "../codec/tx";
 import { BlockHeader, decodeBlock, encodeHeader, headerDigest, headerToJson } from "../codec/block";
 import { eventToJson } from "../codec/event";
 import { decodeProgress, progressToJson } from "../codec/progress";
@@ -96,6 +96,26 @@ export function tx_decode(len: u32): i32 {
   txToJson(tx, j);
   j.hexBytes("hash", hash).num("bodyLength", tx.bodyLen);
   return emitJson(j.end());
+}
+
+const summaryTx = new Tx();
+const summaryReader = new Reader(0, 0);
+
+/**
+ * Input: a whole signed transaction. Output (an ABI frame, docs/core-abi.md): op u8 ‖ bodyLength
+ * u32le ‖ nonce u64le ‖ signer [32] ‖ sha256(tx) [32]. The cheap path for mempools and relays,
+ * which check every submission: same validation as tx_decode, no JSON.
+ */
+export function tx_summary(len: u32): i32 {
+  const tx = decodeTxInto(summaryReader.reset(inputPtr(), len), summaryTx);
+  if (tx == null) return fail(summaryReader.err);
+  const out = reserveOutput(77);
+  store<u8>(out, tx.op);
+  store<u32>(out + 1, tx.bodyLen);
+  store<u64>(out + 5, tx.nonce);
+  memory.copy(out + 13, tx.signer.dataStart, 32);
+  sha256Raw(inputPtr(), len, out + 45);
+  return 77;
 }
 
 // A block under construction by block_begin / block_add_tx / block_finish.

@@ -57,9 +57,11 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 export function toHex(b: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < b.length; i++) s += (b[i] as number).toString(16).padStart(2, "0");
+  for (let i = 0; i < b.length; i++) s += HEX_BYTES[b[i] as number];
   return s;
 }
 
