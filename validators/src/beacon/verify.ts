@@ -1,0 +1,40 @@
+// Verifying σ_h against the group key: the check every client runs (docs/beacon.md).
+//
+//   e(σ, G2) == e(H(m), groupKey), with σ a canonical G1 point of the prime-order subgroup.
+//
+// This is the IETF BLS "Verify" of the MinSig basic scheme with BEACON_DST, so any BLS12-381
+// library configured for that ciphersuite (blst, noble's shortSignatures, drand clients) accepts
+// exactly the same σ.
+
+import { decodePublicKey, decodeSignature, type G2Point, hashToG1, isBytes, isG2Point, pairingCheck } from "./curve.js";
+
+/** A public key given as a point (decoded once by the caller) or as its 96 bytes. */
+export type PublicKeyInput = G2Point | Uint8Array;
+
+/** The point of a key input, or undefined for anything malformed. */
+export function publicKeyPoint(key: PublicKeyInput): G2Point | undefined {
+  if (isBytes(key)) {
+    try {
+      return decodePublicKey(key);
+    } catch {
+      return undefined;
+    }
+  }
+  return isG2Point(key) ? key : undefined;
+}
+
+/** The pairing check behind verifySignature and verifyPartial; false for any malformed input. */
+export function verifyWithKey(publicKey: G2Point | undefined, message: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey === undefined || !isBytes(message)) return false;
+  try {
+    const sig = decodeSignature(signature);
+    return pairingCheck(sig, hashToG1(message), publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Is `sigma` the beacon value for `message` under `groupKey`? Never throws. */
+export function verifySignature(groupKey: PublicKeyInput, message: Uint8Array, sigma: Uint8Array): boolean {
+  return verifyWithKey(publicKeyPoint(groupKey), message, sigma);
+}
