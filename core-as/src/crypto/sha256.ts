@@ -16,13 +16,18 @@ const nodeHash =
 /** sha256 of the concatenation of `parts`. */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   if (nodeCrypto) {
-    if (parts.length === 1 && nodeHash) return new Uint8Array(nodeHash("sha256", parts[0] as Uint8Array, "buffer"));
+    if (parts.length === 1 && nodeHash) return asUint8Array(nodeHash("sha256", parts[0] as Uint8Array, "buffer"));
     const h = nodeCrypto.createHash("sha256");
     for (const p of parts) h.update(p);
-    return new Uint8Array(h.digest());
+    return asUint8Array(h.digest());
   }
   if (parts.length === 1) return nobleSha256(parts[0] as Uint8Array);
   return nobleSha256(concatBytes(...parts));
+}
+
+/** A plain Uint8Array view of a Buffer's bytes (no copy), so callers never see Buffer semantics. */
+function asUint8Array(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Which implementation `sha256` uses here (reported by benchmarks). */
