@@ -4,7 +4,6 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CoreError } from "../src/errors.js";
 import {
   decodeMmrPeaks,
   decodeMmrProof,
@@ -18,6 +17,7 @@ import {
   verifyMmrRange,
 } from "../src/proof/mmr.js";
 import type { WasmInstance } from "../src/wasm/instance.js";
+import { codeOf } from "./support/errors.js";
 import { newWasm } from "./support/wasm.js";
 
 // ---- reference, from the definitions ----
@@ -111,16 +111,6 @@ function wasmMmr(ds: Uint8Array[], batches: number[] = []): number {
     if (at === ds.length) break;
   }
   return h;
-}
-
-function errorCode(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CoreError) return e.code;
-    throw e;
-  }
-  throw new Error("expected a CoreError");
 }
 
 const prove = (h: number, indices: number[]): Uint8Array => w.call("mmr_prove", encodeMmrIndices(indices), h);
@@ -439,7 +429,7 @@ describe("MmrPeaks", () => {
     const enc = w.call("mmr_peaks_encode", undefined, p); // 05 02 ‖ 2 peaks
     w.invoke("mmr_peaks_free", undefined, p);
     expect(hex(enc.subarray(0, 2))).toBe("0502");
-    const decode = (b: Uint8Array) => errorCode(() => w.invoke("mmr_peaks_decode", b));
+    const decode = (b: Uint8Array) => codeOf(() => w.invoke("mmr_peaks_decode", b));
     const peaks = enc.subarray(2);
     expect(decode(Uint8Array.of(5, 3, ...peaks, ...peaks.subarray(0, 32)))).toBe(108); // INVALID_VALUE
     expect(decode(Uint8Array.of(5, 1, ...peaks.subarray(0, 32)))).toBe(108);
@@ -459,7 +449,7 @@ describe("MmrPeaks", () => {
     const p = w.invoke("mmr_peaks_decode", enc);
     expect(hex(w.call("mmr_peaks_root", undefined, p))).toBe(hex(mmrRootFromPeaks(2n ** 64n - 1n, peaks)));
     expect(hex(w.call("mmr_peaks_root", undefined, p))).toBe(hex(H(Uint8Array.of(2), le64(2n ** 64n - 1n), ...peaks)));
-    expect(errorCode(() => w.invoke("mmr_peaks_append", item(0), p))).toBe(109); // TOO_MANY_ITEMS
+    expect(codeOf(() => w.invoke("mmr_peaks_append", item(0), p))).toBe(109); // TOO_MANY_ITEMS
     expect(hex(w.call("mmr_peaks_encode", undefined, p))).toBe(hex(enc));
     w.invoke("mmr_peaks_free", undefined, p);
   });
@@ -472,20 +462,20 @@ describe("MMR ABI errors", () => {
     const p = w.invoke("mmr_peaks_new");
     w.invoke("mmr_peaks_free", undefined, p);
     for (const bad of [0, -1, h, 9999, 2 ** 31]) {
-      expect(errorCode(() => w.invoke("mmr_free", undefined, bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_append", item(0), bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_root", undefined, bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_leaf_count", undefined, bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_prove", encodeMmrIndices([]), bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_prove_range", undefined, bad, 0, 0))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_peaks_of", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_free", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_append", item(0), bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_root", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_leaf_count", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_prove", encodeMmrIndices([]), bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_prove_range", undefined, bad, 0, 0))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_peaks_of", undefined, bad))).toBe(900);
     }
     for (const bad of [0, -1, p, 9999]) {
-      expect(errorCode(() => w.invoke("mmr_peaks_free", undefined, bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_peaks_append", item(0), bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_peaks_root", undefined, bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_peaks_encode", undefined, bad))).toBe(900);
-      expect(errorCode(() => w.invoke("mmr_peaks_clone", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_peaks_free", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_peaks_append", item(0), bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_peaks_root", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_peaks_encode", undefined, bad))).toBe(900);
+      expect(codeOf(() => w.invoke("mmr_peaks_clone", undefined, bad))).toBe(900);
     }
   });
 
@@ -493,7 +483,7 @@ describe("MMR ABI errors", () => {
     const ds = items(20);
     const h = wasmMmr(ds);
     const root = hex(w.call("mmr_root", undefined, h));
-    const code = (indices: Uint8Array) => errorCode(() => w.invoke("mmr_prove", indices, h));
+    const code = (indices: Uint8Array) => codeOf(() => w.invoke("mmr_prove", indices, h));
     expect(code(encodeMmrIndices([3, 2]))).toBe(900); // unsorted
     expect(code(encodeMmrIndices([2, 2]))).toBe(900); // repeated
     expect(code(encodeMmrIndices([20]))).toBe(900); // out of range
@@ -503,12 +493,12 @@ describe("MMR ABI errors", () => {
     expect(code(Uint8Array.of(1, 1, 7))).toBe(101); // trailing bytes
     expect(code(Uint8Array.of(1, 0x81, 0x00))).toBe(102); // non-minimal varint
     expect(code(new Uint8Array(0))).toBe(100);
-    expect(errorCode(() => w.invoke("mmr_prove_range", undefined, h, 5, 4))).toBe(900);
-    expect(errorCode(() => w.invoke("mmr_prove_range", undefined, h, 0, 21))).toBe(900);
-    expect(errorCode(() => w.invoke("mmr_prove_range", undefined, h, -1, 3))).toBe(900);
-    expect(errorCode(() => w.invoke("mmr_append", new Uint8Array(33), h))).toBe(900);
-    expect(errorCode(() => w.invoke("mmr_root_of", new Uint8Array(31)))).toBe(900);
-    expect(errorCode(() => w.invoke("mmr_peaks_append", new Uint8Array(1), w.invoke("mmr_peaks_new")))).toBe(900);
+    expect(codeOf(() => w.invoke("mmr_prove_range", undefined, h, 5, 4))).toBe(900);
+    expect(codeOf(() => w.invoke("mmr_prove_range", undefined, h, 0, 21))).toBe(900);
+    expect(codeOf(() => w.invoke("mmr_prove_range", undefined, h, -1, 3))).toBe(900);
+    expect(codeOf(() => w.invoke("mmr_append", new Uint8Array(33), h))).toBe(900);
+    expect(codeOf(() => w.invoke("mmr_root_of", new Uint8Array(31)))).toBe(900);
+    expect(codeOf(() => w.invoke("mmr_peaks_append", new Uint8Array(1), w.invoke("mmr_peaks_new")))).toBe(900);
     expect(hex(w.call("mmr_root", undefined, h))).toBe(root);
     expect(hex(w.call("mmr_prove_range", undefined, h, 20, 20))).toBe(hex(prove(h, [])));
     w.invoke("mmr_free", undefined, h);

@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CoreError } from "../src/errors.js";
 import type { WasmInstance } from "../src/wasm/instance.js";
+import { codeOf } from "./support/errors.js";
 import { newWasm } from "./support/wasm.js";
 
 const sha = (...parts: Uint8Array[]): Buffer => createHash("sha256").update(Buffer.concat(parts)).digest();
@@ -27,16 +27,6 @@ const refNodes = (prefix: number, pairs: Uint8Array, n: number): Buffer =>
 const refPrefixed = (prefix: number, items: Uint8Array, n: number): Buffer =>
   Buffer.concat(slices(items, 32, n).map((p) => sha(Uint8Array.of(prefix), p)));
 const refMany = (msgs: Uint8Array, len: number, n: number): Buffer => Buffer.concat(slices(msgs, len, n).map((m) => sha(m)));
-
-function codeOf(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CoreError) return e.code;
-    throw e;
-  }
-  throw new Error("expected a CoreError");
-}
 
 const u32le = (xs: number[]): Buffer => {
   const b = Buffer.alloc(4 * xs.length);

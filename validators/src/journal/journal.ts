@@ -11,6 +11,7 @@
 // Writes go through one serial queue, so appends land in call order however the callers
 // interleave, and concurrent sync() calls share one fsync (group commit).
 
+import { concatBytes } from "@nullspace/core";
 import type { Blob, Storage } from "../runtime/storage.js";
 import { StorageError } from "../runtime/storage.js";
 import {
@@ -496,7 +497,7 @@ export class Journal {
     this.bufferedBytes = 0;
     for (const group of groups) {
       if (group.segment !== this.tailIndex) await this.rollTo(group.segment);
-      const bytes = group.chunks.length === 1 ? group.chunks[0]! : concat(group.chunks, group.bytes);
+      const bytes = group.chunks.length === 1 ? group.chunks[0]! : concatBytes(...group.chunks);
       await this.tail.append(bytes);
       this.tailWritten += bytes.length;
       this.isDirty = true;
@@ -524,14 +525,4 @@ export class Journal {
     this.tailIndex = index;
     this.tailWritten = 0;
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
