@@ -146,6 +146,7 @@ const tx = await benchTransactions();
 log(
   `[tx] faucet claims ${fmt(tx.txPerSec)} tx/s (median of ${BLOCKS} blocks of ${fmt(BLOCK_TXS)}); registrations ${fmt(tx.registerPerSec)} tx/s`,
 );
+log(`[tx] host-side decoding of the result frame into event views: ${fmt(tx.eventDecodesPerSec)} events/s`);
 const sha = await benchSha256();
 log(
   `[sha256] wasm ${sha.sha256MBps.toFixed(0)} MB/s, node:crypto ${sha.nodeSha256MBps.toFixed(0)} MB/s on 1 KiB messages (${((100 * sha.sha256MBps) / sha.nodeSha256MBps).toFixed(0)}%)`,
