@@ -2,8 +2,20 @@
 // the wasm (there is no second parser in TypeScript).
 
 import { concatBytes, toHex } from "./crypto/sha256.js";
-import type { BlockView, EventView, GenesisView, ProgressView, TxView } from "./views.js";
+import type {
+  BlockView,
+  CertificateKind,
+  CertificateView,
+  EventView,
+  GenesisView,
+  ProgressCertificateView,
+  ProgressView,
+  TxView,
+  VoteKind,
+  VoteView,
+} from "./views.js";
 import { parseView } from "./views.js";
+import { CoreError } from "./errors.js";
 import type { WasmInstance } from "./wasm/instance.js";
 
 const utf8 = new TextEncoder();
@@ -44,6 +56,34 @@ export type Instruction =
   | { op: "faucet" }
   | { op: "adminRotateKeys"; keys: Uint8Array[] }
   | { op: "adminSetPolicy"; field: number; value: bigint };
+
+/** What a vote or certificate is about: a proposal (notarize, finalize) or a view (nullify). */
+export type ConsensusSubject =
+  | { kind: "notarize" | "finalize"; view: bigint; height: bigint; parent: Uint8Array; digest: Uint8Array }
+  | { kind: "nullify"; view: bigint };
+
+/** One validator's signature for a certificate. */
+export interface IndexedSignature {
+  index: number;
+  signature: Uint8Array;
+}
+
+const VOTE_KIND_TAG: Record<VoteKind, number> = { notarize: 1, nullify: 2, finalize: 3 };
+const CERTIFICATE_KIND_TAG: Record<CertificateKind, number> = { notarization: 1, nullification: 2, finalization: 3 };
+
+/** index u16le ‖ signature, the certificate builders' input entries (docs/core-abi.md). */
+function signatureEntries(sigs: readonly IndexedSignature[]): Uint8Array {
+  const out = new Uint8Array(sigs.length * 66);
+  sigs.forEach((s, i) => {
+    if (!Number.isInteger(s.index) || s.index < 0 || s.index > 0xffff || s.signature.length !== 64) {
+      throw new CoreError(900, "signatures must be {index: 0..65535, signature: 64 bytes}");
+    }
+    out[i * 66] = s.index & 0xff;
+    out[i * 66 + 1] = s.index >> 8;
+    out.set(s.signature, i * 66 + 2);
+  });
+  return out;
+}
 
 export class Codec {
   constructor(private readonly wasm: WasmInstance) {}
@@ -122,5 +162,43 @@ export class Codec {
   /** A Fisher–Yates permutation of 0..n-1 from the stream of (σ, session, move). */
   randomShuffle(sigma: Uint8Array, sessionId: bigint, move: number, n: number): number[] {
     return Array.from(this.wasm.call("random_shuffle", sigma, sessionId, move, n));
+  }
+
+  /** The body of a vote of this subject: what a validator signs after domainPrefix(kind, chainId). */
+  voteBody(s: ConsensusSubject): Uint8Array {
+    if (s.kind === "nullify") return this.wasm.call("vote_body", undefined, VOTE_KIND_TAG.nullify, s.view, 0n);
+    return this.wasm.call("vote_body", concatBytes(s.parent, s.digest), VOTE_KIND_TAG[s.kind], s.view, s.height);
+  }
+
+  encodeVote(kind: VoteKind, signer: number, body: Uint8Array, signature: Uint8Array): Uint8Array {
+    return this.wasm.call("vote_encode", concatBytes(body, signature), VOTE_KIND_TAG[kind], signer);
+  }
+
+  decodeVote(vote: Uint8Array): VoteView {
+    return this.json<VoteView>("vote_decode", vote);
+  }
+
+  /** A certificate over `n` validators; signatures may come in any order (a repeated or
+   * out-of-range index throws CoreError INVALID_VALUE). Quorum is the verifier's business. */
+  encodeCertificate(kind: CertificateKind, body: Uint8Array, n: number, signatures: readonly IndexedSignature[]): Uint8Array {
+    return this.wasm.call(
+      "certificate_encode",
+      concatBytes(body, signatureEntries(signatures)),
+      CERTIFICATE_KIND_TAG[kind],
+      n,
+      body.length,
+    );
+  }
+
+  decodeCertificate(certificate: Uint8Array): CertificateView {
+    return this.json<CertificateView>("certificate_decode", certificate);
+  }
+
+  encodeProgressCertificate(record: Uint8Array, n: number, signatures: readonly IndexedSignature[]): Uint8Array {
+    return this.wasm.call("progress_certificate_encode", concatBytes(record, signatureEntries(signatures)), n, record.length);
+  }
+
+  decodeProgressCertificate(certificate: Uint8Array): ProgressCertificateView {
+    return this.json<ProgressCertificateView>("progress_certificate_decode", certificate);
   }
 }

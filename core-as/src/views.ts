@@ -63,6 +63,38 @@ export interface ProgressView {
   eventEnd: bigint;
 }
 
+export type VoteKind = "notarize" | "nullify" | "finalize";
+export type CertificateKind = "notarization" | "nullification" | "finalization";
+
+/** A consensus body: a proposal (notarize, finalize) or just a view (nullify). `body` is its exact
+ * bytes, hex: what was signed after the domain prefix. */
+export interface ConsensusBodyView {
+  view: bigint;
+  /** Present for notarize / finalize (the proposal). */
+  height?: bigint;
+  parent?: Hex;
+  digest?: Hex;
+  body: Hex;
+}
+
+export type VoteView = ConsensusBodyView & { kind: VoteKind; signer: number; signature: Hex };
+
+export interface SignatureView {
+  signer: number;
+  signature: Hex;
+}
+
+/** Signatures in increasing signer index; `n` is the size of the validator set. */
+export type CertificateView = ConsensusBodyView & { kind: CertificateKind; n: number; signatures: SignatureView[] };
+
+export interface ProgressCertificateView {
+  progress: ProgressView;
+  /** The progress record's exact bytes, hex: what was signed after the domain prefix. */
+  record: Hex;
+  n: number;
+  signatures: SignatureView[];
+}
+
 export interface GenesisView {
   chainId: bigint;
   genesisTimeMs: bigint;

@@ -17,7 +17,12 @@ interface BrowserResult {
   ok: boolean;
   error?: string;
   golden: Awaited<ReturnType<typeof computeGolden>>;
-  standards: { backend: string; sha256: { ok: boolean }[]; ed25519: Record<string, boolean | string>[] };
+  standards: {
+    backend: string;
+    sha256: { ok: boolean }[];
+    ed25519: Record<string, boolean | string>[];
+    bls: Record<string, boolean | string>[];
+  };
 }
 
 describe.runIf(hasChromium())("Chromium worker", () => {

@@ -12,12 +12,14 @@ beforeAll(async () => {
 });
 
 describe("wasm sha256", () => {
-  it("matches the FIPS 180-4 examples, and RFC 8032 holds on this runtime's ed25519", async () => {
+  it("matches the FIPS 180-4 examples; RFC 8032 and published BLS MinSig vectors hold on this runtime", async () => {
     const r = await runStandardChecks(wasmBytes());
     expect(r.sha256.length).toBe(5);
     for (const v of r.sha256) expect(v, v.name).toMatchObject({ ok: true });
     expect(r.ed25519.length).toBe(5);
     for (const v of r.ed25519) expect(v, v.name).toMatchObject({ publicKeyOk: true, signatureOk: true, verifies: true, rejectsFlip: true });
+    expect(r.bls.length).toBeGreaterThan(5);
+    for (const v of r.bls) expect(v, v.name).toMatchObject({ verifies: true, rejectsOther: true });
   });
 
   it("matches node:crypto at every length around the block boundaries", () => {

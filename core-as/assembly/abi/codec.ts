@@ -10,11 +10,29 @@ import { eventToJson } from "../codec/event";
 import { decodeProgress, progressToJson } from "../codec/progress";
 import { Genesis, encodeGenesis, decodeGenesis } from "../codec/genesis";
 import { isValidUtf8 } from "../codec/utf8";
+import {
+  KIND_NULLIFY,
+  MAX_VALIDATORS,
+  MAX_PROGRESS_BYTES,
+  Proposal,
+  isKind,
+  encodeProposal,
+  decodeBodyExact,
+  bodyToJson,
+  decodeVote,
+  voteKindName,
+  certificateKindName,
+  encodeSigners,
+  signersToJson,
+  decodeCertificate,
+  decodeProgressCertificate,
+  decodeRecordInto,
+} from "../codec/consensus";
 import { isValidAdminSet } from "../state/chain";
 import { mmrRootOf } from "../commit/mmr";
 import { sha256Raw } from "../crypto/sha256";
 import { RandomStream } from "../random/stream";
-import { KEY_LEN, MAX_NAME_BYTES, MAX_TX_BYTES, MAX_BLOCK_TXS, MAX_ADMIN_KEYS } from "../codec/limits";
+import { KEY_LEN, SIG_LEN, FORMAT_VERSION, MAX_NAME_BYTES, MAX_TX_BYTES, MAX_BLOCK_TXS, MAX_ADMIN_KEYS } from "../codec/limits";
 import { fail, E_BAD_ARGUMENTS, E_INVALID_UTF8, E_FIELD_TOO_LONG, E_INVALID_VALUE, E_TOO_MANY_ITEMS } from "../errors";
 
 const out = new Writer(4096);
@@ -240,3 +258,111 @@ export function random_shuffle(len: u32, sessionId: u64, move: u32, n: u32): i32
   return w.toOutput();
 }
 
+
+// Consensus messages (docs/formats.md, "Consensus messages and certificates").
+
+/**
+ * The body of a vote or certificate of `kind` (1 notarize, 2 nullify, 3 finalize): what is signed
+ * after the domain prefix. Input: parent ‖ block digest (64 bytes) for notarize and finalize (the
+ * proposal), nothing for nullify (`height` is then ignored and must be 0).
+ */
+export function vote_body(len: u32, kind: u32, view: u64, height: u64): i32 {
+  if (!isKind(kind)) return fail(E_BAD_ARGUMENTS);
+  const w = out.reset();
+  if (<u8>kind == KIND_NULLIFY) {
+    if (len != 0 || height != 0) return fail(E_BAD_ARGUMENTS);
+    w.varint(view);
+  } else {
+    if (len != 64) return fail(E_BAD_ARGUMENTS);
+    const p = new Proposal();
+    p.view = view;
+    p.height = height;
+    p.parent = wrapInput(0, 32);
+    p.digest = wrapInput(32, 32);
+    encodeProposal(p, w);
+  }
+  return w.toOutput();
+}
+
+/** Input: body ‖ signature (64). Output: the vote of `kind` by validator `signer` (< 1024). */
+export function vote_encode(len: u32, kind: u32, signer: u32): i32 {
+  if (!isKind(kind) || len < <u32>SIG_LEN) return fail(E_BAD_ARGUMENTS);
+  if (signer >= MAX_VALIDATORS) return fail(E_INVALID_VALUE);
+  const bodyLen = len - <u32>SIG_LEN;
+  const r = new Reader(inputPtr(), bodyLen);
+  if (decodeBodyExact(r, <u8>kind) == null) return fail(r.err);
+  const w = out.reset();
+  w.u8(FORMAT_VERSION).u8(<u8>kind).varint(<u64>signer).raw(inputPtr(), len);
+  return w.toOutput();
+}
+
+/** Input: a vote. Output: JSON {kind, signer, view, height?, parent?, digest?, body, signature}. */
+export function vote_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const v = decodeVote(r);
+  if (v == null) return fail(r.err);
+  const j = new Json().begin().str("kind", voteKindName(v.kind)).num("signer", v.signer);
+  bodyToJson(v.body, j);
+  return emitJson(j.hex("signature", v.sigPtr, SIG_LEN).end());
+}
+
+/** Checks an entries region (m × (u16le index ‖ [64] signature)) of the input; m, or -1. */
+function entryCount(offset: u32, len: u32): i32 {
+  if (offset > len || (len - offset) % <u32>(2 + SIG_LEN) != 0) return -1;
+  return <i32>((len - offset) / <u32>(2 + SIG_LEN));
+}
+
+/**
+ * Input: body (bodyLen bytes) ‖ m × (u16le signer index ‖ [64] signature), in any order.
+ * Output: the certificate of `kind` over a set of `n` validators, signatures in index order.
+ * Refuses a body that does not decode, n outside 1..1024, no signature, an index >= n, a repeat.
+ */
+export function certificate_encode(len: u32, kind: u32, n: u32, bodyLen: u32): i32 {
+  if (!isKind(kind)) return fail(E_BAD_ARGUMENTS);
+  const m = entryCount(bodyLen, len);
+  if (m < 0) return fail(E_BAD_ARGUMENTS);
+  const r = new Reader(inputPtr(), bodyLen);
+  if (decodeBodyExact(r, <u8>kind) == null) return fail(r.err);
+  const w = out.reset();
+  w.u8(FORMAT_VERSION).u8(<u8>kind).raw(inputPtr(), bodyLen);
+  const code = encodeSigners(w, n, inputPtr() + bodyLen, <u32>m);
+  if (code != 0) return fail(code);
+  return w.toOutput();
+}
+
+/** Input: a certificate. Output: JSON {kind, view, height?, parent?, digest?, body, n, signatures: [{signer, signature}]}. */
+export function certificate_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const c = decodeCertificate(r);
+  if (c == null) return fail(r.err);
+  const j = new Json().begin().str("kind", certificateKindName(c.kind));
+  bodyToJson(c.body, j);
+  signersToJson(c.signers, j);
+  return emitJson(j.end());
+}
+
+/** Input: progress record (recordLen bytes) ‖ m × (u16le signer index ‖ [64] signature). Output: the progress certificate. */
+export function progress_certificate_encode(len: u32, n: u32, recordLen: u32): i32 {
+  const m = entryCount(recordLen, len);
+  if (m < 0) return fail(E_BAD_ARGUMENTS);
+  if (recordLen > MAX_PROGRESS_BYTES) return fail(E_FIELD_TOO_LONG);
+  const r = new Reader(0, 0);
+  if (decodeRecordInto(r, inputPtr(), recordLen) == null) return fail(r.err);
+  const w = out.reset();
+  w.u8(FORMAT_VERSION).varint(<u64>recordLen).raw(inputPtr(), recordLen);
+  const code = encodeSigners(w, n, inputPtr() + recordLen, <u32>m);
+  if (code != 0) return fail(code);
+  return w.toOutput();
+}
+
+/** Input: a progress certificate. Output: JSON {progress: {…}, record, n, signatures: [{signer, signature}]}. */
+export function progress_certificate_decode(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  const c = decodeProgressCertificate(r);
+  if (c == null) return fail(r.err);
+  const j = new Json().begin().obj("progress");
+  progressToJson(c.progress, j);
+  j.end().hex("record", c.recordPtr, c.recordLen);
+  signersToJson(c.signers, j);
+  return emitJson(j.end());
+}

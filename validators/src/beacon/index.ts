@@ -3,6 +3,12 @@
 
 export {
   BEACON_DST,
+  BEACON_MESSAGE_LENGTH,
+  BeaconError,
+  type BeaconErrorCode,
+  type BeaconMessageFields,
+  BLOCK_DIGEST_LENGTH,
+  beaconMessage,
   decodePublicKey,
   decodeScalar,
   decodeSignature,
@@ -14,10 +20,11 @@ export {
   GROUP_ORDER,
   hashToG1,
   PUBLIC_KEY_LENGTH,
+  type PublicKeyInput,
   SCALAR_LENGTH,
   SIGNATURE_LENGTH,
-} from "./curve.js";
-export { BeaconError, type BeaconErrorCode } from "./errors.js";
+  verifySignature,
+} from "@nullspace/core/bls";
 export {
   type Commitments,
   type Dealing,
@@ -36,7 +43,5 @@ export {
   type Share,
   verifyShare,
 } from "./keys.js";
-export { BEACON_MESSAGE_LENGTH, type BeaconMessageFields, BLOCK_DIGEST_LENGTH, beaconMessage } from "./message.js";
 export { type PartialKey, partialSign, verifyPartial } from "./partial.js";
 export { type PartialSignature, type RecoveredSignature, type RecoverVerifiedInput, recover, recoverVerified } from "./recover.js";
-export { type PublicKeyInput, verifySignature } from "./verify.js";

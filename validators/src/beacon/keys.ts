@@ -13,6 +13,7 @@
 import { bytesToNumberBE } from "@noble/curves/utils.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import {
+  BeaconError,
   decodePublicKey,
   decodeScalar,
   encodePublicKey,
@@ -26,8 +27,7 @@ import {
   isScalar,
   PUBLIC_KEY_LENGTH,
   SCALAR_LENGTH,
-} from "./curve.js";
-import { BeaconError } from "./errors.js";
+} from "@nullspace/core/bls";
 
 /** Share indices are u16 on the wire, and 0 is the group secret's position. */
 export const MAX_SHARES = 0xffff;

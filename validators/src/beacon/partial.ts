@@ -2,9 +2,8 @@
 // public share key p(i)·G2. Partials travel as 48-byte compressed G1 points; the index travels
 // beside them in the engine's message (or is the sender's validator index).
 
-import { encodeSignature, hashToG1 } from "./curve.js";
+import { encodeSignature, hashToG1, type PublicKeyInput, publicKeyPoint, verifyWithKey } from "@nullspace/core/bls";
 import { assertShare, type Commitments, publicShareKey, type Share } from "./keys.js";
-import { type PublicKeyInput, publicKeyPoint, verifyWithKey } from "./verify.js";
 
 /** Whose partial: a public share key (point or 96 bytes), or the commitments and the index from
  * which that key is derived (and cached per commitments object). */

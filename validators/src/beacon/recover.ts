@@ -12,6 +12,7 @@
 import { mulAddUnsafe } from "@noble/curves/abstract/curve.js";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import {
+  BeaconError,
   decodeSignature,
   decodeSignatureOnCurve,
   encodeSignature,
@@ -22,8 +23,7 @@ import {
   isBytes,
   isInSubgroup,
   pairingCheck,
-} from "./curve.js";
-import { BeaconError } from "./errors.js";
+} from "@nullspace/core/bls";
 import { assertCommitments, assertShareIndex, type Commitments, MAX_SHARES, publicShareKey } from "./keys.js";
 
 export interface PartialSignature {

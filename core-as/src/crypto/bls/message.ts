@@ -9,7 +9,7 @@
 // computed before that block exists, and a fork (which finality rules out) would get another σ.
 // Every field has a fixed width, so the encoding is injective.
 
-import { DOMAIN_PREFIX_LENGTH, domainPrefix, SignatureKind } from "@nullspace/core";
+import { DOMAIN_PREFIX_LENGTH, domainPrefix, SignatureKind } from "../domain.js";
 import { isBytes } from "./curve.js";
 import { BeaconError } from "./errors.js";
 
