@@ -2,6 +2,7 @@
 // the wasm (there is no second parser in TypeScript).
 
 import { concatBytes, toHex } from "./crypto/sha256.js";
+import { CoreError } from "./errors.js";
 import type {
   BlockView,
   CertificateKind,
@@ -15,7 +16,6 @@ import type {
   VoteView,
 } from "./views.js";
 import { parseView } from "./views.js";
-import { CoreError } from "./errors.js";
 import type { WasmInstance } from "./wasm/instance.js";
 
 const utf8 = new TextEncoder();

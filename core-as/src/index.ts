@@ -1,7 +1,15 @@
 // @nullspace/core: the state machine's host API and the client SDK, for Node, browsers and workers.
 
 export * from "./client/sign-tx.js";
-export { type BlockFields, Codec, type GenesisFields, type Instruction } from "./codec.js";
+export * from "./client/verify-certificate.js";
+export {
+  type BlockFields,
+  Codec,
+  type ConsensusSubject,
+  type GenesisFields,
+  type IndexedSignature,
+  type Instruction,
+} from "./codec.js";
 export { Core, type ExecutionResult, StateKey } from "./core.js";
 export * from "./crypto/domain.js";
 export * from "./crypto/ed25519.js";

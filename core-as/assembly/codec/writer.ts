@@ -1,4 +1,4 @@
-import { outputBytes, output } from "../io";
+import { output } from "../io";
 
 /** A growable byte buffer for canonical encodings. */
 export class Writer {
@@ -112,8 +112,4 @@ export class Writer {
   toOutput(): i32 {
     return output(this.buf.dataStart, <u32>this.len);
   }
-}
-
-export function bytesToOutput(b: Uint8Array): i32 {
-  return outputBytes(b);
 }

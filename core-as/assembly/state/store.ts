@@ -173,10 +173,6 @@ export class Store {
     this.dirtyCount = 0;
   }
 
-  get hasUncommitted(): bool {
-    return this.dirtyCount > 0;
-  }
-
   /** The state root after commit(). */
   root(out: usize): void {
     this.commit();

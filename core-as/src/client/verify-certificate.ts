@@ -3,7 +3,7 @@
 // signed payloads from the exact body bytes the wasm reports and checks the signatures.
 import type { Codec } from "../codec.js";
 import { SignatureKind, signingPayload } from "../crypto/domain.js";
-import { verifyBatch, type VerifyItem } from "../crypto/ed25519.js";
+import { type VerifyItem, verifyBatch } from "../crypto/ed25519.js";
 import { fromHex } from "../crypto/sha256.js";
 import type { CertificateKind, CertificateView, ProgressCertificateView, ProgressView, SignatureView, VoteKind } from "../views.js";
 
