@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Core } from "../src/core.js";
 import { concatBytes, fromHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { CoreError, ERROR_NAMES } from "../src/errors.js";
 import { newChain } from "./support/chain.js";
+import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 let core: Core;
@@ -35,7 +35,6 @@ beforeAll(async () => {
   };
 });
 
-type Decoder = (b: Uint8Array) => unknown;
 const decoders: Record<keyof typeof samples, (c: Core) => Decoder> = {
   tx: (c) => (b) => c.codec.decodeTx(b),
   block: (c) => (b) => c.codec.decodeBlock(b),
@@ -44,42 +43,6 @@ const decoders: Record<keyof typeof samples, (c: Core) => Decoder> = {
   genesis: (c) => (b) => c.codec.decodeGenesis(b),
   snapshot: (c) => (b) => c.restore(b),
 };
-
-/** Decodes, returning the view or the error code; any other failure (a trap) fails the test. */
-function attempt(decode: Decoder, bytes: Uint8Array): { ok: true; view: unknown } | { ok: false; code: number } {
-  try {
-    return { ok: true, view: decode(bytes) };
-  } catch (e) {
-    if (!(e instanceof CoreError)) throw e;
-    expect(ERROR_NAMES[e.code]).toBeDefined();
-    return { ok: false, code: e.code };
-  }
-}
-
-const mutation = fc.record({
-  at: fc.nat(),
-  kind: fc.constantFrom("flip", "insert", "delete", "truncate", "append"),
-  byte: fc.integer({ min: 0, max: 255 }),
-});
-
-function mutate(b: Uint8Array, m: { at: number; kind: string; byte: number }): Uint8Array {
-  const i = b.length === 0 ? 0 : m.at % b.length;
-  switch (m.kind) {
-    case "flip": {
-      const c = b.slice();
-      if (c.length) c[i] = (c[i] as number) ^ (m.byte || 1);
-      return c;
-    }
-    case "insert":
-      return concatBytes(b.subarray(0, i), Uint8Array.of(m.byte), b.subarray(i));
-    case "delete":
-      return concatBytes(b.subarray(0, i), b.subarray(i + 1));
-    case "truncate":
-      return b.subarray(0, i);
-    default:
-      return concatBytes(b, Uint8Array.of(m.byte));
-  }
-}
 
 describe.each(Object.keys(decoders) as (keyof typeof samples)[])("%s decoder", (name) => {
   it("decodes its own samples", () => {

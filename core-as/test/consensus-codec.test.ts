@@ -10,9 +10,10 @@ import { domainPrefix, SignatureKind, signDomainSync } from "../src/crypto/domai
 import type { Signer } from "../src/crypto/ed25519.js";
 import { concatBytes, fromHex, sha256, toHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { CoreError, ERROR_NAMES } from "../src/errors.js";
+import { CoreError } from "../src/errors.js";
 import type { CertificateKind, VoteKind } from "../src/views.js";
 import { newChain } from "./support/chain.js";
+import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 const CHAIN = 1n;
@@ -337,7 +338,6 @@ describe("signed payloads", () => {
 // ---------------------------------------------------------------------------------------------
 // Fuzzing, as in codec.fuzz.test.ts: never trap; whatever decodes is canonical.
 
-type Decoder = (b: Uint8Array) => unknown;
 const decoders: Record<"vote" | "certificate" | "progressCertificate", Decoder> = {
   vote: (b) => core.codec.decodeVote(b),
   certificate: (b) => core.codec.decodeCertificate(b),
@@ -360,41 +360,6 @@ function samples(name: keyof typeof decoders): Uint8Array[] {
       ];
     default:
       return [progressCertificate(s7, [0, 1, 2, 3, 6]), progressCertificate(s7.slice(0, 4), [3, 1, 0])];
-  }
-}
-
-function attempt(decode: Decoder, bytes: Uint8Array): { ok: true; view: unknown } | { ok: false; code: number } {
-  try {
-    return { ok: true, view: decode(bytes) };
-  } catch (e) {
-    if (!(e instanceof CoreError)) throw e;
-    expect(ERROR_NAMES[e.code]).toBeDefined();
-    return { ok: false, code: e.code };
-  }
-}
-
-const mutation = fc.record({
-  at: fc.nat(),
-  kind: fc.constantFrom("flip", "insert", "delete", "truncate", "append"),
-  byte: fc.integer({ min: 0, max: 255 }),
-});
-
-function mutate(b: Uint8Array, m: { at: number; kind: string; byte: number }): Uint8Array {
-  const i = b.length === 0 ? 0 : m.at % b.length;
-  switch (m.kind) {
-    case "flip": {
-      const c = b.slice();
-      if (c.length) c[i] = (c[i] as number) ^ (m.byte || 1);
-      return c;
-    }
-    case "insert":
-      return concatBytes(b.subarray(0, i), Uint8Array.of(m.byte), b.subarray(i));
-    case "delete":
-      return concatBytes(b.subarray(0, i), b.subarray(i + 1));
-    case "truncate":
-      return b.subarray(0, i);
-    default:
-      return concatBytes(b, Uint8Array.of(m.byte));
   }
 }
 

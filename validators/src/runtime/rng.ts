@@ -12,7 +12,7 @@
 // test/runtime.test.ts fail if any of them changes; change them only together with a note that old
 // seeds no longer replay.
 
-import { sha256 } from "@noble/hashes/sha2.js";
+import { concatBytes, sha256 } from "@nullspace/core";
 
 export type RngErrorCode = "RNG_INVALID_ARGUMENT"; // a bad seed, bound, probability or label
 
@@ -53,27 +53,15 @@ function seedBytes(seed: Seed): Uint8Array {
   if (typeof seed === "number") {
     if (!Number.isSafeInteger(seed) || seed < 0)
       throw new RngError("RNG_INVALID_ARGUMENT", `seed ${seed} is not a safe non-negative integer`);
-    return concat(encoder.encode("n:"), encoder.encode(String(seed)));
+    return concatBytes(encoder.encode("n:"), encoder.encode(String(seed)));
   }
   if (typeof seed === "bigint") {
     if (seed < 0n) throw new RngError("RNG_INVALID_ARGUMENT", `seed ${seed} is negative`);
-    return concat(encoder.encode("b:"), encoder.encode(seed.toString(16)));
+    return concatBytes(encoder.encode("b:"), encoder.encode(seed.toString(16)));
   }
-  if (typeof seed === "string") return concat(encoder.encode("s:"), encoder.encode(seed));
-  if (seed instanceof Uint8Array) return concat(encoder.encode("u:"), seed);
+  if (typeof seed === "string") return concatBytes(encoder.encode("s:"), encoder.encode(seed));
+  if (seed instanceof Uint8Array) return concatBytes(encoder.encode("u:"), seed);
   throw new RngError("RNG_INVALID_ARGUMENT", `unsupported seed type ${typeof seed}`);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function u32(bytes: Uint8Array, at: number): number {
@@ -91,7 +79,7 @@ export class Rng {
 
   /** A stream from any seed; see `Seed`. The same seed always gives the same stream. */
   constructor(seed: Seed) {
-    this.key = sha256(concat(encoder.encode("nullspace/rng/seed/v1\0"), seedBytes(seed)));
+    this.key = sha256(concatBytes(encoder.encode("nullspace/rng/seed/v1\0"), seedBytes(seed)));
     const [a, b, c, d] = Rng.stateFromKey(this.key);
     this.s0 = a;
     this.s1 = b;
@@ -213,7 +201,7 @@ export class Rng {
   fork(label: string): Rng {
     if (typeof label !== "string") throw new RngError("RNG_INVALID_ARGUMENT", "fork label must be a string");
     const child = Object.create(Rng.prototype) as Rng;
-    const key = sha256(concat(encoder.encode("nullspace/rng/fork/v1\0"), this.key, encoder.encode(label)));
+    const key = sha256(concatBytes(encoder.encode("nullspace/rng/fork/v1\0"), this.key, encoder.encode(label)));
     (child as { key: Uint8Array }).key = key;
     const [a, b, c, d] = Rng.stateFromKey(key);
     child.s0 = a;
