@@ -66,6 +66,7 @@ export function core_snapshot(len: u32): i32 {
 export function core_restore(len: u32): i32 {
   const s = State.restore(new Reader(inputPtr(), len));
   if (s == null) return fail(E_SNAPSHOT_INVALID);
+  if (executor != null) executor!.free(); // the replaced state's raw memory
   install(s);
   return 0;
 }

@@ -33,6 +33,12 @@ export class EventSink {
     this.count = 0;
   }
 
+  /** Returns the sink's raw memory (see Store.free). */
+  free(): void {
+    heap.free(this.digests);
+    this.messages.free();
+  }
+
   /** Hashes every event of the block (batched) into the event log. */
   finishBlock(): void {
     const n = this.count;

@@ -42,6 +42,12 @@ export class Executor {
     this.ev = new EventSink(state.eventLog);
   }
 
+  /** Returns the raw memory of this executor and of its state (both are unusable afterwards). */
+  free(): void {
+    this.ev.free();
+    this.state.free();
+  }
+
   /**
    * Executes `block` with beacon value `sigma` (empty or 48 bytes). Returns 0 and writes
    * status ‖ varBytes(progress) ‖ count ‖ varBytes(event)* to `out`, or returns a block-level

@@ -100,6 +100,11 @@ export class State {
     this.chainDirty = false;
   }
 
+  /** Returns the raw memory of the store and state tree (the state is unusable afterwards). */
+  free(): void {
+    this.store.free();
+  }
+
   /** version ‖ tx log peaks ‖ event log peaks ‖ state root ‖ count ‖ (key, value)* by key hash. */
   snapshot(w: Writer): void {
     const root = new Uint8Array(32);
@@ -119,44 +124,50 @@ export class State {
 
   /** Rebuilds a state from a snapshot, refusing it unless every record decodes and the root matches. */
   static restore(r: Reader): State | null {
+    const s = new State();
+    if (s.fill(r)) return s;
+    s.free(); // a refused snapshot must not leave its half-built store behind
+    return null;
+  }
+
+  private fill(r: Reader): bool {
     if (r.u8() != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
     const txLog = MmrPeaks.decode(r);
     const eventLog = MmrPeaks.decode(r);
     const root = r.bytes(32);
     const n = r.varint();
-    if (!r.ok || txLog == null || eventLog == null) return null;
-    const s = new State();
-    s.txLog = txLog;
-    s.eventLog = eventLog;
+    if (!r.ok || txLog == null || eventLog == null) return false;
+    this.txLog = txLog;
+    this.eventLog = eventLog;
     for (let i: u64 = 0; i < n && r.ok; i++) {
       const key = r.varBytes(64);
       const value = r.varBytes(1 << 20);
       if (!r.ok) break;
-      if (key.length == 0 || value.length == 0 || s.store.get(key) != null) {
+      if (key.length == 0 || value.length == 0 || this.store.get(key) != null) {
         r.fail(E_SNAPSHOT_INVALID);
         break;
       }
-      s.store.set(key, value);
+      this.store.set(key, value);
     }
-    if (!r.finish()) return null;
+    if (!r.finish()) return false;
     const actual = new Uint8Array(32);
-    s.store.root(actual.dataStart);
-    if (memory.compare(actual.dataStart, root.dataStart, 32) != 0) return null;
-    const meta = s.store.get(META_KEY);
-    const supply = s.store.get(SUPPLY_KEY);
-    const policy = s.store.get(POLICY_KEY);
-    const admins = s.store.get(ADMINS_KEY);
-    if (!meta || !supply || !policy || !admins) return null;
+    this.store.root(actual.dataStart);
+    if (memory.compare(actual.dataStart, root.dataStart, 32) != 0) return false;
+    const meta = this.store.get(META_KEY);
+    const supply = this.store.get(SUPPLY_KEY);
+    const policy = this.store.get(POLICY_KEY);
+    const admins = this.store.get(ADMINS_KEY);
+    if (!meta || !supply || !policy || !admins) return false;
     const m = decodeMeta(Reader.of(meta));
     const su = decodeSupply(Reader.of(supply));
     const p = decodePolicy(Reader.of(policy));
     const a = decodeAdmins(Reader.of(admins));
-    if (!m || !su || !p || !a) return null;
-    s.meta = m;
-    s.supply = su;
-    s.policy = p;
-    s.admins = a;
-    return s;
+    if (!m || !su || !p || !a) return false;
+    this.meta = m;
+    this.supply = su;
+    this.policy = p;
+    this.admins = a;
+    return true;
   }
 }
 

@@ -221,6 +221,30 @@ export class Store {
     heap.free(oldBuckets);
   }
 
+  /**
+   * Returns every byte of raw memory this store holds (entries, values, table, lists, tree). The
+   * GC does not see raw memory: a store being dropped must be freed, or it leaks.
+   */
+  free(): void {
+    for (let i: u32 = 0; i <= this.mask; i++) {
+      let e = <usize>load<u32>(this.buckets + (<usize>i << 2));
+      while (e != 0) {
+        const next = <usize>load<u32>(e + E_NEXT);
+        const v = <usize>load<u32>(e + E_VAL);
+        if (v != 0) heap.free(v);
+        heap.free(e);
+        e = next;
+      }
+    }
+    heap.free(this.buckets);
+    heap.free(this.dirty);
+    heap.free(this.valueHashes);
+    this.messages.free();
+    this.tree.clear();
+    this.live = 0;
+    this.dirtyCount = 0;
+  }
+
   /** Every live entry's pointer, ordered by key hash (the snapshot order). */
   sortedEntries(): StaticArray<u32> {
     this.commit();
