@@ -6,7 +6,6 @@ import { type Core, StateKey } from "../src/core.js";
 import { sha256 } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { verifyStateProof } from "../src/proof/state.js";
-import { FrameReader } from "../src/wasm/frame.js";
 import { compileCore, WasmInstance } from "../src/wasm/instance.js";
 
 const WASM = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
@@ -62,22 +61,16 @@ async function benchTransactions() {
     decodeRates.push(
       BLOCK_TXS /
         time(() => {
-          claimed = decodeEvents(chain, frame).filter((e) => e.kind === "faucetClaimed").length;
+          claimed = chain.core
+            .decodeExecution(frame)
+            .events.map((e) => chain.core.codec.decodeEvent(e))
+            .filter((e) => e.kind === "faucetClaimed").length;
         }),
     );
     if (claimed !== BLOCK_TXS) throw new Error(`expected ${BLOCK_TXS} claims, got ${claimed}`);
     log(`[tx] block of ${fmt(BLOCK_TXS)} faucet claims: ${fmt(BLOCK_TXS / s)} tx/s`);
   }
   return { chain, players, txPerSec: median(faucetRates), registerPerSec: median(registerRates), eventDecodesPerSec: median(decodeRates) };
-}
-
-/** Splits a result frame and decodes every event through the wasm codec (a client's work). */
-function decodeEvents(chain: LocalChain, frame: Uint8Array) {
-  const f = new FrameReader(frame);
-  f.u8();
-  f.varBytes();
-  const n = f.varint();
-  return Array.from({ length: n }, () => chain.core.codec.decodeEvent(f.varBytes()));
 }
 
 async function benchSha256() {

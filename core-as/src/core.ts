@@ -49,7 +49,12 @@ export class Core {
 
   /** Executes a finalized block with its beacon value (48 bytes, or empty when the block needs none). */
   execute(block: Uint8Array, sigma: Uint8Array = new Uint8Array(0)): ExecutionResult {
-    const f = new FrameReader(this.executeRaw(block, sigma));
+    return this.decodeExecution(this.executeRaw(block, sigma));
+  }
+
+  /** Splits a result frame of executeRaw into the progress record and the events. */
+  decodeExecution(frame: Uint8Array): ExecutionResult {
+    const f = new FrameReader(frame);
     const executed = f.u8() === 0;
     const progressBytes = f.varBytes();
     const count = f.varint();

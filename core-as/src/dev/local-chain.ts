@@ -111,22 +111,23 @@ export class LocalChain {
     const height = this.height + 1n;
     const sigma = devBeacon(height);
     const r = this.core.execute(block, sigma);
-    if (r.executed && r.progressView) {
-      this.height = r.progressView.height;
-      this.parent = fromHex(r.progressView.blockDigest);
-      this.timestampMs = this.core.meta().lastTimestampMs;
-    }
+    if (r.executed) this.syncTip();
     return { ...r, sigma };
   }
 
   /** Executes a block built for this chain, returning the raw result frame (benchmarks). */
   executeBlockRaw(block: Uint8Array): Uint8Array {
     const frame = this.core.executeRaw(block, devBeacon(this.height + 1n));
+    this.syncTip();
+    return frame;
+  }
+
+  /** Takes height, parent and time of the next block from the executed state. */
+  private syncTip(): void {
     const meta = this.core.meta();
     this.height = meta.height;
     this.parent = fromHex(meta.lastDigest);
     this.timestampMs = meta.lastTimestampMs;
-    return frame;
   }
 
   /** A deterministic signer for tests (the same index gives the same key everywhere). */

@@ -3,7 +3,7 @@
 //
 // Indices: a validator's consensus index i is 0-based (signer bitmaps); its beacon share is
 // evaluated at i + 1 (share indices are 1-based: p(0) is the group secret).
-import { Core, createEd25519, ed25519, fromHex, type Signer, sha256, toHex } from "@nullspace/core";
+import { Core, ed25519, fromHex, publicKeyFromSeed, type Signer, sha256, toHex } from "@nullspace/core";
 import { decodePublicKey, encodePublicKey } from "@nullspace/core/bls";
 import {
   deal,
@@ -13,6 +13,7 @@ import {
   encodeShare,
   groupKeyOf,
   publicShareKey,
+  quorumThreshold,
   verifyShare,
 } from "../beacon/keys.js";
 
@@ -76,17 +77,11 @@ export class GenesisError extends Error {
   }
 }
 
-// Keys come from seeds through noble here: deterministic and synchronous on every platform.
-const keys = createEd25519("noble");
 const utf8 = new TextEncoder();
 
 function derive(seed: Uint8Array | undefined, label: string): Uint8Array {
   if (!seed) return crypto.getRandomValues(new Uint8Array(32));
   return sha256(utf8.encode(`nullspace/genesis/v1/${label}`), seed);
-}
-
-function signerOf(seed: Uint8Array): Signer {
-  return keys.signerFromSeedSync(seed);
 }
 
 /** Runs the ceremony: ed25519 keys, the beacon dealing, the genesis record. */
@@ -101,7 +96,7 @@ export async function createGenesis(
   const validatorSeeds = Array.from({ length: o.n }, (_, i) => derive(o.seed, `validator/${i}`));
   const adminSeeds = Array.from({ length: adminCount }, (_, j) => derive(o.seed, `admin/${j}`));
   const dealing = deal({ n: o.n, ...(o.seed ? { seed: derive(o.seed, "beacon") } : {}) });
-  const adminKeys = adminSeeds.map((s) => signerOf(s).publicKey);
+  const adminKeys = adminSeeds.map((s) => publicKeyFromSeed(s));
   const core = await Core.load(o.wasm);
   const record = core.codec.encodeGenesis({
     chainId: o.chainId,
@@ -118,7 +113,7 @@ export async function createGenesis(
     genesisDigest: toHex(sha256(record)),
     validators: validatorSeeds.map((s, i) => ({
       index: i,
-      publicKey: toHex(signerOf(s).publicKey),
+      publicKey: toHex(publicKeyFromSeed(s)),
       beaconShareKey: toHex(encodePublicKey(publicShareKey(dealing.commitments, i + 1))),
     })),
     beacon: {
@@ -136,10 +131,10 @@ export async function createGenesis(
       chainId,
       index: i,
       ed25519Seed: toHex(s),
-      publicKey: toHex(signerOf(s).publicKey),
+      publicKey: toHex(publicKeyFromSeed(s)),
       beaconShare: toHex(encodeShare(dealing.shares[i]!)),
     })),
-    admins: adminSeeds.map((s) => ({ version: GENESIS_VERSION, chainId, ed25519Seed: toHex(s), publicKey: toHex(signerOf(s).publicKey) })),
+    admins: adminSeeds.map((s) => ({ version: GENESIS_VERSION, chainId, ed25519Seed: toHex(s), publicKey: toHex(publicKeyFromSeed(s)) })),
   };
 }
 
@@ -161,7 +156,7 @@ export async function verifyGenesis(g: GenesisFile, wasm?: Uint8Array): Promise<
   }
   if (toHex(encodePublicKey(groupKeyOf(commitments))) !== g.beacon.groupKey) bad("beacon group key is not the first commitment");
   const n = g.validators.length;
-  if (n < 1 || g.beacon.threshold !== n - Math.floor((n - 1) / 3)) bad("beacon threshold must be the quorum n - f");
+  if (n < 1 || g.beacon.threshold !== quorumThreshold(n)) bad("beacon threshold must be the quorum n - f");
   const seen = new Set<string>();
   g.validators.forEach((v, i) => {
     if (v.index !== i) bad(`validator ${i} has index ${v.index}`);
@@ -190,7 +185,7 @@ export async function verifyGenesis(g: GenesisFile, wasm?: Uint8Array): Promise<
 export function verifyValidatorSecret(secret: ValidatorSecret, g: GenesisFile): void {
   const entry = g.validators[secret.index];
   if (!entry || secret.chainId !== g.chainId) throw new GenesisError("BAD_SECRET", "no such validator in this genesis");
-  if (toHex(signerOf(fromHex(secret.ed25519Seed)).publicKey) !== entry.publicKey)
+  if (toHex(publicKeyFromSeed(fromHex(secret.ed25519Seed))) !== entry.publicKey)
     throw new GenesisError("BAD_SECRET", "ed25519 key does not match the genesis");
   const share = decodeShare(fromHex(secret.beaconShare));
   if (share.index !== secret.index + 1 || !verifyShare(share, fromHex(g.beacon.commitments))) {
