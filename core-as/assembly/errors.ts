@@ -13,6 +13,7 @@ export const E_UNKNOWN_VERSION: u16 = 106;
 export const E_INVALID_UTF8: u16 = 107;
 export const E_INVALID_VALUE: u16 = 108;
 export const E_TOO_MANY_ITEMS: u16 = 109;
+export const E_PARTS_MISMATCH: u16 = 110;
 
 // Block execution: the block as a whole is refused and nothing changes (2xx)
 export const E_WRONG_HEIGHT: u16 = 200;

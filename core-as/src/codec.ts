@@ -8,6 +8,7 @@ import type {
   CertificateKind,
   CertificateView,
   EventView,
+  FinalizedView,
   GenesisView,
   ProgressCertificateView,
   ProgressView,
@@ -62,14 +63,50 @@ export type ConsensusSubject =
   | { kind: "notarize" | "finalize"; view: bigint; height: bigint; parent: Uint8Array; digest: Uint8Array }
   | { kind: "nullify"; view: bigint };
 
+/** The parts of a finalized-height bundle (docs/formats.md, "Finalized bundle"). */
+export interface FinalizedFields {
+  height: bigint;
+  block: Uint8Array;
+  finalization: Uint8Array;
+  /** σ_h (48 bytes), if the beacon value is known. */
+  sigma?: Uint8Array;
+  /** The progress certificate, if one has formed. */
+  progress?: Uint8Array;
+}
+
 /** One validator's signature for a certificate. */
 export interface IndexedSignature {
   index: number;
   signature: Uint8Array;
 }
 
+const FINALIZED_SIGMA = 1;
+const FINALIZED_PROGRESS = 2;
+
 const VOTE_KIND_TAG: Record<VoteKind, number> = { notarize: 1, nullify: 2, finalize: 3 };
 const CERTIFICATE_KIND_TAG: Record<CertificateKind, number> = { notarization: 1, nullification: 2, finalization: 3 };
+
+/** A consensus body as bytes: view, and for a proposal its height, parent and digest. */
+export interface BodyParts {
+  view: bigint;
+  height?: bigint;
+  parent?: Uint8Array;
+  digest?: Uint8Array;
+  /** The exact signed body bytes (a view into the input). */
+  body: Uint8Array;
+}
+
+export type VoteParts = BodyParts & { kind: VoteKind; signer: number; signature: Uint8Array };
+export type CertificateParts = BodyParts & { kind: CertificateKind; n: number; signers: number[]; signatures: Uint8Array[] };
+
+const VOTE_KINDS: Record<number, VoteKind> = { 1: "notarize", 2: "nullify", 3: "finalize" };
+const CERTIFICATE_KINDS: Record<number, CertificateKind> = { 1: "notarization", 2: "nullification", 3: "finalization" };
+
+function bodyParts(f: Uint8Array, d: DataView, at: number, isProposal: boolean): Omit<BodyParts, "body"> {
+  const view = d.getBigUint64(at, true);
+  if (!isProposal) return { view };
+  return { view, height: d.getBigUint64(at + 8, true), parent: f.slice(at + 16, at + 48), digest: f.slice(at + 48, at + 80) };
+}
 
 /** index u16le ‖ signature, the certificate builders' input entries (docs/core-abi.md). */
 function signatureEntries(sigs: readonly IndexedSignature[]): Uint8Array {
@@ -178,6 +215,45 @@ export class Codec {
     return this.json<VoteView>("vote_decode", vote);
   }
 
+  /**
+   * The parts of a vote as byte views into `vote` (no copies, no hex): for hosts on the vote path.
+   * Same checks and errors as decodeVote.
+   */
+  voteParts(vote: Uint8Array): VoteParts {
+    const f = this.wasm.call("vote_decode_frame", vote);
+    const d = new DataView(f.buffer, f.byteOffset, f.byteLength);
+    const kind = VOTE_KINDS[f[0] as number] as VoteKind;
+    const bodyAt = d.getUint32(83, true);
+    const sigAt = d.getUint32(91, true);
+    return {
+      kind,
+      signer: d.getUint16(1, true),
+      ...bodyParts(f, d, 3, kind !== "nullify"),
+      body: vote.subarray(bodyAt, bodyAt + d.getUint32(87, true)),
+      signature: vote.subarray(sigAt, sigAt + 64),
+    };
+  }
+
+  /** The parts of a certificate as byte views into `certificate`; same checks and errors as decodeCertificate. */
+  certificateParts(certificate: Uint8Array): CertificateParts {
+    const f = this.wasm.call("certificate_decode_frame", certificate);
+    const d = new DataView(f.buffer, f.byteOffset, f.byteLength);
+    const kind = CERTIFICATE_KINDS[f[0] as number] as CertificateKind;
+    const bodyAt = d.getUint32(81, true);
+    const m = d.getUint16(91, true);
+    const sigAt = d.getUint32(93, true);
+    const signers: number[] = [];
+    for (let i = 0; i < m; i++) signers.push(d.getUint16(97 + 2 * i, true));
+    return {
+      kind,
+      ...bodyParts(f, d, 1, kind !== "nullification"),
+      body: certificate.subarray(bodyAt, bodyAt + d.getUint32(85, true)),
+      n: d.getUint16(89, true),
+      signers,
+      signatures: signers.map((_, i) => certificate.subarray(sigAt + 64 * i, sigAt + 64 * (i + 1))),
+    };
+  }
+
   /** A certificate over `n` validators; signatures may come in any order (a repeated or
    * out-of-range index throws CoreError INVALID_VALUE). Quorum is the verifier's business. */
   encodeCertificate(kind: CertificateKind, body: Uint8Array, n: number, signatures: readonly IndexedSignature[]): Uint8Array {
@@ -201,4 +277,38 @@ export class Codec {
   decodeProgressCertificate(certificate: Uint8Array): ProgressCertificateView {
     return this.json<ProgressCertificateView>("progress_certificate_decode", certificate);
   }
+
+  /**
+   * The bundle of one finalized height. Throws CoreError for parts that do not decode or disagree
+   * (PARTS_MISMATCH), and BAD_ARGUMENTS for a σ that is not 48 bytes.
+   */
+  encodeFinalized(f: FinalizedFields): Uint8Array {
+    if (f.sigma !== undefined && f.sigma.length !== 48) throw new CoreError(900, "sigma must be 48 bytes");
+    const flags = (f.sigma ? FINALIZED_SIGMA : 0) | (f.progress ? FINALIZED_PROGRESS : 0);
+    const input = concatBytes(f.block, f.finalization, f.sigma ?? EMPTY, f.progress ?? EMPTY);
+    return this.wasm.call("finalized_encode", input, f.height, f.block.length, f.finalization.length, flags);
+  }
+
+  /** Checks and splits a bundle (the wasm returns offsets into `bundle`; the parts are copies). */
+  decodeFinalized(bundle: Uint8Array): FinalizedView {
+    const out = this.wasm.call("finalized_decode", bundle);
+    const frame = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    const part = (at: number, length: number) => {
+      const offset = frame.getUint32(at, true);
+      return bundle.slice(offset, offset + length);
+    };
+    const flags = out[0] as number;
+    const view: FinalizedView = {
+      height: frame.getBigUint64(1, true),
+      digest: toHex(out.subarray(9, 41)),
+      parent: toHex(out.subarray(41, 73)),
+      block: part(73, frame.getUint32(77, true)),
+      finalization: part(81, frame.getUint32(85, true)),
+    };
+    if (flags & FINALIZED_SIGMA) view.sigma = part(89, 48);
+    if (flags & FINALIZED_PROGRESS) view.progress = part(93, frame.getUint32(97, true));
+    return view;
+  }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -12,6 +12,7 @@ export const ERROR_NAMES: Readonly<Record<number, string>> = {
   107: "INVALID_UTF8",
   108: "INVALID_VALUE",
   109: "TOO_MANY_ITEMS",
+  110: "PARTS_MISMATCH",
   200: "WRONG_HEIGHT",
   202: "WRONG_PARENT",
   203: "WRONG_CHAIN",

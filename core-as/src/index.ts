@@ -6,6 +6,7 @@ export {
   type BlockFields,
   Codec,
   type ConsensusSubject,
+  type FinalizedFields,
   type GenesisFields,
   type IndexedSignature,
   type Instruction,

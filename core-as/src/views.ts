@@ -95,6 +95,24 @@ export interface ProgressCertificateView {
   signatures: SignatureView[];
 }
 
+/**
+ * A decoded finalized-height bundle (Codec.decodeFinalized). The parts are copies of their exact
+ * bytes (blocks can be megabytes, so no hex): decode them further with decodeBlock,
+ * decodeCertificate, decodeProgressCertificate.
+ */
+export interface FinalizedView {
+  height: bigint;
+  /** The block digest (sha256 of its header), hex. */
+  digest: Hex;
+  /** The block's parent digest (its header's), hex: what a follower links to the previous height. */
+  parent: Hex;
+  block: Uint8Array;
+  finalization: Uint8Array;
+  /** σ_h, 48 bytes, when present. */
+  sigma?: Uint8Array;
+  progress?: Uint8Array;
+}
+
 export interface GenesisView {
   chainId: bigint;
   genesisTimeMs: bigint;

@@ -425,3 +425,58 @@ describe.each(Object.keys(decoders) as (keyof typeof decoders)[])("%s decoder", 
     );
   });
 });
+
+describe("binary parts of votes and certificates (voteParts, certificateParts)", () => {
+  const subjects = (): ConsensusSubject[] => [
+    proposal("notarize"),
+    proposal("finalize", 2n ** 40n, 2n ** 33n),
+    { kind: "nullify", view: 99n },
+  ];
+
+  it("agree with the JSON views for every kind", () => {
+    for (const s of subjects()) {
+      const body = core.codec.voteBody(s);
+      const signature = signDomainSync(validators7[3]!, SIG_KIND[s.kind], CHAIN, body);
+      const vote = core.codec.encodeVote(s.kind, 3, body, signature);
+      const json = core.codec.decodeVote(vote);
+      const parts = core.codec.voteParts(vote);
+      expect(parts.kind).toBe(json.kind);
+      expect(parts.signer).toBe(3);
+      expect(parts.view).toBe(json.view);
+      expect(parts.height).toBe(json.height);
+      expect(parts.parent && toHex(parts.parent)).toBe(json.parent);
+      expect(parts.digest && toHex(parts.digest)).toBe(json.digest);
+      expect(toHex(parts.body)).toBe(json.body);
+      expect(parts.signature).toEqual(signature);
+      const cert = certificate(validators7, [6, 1, 2, 4, 0], s);
+      const cj = core.codec.decodeCertificate(cert);
+      const cp = core.codec.certificateParts(cert);
+      expect(cp.kind).toBe(cj.kind);
+      expect([cp.view, cp.height, cp.n]).toEqual([cj.view, cj.height, cj.n]);
+      expect(cp.digest && toHex(cp.digest)).toBe(cj.digest);
+      expect(toHex(cp.body)).toBe(cj.body);
+      expect(cp.signers).toEqual(cj.signatures.map((x) => x.signer));
+      expect(cp.signatures.map(toHex)).toEqual(cj.signatures.map((x) => x.signature));
+    }
+  });
+
+  it("fuzz: refuse exactly what the JSON decoders refuse, with the same codes", () => {
+    const body = core.codec.voteBody(proposal("notarize"));
+    const vote = core.codec.encodeVote("notarize", 1, body, new Uint8Array(64));
+    const cert = certificate(validators7, [0, 1, 2, 3, 4], proposal("finalize"));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          mutation.map((m) => mutate(vote, m)),
+          mutation.map((m) => mutate(cert, m)),
+        ),
+        (bytes) => {
+          expect(codeOf(() => core.codec.voteParts(bytes))).toBe(codeOf(() => core.codec.decodeVote(bytes)));
+          expect(codeOf(() => core.codec.certificateParts(bytes))).toBe(codeOf(() => core.codec.decodeCertificate(bytes)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -864,6 +864,66 @@ describe("recovery property", () => {
   });
 });
 
+describe("Journal.read", () => {
+  it("reads any record by position, with or without its length, buffered or not, across segments", async () => {
+    const sim = new SimStorage();
+    const j = await Journal.open(sim, SMALL);
+    const written: { at: { segment: number; offset: number }; payload: Uint8Array }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const p = payload(i, 4 + (i % 3) * 8);
+      written.push({ at: await j.append(p), payload: p });
+    }
+    expect(j.lastSegment).toBeGreaterThan(8); // more segments than read handles kept open
+    for (const { at, payload: p } of [...written].reverse()) {
+      expect(hex(await j.read(at))).toBe(hex(p));
+      expect(hex(await j.read(at, p.length))).toBe(hex(p));
+    }
+    // Reading buffered records hands them to storage (a rollover syncs the segment it leaves, as
+    // always) but never syncs the tail.
+    const tail = segmentName("votes", j.lastSegment);
+    expect(sim.durableContents(tail)!.length).toBeLessThan(sim.contents(tail)!.length);
+    expect(await Promise.all(written.map((w) => j.read(w.at, w.payload.length).then(hex)))).toEqual(written.map((w) => hex(w.payload)));
+    await j.close();
+  });
+
+  it("refuses positions outside the journal and reports damage or a wrong length as JOURNAL_CORRUPT", async () => {
+    const sim = new SimStorage();
+    const j = await Journal.open(sim, SMALL);
+    const a = await j.append(payload(1, 20));
+    const b = await j.append(payload(2, 20));
+    await expectJournalCode(j.read({ segment: 5, offset: 0 }), "JOURNAL_BAD_OPTIONS");
+    await expectJournalCode(j.read({ segment: 0, offset: 1000 }), "JOURNAL_BAD_OPTIONS");
+    await expectJournalCode(j.read({ segment: -1, offset: 0 }), "JOURNAL_BAD_OPTIONS");
+    await expectJournalCode(j.read(a, 21), "JOURNAL_CORRUPT");
+    await expectJournalCode(j.read({ segment: 0, offset: 4 }, 20), "JOURNAL_CORRUPT");
+    await j.sync();
+    await rewrite(sim, "votes.0000000000", (bytes) => {
+      bytes[b.offset + 10]! ^= 1;
+      return bytes;
+    });
+    const err = await expectJournalCode(j.read(b, 20), "JOURNAL_CORRUPT");
+    expect(err.details).toEqual({ segment: 0, offset: b.offset, reason: "checksum" });
+    expect(hex(await j.read(a))).toBe(hex(payload(1, 20))); // a read error does not fail the journal
+    await j.appendAndSync(payload(3, 4));
+    await j.close();
+    await expectJournalCode(j.read(a), "JOURNAL_CLOSED");
+  });
+
+  it("prune releases the read handles of the segments it removes", async () => {
+    const sim = new SimStorage();
+    const j = await Journal.open(sim, SMALL);
+    const positions = [];
+    for (let i = 0; i < 8; i++) positions.push(await j.append(payload(i, 20)));
+    await j.sync();
+    for (const at of positions) await j.read(at, 20);
+    expect(await j.prune(2)).toBe(2);
+    await expectJournalCode(j.read(positions[0]!), "JOURNAL_BAD_OPTIONS");
+    expect(seqOf(await j.read(positions[7]!))).toBe(7);
+    await j.close();
+    expect(await sim.remove("votes.0000000003")).toBe(true); // close released every handle
+  });
+});
+
 // ---- the same, on real files ----
 
 describe("Journal on FsStorage", () => {

@@ -15,6 +15,7 @@ import {
   MAX_VALIDATORS,
   MAX_PROGRESS_BYTES,
   Proposal,
+  Body,
   isKind,
   encodeProposal,
   decodeBodyExact,
@@ -28,11 +29,12 @@ import {
   decodeProgressCertificate,
   decodeRecordInto,
 } from "../codec/consensus";
+import { FLAG_SIGMA, FLAG_PROGRESS, KNOWN_FLAGS, encodeFinalized, decodeFinalized } from "../codec/finalized";
 import { isValidAdminSet } from "../state/chain";
 import { mmrRootOf } from "../commit/mmr";
 import { sha256Raw } from "../crypto/sha256";
 import { RandomStream } from "../random/stream";
-import { KEY_LEN, SIG_LEN, FORMAT_VERSION, MAX_NAME_BYTES, MAX_TX_BYTES, MAX_BLOCK_TXS, MAX_ADMIN_KEYS } from "../codec/limits";
+import { KEY_LEN, SIG_LEN, BEACON_LEN, FORMAT_VERSION, MAX_NAME_BYTES, MAX_TX_BYTES, MAX_BLOCK_TXS, MAX_ADMIN_KEYS } from "../codec/limits";
 import { fail, E_BAD_ARGUMENTS, E_INVALID_UTF8, E_FIELD_TOO_LONG, E_INVALID_VALUE, E_TOO_MANY_ITEMS } from "../errors";
 
 const out = new Writer(4096);
@@ -365,4 +367,110 @@ export function progress_certificate_decode(len: u32): i32 {
   j.end().hex("record", c.recordPtr, c.recordLen);
   signersToJson(c.signers, j);
   return emitJson(j.end());
+}
+
+// Finalized-height bundles (docs/formats.md, "Finalized bundle").
+
+/**
+ * Input: block (blockLen) ‖ finalization certificate (finalizationLen) ‖ σ (48, if flags bit 0) ‖
+ * progress certificate (the rest, if flags bit 1). Output: the bundle of `height`, after decoding
+ * it exactly as finalized_decode would (so every refusal of the decoder is one of the builder).
+ */
+export function finalized_encode(len: u32, height: u64, blockLen: u32, finalizationLen: u32, flags: u32): i32 {
+  if ((flags & ~(<u32>KNOWN_FLAGS)) != 0) return fail(E_INVALID_VALUE);
+  const sigmaLen: u64 = (flags & FLAG_SIGMA) != 0 ? <u64>BEACON_LEN : 0;
+  const fixed = <u64>blockLen + <u64>finalizationLen + sigmaLen;
+  if (fixed > <u64>len || ((flags & FLAG_PROGRESS) == 0 && fixed != <u64>len)) return fail(E_BAD_ARGUMENTS);
+  const p = inputPtr();
+  const w = out.reset();
+  const finalization = p + blockLen;
+  const sigma = finalization + finalizationLen;
+  const progress = sigma + <usize>sigmaLen;
+  encodeFinalized(w, height, p, blockLen, finalization, finalizationLen, sigma, progress, len - <u32>fixed, <u8>flags);
+  const r = new Reader(w.ptr, <usize>w.len);
+  if (decodeFinalized(r) == null) return fail(r.err);
+  return w.toOutput();
+}
+
+/**
+ * Input: a bundle. Output (an ABI frame, no JSON: blocks can be megabytes): u8 flags ‖ u64le height
+ * ‖ [32] block digest ‖ [32] parent digest ‖ u32le offset ‖ u32le length of the block ‖ the same of
+ * the finalization ‖ u32le offset of σ ‖ u32le offset ‖ u32le length of the progress certificate;
+ * offsets are into the input, and 0 with length 0 for an absent part.
+ */
+export function finalized_decode(len: u32): i32 {
+  const base = inputPtr();
+  const r = new Reader(base, len);
+  const f = decodeFinalized(r);
+  if (f == null) return fail(r.err);
+  const o = reserveOutput(101);
+  store<u8>(o, f.flags);
+  store<u64>(o + 1, f.height);
+  memory.copy(o + 9, f.digest.dataStart, 32);
+  memory.copy(o + 41, f.parent.dataStart, 32);
+  store<u32>(o + 73, <u32>(f.blockPtr - base));
+  store<u32>(o + 77, <u32>f.blockLen);
+  store<u32>(o + 81, <u32>(f.finalizationPtr - base));
+  store<u32>(o + 85, <u32>f.finalizationLen);
+  store<u32>(o + 89, f.sigmaPtr == 0 ? 0 : <u32>(f.sigmaPtr - base));
+  store<u32>(o + 93, f.progressPtr == 0 ? 0 : <u32>(f.progressPtr - base));
+  store<u32>(o + 97, <u32>f.progressLen);
+  return 101;
+}
+
+// Binary views of votes and certificates for hosts on the vote path (validators decode thousands
+// per second; the JSON views cost ~20× more). Offsets are into the input.
+
+function bodyToFrame(b: Body, base: usize, o: usize): void {
+  store<u64>(o, b.view);
+  const p = b.proposal;
+  if (p != null) {
+    store<u64>(o + 8, p.height);
+    memory.copy(o + 16, p.parent.dataStart, 32);
+    memory.copy(o + 48, p.digest.dataStart, 32);
+  } else {
+    memory.fill(o + 8, 0, 72);
+  }
+  store<u32>(o + 80, <u32>(b.ptr - base));
+  store<u32>(o + 84, <u32>b.len);
+}
+
+/**
+ * Input: a vote. Output: u8 kind ‖ u16le signer ‖ u64le view ‖ u64le height ‖ [32] parent ‖
+ * [32] digest ‖ u32le body offset ‖ u32le body length ‖ u32le signature offset (height, parent and
+ * digest zero for nullify).
+ */
+export function vote_decode_frame(len: u32): i32 {
+  const base = inputPtr();
+  const r = new Reader(base, len);
+  const v = decodeVote(r);
+  if (v == null) return fail(r.err);
+  const o = reserveOutput(95);
+  store<u8>(o, v.kind);
+  store<u16>(o + 1, <u16>v.signer);
+  bodyToFrame(v.body, base, o + 3);
+  store<u32>(o + 91, <u32>(v.sigPtr - base));
+  return 95;
+}
+
+/**
+ * Input: a certificate. Output: u8 kind ‖ u64le view ‖ u64le height ‖ [32] parent ‖ [32] digest ‖
+ * u32le body offset ‖ u32le body length ‖ u16le n ‖ u16le m ‖ u32le offset of the m signatures ‖
+ * m × u16le signer index (increasing).
+ */
+export function certificate_decode_frame(len: u32): i32 {
+  const base = inputPtr();
+  const r = new Reader(base, len);
+  const c = decodeCertificate(r);
+  if (c == null) return fail(r.err);
+  const m = c.signers.indices.length;
+  const size = 97 + 2 * m;
+  const o = reserveOutput(<u32>size);
+  store<u8>(o, c.kind);
+  bodyToFrame(c.body, base, o + 1);
+  store<u16>(o + 89, <u16>c.signers.n);
+  store<u16>(o + 91, <u16>m);
+  store<u32>(o + 93, <u32>(c.signers.sigPtr - base));
+  for (let i = 0; i < m; i++) store<u16>(o + 97 + <usize>i * 2, <u16>c.signers.indices[i]);
+  return size;
 }

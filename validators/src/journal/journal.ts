@@ -33,6 +33,9 @@ export const DEFAULT_WRITE_BUFFER_BYTES = 64 * 1024;
 export const MAX_SEGMENT_BYTES_LIMIT = 1024 * 1024 * 1024;
 // Reads while scanning go in windows of at least this much (one syscall per window, not per record).
 const READ_WINDOW_BYTES = 1024 * 1024;
+// Handles read() keeps open, least recently used first out: a reader serving a range touches a few
+// segments at a time, and one handle per segment of a large journal would exhaust descriptors.
+const READ_HANDLES = 8;
 
 /** Stable codes of every error a Journal throws (docs/journal.md). */
 export type JournalErrorCode =
@@ -155,6 +158,12 @@ async function* scanSegment(blob: Blob, size: number): AsyncGenerator<ScanItem> 
   }
 }
 
+interface ReadHandle {
+  blob: Promise<Blob>;
+  /** read() calls using it now: an entry is closed only when this is 0. */
+  users: number;
+}
+
 interface BufferedGroup {
   segment: number;
   chunks: Uint8Array[];
@@ -178,6 +187,8 @@ export class Journal {
   private nextOffset: number;
   private buffer: BufferedGroup[] = [];
   private bufferedBytes = 0;
+  // Separate from `tail` (which rollover closes), keyed by segment, in least-recently-used order.
+  private readHandles = new Map<number, ReadHandle>();
 
   private queue: Promise<void> = Promise.resolve();
   private pendingSync: Promise<void> | undefined;
@@ -383,6 +394,62 @@ export class Journal {
   }
 
   /**
+   * The payload of the record at `position` (as append() or records() reported it), checksum
+   * verified. Pass the payload's `length` when known (an index kept it) to read the record in one
+   * storage call instead of two. Buffered records are handed to storage first (not synced).
+   * A position in a pruned segment or past the end is JOURNAL_BAD_OPTIONS; one that is not the
+   * start of a record (or whose length differs) reads as damage, JOURNAL_CORRUPT: the journal
+   * cannot tell a wrong position from a bad disk. Reads do not fail the journal.
+   */
+  async read(position: JournalPosition, length?: number): Promise<Uint8Array> {
+    this.checkUsable();
+    const { segment, offset } = position ?? {};
+    const isInt = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+    if (!isInt(segment) || !isInt(offset) || (length !== undefined && !isInt(length))) {
+      throw new JournalError("JOURNAL_BAD_OPTIONS", "read needs a {segment, offset} position of non-negative integers");
+    }
+    const end = offset + RECORD_OVERHEAD + (length ?? 0);
+    if (segment > this.tailIndex || (segment === this.tailIndex && end > this.tailWritten)) await this.flush();
+    if (segment < this.first || segment > this.tailIndex || (segment === this.tailIndex && end > this.tailWritten)) {
+      throw new JournalError("JOURNAL_BAD_OPTIONS", `no record at segment ${segment} offset ${offset} of journal ${this.name}`);
+    }
+    const handle = this.readHandle(segment);
+    handle.users++;
+    try {
+      const blob = await handle.blob;
+      const fetch = async (at: number, n: number) => {
+        try {
+          return await blob.read(at, n);
+        } catch (e) {
+          if (e instanceof StorageError && e.code === "STORAGE_OUT_OF_RANGE") {
+            throw new JournalError("JOURNAL_BAD_OPTIONS", `no record at segment ${segment} offset ${offset} of journal ${this.name}`);
+          }
+          throw e;
+        }
+      };
+      let bytes: Uint8Array;
+      if (length !== undefined) bytes = await fetch(offset, RECORD_OVERHEAD + length);
+      else {
+        const header = await fetch(offset, HEADER_BYTES);
+        const len = new DataView(header.buffer, header.byteOffset, HEADER_BYTES).getUint32(0, true);
+        bytes = concatBytes(header, await fetch(offset + HEADER_BYTES, len + RECORD_OVERHEAD - HEADER_BYTES));
+      }
+      const decoded = decodeRecord(bytes, 0);
+      if (decoded.kind !== "record" || decoded.size !== bytes.length) {
+        const reason = decoded.kind === "bad" ? decoded.reason : "torn-record";
+        throw new JournalError("JOURNAL_CORRUPT", `journal ${this.name}: ${reason} reading segment ${segment} offset ${offset}`, {
+          segment,
+          offset,
+          reason,
+        });
+      }
+      return decoded.payload;
+    } finally {
+      handle.users--;
+    }
+  }
+
+  /**
    * Deletes every segment with an index below `beforeSegment`, oldest first (so a crash midway
    * leaves a contiguous journal). Never deletes the segment being written. Returns how many went.
    */
@@ -393,6 +460,7 @@ export class Journal {
       const stop = Math.min(beforeSegment, this.tailIndex);
       let removed = 0;
       while (this.first < stop) {
+        await this.releaseReadHandle(this.first);
         await this.storage.remove(segmentName(this.options.name, this.first));
         this.first++;
         removed++;
@@ -415,6 +483,7 @@ export class Journal {
     this.closing = synced.finally(async () => {
       this.isClosed = true;
       await this.tail.close().catch(() => {});
+      for (const segment of [...this.readHandles.keys()]) await this.releaseReadHandle(segment).catch(() => {});
     });
     return this.closing;
   }
@@ -430,6 +499,37 @@ export class Journal {
     if (this.failure !== undefined) {
       throw new JournalError("JOURNAL_FAILED", `journal ${this.name} failed earlier; reopen it`, {}, { cause: this.failure });
     }
+  }
+
+  /** The read handle of a segment, opening it (and closing the least recently used idle one). */
+  private readHandle(segment: number): ReadHandle {
+    let handle = this.readHandles.get(segment);
+    if (handle)
+      this.readHandles.delete(segment); // re-inserted below: most recently used last
+    else {
+      const blob = this.storage.open(segmentName(this.options.name, segment), { create: false });
+      const entry: ReadHandle = { blob, users: 0 };
+      // read() awaits and reports the failure; here it only must not be cached (nor go unhandled).
+      blob.catch(() => {
+        if (this.readHandles.get(segment) === entry) this.readHandles.delete(segment);
+      });
+      handle = entry;
+      for (const [old, h] of this.readHandles) {
+        if (this.readHandles.size < READ_HANDLES) break;
+        if (h.users > 0) continue;
+        this.readHandles.delete(old);
+        h.blob.then((b) => b.close()).catch(() => {});
+      }
+    }
+    this.readHandles.set(segment, handle);
+    return handle;
+  }
+
+  private async releaseReadHandle(segment: number): Promise<void> {
+    const handle = this.readHandles.get(segment);
+    if (!handle) return;
+    this.readHandles.delete(segment);
+    await (await handle.blob.catch(() => undefined))?.close();
   }
 
   /** Validates and frames one record into the buffer, synchronously, so positions follow call order. */

@@ -60,6 +60,11 @@ export interface TakeOptions {
   maxTxs?: number;
   /** At most this many transaction bytes (default unlimited; block framing not counted). */
   maxBytes?: number;
+  /**
+   * Next nonce per signer when it is past the executed one: the proposer's unfinalized ancestor
+   * blocks already carry the nonces below it (pipelined proposals must not repeat them).
+   */
+  after?: ReadonlyMap<Hex, bigint>;
 }
 
 /** Block format limit (core-as/assembly/codec/limits.ts MAX_BLOCK_TXS). */
@@ -271,14 +276,17 @@ export class Mempool {
     let bytes = 0;
     let runs: Account[] = [];
     let nonces: bigint[] = [];
+    const after = opts.after;
     for (const a of this.ready.values()) {
       if (out.length >= maxTxs) return out;
-      const e = a.txs.get(a.next)!;
-      if (bytes + e.tx.length > maxBytes) continue;
+      const from = after?.get(a.signer);
+      const first = from !== undefined && from > a.next ? from : a.next;
+      const e = a.txs.get(first);
+      if (e === undefined || bytes + e.tx.length > maxBytes) continue;
       out.push(e.tx.slice());
       bytes += e.tx.length;
       runs.push(a);
-      nonces.push(a.next + 1n);
+      nonces.push(first + 1n);
     }
     while (runs.length > 0 && out.length < maxTxs) {
       const nextRuns: Account[] = [];

@@ -1,0 +1,147 @@
+// The application consensus orders blocks for, on a validator: the leader fills a block from
+// the mempool (skipping nonces its unfinalized ancestors already carry), replicas check a proposal
+// statelessly (header rules, size, every transaction's signature unless the mempool already
+// verified it), and finalized blocks go on to execution.
+
+import { type Codec, fromHex, type Hex, SignatureKind, signingPayload, toHex, type VerifyItem } from "@nullspace/core";
+import { checkHeader, nextTimestamp } from "../consensus/header.js";
+import type { Application, BlockRef, FinalizedBlock, ProposedBlock } from "../consensus/types.js";
+import type { Mempool } from "../mempool/mempool.js";
+import type { Clock } from "../runtime/clock.js";
+
+export interface ChainAppOptions {
+  codec: Codec;
+  chainId: bigint;
+  self: number;
+  n: number;
+  genesis: BlockRef;
+  mempool: Mempool;
+  clock: Clock;
+  /** Wall-clock ms since the epoch (block timestamps). */
+  wallClockMs(): bigint;
+  verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]>;
+  finalized(f: FinalizedBlock): void;
+  finalizedBlock?(digest: Uint8Array): ProposedBlock | undefined;
+  /** Transactions per block (default 5,000). */
+  maxBlockTxs?: number;
+  /** Transaction bytes per block (default 1 MiB). */
+  maxBlockBytes?: number;
+  /** With an empty mempool, the leader waits this long for transactions before proposing an empty block (default 100 ms). */
+  idleBlockMs?: number;
+  /** A proposal's timestamp may be ahead of our clock by this much (default 2,000 ms). */
+  maxDriftMs?: bigint;
+}
+
+interface Pending {
+  parent: string;
+  height: bigint;
+  /** signer → the nonce after the highest this block carries. */
+  nonces: Map<Hex, bigint>;
+}
+
+export class ChainApp implements Application {
+  readonly genesis: BlockRef;
+  private readonly pending = new Map<string, Pending>();
+  private lastFinalizedHeight = 0n;
+
+  constructor(private readonly o: ChainAppOptions) {
+    this.genesis = o.genesis;
+  }
+
+  async propose(view: bigint, parent: BlockRef): Promise<Uint8Array | undefined> {
+    const take = () =>
+      this.o.mempool.take({
+        maxTxs: this.o.maxBlockTxs ?? 5000,
+        maxBytes: this.o.maxBlockBytes ?? 1024 * 1024,
+        after: this.inFlight(parent),
+      });
+    let txs = take();
+    const idle = this.o.idleBlockMs ?? 100;
+    if (txs.length === 0 && idle > 0) {
+      // Wait in small steps so a transaction arriving early goes out at once.
+      const step = Math.max(1, Math.min(idle, 5));
+      for (let waited = 0; waited < idle && txs.length === 0; waited += step) {
+        await this.o.clock.sleep(step);
+        txs = take();
+      }
+    }
+    const block = this.o.codec.encodeBlock({
+      chainId: this.o.chainId,
+      height: parent.height + 1n,
+      view,
+      parent: parent.digest,
+      timestampMs: nextTimestamp(parent, this.o.wallClockMs()),
+      proposer: this.o.self,
+      txs,
+    });
+    const b = this.o.codec.decodeBlock(block);
+    this.remember(b.digest, parent, txs);
+    return block;
+  }
+
+  async verify(block: ProposedBlock, parent: BlockRef): Promise<boolean> {
+    const leader = Number(block.view % BigInt(this.o.n));
+    const fault = checkHeader(block, parent, {
+      view: block.view,
+      leader,
+      maxDriftMs: this.o.maxDriftMs ?? 2000n,
+      nowMs: this.o.wallClockMs(),
+    });
+    if (fault) return false;
+    const txs = this.o.codec.decodeBlock(block.bytes).txs.map(fromHex);
+    if (txs.length > (this.o.maxBlockTxs ?? 5000)) return false;
+    const items: VerifyItem[] = [];
+    for (const tx of txs) {
+      let s: ReturnType<Codec["txSummary"]>;
+      try {
+        s = this.o.codec.txSummary(tx);
+      } catch {
+        return false; // an honest leader only proposes what its mempool decoded
+      }
+      if (this.o.mempool.has(s.hash)) continue; // verified on entry
+      items.push({
+        publicKey: fromHex(s.signer),
+        message: signingPayload(SignatureKind.TX, this.o.chainId, tx.subarray(0, s.bodyLength)),
+        signature: tx.subarray(s.bodyLength),
+      });
+    }
+    if (items.length > 0 && !(await this.o.verifyBatch(items)).every(Boolean)) return false;
+    this.remember(toHex(block.digest), parent, txs);
+    return true;
+  }
+
+  finalized(f: FinalizedBlock): void {
+    this.lastFinalizedHeight = f.block.height;
+    for (const [d, p] of this.pending) if (p.height <= this.lastFinalizedHeight) this.pending.delete(d);
+    this.o.finalized(f);
+  }
+
+  finalizedBlock(digest: Uint8Array): ProposedBlock | undefined {
+    return this.o.finalizedBlock?.(digest);
+  }
+
+  private remember(digest: string, parent: BlockRef, txs: readonly Uint8Array[]): void {
+    const nonces = new Map<Hex, bigint>();
+    for (const tx of txs) {
+      try {
+        const s = this.o.codec.txSummary(tx);
+        const next = s.nonce + 1n;
+        if ((nonces.get(s.signer) ?? -1n) < next) nonces.set(s.signer, next);
+      } catch {
+        // not a transaction: carries no nonce
+      }
+    }
+    this.pending.set(digest, { parent: toHex(parent.digest), height: parent.height + 1n, nonces });
+  }
+
+  /** Next nonce per signer after the unfinalized blocks from `parent` down to finality. */
+  private inFlight(parent: BlockRef): Map<Hex, bigint> {
+    const after = new Map<Hex, bigint>();
+    let cursor = this.pending.get(toHex(parent.digest));
+    while (cursor && cursor.height > this.lastFinalizedHeight) {
+      for (const [signer, next] of cursor.nonces) if ((after.get(signer) ?? -1n) < next) after.set(signer, next);
+      cursor = this.pending.get(cursor.parent);
+    }
+    return after;
+  }
+}

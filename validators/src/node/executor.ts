@@ -1,0 +1,306 @@
+// Certified execution (consensus.md, "Progress certificates"): finalized blocks run through the
+// core wasm in height order, each with its beacon value σ_h when it needs one; the validator signs
+// the progress record, and q matching signatures make the progress certificate. A validator whose
+// record differs from a certified one has executed something else: it raises the alarm and stops
+// signing, and never serves its own roots as certified.
+//
+// The beacon: once h is final, each validator releases its BLS partial on m_h; any t partials
+// recover σ_h, verified against the group key before use. Consensus never waits for any of this.
+
+import { type Codec, type Core, fromHex, SignatureKind, type Signer, sha256, signingPayload, toHex } from "@nullspace/core";
+import { beaconMessage, verifySignature } from "@nullspace/core/bls";
+import { type Commitments, partialSign, recoverVerified, type Share } from "../beacon/index.js";
+import type { FinalizedBlock } from "../consensus/types.js";
+import { decodeMessage, encodeGetSigma, encodePartial, encodeProgressVote, encodeSigma, SIGMA_LENGTH, Tag } from "../consensus/wire.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Network } from "../runtime/network.js";
+
+/** Which heights get a beacon value: those with a randomness-consuming transaction, or every non-empty one. */
+export type BeaconPolicy = "random-ops" | "non-empty";
+
+/** Instruction tags whose execution draws randomness (the games'; none before they exist). */
+export const RANDOM_OPS: ReadonlySet<number> = new Set<number>();
+
+export interface ExecutorArchive {
+  putFinalized(height: bigint, block: Uint8Array, finalization: Uint8Array): Promise<unknown> | undefined;
+  putSigma(height: bigint, sigma: Uint8Array): Promise<unknown> | undefined;
+  putProgress(height: bigint, certificate: Uint8Array): Promise<unknown> | undefined;
+}
+
+export interface ExecutorHooks {
+  executed?(height: bigint, record: Uint8Array, events: Uint8Array[], block: Uint8Array): void;
+  sigma?(height: bigint, sigma: Uint8Array): void;
+  progressCertificate?(height: bigint, certificate: Uint8Array): void;
+  alarm?(height: bigint, ours: string, certified: string): void;
+}
+
+export interface ExecutorOptions {
+  core: Core;
+  codec: Codec;
+  chainId: bigint;
+  self: number;
+  validators: readonly Uint8Array[];
+  signer: Signer;
+  verify(publicKey: Uint8Array, payload: Uint8Array, signature: Uint8Array): boolean;
+  share: Share;
+  commitments: Commitments;
+  groupKey: Uint8Array;
+  network: Network;
+  clock: Clock;
+  archive?: ExecutorArchive;
+  beaconPolicy?: BeaconPolicy;
+  /** Heights already executed (the state the core holds); blocks at or below are not re-run. */
+  executedHeight?: bigint;
+  hooks?: ExecutorHooks;
+  /** Ask peers again for a missing σ this often (ms). */
+  retryMs?: number;
+}
+
+interface Pending {
+  f: FinalizedBlock;
+  needsBeacon: boolean;
+  sigma?: Uint8Array;
+  /** Replayed from the archive with its progress certificate already there: execute, sign nothing. */
+  quiet?: boolean;
+}
+
+export interface ReplayedParts {
+  sigma?: Uint8Array;
+  /** The archive holds its progress certificate already. */
+  certified?: boolean;
+}
+
+export class Executor {
+  readonly q: number;
+  executedHeight: bigint;
+  alarm = false;
+  private readonly queue: Pending[] = [];
+  private readonly byHeight = new Map<bigint, Pending>();
+  /** Partials received before (or after) we finalized the height, bounded by the window below. */
+  private readonly partials = new Map<bigint, Map<number, Uint8Array>>();
+  private readonly votes = new Map<bigint, Map<number, { record: string; signature: Uint8Array }>>();
+  private readonly records = new Map<bigint, Uint8Array>();
+  private readonly certified = new Set<bigint>();
+  /** σ of recent heights, for peers that ask (GET_SIGMA) while they catch up. */
+  private readonly recentSigmas = new Map<bigint, Uint8Array>();
+  private unsubscribe: (() => void) | undefined;
+  private retry: number | undefined;
+  private readonly t: number;
+
+  constructor(private readonly o: ExecutorOptions) {
+    const n = o.validators.length;
+    this.q = n - Math.floor((n - 1) / 3);
+    this.t = o.commitments.length;
+    this.executedHeight = o.executedHeight ?? 0n;
+  }
+
+  start(): void {
+    this.unsubscribe = this.o.network.onMessage((from, bytes) => this.onMessage(from, bytes));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.retry !== undefined) this.o.clock.cancel(this.retry);
+  }
+
+  /** Consensus made `f` final (called in height order); `replayed` when it comes from the archive at startup. */
+  async finalized(f: FinalizedBlock, replayed?: ReplayedParts): Promise<void> {
+    const h = f.block.height;
+    if (!replayed) await this.o.archive?.putFinalized(h, f.block.bytes, f.finalization);
+    if (h <= this.executedHeight) return;
+    const p: Pending = { f, needsBeacon: this.needsBeacon(f.block.bytes) };
+    if (replayed?.sigma) p.sigma = replayed.sigma;
+    if (replayed?.certified) p.quiet = true;
+    this.queue.push(p);
+    this.byHeight.set(h, p);
+    if (p.needsBeacon && !p.sigma) {
+      const partial = partialSign(this.o.share, this.message(p));
+      this.o.network.broadcast(encodePartial(h, this.o.share.index, partial));
+      this.addPartial(h, this.o.share.index, partial);
+      this.scheduleRetry();
+    }
+    this.pump();
+  }
+
+  private needsBeacon(block: Uint8Array): boolean {
+    const txs = this.o.codec.decodeBlock(block).txs;
+    if ((this.o.beaconPolicy ?? "random-ops") === "non-empty") return txs.length > 0;
+    for (const tx of txs) {
+      try {
+        if (RANDOM_OPS.has(this.o.codec.txSummary(fromHex(tx)).op)) return true;
+      } catch {
+        // A transaction that does not decode draws nothing: it becomes an error event.
+      }
+    }
+    return false;
+  }
+
+  private message(p: Pending): Uint8Array {
+    return beaconMessage({ chainId: this.o.chainId, height: p.f.block.height, blockDigest: p.f.block.digest });
+  }
+
+  private onMessage(from: number, bytes: Uint8Array): void {
+    let m: ReturnType<typeof decodeMessage>;
+    try {
+      m = decodeMessage(bytes);
+    } catch {
+      return;
+    }
+    try {
+      if (m.tag === Tag.PARTIAL) this.addPartial(m.height, m.index, m.partial.slice());
+      else if (m.tag === Tag.PROGRESS) this.addVote(from, m.signer, m.signature.slice(), m.record.slice());
+      else if (m.tag === Tag.GET_SIGMA) this.serveSigma(from, m.height);
+      else if (m.tag === Tag.SIGMA) this.offerSigma(m.height, m.sigma.slice());
+    } catch {
+      // A malformed partial, vote or σ is the sender's problem, never ours.
+    }
+  }
+
+  private addPartial(height: bigint, index: number, partial: Uint8Array): void {
+    if (height <= this.executedHeight || height > this.executedHeight + 1024n) return;
+    if (index < 1 || index > this.o.validators.length) return;
+    let m = this.partials.get(height);
+    if (!m) {
+      m = new Map();
+      this.partials.set(height, m);
+    }
+    if (!m.has(index)) m.set(index, partial);
+    this.tryRecover(height);
+  }
+
+  private tryRecover(height: bigint): void {
+    const p = this.byHeight.get(height);
+    const m = this.partials.get(height);
+    if (!p || p.sigma || !p.needsBeacon || !m || m.size < this.t) return;
+    try {
+      const r = recoverVerified({
+        commitments: this.o.commitments,
+        message: this.message(p),
+        partials: [...m].map(([index, signature]) => ({ index, signature })),
+      });
+      this.setSigma(p, r.signature);
+    } catch {
+      // Not enough valid partials yet (recoverVerified drops bad ones); wait for more.
+    }
+  }
+
+  private setSigma(p: Pending, sigma: Uint8Array): void {
+    p.sigma = sigma;
+    this.recentSigmas.set(p.f.block.height, sigma);
+    for (const k of this.recentSigmas.keys()) if (k + 1024n < p.f.block.height) this.recentSigmas.delete(k);
+    this.partials.delete(p.f.block.height);
+    void this.o.archive?.putSigma(p.f.block.height, sigma);
+    this.o.hooks?.sigma?.(p.f.block.height, sigma);
+    this.pump();
+  }
+
+  private serveSigma(from: number, height: bigint): void {
+    const sigma = this.byHeight.get(height)?.sigma ?? this.recentSigmas.get(height);
+    if (sigma) this.o.network.send(from, encodeSigma(height, sigma));
+  }
+
+  /** A σ a peer sent: used only if it verifies against the group key. */
+  private offerSigma(height: bigint, sigma: Uint8Array): void {
+    const p = this.byHeight.get(height);
+    if (!p || p.sigma || !p.needsBeacon || sigma.length !== SIGMA_LENGTH) return;
+    if (verifySignature(this.o.groupKey, this.message(p), sigma)) this.setSigma(p, sigma);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retry !== undefined) return;
+    this.retry = this.o.clock.setTimer(this.o.retryMs ?? 500, () => {
+      this.retry = undefined;
+      const head = this.queue[0];
+      if (!head?.needsBeacon || head.sigma) return;
+      this.o.network.broadcast(encodeGetSigma(head.f.block.height));
+      const own = this.partials.get(head.f.block.height)?.get(this.o.share.index);
+      if (own) this.o.network.broadcast(encodePartial(head.f.block.height, this.o.share.index, own));
+      this.scheduleRetry();
+    });
+  }
+
+  /** Executes every queued height whose σ is in (or not needed), in order. */
+  private pump(): void {
+    for (;;) {
+      const p = this.queue[0];
+      if (!p || (p.needsBeacon && !p.sigma)) {
+        if (p) this.scheduleRetry();
+        return;
+      }
+      this.queue.shift();
+      this.byHeight.delete(p.f.block.height);
+      this.execute(p);
+    }
+  }
+
+  private execute(p: Pending): void {
+    const h = p.f.block.height;
+    const result = this.o.core.execute(p.f.block.bytes, p.sigma ?? new Uint8Array(0));
+    this.executedHeight = h;
+    if (!result.executed || !result.progress) return;
+    const record = result.progress;
+    this.records.set(h, record);
+    this.o.hooks?.executed?.(h, record, result.events, p.f.block.bytes);
+    if (p.quiet) return;
+    if (!this.alarm) {
+      const sign = this.o.signer.signSync as (m: Uint8Array) => Uint8Array;
+      const signature = sign(signingPayload(SignatureKind.PROGRESS, this.o.chainId, record));
+      this.o.network.broadcast(encodeProgressVote(this.o.self, signature, record));
+      this.addVote(this.o.self, this.o.self, signature, record, true);
+    }
+    this.checkCertificate(h);
+    // Old bookkeeping goes once a height is far below execution.
+    for (const k of this.records.keys()) if (k + 64n < h) this.records.delete(k);
+    for (const k of this.votes.keys()) if (k + 64n < h) this.votes.delete(k);
+    for (const k of this.certified) if (k + 64n < h) this.certified.delete(k);
+  }
+
+  private addVote(from: number, signer: number, signature: Uint8Array, record: Uint8Array, own = false): void {
+    if (signer !== from || signer < 0 || signer >= this.o.validators.length) return;
+    const view = this.o.codec.decodeProgress(record);
+    if (view.chainId !== this.o.chainId) return;
+    const h = view.height;
+    if (h + 64n < this.executedHeight || h > this.executedHeight + 1024n || this.certified.has(h)) return;
+    if (
+      !own &&
+      !this.o.verify(this.o.validators[signer] as Uint8Array, signingPayload(SignatureKind.PROGRESS, this.o.chainId, record), signature)
+    )
+      return;
+    let m = this.votes.get(h);
+    if (!m) {
+      m = new Map();
+      this.votes.set(h, m);
+    }
+    if (!m.has(signer)) m.set(signer, { record: toHex(record), signature });
+    this.checkCertificate(h);
+  }
+
+  private checkCertificate(h: bigint): void {
+    const m = this.votes.get(h);
+    if (!m || this.certified.has(h)) return;
+    const groups = new Map<string, { index: number; signature: Uint8Array }[]>();
+    for (const [signer, v] of m) {
+      const g = groups.get(v.record) ?? [];
+      g.push({ index: signer, signature: v.signature });
+      groups.set(v.record, g);
+    }
+    for (const [record, sigs] of groups) {
+      if (sigs.length < this.q) continue;
+      this.certified.add(h);
+      const ours = this.records.get(h);
+      if (ours && toHex(ours) !== record) {
+        this.alarm = true;
+        this.o.hooks?.alarm?.(h, toHex(ours), record);
+      }
+      const certificate = this.o.codec.encodeProgressCertificate(fromHex(record), this.o.validators.length, sigs);
+      void this.o.archive?.putProgress(h, certificate);
+      this.o.hooks?.progressCertificate?.(h, certificate);
+      return;
+    }
+  }
+
+  /** sha256(σ) for a progress record's beaconHash (tests compare it with the record). */
+  static beaconHash(sigma: Uint8Array | undefined): string {
+    return sigma ? toHex(sha256(sigma)) : "00".repeat(32);
+  }
+}

@@ -1,0 +1,296 @@
+// One validator, assembled from its parts on whatever runtime it is given (the process: FsStorage,
+// RealClock, TcpNetwork; the simulator: SimStorage, SimClock, SimNetwork): consensus (engine),
+// the mempool, the application that fills and checks blocks, execution with the beacon and
+// progress certificates, and the archive with state checkpoints. Start-up recovers in this order:
+// archive (torn tail cut) → latest checkpoint restored into the core → archived heights replayed
+// through execution → consensus journal replayed → back in the network, catching up from peers.
+
+import { Core, fromHex, type Signer, toHex, verify, verifyBatch } from "@nullspace/core";
+import type { ValidatorApiSource, ValidatorHealth } from "../api/source.js";
+import { Archive } from "../archive/archive.js";
+import { type Commitments, decodeCommitments, decodeShare } from "../beacon/index.js";
+import { Engine } from "../consensus/engine.js";
+import { type BlockRef, type ConsensusConfig, DEFAULT_TIMING, type FinalizedBlock, type ProposedBlock } from "../consensus/types.js";
+import type { VoterHooks } from "../consensus/voter.js";
+import { type GenesisFile, type ValidatorSecret, validatorSigner, verifyValidatorSecret } from "../genesis/genesis.js";
+import { Mempool, type MempoolOptions } from "../mempool/mempool.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Network } from "../runtime/network.js";
+import type { Storage } from "../runtime/storage.js";
+import { ChainApp, type ChainAppOptions } from "./chain-app.js";
+import { type BeaconPolicy, Executor, type ExecutorHooks } from "./executor.js";
+
+export type Timing = Pick<
+  ConsensusConfig,
+  "leaderTimeoutMs" | "viewTimeoutMs" | "retryMs" | "skipAfterViews" | "viewHorizon" | "keepViews"
+>;
+
+export interface ValidatorNodeOptions {
+  genesis: GenesisFile;
+  secret: ValidatorSecret;
+  wasm: Uint8Array;
+  clock: Clock;
+  network: Network;
+  /** Holds the consensus journal (`consensus.*`, `voter-started`) and the archive (`archive.*`, checkpoints). */
+  storage: Storage;
+  /** Wall-clock ms since the epoch, for block timestamps (default Date.now). */
+  wallClockMs?: () => bigint;
+  timing?: Partial<Timing>;
+  beaconPolicy?: BeaconPolicy;
+  /** Snapshot the state every this many executed heights (default 1,000). */
+  checkpointEvery?: number;
+  mempool?: Partial<Omit<MempoolOptions, "codec" | "chainId" | "getAccountNonce">>;
+  app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "maxDriftMs">;
+  /** Transaction signature batches of proposals (default the libuv-pool verifyBatch; simulations pass a synchronous one). */
+  verifyBatch?: ChainAppOptions["verifyBatch"];
+  /** Links to peers that are up (for health); default: everyone. */
+  peersConnected?: () => number;
+  hooks?: VoterHooks & ExecutorHooks & { journalSynced?(ms: number): void; finalized?(f: FinalizedBlock): void };
+  log?: (record: Record<string, unknown>) => void;
+}
+
+/** Recent finalized blocks kept for peers that catch up (GET_BLOCKS walks back from a recent tip). */
+const SERVE_WINDOW = 16_384;
+
+export class ValidatorNode implements ValidatorApiSource {
+  readonly chainId: bigint;
+  readonly validatorIndex: number;
+  readonly validatorCount: number;
+  readonly signer: Signer;
+  engine!: Engine;
+  executor!: Executor;
+  readonly mempool: Mempool;
+  private readonly listeners = new Set<(height: bigint, isComplete: boolean) => void>();
+  private readonly served = new Map<string, ProposedBlock>();
+  private finalizing: Promise<void> = Promise.resolve();
+  private archiveFailure: Error | undefined;
+  /** The highest height announced to listeners. */
+  private announced = 0n;
+
+  private constructor(
+    private readonly o: ValidatorNodeOptions,
+    readonly core: Core,
+    readonly archive: Archive,
+    readonly genesisRef: BlockRef,
+  ) {
+    this.chainId = BigInt(o.genesis.chainId);
+    this.validatorIndex = o.secret.index;
+    this.validatorCount = o.genesis.validators.length;
+    this.signer = validatorSigner(o.secret);
+    this.mempool = new Mempool({
+      codec: core.codec,
+      chainId: this.chainId,
+      getAccountNonce: (signer) => core.account(fromHex(signer))?.nonce ?? 0n,
+      now: () => o.clock.now(),
+      ...o.mempool,
+    });
+  }
+
+  static async open(o: ValidatorNodeOptions): Promise<ValidatorNode> {
+    verifyValidatorSecret(o.secret, o.genesis);
+    const core = await Core.load(o.wasm);
+    const { genesisDigest } = core.init(fromHex(o.genesis.genesisRecord));
+    if (toHex(genesisDigest) !== o.genesis.genesisDigest) throw new Error("the genesis record does not match genesisDigest");
+    const genesisRef: BlockRef = {
+      view: 0n,
+      height: 0n,
+      digest: genesisDigest,
+      parent: new Uint8Array(32),
+      timestampMs: BigInt(o.genesis.genesisTimeMs),
+    };
+    const archive = await Archive.open(o.storage, { codec: core.codec, genesisDigest });
+    const node = new ValidatorNode(o, core, archive, genesisRef);
+    await node.recover();
+    return node;
+  }
+
+  private log(event: string, fields: Record<string, unknown> = {}): void {
+    this.o.log?.({ event, validator: this.validatorIndex, ...fields });
+  }
+
+  private async recover(): Promise<void> {
+    const o = this.o;
+    const codec = this.core.codec;
+    const checkpoint = await this.archive.latestCheckpoint();
+    let executed = 0n;
+    if (checkpoint) {
+      this.core.restore(checkpoint.bytes);
+      executed = checkpoint.height;
+      this.log("checkpoint-restored", { height: String(executed) });
+    }
+    const g = o.genesis;
+    const commitments: Commitments = decodeCommitments(fromHex(g.beacon.commitments));
+    const archiveSink = {
+      putFinalized: (h: bigint, b: Uint8Array, f: Uint8Array) => this.guard(this.archive.putFinalized(h, b, f)),
+      putSigma: (h: bigint, s: Uint8Array) => this.guard(this.archive.putSigma(h, s)),
+      putProgress: (h: bigint, c: Uint8Array) =>
+        this.guard(this.archive.putProgress(h, c)).then(() => {
+          // A height not announced yet will be announced complete; never "complete" before "final".
+          if (h <= this.announced) for (const l of this.listeners) l(h, true);
+        }),
+    };
+    const checkpointEvery = BigInt(o.checkpointEvery ?? 1000);
+    this.executor = new Executor({
+      core: this.core,
+      codec,
+      chainId: this.chainId,
+      self: this.validatorIndex,
+      validators: g.validators.map((v) => fromHex(v.publicKey)),
+      signer: this.signer,
+      verify,
+      share: decodeShare(fromHex(o.secret.beaconShare)),
+      commitments,
+      groupKey: fromHex(g.beacon.groupKey),
+      network: o.network,
+      clock: o.clock,
+      archive: archiveSink,
+      beaconPolicy: o.beaconPolicy,
+      executedHeight: executed,
+      hooks: {
+        ...o.hooks,
+        executed: (h, record, events, block) => {
+          o.hooks?.executed?.(h, record, events, block);
+          this.mempool.prune(codec.decodeBlock(block).txs.map(fromHex));
+          if (h % checkpointEvery === 0n) void this.guard(this.archive.putCheckpoint(h, this.core.snapshot()));
+        },
+        alarm: (h, ours, certified) => {
+          this.log("execution-alarm", { height: String(h), ours, certified });
+          o.hooks?.alarm?.(h, ours, certified);
+        },
+      },
+    });
+    // Replay what the archive holds above the checkpoint (quietly where it is certified already).
+    const tip = this.archive.tip();
+    let last = this.genesisRef;
+    for (let h = 1n; h <= tip; h++) {
+      if (h + BigInt(SERVE_WINDOW) <= tip && h <= executed) continue;
+      const a = await this.archive.get(h);
+      if (!a) throw new Error(`archive lacks height ${h} below its tip`);
+      const block = this.blockOf(a.block);
+      this.served.set(toHex(block.digest), block);
+      last = block;
+      if (h > executed) {
+        await this.executor.finalized(
+          { block, finalization: a.finalization, certifiedView: block.view },
+          { sigma: a.sigma, certified: a.progress !== undefined },
+        );
+      }
+    }
+    if (tip > 0n) this.log("archive-replayed", { tip: String(tip), executed: String(this.executor.executedHeight) });
+    const app = new ChainApp({
+      codec,
+      chainId: this.chainId,
+      self: this.validatorIndex,
+      n: this.validatorCount,
+      genesis: this.genesisRef,
+      mempool: this.mempool,
+      clock: o.clock,
+      wallClockMs: o.wallClockMs ?? (() => BigInt(Date.now())),
+      verifyBatch: o.verifyBatch ?? verifyBatch,
+      finalized: (f) => this.deliver(f),
+      finalizedBlock: (digest) => this.served.get(toHex(digest)),
+      ...o.app,
+    });
+    this.engine = await Engine.open({
+      config: {
+        chainId: this.chainId,
+        validators: g.validators.map((v) => fromHex(v.publicKey)),
+        self: this.validatorIndex,
+        ...DEFAULT_TIMING,
+        ...o.timing,
+      },
+      codec,
+      clock: o.clock,
+      network: o.network,
+      storage: o.storage,
+      app,
+      signer: this.signer,
+      verify,
+      lastFinalized: last,
+      hooks: o.hooks,
+    });
+  }
+
+  private blockOf(bytes: Uint8Array): ProposedBlock {
+    const b = this.core.codec.decodeBlock(bytes);
+    const h = b.header;
+    return {
+      bytes,
+      view: h.view,
+      height: h.height,
+      digest: fromHex(b.digest),
+      parent: fromHex(h.parent),
+      timestampMs: h.timestampMs,
+      proposer: h.proposer,
+    };
+  }
+
+  /** Archive writes that fail stop the node from serving as healthy; they never throw into consensus. */
+  private guard(p: Promise<unknown>): Promise<void> {
+    return p.then(
+      () => undefined,
+      (e: unknown) => {
+        this.archiveFailure ??= e instanceof Error ? e : new Error(String(e));
+        this.log("archive-failure", { error: String(e) });
+      },
+    );
+  }
+
+  private deliver(f: FinalizedBlock): void {
+    this.o.hooks?.finalized?.(f);
+    const digest = toHex(f.block.digest);
+    this.served.set(digest, f.block);
+    if (this.served.size > SERVE_WINDOW) this.served.delete(this.served.keys().next().value as string);
+    const h = f.block.height;
+    this.finalizing = this.finalizing.then(async () => {
+      await this.executor.finalized(f);
+      this.announced = h;
+      for (const l of this.listeners) l(h, this.archive.status(h).progress);
+    });
+  }
+
+  start(): void {
+    this.executor.start();
+    this.engine.start();
+    this.log("started", { view: String(this.engine.voter.view), finalized: String(this.engine.voter.last.height) });
+  }
+
+  async close(): Promise<void> {
+    this.executor.stop();
+    await this.engine.close();
+    await this.finalizing;
+    await this.archive.close();
+  }
+
+  // ---- ValidatorApiSource ----
+
+  tip(): bigint {
+    return this.archive.tip();
+  }
+
+  async bundle(height: bigint): Promise<{ bytes: Uint8Array; isComplete: boolean } | undefined> {
+    if (height < 1n || height > this.archive.tip()) return undefined;
+    const bytes = await this.archive.bundle(height);
+    return bytes ? { bytes, isComplete: this.archive.status(height).progress } : undefined;
+  }
+
+  onFinalized(listener: (height: bigint, isComplete: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  submit(txs: Uint8Array[]): ReturnType<Mempool["add"]> {
+    return this.mempool.add(txs);
+  }
+
+  health(): ValidatorHealth {
+    return {
+      ok: !this.engine.failure && !this.archiveFailure,
+      view: this.engine.voter.view,
+      finalized: this.engine.voter.last.height,
+      executed: this.executor.executedHeight,
+      peersConnected: this.o.peersConnected?.() ?? this.validatorCount - 1,
+      alarm: this.executor.alarm,
+    };
+  }
+}
