@@ -86,6 +86,14 @@ const FINALIZED_PROGRESS = 2;
 const VOTE_KIND_TAG: Record<VoteKind, number> = { notarize: 1, nullify: 2, finalize: 3 };
 const CERTIFICATE_KIND_TAG: Record<CertificateKind, number> = { notarization: 1, nullification: 2, finalization: 3 };
 
+/** A block as bytes: header fields, digest, and its transactions as views into the input. */
+export interface BlockParts {
+  header: { chainId: bigint; height: bigint; view: bigint; parent: Uint8Array; timestampMs: bigint; txRoot: Uint8Array; proposer: number };
+  digest: Uint8Array;
+  headerLength: number;
+  txs: Uint8Array[];
+}
+
 /** A consensus body as bytes: view, and for a proposal its height, parent and digest. */
 export interface BodyParts {
   view: bigint;
@@ -213,6 +221,36 @@ export class Codec {
 
   decodeVote(vote: Uint8Array): VoteView {
     return this.json<VoteView>("vote_decode", vote);
+  }
+
+  /**
+   * A block's header fields, digest and transactions as byte views into `block` (no hex, no
+   * copies of the transactions): for validators and relays handling large blocks. Same checks
+   * and errors as decodeBlock.
+   */
+  blockParts(block: Uint8Array): BlockParts {
+    const f = this.wasm.call("block_decode_frame", block);
+    const d = new DataView(f.buffer, f.byteOffset, f.byteLength);
+    const count = d.getUint32(136, true);
+    const txs: Uint8Array[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = d.getUint32(140 + 8 * i, true);
+      txs[i] = block.subarray(at, at + d.getUint32(144 + 8 * i, true));
+    }
+    return {
+      header: {
+        chainId: d.getBigUint64(0, true),
+        height: d.getBigUint64(8, true),
+        view: d.getBigUint64(16, true),
+        parent: f.slice(24, 56),
+        timestampMs: d.getBigUint64(56, true),
+        txRoot: f.slice(64, 96),
+        proposer: d.getUint32(96, true),
+      },
+      digest: f.slice(100, 132),
+      headerLength: d.getUint32(132, true),
+      txs,
+    };
   }
 
   /**

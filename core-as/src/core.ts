@@ -2,7 +2,6 @@
 
 import { Codec } from "./codec.js";
 import { concatBytes } from "./crypto/sha256.js";
-import { CoreError } from "./errors.js";
 import type { AccountView, MetaView, PolicyView, ProgressView, SupplyView } from "./views.js";
 import { parseView } from "./views.js";
 import { FrameReader, frameVarBytes } from "./wasm/frame.js";
@@ -19,6 +18,8 @@ export interface ExecutionResult {
 }
 
 const VIEW = { meta: 0, supply: 1, policy: 2, admins: 3, account: 4 } as const;
+/** The ABI's NOT_FOUND (docs/errors.md). */
+const NOT_FOUND = 901;
 const utf8Decoder = new TextDecoder();
 
 export class Core {
@@ -80,12 +81,7 @@ export class Core {
 
   /** The value under a state key, or null. */
   get(key: Uint8Array): Uint8Array | null {
-    try {
-      return this.wasm.call("core_get", key);
-    } catch (e) {
-      if (e instanceof CoreError && e.code === 901) return null;
-      throw e;
-    }
+    return this.wasm.callOrAbsent(NOT_FOUND, "core_get", key) ?? null;
   }
 
   /** An inclusion or absence proof of `key` against the current state root (docs/state-tree.md). */
@@ -120,12 +116,8 @@ export class Core {
   }
 
   account(publicKey: Uint8Array): AccountView | null {
-    try {
-      return this.view<AccountView>(VIEW.account, publicKey);
-    } catch (e) {
-      if (e instanceof CoreError && e.code === 901) return null;
-      throw e;
-    }
+    const json = this.wasm.callOrAbsent(NOT_FOUND, "core_view", publicKey, VIEW.account);
+    return json ? parseView<AccountView>(utf8Decoder.decode(json)) : null;
   }
 }
 

@@ -4,12 +4,16 @@ export * from "./client/sign-tx.js";
 export * from "./client/verify-certificate.js";
 export {
   type BlockFields,
+  type BlockParts,
+  type BodyParts,
+  type CertificateParts,
   Codec,
   type ConsensusSubject,
   type FinalizedFields,
   type GenesisFields,
   type IndexedSignature,
   type Instruction,
+  type VoteParts,
 } from "./codec.js";
 export { Core, type ExecutionResult, StateKey } from "./core.js";
 export * from "./crypto/domain.js";

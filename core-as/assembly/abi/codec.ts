@@ -474,3 +474,35 @@ export function certificate_decode_frame(len: u32): i32 {
   for (let i = 0; i < m; i++) store<u16>(o + 97 + <usize>i * 2, <u16>c.signers.indices[i]);
   return size;
 }
+
+/**
+ * Input: a block. Output (no JSON: blocks are large): u64le chainId ‖ u64le height ‖ u64le view ‖
+ * [32] parent ‖ u64le timestampMs ‖ [32] txRoot ‖ u32le proposer ‖ [32] digest ‖ u32le header
+ * length ‖ u32le count ‖ count × (u32le offset ‖ u32le length) of each transaction in the input.
+ */
+export function block_decode_frame(len: u32): i32 {
+  const base = inputPtr();
+  const r = new Reader(base, len);
+  const b = decodeBlock(r);
+  if (b == null) return fail(r.err);
+  const h = b.header;
+  const count = b.txs.count;
+  const size = 144 + 8 * count;
+  const o = reserveOutput(size);
+  store<u64>(o, h.chainId);
+  store<u64>(o + 8, h.height);
+  store<u64>(o + 16, h.view);
+  memory.copy(o + 24, h.parent.dataStart, 32);
+  store<u64>(o + 56, h.timestampMs);
+  memory.copy(o + 64, h.txRoot.dataStart, 32);
+  store<u32>(o + 96, h.proposer);
+  headerDigest(h, o + 100);
+  store<u32>(o + 132, h.len);
+  store<u32>(o + 136, count);
+  for (let i: u32 = 0; i < count; i++) {
+    store<u32>(o + 140 + 8 * <usize>i, <u32>(b.txs.ptr(i) - base));
+    store<u32>(o + 144 + 8 * <usize>i, b.txs.len(i));
+  }
+  b.txs.free();
+  return size;
+}

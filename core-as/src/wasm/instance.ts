@@ -64,6 +64,19 @@ export class WasmInstance {
     return this.memory().slice(ptr, ptr + n);
   }
 
+  /** Like `call`, but a result of −`absent` (e.g. NOT_FOUND) is `undefined` instead of an error:
+   * lookups that miss often must not pay for building an Error and its stack. */
+  callOrAbsent(absent: number, name: string, input: Uint8Array = EMPTY, ...extra: (number | bigint)[]): Uint8Array | undefined {
+    const f = this.fn(name);
+    const ptr = this.exports.io_input(input.length) >>> 0;
+    this.memory().set(input, ptr);
+    const n = f(input.length, ...extra);
+    if (n === -absent) return undefined;
+    if (n < 0) throw CoreError.fromCode(-n);
+    const out = this.exports.io_output() >>> 0;
+    return this.memory().slice(out, out + n);
+  }
+
   /** Like `call`, but returns only the non-negative status/length. */
   invoke(name: string, input: Uint8Array = EMPTY, ...extra: (number | bigint)[]): number {
     const f = this.fn(name);

@@ -1,18 +1,39 @@
 #!/usr/bin/env node
-// validators: the operator's command line. keygen and genesis now; start and devnet come with the
-// consensus engine (issue 3).
+// validators: the operator's command line: keys, the genesis ceremony, one validator (start) and a
+// local devnet of n validator processes (devnet).
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { fromHex, publicKeyFromSeed, sha256, toHex } from "@nullspace/core";
 import { writeGenesisDir } from "../genesis/files.js";
 import { createGenesis, verifyGenesis } from "../genesis/genesis.js";
+import { Devnet } from "./devnet.js";
+import { startValidator } from "./start.js";
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}
 
 const DEFAULT_WASM = fileURLToPath(new URL("../../../core-as/build/core.wasm", import.meta.url));
 
 const USAGE = `usage:
   validators keygen --out FILE
   validators genesis --out DIR [--validators 4] [--chain-id 1] [--admins 1] [--time MS] [--seed HEX] [--no-faucet] [--wasm PATH]
-  validators verify-genesis FILE [--wasm PATH]`;
+  validators verify-genesis FILE [--wasm PATH]
+  validators start --home DIR [--wasm PATH]
+  validators devnet [--dir .devnet] [--validators 4] [--base-port 7100] [--api-base-port 7200] [--fresh] [--wasm PATH]`;
 
 function flags(args: string[]): Map<string, string | true> {
   const m = new Map<string, string | true>();
@@ -78,9 +99,31 @@ async function main(argv: string[]): Promise<void> {
       console.log(`ok: chain ${genesis.chainId}, ${genesis.validators.length} validators, core.wasm ${toHex(sha256(wasm)).slice(0, 16)}…`);
       return;
     }
-    case "start":
-    case "devnet":
-      throw new Error(`'${command}' arrives with the consensus engine (issue 3); keygen, genesis and verify-genesis work now`);
+    case "start": {
+      const stop = await startValidator(need(f, "home"), String(f.get("wasm") ?? DEFAULT_WASM));
+      onSignals(stop);
+      return;
+    }
+    case "devnet": {
+      const devnet = await Devnet.create({
+        dir: String(f.get("dir") ?? ".devnet"),
+        n: Number(f.get("validators") ?? 4),
+        basePort: Number(f.get("base-port") ?? 7100),
+        apiBasePort: Number(f.get("api-base-port") ?? 7200),
+        wasmPath: String(f.get("wasm") ?? DEFAULT_WASM),
+        fresh: f.has("fresh"),
+      });
+      devnet.startAll();
+      onSignals(() => devnet.stop());
+      await devnet.waitFor(1n, 120_000);
+      console.log(`[devnet] ${devnet.n} validators finalizing; data and logs in ${devnet.dir}/v<i>/`);
+      for (let i = 0; i < devnet.n; i++)
+        console.log(
+          `[devnet]   validator ${i}: ${devnet.apiUrl(i)}  (stream: ${devnet.apiUrl(i).replace("http", "ws")}/stream?from=1, metrics: /metrics)`,
+        );
+      console.log("[devnet] Ctrl-C stops it");
+      return;
+    }
     default:
       throw new Error(USAGE);
   }

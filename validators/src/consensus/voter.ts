@@ -314,15 +314,15 @@ export class Voter {
   }
 
   private decodeBlock(bytes: Uint8Array): ProposedBlock {
-    const b = this.env.codec.decodeBlock(bytes);
+    const b = this.env.codec.blockParts(bytes);
     const h = b.header;
     if (h.chainId !== this.config.chainId) throw Object.assign(new Error("wrong chain"), { code: "WRONG_CHAIN" });
     return {
       bytes,
       view: h.view,
       height: h.height,
-      digest: fromHex(b.digest),
-      parent: fromHex(h.parent),
+      digest: b.digest,
+      parent: h.parent,
       timestampMs: h.timestampMs,
       proposer: h.proposer,
     };

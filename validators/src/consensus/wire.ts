@@ -12,7 +12,8 @@
 //   7 PROGRESS      u16le signer ‖ [64] ed25519 signature (PROGRESS) ‖ progress record
 //   8 GET_SIGMA     u64le height
 //   9 SIGMA         u64le height ‖ [48] σ_h
-// Tags 1–5 are the voter's; 6–9 belong to execution (node/executor.ts).
+//  10 TXS           u16le count ‖ count × (u32le length ‖ transaction): mempool gossip
+// Tags 1–5 are the voter's; 6–9 belong to execution (node/executor.ts), 10 to the mempool (node/validator.ts).
 
 export const Tag = {
   VOTE: 1,
@@ -24,7 +25,10 @@ export const Tag = {
   PROGRESS: 7,
   GET_SIGMA: 8,
   SIGMA: 9,
+  TXS: 10,
 } as const;
+
+export const MAX_TXS_PER_MESSAGE = 4096;
 
 export const SIGMA_LENGTH = 48;
 
@@ -39,7 +43,8 @@ export type WireMessage =
   | { tag: typeof Tag.PARTIAL; height: bigint; index: number; partial: Uint8Array }
   | { tag: typeof Tag.PROGRESS; signer: number; signature: Uint8Array; record: Uint8Array }
   | { tag: typeof Tag.GET_SIGMA; height: bigint }
-  | { tag: typeof Tag.SIGMA; height: bigint; sigma: Uint8Array };
+  | { tag: typeof Tag.SIGMA; height: bigint; sigma: Uint8Array }
+  | { tag: typeof Tag.TXS; txs: Uint8Array[] };
 
 export type WireErrorCode = "WIRE_EMPTY" | "WIRE_UNKNOWN_TAG" | "WIRE_TRUNCATED" | "WIRE_TRAILING_BYTES" | "WIRE_BAD_VALUE";
 
@@ -88,19 +93,44 @@ export function encodeGetBlocks(digest: Uint8Array, max: number): Uint8Array {
   return out;
 }
 
-export function encodeBlocks(blocks: readonly Uint8Array[]): Uint8Array {
-  if (blocks.length > MAX_BLOCKS_PER_REQUEST) throw new WireError("WIRE_BAD_VALUE", `${blocks.length} blocks`);
+function encodeList(tag: number, items: readonly Uint8Array[], max: number): Uint8Array {
+  if (items.length > max) throw new WireError("WIRE_BAD_VALUE", `${items.length} items`);
   let length = 2;
-  for (const b of blocks) length += 4 + b.length;
-  const { out, view } = withTag(Tag.BLOCKS, length);
-  view.setUint16(1, blocks.length, true);
+  for (const b of items) length += 4 + b.length;
+  const { out, view } = withTag(tag, length);
+  view.setUint16(1, items.length, true);
   let at = 3;
-  for (const b of blocks) {
+  for (const b of items) {
     view.setUint32(at, b.length, true);
     out.set(b, at + 4);
     at += 4 + b.length;
   }
   return out;
+}
+
+function decodeList(bytes: Uint8Array, view: DataView, max: number, what: string): Uint8Array[] {
+  if (bytes.length < 3) throw new WireError("WIRE_TRUNCATED", `${what} count`);
+  const count = view.getUint16(1, true);
+  if (count > max) throw new WireError("WIRE_BAD_VALUE", `${count} ${what}`);
+  const items: Uint8Array[] = [];
+  let at = 3;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > bytes.length) throw new WireError("WIRE_TRUNCATED", `${what} ${i} length`);
+    const length = view.getUint32(at, true);
+    if (length > bytes.length - at - 4) throw new WireError("WIRE_TRUNCATED", `${what} ${i}`);
+    items.push(bytes.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  if (at !== bytes.length) throw new WireError("WIRE_TRAILING_BYTES", what);
+  return items;
+}
+
+export function encodeBlocks(blocks: readonly Uint8Array[]): Uint8Array {
+  return encodeList(Tag.BLOCKS, blocks, MAX_BLOCKS_PER_REQUEST);
+}
+
+export function encodeTxs(txs: readonly Uint8Array[]): Uint8Array {
+  return encodeList(Tag.TXS, txs, MAX_TXS_PER_MESSAGE);
 }
 
 export function encodePartial(height: bigint, index: number, partial: Uint8Array): Uint8Array {
@@ -163,22 +193,10 @@ export function decodeMessage(bytes: Uint8Array): WireMessage {
       if (max < 1 || max > MAX_BLOCKS_PER_REQUEST) throw new WireError("WIRE_BAD_VALUE", `max ${max}`);
       return { tag: Tag.GET_BLOCKS, digest: bytes.subarray(1, 33), max };
     }
-    case Tag.BLOCKS: {
-      if (bytes.length < 3) throw new WireError("WIRE_TRUNCATED", "blocks count");
-      const count = view.getUint16(1, true);
-      if (count > MAX_BLOCKS_PER_REQUEST) throw new WireError("WIRE_BAD_VALUE", `${count} blocks`);
-      const blocks: Uint8Array[] = [];
-      let at = 3;
-      for (let i = 0; i < count; i++) {
-        if (at + 4 > bytes.length) throw new WireError("WIRE_TRUNCATED", `block ${i} length`);
-        const length = view.getUint32(at, true);
-        if (length > bytes.length - at - 4) throw new WireError("WIRE_TRUNCATED", `block ${i}`);
-        blocks.push(bytes.subarray(at + 4, at + 4 + length));
-        at += 4 + length;
-      }
-      if (at !== bytes.length) throw new WireError("WIRE_TRAILING_BYTES", "blocks");
-      return { tag: Tag.BLOCKS, blocks };
-    }
+    case Tag.BLOCKS:
+      return { tag: Tag.BLOCKS, blocks: decodeList(bytes, view, MAX_BLOCKS_PER_REQUEST, "blocks") };
+    case Tag.TXS:
+      return { tag: Tag.TXS, txs: decodeList(bytes, view, MAX_TXS_PER_MESSAGE, "txs") };
     case Tag.PARTIAL:
       exactly(bytes, 11 + SIGMA_LENGTH, "partial");
       return { tag: Tag.PARTIAL, height: view.getBigUint64(1, true), index: view.getUint16(9, true), partial: bytes.subarray(11) };

@@ -42,7 +42,7 @@ interface Pending {
 export class ChainApp implements Application {
   readonly genesis: BlockRef;
   private readonly pending = new Map<string, Pending>();
-  private lastFinalizedHeight = 0n;
+  private lastExecutedHeight = 0n;
 
   constructor(private readonly o: ChainAppOptions) {
     this.genesis = o.genesis;
@@ -74,8 +74,7 @@ export class ChainApp implements Application {
       proposer: this.o.self,
       txs,
     });
-    const b = this.o.codec.decodeBlock(block);
-    this.remember(b.digest, parent, txs);
+    this.remember(toHex(this.o.codec.blockParts(block).digest), parent, txs);
     return block;
   }
 
@@ -88,7 +87,7 @@ export class ChainApp implements Application {
       nowMs: this.o.wallClockMs(),
     });
     if (fault) return false;
-    const txs = this.o.codec.decodeBlock(block.bytes).txs.map(fromHex);
+    const txs = this.o.codec.blockParts(block.bytes).txs;
     if (txs.length > (this.o.maxBlockTxs ?? 5000)) return false;
     const items: VerifyItem[] = [];
     for (const tx of txs) {
@@ -111,9 +110,16 @@ export class ChainApp implements Application {
   }
 
   finalized(f: FinalizedBlock): void {
-    this.lastFinalizedHeight = f.block.height;
-    for (const [d, p] of this.pending) if (p.height <= this.lastFinalizedHeight) this.pending.delete(d);
     this.o.finalized(f);
+  }
+
+  /**
+   * Height h is executed and its transactions pruned from the mempool: only now may proposals
+   * stop skipping their nonces (between finality and execution the mempool still holds them).
+   */
+  executed(height: bigint): void {
+    this.lastExecutedHeight = height;
+    for (const [d, p] of this.pending) if (p.height <= height) this.pending.delete(d);
   }
 
   finalizedBlock(digest: Uint8Array): ProposedBlock | undefined {
@@ -138,7 +144,7 @@ export class ChainApp implements Application {
   private inFlight(parent: BlockRef): Map<Hex, bigint> {
     const after = new Map<Hex, bigint>();
     let cursor = this.pending.get(toHex(parent.digest));
-    while (cursor && cursor.height > this.lastFinalizedHeight) {
+    while (cursor && cursor.height > this.lastExecutedHeight) {
       for (const [signer, next] of cursor.nonces) if ((after.get(signer) ?? -1n) < next) after.set(signer, next);
       cursor = this.pending.get(cursor.parent);
     }

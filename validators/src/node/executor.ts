@@ -81,6 +81,8 @@ export class Executor {
   private readonly votes = new Map<bigint, Map<number, { record: string; signature: Uint8Array }>>();
   private readonly records = new Map<bigint, Uint8Array>();
   private readonly certified = new Set<bigint>();
+  /** Progress certificates of heights not executed here yet. */
+  private readonly held = new Map<bigint, { record: string; certificate: Uint8Array }>();
   /** σ of recent heights, for peers that ask (GET_SIGMA) while they catch up. */
   private readonly recentSigmas = new Map<bigint, Uint8Array>();
   private unsubscribe: (() => void) | undefined;
@@ -123,11 +125,11 @@ export class Executor {
   }
 
   private needsBeacon(block: Uint8Array): boolean {
-    const txs = this.o.codec.decodeBlock(block).txs;
+    const txs = this.o.codec.blockParts(block).txs;
     if ((this.o.beaconPolicy ?? "random-ops") === "non-empty") return txs.length > 0;
     for (const tx of txs) {
       try {
-        if (RANDOM_OPS.has(this.o.codec.txSummary(fromHex(tx)).op)) return true;
+        if (RANDOM_OPS.has(this.o.codec.txSummary(tx).op)) return true;
       } catch {
         // A transaction that does not decode draws nothing: it becomes an error event.
       }
@@ -241,6 +243,11 @@ export class Executor {
     const record = result.progress;
     this.records.set(h, record);
     this.o.hooks?.executed?.(h, record, result.events, p.f.block.bytes);
+    const held = this.held.get(h);
+    if (held) {
+      this.held.delete(h);
+      this.emitCertificate(h, held.record, held.certificate);
+    }
     if (p.quiet) return;
     if (!this.alarm) {
       const sign = this.o.signer.signSync as (m: Uint8Array) => Uint8Array;
@@ -287,16 +294,22 @@ export class Executor {
     for (const [record, sigs] of groups) {
       if (sigs.length < this.q) continue;
       this.certified.add(h);
-      const ours = this.records.get(h);
-      if (ours && toHex(ours) !== record) {
-        this.alarm = true;
-        this.o.hooks?.alarm?.(h, toHex(ours), record);
-      }
       const certificate = this.o.codec.encodeProgressCertificate(fromHex(record), this.o.validators.length, sigs);
-      void this.o.archive?.putProgress(h, certificate);
-      this.o.hooks?.progressCertificate?.(h, certificate);
+      // Peers may certify a height before we have even archived it: hold it until we execute it.
+      if (h > this.executedHeight) this.held.set(h, { record, certificate });
+      else this.emitCertificate(h, record, certificate);
       return;
     }
+  }
+
+  private emitCertificate(h: bigint, record: string, certificate: Uint8Array): void {
+    const ours = this.records.get(h);
+    if (ours && toHex(ours) !== record) {
+      this.alarm = true;
+      this.o.hooks?.alarm?.(h, toHex(ours), record);
+    }
+    void this.o.archive?.putProgress(h, certificate);
+    this.o.hooks?.progressCertificate?.(h, certificate);
   }
 
   /** sha256(σ) for a progress record's beaconHash (tests compare it with the record). */

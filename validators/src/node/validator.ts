@@ -12,6 +12,7 @@ import { type Commitments, decodeCommitments, decodeShare } from "../beacon/inde
 import { Engine } from "../consensus/engine.js";
 import { type BlockRef, type ConsensusConfig, DEFAULT_TIMING, type FinalizedBlock, type ProposedBlock } from "../consensus/types.js";
 import type { VoterHooks } from "../consensus/voter.js";
+import { decodeMessage, encodeTxs, MAX_TXS_PER_MESSAGE, Tag } from "../consensus/wire.js";
 import { type GenesisFile, type ValidatorSecret, validatorSigner, verifyValidatorSecret } from "../genesis/genesis.js";
 import { Mempool, type MempoolOptions } from "../mempool/mempool.js";
 import type { Clock } from "../runtime/clock.js";
@@ -49,6 +50,12 @@ export interface ValidatorNodeOptions {
   log?: (record: Record<string, unknown>) => void;
 }
 
+/** Submitted transactions are gossiped to the other validators in batches this often (ms). */
+const GOSSIP_BATCH_MS = 2;
+
+/** The archive is synced this often (ms); the consensus journal covers the heights in between. */
+const ARCHIVE_SYNC_MS = 50;
+
 /** Recent finalized blocks kept for peers that catch up (GET_BLOCKS walks back from a recent tip). */
 const SERVE_WINDOW = 16_384;
 
@@ -64,6 +71,11 @@ export class ValidatorNode implements ValidatorApiSource {
   private readonly served = new Map<string, ProposedBlock>();
   private finalizing: Promise<void> = Promise.resolve();
   private archiveFailure: Error | undefined;
+  private readonly gossip: Uint8Array[] = [];
+  private app: ChainApp | undefined;
+  private gossipTimer: number | undefined;
+  private archiveTimer: number | undefined;
+  private unsubscribe: (() => void) | undefined;
   /** The highest height announced to listeners. */
   private announced = 0n;
 
@@ -150,7 +162,8 @@ export class ValidatorNode implements ValidatorApiSource {
         ...o.hooks,
         executed: (h, record, events, block) => {
           o.hooks?.executed?.(h, record, events, block);
-          this.mempool.prune(codec.decodeBlock(block).txs.map(fromHex));
+          this.mempool.prune(codec.blockParts(block).txs);
+          this.app?.executed(h);
           if (h % checkpointEvery === 0n) void this.guard(this.archive.putCheckpoint(h, this.core.snapshot()));
         },
         alarm: (h, ours, certified) => {
@@ -191,6 +204,8 @@ export class ValidatorNode implements ValidatorApiSource {
       finalizedBlock: (digest) => this.served.get(toHex(digest)),
       ...o.app,
     });
+    this.app = app;
+    app.executed(this.executor.executedHeight);
     this.engine = await Engine.open({
       config: {
         chainId: this.chainId,
@@ -212,14 +227,14 @@ export class ValidatorNode implements ValidatorApiSource {
   }
 
   private blockOf(bytes: Uint8Array): ProposedBlock {
-    const b = this.core.codec.decodeBlock(bytes);
+    const b = this.core.codec.blockParts(bytes);
     const h = b.header;
     return {
       bytes,
       view: h.view,
       height: h.height,
-      digest: fromHex(b.digest),
-      parent: fromHex(h.parent),
+      digest: b.digest,
+      parent: h.parent,
       timestampMs: h.timestampMs,
       proposer: h.proposer,
     };
@@ -250,12 +265,23 @@ export class ValidatorNode implements ValidatorApiSource {
   }
 
   start(): void {
+    // Archive writes are made durable in groups; the consensus journal keeps what is newer.
+    const syncArchive = () => {
+      this.archiveTimer = this.o.clock.setTimer(ARCHIVE_SYNC_MS, () => {
+        void this.guard(this.archive.sync()).then(syncArchive);
+      });
+    };
+    syncArchive();
+    this.unsubscribe = this.o.network.onMessage((_from, bytes) => this.onPeerMessage(bytes));
     this.executor.start();
     this.engine.start();
     this.log("started", { view: String(this.engine.voter.view), finalized: String(this.engine.voter.last.height) });
   }
 
   async close(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.archiveTimer !== undefined) this.o.clock.cancel(this.archiveTimer);
+    if (this.gossipTimer !== undefined) this.o.clock.cancel(this.gossipTimer);
     this.executor.stop();
     await this.engine.close();
     await this.finalizing;
@@ -279,8 +305,33 @@ export class ValidatorNode implements ValidatorApiSource {
     return () => this.listeners.delete(listener);
   }
 
-  submit(txs: Uint8Array[]): ReturnType<Mempool["add"]> {
-    return this.mempool.add(txs);
+  /** Admits transactions from a relay or client and gossips the accepted ones to the other validators. */
+  async submit(txs: Uint8Array[]): ReturnType<Mempool["add"]> {
+    const results = await this.mempool.add(txs);
+    results.forEach((r, i) => {
+      if (r.ok) this.gossip.push(txs[i] as Uint8Array);
+    });
+    if (this.gossip.length > 0 && this.gossipTimer === undefined) {
+      // A few ms of batching: one message per burst instead of one per transaction.
+      this.gossipTimer = this.o.clock.setTimer(GOSSIP_BATCH_MS, () => this.flushGossip());
+    }
+    return results;
+  }
+
+  private flushGossip(): void {
+    this.gossipTimer = undefined;
+    while (this.gossip.length > 0) this.o.network.broadcast(encodeTxs(this.gossip.splice(0, MAX_TXS_PER_MESSAGE)));
+  }
+
+  /** Transactions gossiped by another validator (verified on entry here too; never re-gossiped). */
+  private onPeerMessage(bytes: Uint8Array): void {
+    let m: ReturnType<typeof decodeMessage>;
+    try {
+      m = decodeMessage(bytes);
+    } catch {
+      return;
+    }
+    if (m.tag === Tag.TXS) void this.mempool.add(m.txs.map((t) => t.slice()));
   }
 
   health(): ValidatorHealth {

@@ -1,0 +1,187 @@
+// npm run bench:consensus [-- --seconds 30 --latency-seconds 20 --rates 1500,2000,3000,4000,5000]
+// 4 validators as separate processes on loopback (journals synced, beacon on every non-empty
+// height), fed signed transactions from many accounts through their /submit endpoints.
+// Phase 1: latencies at 1,000 tx/s offered: finality from submission to the finalization frame on
+// validator 0's stream, block interval, σ and progress certificate from finality (validator 0's
+// per-height trace). Phase 2: rising offered rates, each for --seconds; a rate is sustained when
+// the backlog (submitted − finalized) stays under one second of load. Last line: one JSON object
+// {validators, seconds, submitted, finalizedTx, txPerSec, finalityP50Ms, finalityP99Ms,
+// blockP50Ms, beaconP50Ms, progressP50Ms}.
+
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Core, sha256, signerFromSeedSync, signTxSync, toHex } from "@nullspace/core";
+import WebSocket from "ws";
+import { decodeFrame, encodeBatch, FrameTag } from "../src/api/batch.js";
+import { Devnet } from "../src/cli/devnet.js";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+const STEP_SECONDS = Number(arg("seconds", "30"));
+const LATENCY_SECONDS = Number(arg("latency-seconds", "20"));
+const RATES = arg("rates", "1500,2000,3000,4000,5000").split(",").map(Number);
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
+}
+const round = (x: number) => Math.round(x * 10) / 10;
+
+const wasmPath = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
+const core = await Core.load(readFileSync(wasmPath));
+const dir = await mkdtemp(join(tmpdir(), "nullspace-bench-"));
+const devnet = await Devnet.create({
+  dir,
+  n: 4,
+  basePort: 7600,
+  apiBasePort: 7610,
+  wasmPath,
+  node: { beaconPolicy: arg("beacon", "non-empty") as "non-empty" | "random-ops" },
+  env: { NULLSPACE_TRACE_HEIGHTS: "1" },
+  say: (l) => console.log(l),
+});
+devnet.startAll();
+await devnet.waitFor(2n, 120_000);
+const chainId = BigInt(devnet.genesis.chainId);
+
+// Many accounts, each with its own nonce sequence: its first transaction registers it, the later
+// ones claim the faucet (refused by the economy's rules but final and executed like any other).
+const ACCOUNTS = Number(arg("accounts", "3000"));
+console.log(`[bench] ${ACCOUNTS} accounts`);
+const accounts = Array.from({ length: ACCOUNTS }, (_, a) => ({
+  signer: signerFromSeedSync(sha256(new TextEncoder().encode(`bench-account-${a}`))),
+  nonce: 0n,
+}));
+let nextAccount = 0;
+function makeTxs(count: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = accounts[nextAccount++ % ACCOUNTS] as (typeof accounts)[number];
+    const nonce = a.nonce++;
+    const instruction = nonce === 0n ? { op: "register" as const, name: `b${nextAccount % ACCOUNTS}` } : { op: "faucet" as const };
+    out.push(signTxSync({ codec: core.codec, signer: a.signer, chainId, nonce, instruction }));
+  }
+  return out;
+}
+
+// Finality as validator 0 streams it: the FINALIZED frame of the block carrying the transaction.
+const submittedAt = new Map<string, number>();
+const finalityMs: number[] = [];
+const blockAt: number[] = [];
+let finalizedTx = 0;
+const ws = new WebSocket(`${devnet.apiUrl(0).replace("http", "ws")}/stream`);
+await new Promise((resolve, reject) => {
+  ws.once("open", resolve);
+  ws.once("error", reject);
+});
+ws.on("message", (data: Buffer) => {
+  const now = performance.now();
+  const f = decodeFrame(new Uint8Array(data));
+  if (f.tag !== FrameTag.FINALIZED && !(f.tag === FrameTag.COMPLETED && !seen.has(f.height))) return;
+  seen.add(f.height);
+  blockAt.push(now);
+  const block = core.codec.decodeFinalized(f.bundle).block;
+  for (const tx of core.codec.decodeBlock(block).txs) {
+    const hash = toHex(sha256(Buffer.from(tx, "hex")));
+    const at = submittedAt.get(hash);
+    if (at === undefined) continue;
+    submittedAt.delete(hash); // counted once, even if a block repeats it
+    finalizedTx++;
+    if (measuring) finalityMs.push(now - at);
+  }
+});
+const seen = new Set<bigint>();
+let measuring = false;
+
+/** Offers `rate` tx/s for `seconds`, in batches every 20 ms, round-robin over the validators. */
+async function offer(rate: number, seconds: number): Promise<number> {
+  const tickMs = 20;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const ticks = Math.round((seconds * 1000) / tickMs);
+  const batches = Array.from({ length: ticks }, () => makeTxs(perTick));
+  let submitted = 0;
+  const start = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let k = 0; k < ticks; k++) {
+    const wait = start + k * tickMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const txs = batches[k] as Uint8Array[];
+    const now = performance.now();
+    for (const tx of txs) submittedAt.set(toHex(sha256(tx)), now);
+    submitted += txs.length;
+    inflight.push(
+      fetch(`${devnet.apiUrl(k % devnet.n)}/submit`, {
+        method: "POST",
+        headers: { "content-type": "application/vnd.nullspace.tx-batch" },
+        body: Buffer.from(encodeBatch(txs)),
+      }).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  return submitted;
+}
+
+const heightsLogged = (): { sigma: number[]; progress: number[] } => {
+  const sigma: number[] = [];
+  const progress: number[] = [];
+  for (const line of readFileSync(join(devnet.home(0), "validator.log"), "utf8").split("\n")) {
+    if (!line.includes('"event":"height"')) continue;
+    const r = JSON.parse(line) as { sigmaMs: number | null; progressMs: number };
+    if (r.sigmaMs !== null) sigma.push(r.sigmaMs);
+    progress.push(r.progressMs);
+  }
+  return { sigma, progress };
+};
+
+console.log(`[bench] phase 1: 1,000 tx/s offered for ${LATENCY_SECONDS} s`);
+const logBefore = heightsLogged();
+measuring = true;
+const blocksBefore = blockAt.length;
+let submitted = await offer(1000, LATENCY_SECONDS);
+await new Promise((r) => setTimeout(r, 2000));
+measuring = false;
+const logAfter = heightsLogged();
+const intervals = blockAt
+  .slice(blocksBefore)
+  .map((t, i, a) => (i === 0 ? Number.NaN : t - (a[i - 1] as number)))
+  .filter(Number.isFinite);
+const latency = {
+  finalityP50Ms: round(quantile(finalityMs, 0.5)),
+  finalityP99Ms: round(quantile(finalityMs, 0.99)),
+  blockP50Ms: round(quantile(intervals, 0.5)),
+  beaconP50Ms: round(quantile(logAfter.sigma.slice(logBefore.sigma.length), 0.5)),
+  progressP50Ms: round(quantile(logAfter.progress.slice(logBefore.progress.length), 0.5)),
+};
+console.log(
+  `[bench] ${finalityMs.length} transactions: finality p50 ${latency.finalityP50Ms} ms, p99 ${latency.finalityP99Ms} ms; block every ${latency.blockP50Ms} ms; σ ${latency.beaconP50Ms} ms and progress ${latency.progressP50Ms} ms after finality`,
+);
+
+let txPerSec = 0;
+for (const rate of RATES) {
+  console.log(`[bench] phase 2: ${rate} tx/s offered for ${STEP_SECONDS} s`);
+  const finalizedBefore = finalizedTx;
+  const submittedBefore = submitted;
+  const t0 = performance.now();
+  submitted += await offer(rate, STEP_SECONDS);
+  const elapsed = (performance.now() - t0) / 1000;
+  const done = finalizedTx - finalizedBefore;
+  const backlog = submitted - submittedBefore - done;
+  const throughput = done / elapsed;
+  console.log(`[bench]   finalized ${done} of ${submitted - submittedBefore} (${Math.round(throughput)} tx/s), backlog ${backlog}`);
+  if (backlog > rate) break;
+  txPerSec = Math.round(throughput);
+}
+
+ws.close();
+await devnet.stop();
+await rm(dir, { recursive: true, force: true });
+console.log(JSON.stringify({ validators: devnet.n, seconds: STEP_SECONDS, submitted, finalizedTx, txPerSec, ...latency }));

@@ -1,0 +1,161 @@
+// `validators start --home DIR`: runs one validator process from its home folder:
+//   genesis.json          the public genesis (trust root)
+//   validator.key.json    this validator's secret (ed25519 seed, beacon share), mode 0600
+//   node.json             where it listens and where its peers are (NodeConfig below)
+//   data/                 consensus journal, archive and checkpoints (FsStorage)
+// Logs are JSON lines on stdout. SIGINT/SIGTERM close everything cleanly; kill -9 is what the
+// journal and archive are for.
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fromHex, toHex } from "@nullspace/core";
+import { Registry, validatorMetrics } from "../api/metrics.js";
+import { ApiServer } from "../api/server.js";
+import type { GenesisFile, ValidatorSecret } from "../genesis/genesis.js";
+import { TcpNetwork } from "../net/tcp-network.js";
+import type { BeaconPolicy } from "../node/executor.js";
+import { type Timing, ValidatorNode } from "../node/validator.js";
+import { RealClock } from "../runtime/clock.js";
+import { FsStorage } from "../runtime/fs-storage.js";
+
+export interface NodeConfig {
+  index: number;
+  /** Peer-link address of every validator, by index (ours included). */
+  peers: { host: string; port: number }[];
+  api: { host: string; port: number };
+  timing?: Partial<Timing>;
+  beaconPolicy?: BeaconPolicy;
+  checkpointEvery?: number;
+  /** Per-IP request limit of the read API (false: off, for a devnet on loopback). */
+  apiRateLimit?: { ratePerSecond: number; burst: number } | false;
+}
+
+export const NODE_FILE = "node.json";
+export const KEY_FILE = "validator.key.json";
+
+function log(record: Record<string, unknown>): void {
+  process.stdout.write(
+    `${JSON.stringify({ t: new Date().toISOString(), ...record }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`,
+  );
+}
+
+export async function startValidator(home: string, wasmPath: string): Promise<() => Promise<void>> {
+  const genesis = JSON.parse(await readFile(join(home, "genesis.json"), "utf8")) as GenesisFile;
+  const secret = JSON.parse(await readFile(join(home, KEY_FILE), "utf8")) as ValidatorSecret;
+  const config = JSON.parse(await readFile(join(home, NODE_FILE), "utf8")) as NodeConfig;
+  if (config.index !== secret.index) throw new Error(`node.json index ${config.index} but the key is validator ${secret.index}`);
+  const wasm = new Uint8Array(await readFile(wasmPath));
+  const clock = new RealClock();
+  const storage = new FsStorage(join(home, "data"));
+  const registry = new Registry();
+  const m = validatorMetrics(registry);
+  const finalizedAt = new Map<bigint, number>();
+  // NULLSPACE_TRACE_HEIGHTS=1: one log line per height with its σ and progress timings (benchmarks).
+  const traceHeights = process.env.NULLSPACE_TRACE_HEIGHTS === "1";
+  const sigmaAt = new Map<bigint, number>();
+  let network: TcpNetwork | undefined;
+
+  const t0 = performance.now();
+  const node = await ValidatorNode.open({
+    genesis,
+    secret,
+    wasm,
+    clock,
+    // The network starts below; the node only sends once started.
+    network: {
+      self: config.index,
+      size: config.peers.length,
+      send: (to, bytes) => network?.send(to, bytes),
+      broadcast: (bytes) => network?.broadcast(bytes),
+      onMessage: (handler) => {
+        let off: (() => void) | undefined;
+        const attach = () => {
+          off = network?.onMessage(handler);
+        };
+        if (network) attach();
+        else queueMicrotask(attach);
+        return () => off?.();
+      },
+    },
+    storage,
+    timing: config.timing,
+    beaconPolicy: config.beaconPolicy,
+    checkpointEvery: config.checkpointEvery,
+    peersConnected: () => network?.peerStatus().filter((p) => p.connected).length ?? 0,
+    log,
+    hooks: {
+      viewChanged: (view) => m.consensusView.set(view),
+      journalSynced: (ms) => m.journalSync.observe(ms / 1000),
+      finalized: (f) => {
+        const now = Date.now();
+        finalizedAt.set(f.block.height, performance.now());
+        m.consensusFinalizedHeight.set(f.block.height);
+        m.finalityLatency.observe(Math.max(0, now - Number(f.block.timestampMs)) / 1000);
+      },
+      sigma: (h) => {
+        const at = finalizedAt.get(h);
+        if (at !== undefined) m.beaconLatency.observe((performance.now() - at) / 1000);
+        if (traceHeights) sigmaAt.set(h, performance.now());
+      },
+      executed: (h) => m.executionHeight.set(h),
+      progressCertificate: (h) => {
+        const at = finalizedAt.get(h);
+        if (at !== undefined) m.progressLatency.observe((performance.now() - at) / 1000);
+        if (traceHeights && at !== undefined) {
+          const s = sigmaAt.get(h);
+          log({ event: "height", height: h, sigmaMs: s === undefined ? null : s - at, progressMs: performance.now() - at });
+          sigmaAt.delete(h);
+        }
+        for (const k of finalizedAt.keys()) if (k < h - 1024n) finalizedAt.delete(k);
+      },
+      alarm: () => m.executionAlarm.set(1),
+    },
+  });
+  log({
+    event: "recovered",
+    validator: config.index,
+    ms: Math.round(performance.now() - t0),
+    tip: node.tip(),
+    executed: node.executor.executedHeight,
+  });
+
+  const me = config.peers[config.index];
+  if (!me) throw new Error(`node.json has no peer entry for index ${config.index}`);
+  network = await TcpNetwork.start({
+    self: config.index,
+    chainId: BigInt(genesis.chainId),
+    signer: node.signer,
+    peers: config.peers.map((p, i) => ({ ...p, publicKey: fromHex(genesis.validators[i]?.publicKey ?? "") })),
+    listen: { host: me.host, port: me.port },
+    log: (entry) => log({ source: "net", ...entry }),
+  });
+  node.start();
+  const api = await ApiServer.start({
+    source: node,
+    host: config.api.host,
+    port: config.api.port,
+    registry,
+    log: (r) => log({ source: "api", ...r }),
+    rateLimit: config.apiRateLimit ?? { ratePerSecond: 50, burst: 100 },
+  });
+  const gauges = setInterval(() => {
+    m.mempoolTransactions.set(node.mempool.size);
+    m.mempoolBytes.set(node.mempool.bytes);
+    for (const p of network?.peerStatus() ?? []) m.peerConnected.set(p.connected ? 1 : 0, { peer: String(p.index) });
+  }, 1000);
+  gauges.unref();
+  log({
+    event: "serving",
+    validator: config.index,
+    publicKey: toHex(node.signer.publicKey),
+    peerLink: `${me.host}:${me.port}`,
+    api: `http://${config.api.host}:${api.port}`,
+  });
+  return async () => {
+    clearInterval(gauges);
+    await api.close();
+    await node.close();
+    await network?.close();
+    clock.stop();
+  };
+}
