@@ -130,16 +130,18 @@ async function offer(rate: number, seconds: number): Promise<number> {
   return submitted;
 }
 
-const heightsLogged = (): { sigma: number[]; progress: number[] } => {
+const heightsLogged = (): { sigma: number[]; progress: number[]; final: number[] } => {
   const sigma: number[] = [];
   const progress: number[] = [];
+  const final: number[] = [];
   for (const line of readFileSync(join(devnet.home(0), "validator.log"), "utf8").split("\n")) {
+    if (line.includes('"event":"final"')) final.push((JSON.parse(line) as { sinceProposalMs: number }).sinceProposalMs);
     if (!line.includes('"event":"height"')) continue;
     const r = JSON.parse(line) as { sigmaMs: number | null; progressMs: number };
     if (r.sigmaMs !== null) sigma.push(r.sigmaMs);
     progress.push(r.progressMs);
   }
-  return { sigma, progress };
+  return { sigma, progress, final };
 };
 
 console.log(`[bench] phase 1: 1,000 tx/s offered for ${LATENCY_SECONDS} s`);
@@ -161,6 +163,9 @@ const latency = {
   beaconP50Ms: round(quantile(logAfter.sigma.slice(logBefore.sigma.length), 0.5)),
   progressP50Ms: round(quantile(logAfter.progress.slice(logBefore.progress.length), 0.5)),
 };
+console.log(
+  `[bench] blocks final ${round(quantile(logAfter.final.slice(logBefore.final.length), 0.5))} ms (p50) after their proposal's timestamp, at validator 0`,
+);
 console.log(
   `[bench] ${finalityMs.length} transactions: finality p50 ${latency.finalityP50Ms} ms, p99 ${latency.finalityP99Ms} ms; block every ${latency.blockP50Ms} ms; σ ${latency.beaconP50Ms} ms and progress ${latency.progressP50Ms} ms after finality`,
 );

@@ -91,6 +91,7 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
         finalizedAt.set(f.block.height, performance.now());
         m.consensusFinalizedHeight.set(f.block.height);
         m.finalityLatency.observe(Math.max(0, now - Number(f.block.timestampMs)) / 1000);
+        if (traceHeights) log({ event: "final", height: f.block.height, sinceProposalMs: now - Number(f.block.timestampMs) });
       },
       sigma: (h) => {
         const at = finalizedAt.get(h);
