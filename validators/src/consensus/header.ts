@@ -1,7 +1,20 @@
 // Stateless checks of a proposed block's header against its parent and view: what every
 // validator verifies before it notarizes, whatever the application puts in the body.
 
+import type { Codec } from "@nullspace/core";
 import type { BlockRef, ProposedBlock } from "./types.js";
+
+/**
+ * A block's consensus view (header fields and digest) from its bytes: the core's errors on bad
+ * bytes, and WRONG_CHAIN for a block of another chain when `chainId` is given.
+ */
+export function proposedBlockOf(codec: Codec, bytes: Uint8Array, chainId?: bigint): ProposedBlock {
+  const b = codec.blockParts(bytes);
+  const h = b.header;
+  if (chainId !== undefined && h.chainId !== chainId)
+    throw Object.assign(new Error(`block of chain ${h.chainId}`), { code: "WRONG_CHAIN" });
+  return { bytes, view: h.view, height: h.height, digest: b.digest, parent: h.parent, timestampMs: h.timestampMs, proposer: h.proposer };
+}
 
 export type HeaderFault = "height" | "parent" | "view" | "proposer" | "timestamp-before-parent" | "timestamp-in-future";
 

@@ -13,6 +13,7 @@
 
 import { type Codec, fromHex, SignatureKind, signingPayload, toHex } from "@nullspace/core";
 import type { Clock, TimerHandle } from "../runtime/clock.js";
+import { proposedBlockOf } from "./header.js";
 import { type Ballot, Round, type Tally, type VoteKind } from "./round.js";
 import { type Application, type BlockRef, type ConsensusConfig, type FinalizedBlock, type ProposedBlock, quorumOf } from "./types.js";
 import {
@@ -314,18 +315,7 @@ export class Voter {
   }
 
   private decodeBlock(bytes: Uint8Array): ProposedBlock {
-    const b = this.env.codec.blockParts(bytes);
-    const h = b.header;
-    if (h.chainId !== this.config.chainId) throw Object.assign(new Error("wrong chain"), { code: "WRONG_CHAIN" });
-    return {
-      bytes,
-      view: h.view,
-      height: h.height,
-      digest: b.digest,
-      parent: h.parent,
-      timestampMs: h.timestampMs,
-      proposer: h.proposer,
-    };
+    return proposedBlockOf(this.env.codec, bytes, this.config.chainId);
   }
 
   private onProposal(from: number, voteBytes: Uint8Array, blockBytes: Uint8Array, fromJournal: boolean): void {

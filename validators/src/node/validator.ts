@@ -10,6 +10,7 @@ import type { ValidatorApiSource, ValidatorHealth } from "../api/source.js";
 import { Archive } from "../archive/archive.js";
 import { type Commitments, decodeCommitments, decodeShare } from "../beacon/index.js";
 import { Engine } from "../consensus/engine.js";
+import { proposedBlockOf } from "../consensus/header.js";
 import { type BlockRef, type ConsensusConfig, DEFAULT_TIMING, type FinalizedBlock, type ProposedBlock } from "../consensus/types.js";
 import type { VoterHooks } from "../consensus/voter.js";
 import { decodeMessage, encodeTxs, MAX_TXS_PER_MESSAGE, Tag } from "../consensus/wire.js";
@@ -227,17 +228,7 @@ export class ValidatorNode implements ValidatorApiSource {
   }
 
   private blockOf(bytes: Uint8Array): ProposedBlock {
-    const b = this.core.codec.blockParts(bytes);
-    const h = b.header;
-    return {
-      bytes,
-      view: h.view,
-      height: h.height,
-      digest: b.digest,
-      parent: h.parent,
-      timestampMs: h.timestampMs,
-      proposer: h.proposer,
-    };
+    return proposedBlockOf(this.core.codec, bytes);
   }
 
   /** Archive writes that fail stop the node from serving as healthy; they never throw into consensus. */
