@@ -13,11 +13,13 @@ import {
   encodeBlocks,
   encodeCertificateMessage,
   encodeGetBlocks,
+  encodeGetCerts,
   encodeGetSigma,
   encodePartial,
   encodeProgressVote,
   encodeProposalMessage,
   encodeSigma,
+  encodeTxs,
   encodeVoteMessage,
   WireError,
 } from "../src/consensus/wire.js";
@@ -160,6 +162,8 @@ describe("wire envelope", () => {
     });
     expect(decodeMessage(encodeGetSigma(8n))).toMatchObject({ tag: 8, height: 8n });
     expect(decodeMessage(encodeSigma(8n, new Uint8Array(48)))).toMatchObject({ tag: 9, height: 8n });
+    expect(decodeMessage(encodeTxs([new Uint8Array([5])]))).toMatchObject({ tag: 10, txs: [new Uint8Array([5])] });
+    expect(decodeMessage(encodeGetCerts(40n, 12))).toMatchObject({ tag: 11, from: 40n, count: 12 });
   });
 
   it("refuses bad envelopes with typed errors only", () => {
@@ -178,6 +182,8 @@ describe("wire envelope", () => {
     expect(code([5, 1, 0, 5, 0, 0, 0, 1])).toBe("WIRE_TRUNCATED");
     expect(code([5, 0, 0, 1])).toBe("WIRE_TRAILING_BYTES");
     expect(code([8, 1, 2, 3])).toBe("WIRE_TRUNCATED");
+    expect(code([11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toBe("WIRE_BAD_VALUE");
+    expect(code([10, 1, 0])).toBe("WIRE_TRUNCATED");
   });
 
   it("fuzz: random and mutated bytes decode or throw WireError, never anything else", () => {

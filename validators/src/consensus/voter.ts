@@ -21,9 +21,11 @@ import {
   encodeBlocks,
   encodeCertificateMessage,
   encodeGetBlocks,
+  encodeGetCerts,
   encodeProposalMessage,
   encodeVoteMessage,
   MAX_BLOCKS_PER_REQUEST,
+  MAX_CERT_VIEWS,
   Tag,
   type WireMessage,
 } from "./wire.js";
@@ -87,6 +89,8 @@ export class Voter {
   private muteUntil: bigint | undefined;
   private latestCertificate: Uint8Array | undefined;
   private muteHighest = -1n;
+  /** Views whose certificates a proposal of the current view needs and this node lacks. */
+  private certsWanted: { from: bigint; count: number } | undefined;
 
   constructor(
     readonly config: ConsensusConfig,
@@ -178,6 +182,9 @@ export class Voter {
         case Tag.BLOCKS:
           if (!fromJournal) this.onBlocks(m.blocks);
           break;
+        case Tag.GET_CERTS:
+          if (!fromJournal) this.serveCertificates(from, m.from, m.count);
+          break;
         default:
           break; // execution's messages (node/executor.ts)
       }
@@ -205,6 +212,7 @@ export class Voter {
   private enter(view: bigint): void {
     if (view <= this.view) return;
     this.view = view;
+    this.certsWanted = undefined;
     this.env.hooks?.viewChanged?.(view);
     if (this.replaying || !this.started) return;
     this.clearTimers();
@@ -285,7 +293,10 @@ export class Voter {
   private propose(r: Round): void {
     if (!this.canVote() || r.proposal || r.sentNullify || r.verification === "pending") return;
     const parent = this.certifiedParent(r.view);
-    if (!parent) return;
+    if (!parent) {
+      this.wantCertificates(r.view);
+      return;
+    }
     r.verification = "pending";
     this.env.app.propose(r.view, parent).then(
       (bytes) => {
@@ -369,7 +380,11 @@ export class Voter {
     if (!p || r.verification !== "none" || r.sentNullify || r.sentNotarize || !this.canVote()) return;
     const parentHex = toHex(p.parent);
     const valid = this.isValidParent(r.view, parentHex);
-    if (valid === undefined) return; // waiting for the parent's certificate or the nullifications in between
+    if (valid === undefined) {
+      // The parent's certificate or a nullification in between is missing here: fetch them.
+      this.wantCertificates(r.view);
+      return;
+    }
     const parent = this.parentRef(parentHex);
     if (valid && !parent) {
       this.want(parentHex, r.view);
@@ -629,7 +644,12 @@ export class Voter {
     if (this.fetchTimer !== undefined || !this.started) return;
     const ask = () => {
       this.fetchTimer = undefined;
-      if (this.wanted.size === 0 || !this.started) return;
+      if ((this.wanted.size === 0 && !this.certsWanted) || !this.started) return;
+      if (this.certsWanted) {
+        this.fetchPeer = (this.fetchPeer + 1) % this.n;
+        if (this.fetchPeer === this.config.self) this.fetchPeer = (this.fetchPeer + 1) % this.n;
+        this.env.send(this.fetchPeer, encodeGetCerts(this.certsWanted.from, this.certsWanted.count));
+      }
       // The newest wants first (the top of a chain to finalize brings its ancestors with it);
       // a few per round, each to the next peer in turn, so one peer that lacks a block (or
       // lies) costs one retry interval, never a stall.
@@ -642,6 +662,26 @@ export class Voter {
       this.fetchTimer = this.env.clock.setTimer(this.config.retryMs, ask);
     };
     ask();
+  }
+
+  /** Asks peers for the certificates of the views below `view` down to the last final one (at most 256). */
+  private wantCertificates(view: bigint): void {
+    if (this.replaying || !this.started) return;
+    let from = this.last.view + 1n;
+    if (view - from > BigInt(MAX_CERT_VIEWS)) from = view - BigInt(MAX_CERT_VIEWS);
+    if (from >= view) return;
+    this.certsWanted = { from, count: Number(view - from) };
+    this.requestWanted();
+  }
+
+  private serveCertificates(to: number, from: bigint, count: number): void {
+    for (let w = from; w < from + BigInt(count); w++) {
+      const r = this.rounds.get(w);
+      if (!r) continue;
+      const proposal = r.finalization ?? r.notarization;
+      if (proposal) this.env.send(to, encodeCertificateMessage(proposal.certificate));
+      if (r.nullification) this.env.send(to, encodeCertificateMessage(r.nullification));
+    }
   }
 
   private serveBlocks(from: number, digest: Uint8Array, max: number): void {

@@ -12,6 +12,7 @@
 //   7 PROGRESS      u16le signer ‖ [64] ed25519 signature (PROGRESS) ‖ progress record
 //   8 GET_SIGMA     u64le height
 //   9 SIGMA         u64le height ‖ [48] σ_h
+//  11 GET_CERTS     u64le first view ‖ u16le count (1..256): the certificates held for those views
 //  10 TXS           u16le count ‖ count × (u32le length ‖ transaction): mempool gossip
 // Tags 1–5 are the voter's; 6–9 belong to execution (node/executor.ts), 10 to the mempool (node/validator.ts).
 
@@ -26,7 +27,10 @@ export const Tag = {
   GET_SIGMA: 8,
   SIGMA: 9,
   TXS: 10,
+  GET_CERTS: 11,
 } as const;
+
+export const MAX_CERT_VIEWS = 256;
 
 export const MAX_TXS_PER_MESSAGE = 4096;
 
@@ -44,7 +48,8 @@ export type WireMessage =
   | { tag: typeof Tag.PROGRESS; signer: number; signature: Uint8Array; record: Uint8Array }
   | { tag: typeof Tag.GET_SIGMA; height: bigint }
   | { tag: typeof Tag.SIGMA; height: bigint; sigma: Uint8Array }
-  | { tag: typeof Tag.TXS; txs: Uint8Array[] };
+  | { tag: typeof Tag.TXS; txs: Uint8Array[] }
+  | { tag: typeof Tag.GET_CERTS; from: bigint; count: number };
 
 export type WireErrorCode = "WIRE_EMPTY" | "WIRE_UNKNOWN_TAG" | "WIRE_TRUNCATED" | "WIRE_TRAILING_BYTES" | "WIRE_BAD_VALUE";
 
@@ -165,6 +170,14 @@ export function encodeSigma(height: bigint, sigma: Uint8Array): Uint8Array {
   return out;
 }
 
+export function encodeGetCerts(from: bigint, count: number): Uint8Array {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CERT_VIEWS) throw new WireError("WIRE_BAD_VALUE", `count ${count}`);
+  const { out, view } = withTag(Tag.GET_CERTS, 10);
+  view.setBigUint64(1, from, true);
+  view.setUint16(9, count, true);
+  return out;
+}
+
 function exactly(bytes: Uint8Array, length: number, what: string): void {
   if (bytes.length < length) throw new WireError("WIRE_TRUNCATED", what);
   if (bytes.length > length) throw new WireError("WIRE_TRAILING_BYTES", what);
@@ -195,6 +208,12 @@ export function decodeMessage(bytes: Uint8Array): WireMessage {
     }
     case Tag.BLOCKS:
       return { tag: Tag.BLOCKS, blocks: decodeList(bytes, view, MAX_BLOCKS_PER_REQUEST, "blocks") };
+    case Tag.GET_CERTS: {
+      exactly(bytes, 11, "get-certs");
+      const count = view.getUint16(9, true);
+      if (count < 1 || count > MAX_CERT_VIEWS) throw new WireError("WIRE_BAD_VALUE", `count ${count}`);
+      return { tag: Tag.GET_CERTS, from: view.getBigUint64(1, true), count };
+    }
     case Tag.TXS:
       return { tag: Tag.TXS, txs: decodeList(bytes, view, MAX_TXS_PER_MESSAGE, "txs") };
     case Tag.PARTIAL:
