@@ -13,6 +13,7 @@ export {
   type GenesisFields,
   type IndexedSignature,
   type Instruction,
+  type TxSummary,
   type VoteParts,
 } from "./codec.js";
 export { Core, type ExecutionResult, StateKey } from "./core.js";

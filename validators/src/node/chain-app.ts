@@ -3,7 +3,7 @@
 // statelessly (header rules, size, every transaction's signature unless the mempool already
 // verified it), and finalized blocks go on to execution.
 
-import { type Codec, fromHex, type Hex, SignatureKind, signingPayload, toHex, type VerifyItem } from "@nullspace/core";
+import { type Codec, fromHex, type Hex, SignatureKind, signingPayload, type TxSummary, toHex, type VerifyItem } from "@nullspace/core";
 import { checkHeader, nextTimestamp } from "../consensus/header.js";
 import type { Application, BlockRef, FinalizedBlock, ProposedBlock } from "../consensus/types.js";
 import type { Mempool } from "../mempool/mempool.js";
@@ -74,7 +74,12 @@ export class ChainApp implements Application {
       proposer: this.o.self,
       txs,
     });
-    this.remember(toHex(this.o.codec.blockParts(block).digest), parent, txs);
+    // The mempool decoded every one of these on entry; a summary is one wasm call each.
+    this.remember(
+      toHex(this.o.codec.blockParts(block).digest),
+      parent,
+      txs.map((tx) => this.o.codec.txSummary(tx)),
+    );
     return block;
   }
 
@@ -90,13 +95,15 @@ export class ChainApp implements Application {
     const txs = this.o.codec.blockParts(block.bytes).txs;
     if (txs.length > (this.o.maxBlockTxs ?? 5000)) return false;
     const items: VerifyItem[] = [];
+    const summaries: TxSummary[] = [];
     for (const tx of txs) {
-      let s: ReturnType<Codec["txSummary"]>;
+      let s: TxSummary;
       try {
         s = this.o.codec.txSummary(tx);
       } catch {
         return false; // an honest leader only proposes what its mempool decoded
       }
+      summaries.push(s);
       if (this.o.mempool.has(s.hash)) continue; // verified on entry
       items.push({
         publicKey: fromHex(s.signer),
@@ -105,7 +112,7 @@ export class ChainApp implements Application {
       });
     }
     if (items.length > 0 && !(await this.o.verifyBatch(items)).every(Boolean)) return false;
-    this.remember(toHex(block.digest), parent, txs);
+    this.remember(toHex(block.digest), parent, summaries);
     return true;
   }
 
@@ -126,16 +133,12 @@ export class ChainApp implements Application {
     return this.o.finalizedBlock?.(digest);
   }
 
-  private remember(digest: string, parent: BlockRef, txs: readonly Uint8Array[]): void {
+  /** Notes the nonces a block carries, so proposals on top of it skip them until it executes. */
+  private remember(digest: string, parent: BlockRef, summaries: readonly TxSummary[]): void {
     const nonces = new Map<Hex, bigint>();
-    for (const tx of txs) {
-      try {
-        const s = this.o.codec.txSummary(tx);
-        const next = s.nonce + 1n;
-        if ((nonces.get(s.signer) ?? -1n) < next) nonces.set(s.signer, next);
-      } catch {
-        // not a transaction: carries no nonce
-      }
+    for (const s of summaries) {
+      const next = s.nonce + 1n;
+      if ((nonces.get(s.signer) ?? -1n) < next) nonces.set(s.signer, next);
     }
     this.pending.set(digest, { parent: toHex(parent.digest), height: parent.height + 1n, nonces });
   }
