@@ -14,8 +14,9 @@ import { ArchiveError, type ArchiveErrorCode } from "../src/archive/errors.js";
 import { checkpointBlobName, checkpointPrefix, encodeSigmaRecord } from "../src/archive/format.js";
 import { Journal } from "../src/journal/journal.js";
 import { FsStorage } from "../src/runtime/fs-storage.js";
-import { type Rng, SimStorage } from "../src/runtime/sim-storage.js";
-import type { Blob, OpenOptions, Storage } from "../src/runtime/storage.js";
+import { SimStorage } from "../src/runtime/sim-storage.js";
+import type { Storage } from "../src/runtime/storage.js";
+import { DyingStorage, seeded } from "./support/storage-faults.js";
 
 const WASM = new Uint8Array(
   readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm")),
@@ -398,74 +399,6 @@ describe("Archive: corruption", () => {
 });
 
 // ---- crashes ----
-
-/** mulberry32: a tiny seeded PRNG, floats in [0, 1). */
-function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Storage that loses power after a budget of mutating operations (SimStorage.crash with torn
- * tails) and throws on every call after that, as if the process were gone: crashes land inside the
- * archive's own multi-step operations (between a checkpoint blob's sync and its commit record,
- * inside a prune, inside open's repairs).
- */
-class DyingStorage implements Storage {
-  budget = Number.POSITIVE_INFINITY;
-  isDead = false;
-  /** Mutating operations attempted so far. */
-  ticks = 0;
-  constructor(
-    readonly sim: SimStorage,
-    private readonly rng: Rng,
-  ) {}
-  private tick(): void {
-    if (this.isDead) throw new Error("process is dead");
-    this.ticks++;
-    if (--this.budget < 0) {
-      this.isDead = true;
-      this.sim.crash({ rng: this.rng });
-      throw new Error("power loss");
-    }
-  }
-  revive(): void {
-    this.isDead = false;
-    this.budget = Number.POSITIVE_INFINITY;
-  }
-  async open(name: string, options?: OpenOptions): Promise<Blob> {
-    this.tick();
-    const inner = await this.sim.open(name, options);
-    const mutate =
-      <A extends unknown[]>(f: (...a: A) => Promise<void>) =>
-      async (...a: A) => {
-        this.tick();
-        return f(...a);
-      };
-    return {
-      name: inner.name,
-      size: () => inner.size(),
-      read: (o, l) => inner.read(o, l),
-      append: mutate((d: Uint8Array) => inner.append(d)),
-      sync: mutate(() => inner.sync()),
-      truncate: mutate((s: number) => inner.truncate(s)),
-      close: () => inner.close(),
-    };
-  }
-  list(prefix?: string): Promise<string[]> {
-    return this.sim.list(prefix);
-  }
-  async remove(name: string): Promise<boolean> {
-    this.tick();
-    return this.sim.remove(name);
-  }
-}
 
 type Command =
   | { k: "finalize" | "sync" | "checkpoint" | "kill" }

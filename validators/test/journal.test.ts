@@ -10,23 +10,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { crc32c, decodeRecord, encodeRecord, parseSegmentName, RECORD_OVERHEAD, segmentName } from "../src/journal/format.js";
 import { Journal, JournalError, type JournalOptions, type JournalRecord } from "../src/journal/journal.js";
 import { FsStorage } from "../src/runtime/fs-storage.js";
-import { type Rng, SimStorage } from "../src/runtime/sim-storage.js";
-import type { Blob, OpenOptions, Storage } from "../src/runtime/storage.js";
+import { SimStorage } from "../src/runtime/sim-storage.js";
+import type { Storage } from "../src/runtime/storage.js";
 import { StorageError } from "../src/runtime/storage.js";
+import { DyingStorage, seeded } from "./support/storage-faults.js";
 
 // ---- helpers ----
-
-/** mulberry32: a tiny seeded PRNG, floats in [0, 1). */
-function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const text = (s: string) => new TextEncoder().encode(s);
@@ -531,63 +520,6 @@ describe("corruption outside the tail", () => {
 });
 
 // ---- the recovery property ----
-
-/**
- * Storage that dies after a budget of mutating operations: at that moment the simulated machine
- * loses power (SimStorage.crash with torn tails) and every later call throws, as if the process
- * were gone. This puts crashes inside the journal's own multi-step operations (between a
- * segment's sync and its successor's creation, inside a prune, inside open's repair).
- */
-class DyingStorage implements Storage {
-  budget = Number.POSITIVE_INFINITY;
-  isDead = false;
-  constructor(
-    readonly sim: SimStorage,
-    private readonly rng: Rng,
-  ) {}
-  tick(): void {
-    if (this.isDead) throw new Error("process is dead");
-    if (--this.budget < 0) {
-      this.isDead = true;
-      this.sim.crash({ rng: this.rng });
-      throw new Error("power loss");
-    }
-  }
-  revive(): void {
-    this.isDead = false;
-    this.budget = Number.POSITIVE_INFINITY;
-  }
-  async open(name: string, options?: OpenOptions): Promise<Blob> {
-    this.tick();
-    const inner = await this.sim.open(name, options);
-    const tick = () => this.tick();
-    return {
-      name: inner.name,
-      size: () => inner.size(),
-      read: (o, l) => inner.read(o, l),
-      append: async (d) => {
-        tick();
-        return inner.append(d);
-      },
-      sync: async () => {
-        tick();
-        return inner.sync();
-      },
-      truncate: async (s) => {
-        tick();
-        return inner.truncate(s);
-      },
-      close: () => inner.close(),
-    };
-  }
-  list(prefix?: string): Promise<string[]> {
-    return this.sim.list(prefix);
-  }
-  async remove(name: string): Promise<boolean> {
-    this.tick();
-    return this.sim.remove(name);
-  }
-}
 
 /** Wraps a storage with hooks run before blob operations (for fault injection). */
 function wrapStorage(inner: Storage, hooks: { sync?: () => void | Promise<void> }): Storage {

@@ -10,18 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FsStorage } from "../src/runtime/fs-storage.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
 import { type Storage, StorageError } from "../src/runtime/storage.js";
-
-/** mulberry32: a tiny seeded PRNG, floats in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from "./support/storage-faults.js";
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 const text = (s: string) => new TextEncoder().encode(s);
