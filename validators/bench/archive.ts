@@ -17,24 +17,14 @@ import { join } from "node:path";
 import { Core, fromHex, LocalChain, SignatureKind, signingPayload } from "@nullspace/core";
 import { Archive } from "../src/archive/archive.js";
 import { FsStorage } from "../src/runtime/fs-storage.js";
+import { median, numberArg, round as roundTo } from "./stats.js";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-const RUNS = arg("runs", 3);
-const HEIGHTS = arg("heights", 300);
-const TXS = arg("txs", 8);
+const RUNS = numberArg("runs", 3);
+const HEIGHTS = numberArg("heights", 300);
+const TXS = numberArg("txs", 8);
 const READS = 2000;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const round = (x: number, digits = 1) => roundTo(x, digits);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 const wasm = new Uint8Array(

@@ -24,16 +24,11 @@ import {
   verifyPartial,
   verifySignature,
 } from "../src/beacon/index.js";
+import { median } from "./stats.js";
 
 const iterations = Number(process.argv[2] ?? 20);
 const rounds = Number(process.argv[3] ?? 3);
 const HEIGHTS = iterations + 3; // distinct messages, so no measured call reuses a hashed message
-
-function median(samples: number[]): number {
-  const s = [...samples].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Runs f(k) for k = 0 … iterations + 2; the first 3 calls warm the JIT and are not counted. */
 function measure(f: (k: number) => unknown): number {

@@ -17,6 +17,9 @@ import { Core, sha256, signerFromSeedSync, signTxSync, toHex } from "@nullspace/
 import WebSocket from "ws";
 import { decodeFrame, encodeBatch, FrameTag } from "../src/api/batch.js";
 import { Devnet } from "../src/cli/devnet.js";
+import { quantile, round } from "./stats.js";
+
+const roundTenth = (x: number) => round(x, 1);
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,13 +28,6 @@ function arg(name: string, fallback: string): string {
 const STEP_SECONDS = Number(arg("seconds", "30"));
 const LATENCY_SECONDS = Number(arg("latency-seconds", "20"));
 const RATES = arg("rates", "1500,2000,3000,4000,5000").split(",").map(Number);
-
-function quantile(xs: number[], q: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
-}
-const round = (x: number) => Math.round(x * 10) / 10;
 
 const wasmPath = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 const core = await Core.load(readFileSync(wasmPath));
@@ -157,14 +153,14 @@ const intervals = blockAt
   .map((t, i, a) => (i === 0 ? Number.NaN : t - (a[i - 1] as number)))
   .filter(Number.isFinite);
 const latency = {
-  finalityP50Ms: round(quantile(finalityMs, 0.5)),
-  finalityP99Ms: round(quantile(finalityMs, 0.99)),
-  blockP50Ms: round(quantile(intervals, 0.5)),
-  beaconP50Ms: round(quantile(logAfter.sigma.slice(logBefore.sigma.length), 0.5)),
-  progressP50Ms: round(quantile(logAfter.progress.slice(logBefore.progress.length), 0.5)),
+  finalityP50Ms: roundTenth(quantile(finalityMs, 0.5)),
+  finalityP99Ms: roundTenth(quantile(finalityMs, 0.99)),
+  blockP50Ms: roundTenth(quantile(intervals, 0.5)),
+  beaconP50Ms: roundTenth(quantile(logAfter.sigma.slice(logBefore.sigma.length), 0.5)),
+  progressP50Ms: roundTenth(quantile(logAfter.progress.slice(logBefore.progress.length), 0.5)),
 };
 console.log(
-  `[bench] blocks final ${round(quantile(logAfter.final.slice(logBefore.final.length), 0.5))} ms (p50) after their proposal's timestamp, at validator 0`,
+  `[bench] blocks final ${roundTenth(quantile(logAfter.final.slice(logBefore.final.length), 0.5))} ms (p50) after their proposal's timestamp, at validator 0`,
 );
 console.log(
   `[bench] ${finalityMs.length} transactions: finality p50 ${latency.finalityP50Ms} ms, p99 ${latency.finalityP99Ms} ms; block every ${latency.blockP50Ms} ms; σ ${latency.beaconP50Ms} ms and progress ${latency.progressP50Ms} ms after finality`,

@@ -16,27 +16,11 @@ import { Journal } from "../src/journal/journal.js";
 import { FsStorage } from "../src/runtime/fs-storage.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
 import type { Storage } from "../src/runtime/storage.js";
+import { median, numberArg, quantile, round } from "./stats.js";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-const RUNS = arg("runs", 3);
-const RECORDS = arg("records", 1000);
+const RUNS = numberArg("runs", 3);
+const RECORDS = numberArg("records", 1000);
 const RECORD_BYTES = 200;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-};
-const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
 function record(i: number): Uint8Array {
   const out = new Uint8Array(RECORD_BYTES);

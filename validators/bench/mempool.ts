@@ -17,6 +17,7 @@ import {
   type VerifyItem,
 } from "@nullspace/core";
 import { Mempool } from "../src/mempool/mempool.js";
+import { median, round as roundTo } from "./stats.js";
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BATCH = Number(process.env.BATCH ?? 256);
@@ -30,12 +31,7 @@ const wasm = new Uint8Array(
 );
 const core = await Core.load(wasm);
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
+const round = (x: number, digits = 0) => roundTo(x, digits);
 
 // A deterministic shuffle (xorshift32), so every run sees the same arrival order.
 function shuffle<T>(xs: T[], seed = 0x9e3779b9): T[] {

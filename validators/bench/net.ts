@@ -13,30 +13,15 @@
 
 import { signerFromSeedSync, testSeed } from "@nullspace/core";
 import { TcpNetwork } from "../src/net/tcp-network.js";
+import { median, numberArg, quantile, round } from "./stats.js";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-const RUNS = arg("runs", 3);
-const MESSAGES = arg("messages", 50_000);
-const PINGS = arg("pings", 2000);
+const RUNS = numberArg("runs", 3);
+const MESSAGES = numberArg("messages", 50_000);
+const PINGS = numberArg("pings", 2000);
 // At most this much in flight, well inside the default queue bounds (4,096 messages, 16 MiB).
 const IN_FLIGHT_MESSAGES = 2048;
 const IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-};
-const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 const tick = () => new Promise((r) => setImmediate(r));
 
 async function pair(): Promise<[TcpNetwork, TcpNetwork]> {
