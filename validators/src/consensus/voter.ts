@@ -70,6 +70,8 @@ export class Voter {
   view = 0n;
   /** The last finalized block (genesis at first). */
   last: BlockRef;
+  /** Hex of last.digest (compared against on every proposal and prune). */
+  private lastHex: string;
   private readonly rounds = new Map<bigint, Round>();
   /** Unfinalized blocks this node holds, by digest hex. */
   private readonly blocks = new Map<string, ProposedBlock>();
@@ -101,7 +103,8 @@ export class Voter {
     this.q = quorumOf(this.n);
     this.last = lastFinalized ?? env.app.genesis;
     this.view = this.last.view;
-    this.certifiedViews.set(toHex(this.last.digest), this.last.view);
+    this.lastHex = toHex(this.last.digest);
+    this.certifiedViews.set(this.lastHex, this.last.view);
     this.lastActive = config.validators.map(() => this.last.view);
   }
 
@@ -277,7 +280,7 @@ export class Voter {
     const p = this.certifiedViews.get(parent);
     if (p === undefined) return undefined;
     if (p < this.last.view || p >= view) return false;
-    if (p === this.last.view && parent !== toHex(this.last.digest)) return false;
+    if (p === this.last.view && parent !== this.lastHex) return false;
     for (let w = p + 1n; w < view; w++) {
       const r = this.rounds.get(w);
       if (r?.finalization) return false;
@@ -287,7 +290,7 @@ export class Voter {
   }
 
   private parentRef(parent: string): BlockRef | undefined {
-    return parent === toHex(this.last.digest) ? this.last : this.blocks.get(parent);
+    return parent === this.lastHex ? this.last : this.blocks.get(parent);
   }
 
   private propose(r: Round): void {
@@ -596,8 +599,7 @@ export class Voter {
     if (!target) return;
     const chain: ProposedBlock[] = [];
     let cursor = target.digest;
-    const lastHex = toHex(this.last.digest);
-    while (cursor !== lastHex) {
+    while (cursor !== this.lastHex) {
       const b = this.blocks.get(cursor);
       if (!b) {
         this.want(cursor, target.view);
@@ -619,6 +621,7 @@ export class Voter {
           ? { block: b, finalization: own.certificate, certifiedView: b.view }
           : { block: b, finalization: target.certificate, certifiedView: target.view };
       this.last = { view: b.view, height: b.height, digest: b.digest, parent: b.parent, timestampMs: b.timestampMs };
+      this.lastHex = toHex(b.digest);
       this.env.app.finalized(f);
     }
     if (this.muteUntil !== undefined && this.muteHighest < 0n && this.last.view > this.muteUntil) this.muteUntil = undefined;
@@ -628,10 +631,10 @@ export class Voter {
   private prune(): void {
     const keepFrom = this.last.view - BigInt(this.config.keepViews);
     for (const v of this.rounds.keys()) if (v < keepFrom) this.rounds.delete(v);
-    for (const [d, b] of this.blocks) if (b.height <= this.last.height && d !== toHex(this.last.digest)) this.blocks.delete(d);
+    for (const [d, b] of this.blocks) if (b.height <= this.last.height && d !== this.lastHex) this.blocks.delete(d);
     for (const [d, v] of this.certifiedViews) if (v < this.last.view) this.certifiedViews.delete(d);
     for (const [d, v] of this.wanted) if (v <= this.last.view) this.wanted.delete(d);
-    this.certifiedViews.set(toHex(this.last.digest), this.last.view);
+    this.certifiedViews.set(this.lastHex, this.last.view);
   }
 
   private want(digest: string, view: bigint): void {

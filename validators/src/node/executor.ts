@@ -28,7 +28,8 @@ export interface ExecutorArchive {
 }
 
 export interface ExecutorHooks {
-  executed?(height: bigint, record: Uint8Array, events: Uint8Array[], block: Uint8Array): void;
+  /** `txs`: the block's transactions (views into its bytes). */
+  executed?(height: bigint, record: Uint8Array, events: Uint8Array[], txs: readonly Uint8Array[]): void;
   sigma?(height: bigint, sigma: Uint8Array): void;
   progressCertificate?(height: bigint, certificate: Uint8Array): void;
   alarm?(height: bigint, ours: string, certified: string): void;
@@ -59,6 +60,8 @@ export interface ExecutorOptions {
 interface Pending {
   f: FinalizedBlock;
   needsBeacon: boolean;
+  /** The block's transactions, decoded once when it became final. */
+  txs: Uint8Array[];
   sigma?: Uint8Array;
   /** Replayed from the archive with its progress certificate already there: execute, sign nothing. */
   quiet?: boolean;
@@ -110,7 +113,8 @@ export class Executor {
     const h = f.block.height;
     if (!replayed) await this.o.archive?.putFinalized(h, f.block.bytes, f.finalization);
     if (h <= this.executedHeight) return;
-    const p: Pending = { f, needsBeacon: this.needsBeacon(f.block.bytes) };
+    const txs = this.o.codec.blockParts(f.block.bytes).txs;
+    const p: Pending = { f, txs, needsBeacon: this.needsBeacon(txs) };
     if (replayed?.sigma) p.sigma = replayed.sigma;
     if (replayed?.certified) p.quiet = true;
     this.queue.push(p);
@@ -124,8 +128,7 @@ export class Executor {
     this.pump();
   }
 
-  private needsBeacon(block: Uint8Array): boolean {
-    const txs = this.o.codec.blockParts(block).txs;
+  private needsBeacon(txs: readonly Uint8Array[]): boolean {
     if ((this.o.beaconPolicy ?? "random-ops") === "non-empty") return txs.length > 0;
     for (const tx of txs) {
       try {
@@ -242,7 +245,7 @@ export class Executor {
     if (!result.executed || !result.progress) return;
     const record = result.progress;
     this.records.set(h, record);
-    this.o.hooks?.executed?.(h, record, result.events, p.f.block.bytes);
+    this.o.hooks?.executed?.(h, record, result.events, p.txs);
     const held = this.held.get(h);
     if (held) {
       this.held.delete(h);

@@ -161,9 +161,9 @@ export class ValidatorNode implements ValidatorApiSource {
       executedHeight: executed,
       hooks: {
         ...o.hooks,
-        executed: (h, record, events, block) => {
-          o.hooks?.executed?.(h, record, events, block);
-          this.mempool.prune(codec.blockParts(block).txs);
+        executed: (h, record, events, txs) => {
+          o.hooks?.executed?.(h, record, events, txs);
+          this.mempool.prune(txs);
           this.app?.executed(h);
           if (h % checkpointEvery === 0n) void this.guard(this.archive.putCheckpoint(h, this.core.snapshot()));
         },
