@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fromHex, toHex } from "@nullspace/core";
 import { Registry, validatorMetrics } from "../api/metrics.js";
 import { ApiServer } from "../api/server.js";
-import type { GenesisFile, ValidatorSecret } from "../genesis/genesis.js";
+import { type GenesisFile, type ValidatorSecret, validatorSigner } from "../genesis/genesis.js";
 import { TcpNetwork } from "../net/tcp-network.js";
 import type { BeaconPolicy } from "../node/executor.js";
 import { type Timing, ValidatorNode } from "../node/validator.js";
@@ -53,7 +53,18 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   // NULLSPACE_TRACE_HEIGHTS=1: one log line per height with its σ and progress timings (benchmarks).
   const traceHeights = process.env.NULLSPACE_TRACE_HEIGHTS === "1";
   const sigmaAt = new Map<bigint, number>();
-  let network: TcpNetwork | undefined;
+  const me = config.peers[config.index];
+  if (!me) throw new Error(`node.json has no peer entry for index ${config.index}`);
+  // Links come up first; what peers send before the node starts finds no handler and is dropped
+  // (counted): consensus re-sends what matters.
+  const network = await TcpNetwork.start({
+    self: config.index,
+    chainId: BigInt(genesis.chainId),
+    signer: validatorSigner(secret),
+    peers: config.peers.map((p, i) => ({ ...p, publicKey: fromHex(genesis.validators[i]?.publicKey ?? "") })),
+    listen: { host: me.host, port: me.port },
+    log: (entry) => log({ source: "net", ...entry }),
+  });
 
   const t0 = performance.now();
   const node = await ValidatorNode.open({
@@ -61,27 +72,12 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     secret,
     wasm,
     clock,
-    // The network starts below; the node only sends once started.
-    network: {
-      self: config.index,
-      size: config.peers.length,
-      send: (to, bytes) => network?.send(to, bytes),
-      broadcast: (bytes) => network?.broadcast(bytes),
-      onMessage: (handler) => {
-        let off: (() => void) | undefined;
-        const attach = () => {
-          off = network?.onMessage(handler);
-        };
-        if (network) attach();
-        else queueMicrotask(attach);
-        return () => off?.();
-      },
-    },
+    network,
     storage,
     timing: config.timing,
     beaconPolicy: config.beaconPolicy,
     checkpointEvery: config.checkpointEvery,
-    peersConnected: () => network?.peerStatus().filter((p) => p.connected).length ?? 0,
+    peersConnected: () => network.peerStatus().filter((p) => p.connected).length,
     log,
     hooks: {
       viewChanged: (view) => m.consensusView.set(view),
@@ -120,16 +116,6 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     executed: node.executor.executedHeight,
   });
 
-  const me = config.peers[config.index];
-  if (!me) throw new Error(`node.json has no peer entry for index ${config.index}`);
-  network = await TcpNetwork.start({
-    self: config.index,
-    chainId: BigInt(genesis.chainId),
-    signer: node.signer,
-    peers: config.peers.map((p, i) => ({ ...p, publicKey: fromHex(genesis.validators[i]?.publicKey ?? "") })),
-    listen: { host: me.host, port: me.port },
-    log: (entry) => log({ source: "net", ...entry }),
-  });
   node.start();
   const api = await ApiServer.start({
     source: node,
@@ -142,7 +128,7 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   const gauges = setInterval(() => {
     m.mempoolTransactions.set(node.mempool.size);
     m.mempoolBytes.set(node.mempool.bytes);
-    for (const p of network?.peerStatus() ?? []) m.peerConnected.set(p.connected ? 1 : 0, { peer: String(p.index) });
+    for (const p of network.peerStatus()) m.peerConnected.set(p.connected ? 1 : 0, { peer: String(p.index) });
   }, 1000);
   gauges.unref();
   log({
@@ -156,7 +142,7 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     clearInterval(gauges);
     await api.close();
     await node.close();
-    await network?.close();
+    await network.close();
     clock.stop();
   };
 }
