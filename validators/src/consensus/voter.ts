@@ -730,15 +730,4 @@ export class Voter {
   private refuse(from: number, reason: string): void {
     this.env.hooks?.refused?.(from, reason);
   }
-
-  /** For tests and metrics. */
-  stats(): { view: bigint; finalizedHeight: bigint; rounds: number; blocks: number; wanted: number } {
-    return {
-      view: this.view,
-      finalizedHeight: this.last.height,
-      rounds: this.rounds.size,
-      blocks: this.blocks.size,
-      wanted: this.wanted.size,
-    };
-  }
 }

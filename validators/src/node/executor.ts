@@ -7,7 +7,7 @@
 // The beacon: once h is final, each validator releases its BLS partial on m_h; any t partials
 // recover σ_h, verified against the group key before use. Consensus never waits for any of this.
 
-import { type Codec, type Core, fromHex, SignatureKind, type Signer, sha256, signingPayload, toHex } from "@nullspace/core";
+import { type Codec, type Core, fromHex, SignatureKind, type Signer, signingPayload, toHex } from "@nullspace/core";
 import { beaconMessage, verifySignature } from "@nullspace/core/bls";
 import { type Commitments, partialSign, recoverVerified, type Share } from "../beacon/index.js";
 import type { FinalizedBlock } from "../consensus/types.js";
@@ -313,10 +313,5 @@ export class Executor {
     }
     void this.o.archive?.putProgress(h, certificate);
     this.o.hooks?.progressCertificate?.(h, certificate);
-  }
-
-  /** sha256(σ) for a progress record's beaconHash (tests compare it with the record). */
-  static beaconHash(sigma: Uint8Array | undefined): string {
-    return sigma ? toHex(sha256(sigma)) : "00".repeat(32);
   }
 }

@@ -102,10 +102,6 @@ export class Cluster {
     }
   }
 
-  isHonest(i: number): boolean {
-    return this.honest(i);
-  }
-
   /** Starts (or restarts) node p from its storage and archive. */
   async start(p: number): Promise<void> {
     const node = this.nodes[p] as SimNode;
