@@ -31,6 +31,8 @@ export interface TxSummary {
   nonce: bigint;
   /** Signer's public key, hex. */
   signer: string;
+  /** The same key's 32 bytes (a view into the summary). */
+  signerKey: Uint8Array;
   /** sha256 of the whole transaction, hex. */
   hash: string;
 }
@@ -167,6 +169,7 @@ export class Codec {
       bodyLength: view.getUint32(1, true),
       nonce: view.getBigUint64(5, true),
       signer: toHex(out.subarray(13, 45)),
+      signerKey: out.subarray(13, 45),
       hash: toHex(out.subarray(45, 77)),
     };
   }

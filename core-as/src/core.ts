@@ -115,6 +115,13 @@ export class Core {
     return this.view<{ keys: string[] }>(VIEW.admins).keys;
   }
 
+  /** The key's next nonce (0 if it has never signed): what admission checks need, without the
+   * JSON account view. */
+  accountNonce(publicKey: Uint8Array): bigint {
+    const out = this.wasm.call("core_account_nonce", publicKey);
+    return new DataView(out.buffer, out.byteOffset, 8).getBigUint64(0, true);
+  }
+
   account(publicKey: Uint8Array): AccountView | null {
     const json = this.wasm.callOrAbsent(NOT_FOUND, "core_view", publicKey, VIEW.account);
     return json ? parseView<AccountView>(utf8Decoder.decode(json)) : null;

@@ -120,7 +120,14 @@ describe("transactions", () => {
           return;
         }
         const v = full.view as ReturnType<Core["codec"]["decodeTx"]>;
-        expect(summary.view).toEqual({ op: opCodes[v.op], bodyLength: v.bodyLength, nonce: v.nonce, signer: v.signer, hash: v.hash });
+        expect(summary.view).toEqual({
+          op: opCodes[v.op],
+          bodyLength: v.bodyLength,
+          nonce: v.nonce,
+          signer: v.signer,
+          signerKey: fromHex(v.signer),
+          hash: v.hash,
+        });
       }),
       { numRuns: 400 },
     );

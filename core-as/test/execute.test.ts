@@ -36,6 +36,7 @@ describe("register", () => {
     const events = sealEvents(chain);
     expect(errorOf(events)).toEqual({ code: 303, nonceConsumed: true });
     expect(chain.core.account(alice.publicKey)).toMatchObject({ name: "alice", chips: 1000n, nonce: 2n });
+    expect(chain.core.accountNonce(alice.publicKey)).toBe(2n);
     expect(chain.core.supply().minted).toBe(1000n);
   });
 
@@ -50,6 +51,8 @@ describe("register", () => {
     const events = sealEvents(chain);
     expect(errorOf(events)).toEqual({ code: 300, nonceConsumed: false });
     expect(chain.core.account(alice.publicKey)).toBeNull();
+    expect(chain.core.accountNonce(alice.publicKey)).toBe(0n);
+    expect(() => chain.core.accountNonce(alice.publicKey.subarray(1))).toThrow(CoreError);
   });
 });
 

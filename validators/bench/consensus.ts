@@ -1,4 +1,4 @@
-// npm run bench:consensus [-- --seconds 30 --latency-seconds 20 --rates 1500,2000,3000,4000,5000]
+// npm run bench:consensus [-- --seconds 30 --latency-seconds 20 --rates 1500,2000,3000,4000,5000 --cpu-prof DIR --keep]
 // 4 validators as separate processes on loopback (journals synced, beacon on every non-empty
 // height), fed signed transactions from many accounts through their /submit endpoints.
 // Phase 1: latencies at 1,000 tx/s offered: finality from submission to the finalization frame on
@@ -38,8 +38,12 @@ const devnet = await Devnet.create({
   basePort: 7600,
   apiBasePort: 7610,
   wasmPath,
-  node: { beaconPolicy: arg("beacon", "non-empty") as "non-empty" | "random-ops" },
+  node: {
+    beaconPolicy: arg("beacon", "non-empty") as "non-empty" | "random-ops",
+    admission: { maxLoopLagMs: Number(arg("max-loop-lag-ms", "250")) },
+  },
   env: { NULLSPACE_TRACE_HEIGHTS: "1" },
+  nodeArgs: arg("cpu-prof", "") ? ["--cpu-prof", "--cpu-prof-dir", arg("cpu-prof", "")] : [],
   say: (l) => console.log(l),
 });
 devnet.startAll();
@@ -107,23 +111,65 @@ async function offer(rate: number, seconds: number): Promise<number> {
   for (let k = 0; k < ticks; k++) {
     const wait = start + k * tickMs - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const txs = batches[k] as Uint8Array[];
+    // What a validator shed (BUSY) goes again first, as a relay would resend it: dropping it would
+    // leave a nonce gap that stalls the account's later transactions.
+    const fresh = batches[k] as Uint8Array[];
+    const txs = [...retry.splice(0, retry.length), ...fresh];
     const now = performance.now();
-    for (const tx of txs) submittedAt.set(toHex(sha256(tx)), now);
-    submitted += txs.length;
-    inflight.push(
-      fetch(`${devnet.apiUrl(k % devnet.n)}/submit`, {
-        method: "POST",
-        headers: { "content-type": "application/vnd.nullspace.tx-batch" },
-        body: Buffer.from(encodeBatch(txs)),
-      }).then(
-        (r) => r.arrayBuffer(),
-        () => undefined,
-      ),
-    );
+    for (const tx of fresh) submittedAt.set(toHex(sha256(tx)), now);
+    submitted += fresh.length;
+    for (let i = 0; i < txs.length; i += MAX_BATCH) inflight.push(post(devnet.apiUrl(k % devnet.n), txs.slice(i, i + MAX_BATCH)));
   }
   await Promise.all(inflight);
+  // Resend what is still shed, for up to 5 s, so the phase ends with nothing dropped.
+  for (let k = 0; retry.length > 0 && k < 250; k++) {
+    await new Promise((r) => setTimeout(r, tickMs));
+    const txs = retry.splice(0, MAX_BATCH);
+    await post(devnet.apiUrl(k % devnet.n), txs);
+  }
   return submitted;
+}
+
+/** The validator API's largest batch (docs/validator-api.md). */
+const MAX_BATCH = 1024;
+
+/** Submits one batch; what was shed (BUSY, a refused connection, a failed request) goes to `retry`. */
+async function post(api: string, txs: Uint8Array[]): Promise<void> {
+  const note = (code: string, n: number) => refused.set(code, (refused.get(code) ?? 0) + n);
+  let r: Response;
+  try {
+    r = await fetch(`${api}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.nullspace.tx-batch" },
+      body: Buffer.from(encodeBatch(txs)),
+    });
+  } catch {
+    note("FETCH_FAILED", txs.length);
+    retry.push(...txs);
+    return;
+  }
+  const body = (await r.json().catch(() => undefined)) as { results?: { ok: boolean; code?: string }[] } | undefined;
+  if (!r.ok || body?.results === undefined) {
+    note(`HTTP_${r.status}`, txs.length);
+    retry.push(...txs);
+    return;
+  }
+  body.results.forEach((v, i) => {
+    if (v.ok) return;
+    note(v.code ?? "?", 1);
+    if (v.code === "BUSY") retry.push(txs[i] as Uint8Array);
+    else submittedAt.delete(toHex(sha256(txs[i] as Uint8Array)));
+  });
+}
+
+/** Shed transactions waiting to be offered again (their finality still counts from the first offer). */
+const retry: Uint8Array[] = [];
+/** Transactions a validator refused, by code (BUSY: shed under load), since the last `takeRefused`. */
+const refused = new Map<string, number>();
+function takeRefused(): { count: number; byCode: Record<string, number> } {
+  const byCode = Object.fromEntries(refused);
+  refused.clear();
+  return { count: Object.values(byCode).reduce((a, b) => a + b, 0), byCode };
 }
 
 const heightsLogged = (): { sigma: number[]; progress: number[]; final: number[] } => {
@@ -140,13 +186,58 @@ const heightsLogged = (): { sigma: number[]; progress: number[]; final: number[]
   return { sigma, progress, final };
 };
 
+/** CPU seconds (user + system) the validator processes have used so far, from /proc (Linux). */
+function validatorCpuSeconds(): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const child of devnet.children) {
+    if (child?.pid === undefined) continue;
+    try {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // not Linux, or the process is gone
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
+/** Samples validator 0's event-loop lag gauge (ms) every 250 ms until stopped. */
+function sampleLoopLag(): () => number[] {
+  const samples: number[] = [];
+  const timer = setInterval(async () => {
+    const text = await fetch(`${devnet.apiUrl(0)}/metrics`).then(
+      (r) => r.text(),
+      () => "",
+    );
+    const m = /^event_loop_lag_seconds (\S+)$/m.exec(text);
+    if (m) samples.push(Number(m[1]) * 1000);
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    return samples;
+  };
+}
+
 console.log(`[bench] phase 1: 1,000 tx/s offered for ${LATENCY_SECONDS} s`);
+const stopLagSampling = sampleLoopLag();
+const cpuBefore = validatorCpuSeconds();
+const finalizedBeforeLatency = finalizedTx;
 const logBefore = heightsLogged();
 measuring = true;
 const blocksBefore = blockAt.length;
 let submitted = await offer(1000, LATENCY_SECONDS);
 await new Promise((r) => setTimeout(r, 2000));
 measuring = false;
+const lagMs = stopLagSampling();
+const cpuPerTxMs = ((validatorCpuSeconds() - cpuBefore) * 1000) / Math.max(1, finalizedTx - finalizedBeforeLatency);
+console.log(`[bench] validators' CPU: ${roundTenth(cpuPerTxMs * 1000)} µs per finalized transaction (all ${devnet.n} together)`);
+console.log(
+  `[bench] validator 0 event-loop lag: p50 ${roundTenth(quantile(lagMs, 0.5))} ms, p90 ${roundTenth(quantile(lagMs, 0.9))} ms, max ${roundTenth(Math.max(...lagMs))} ms`,
+);
+const latencyRefused = takeRefused();
+if (latencyRefused.count > 0) console.log(`[bench] refused at 1,000 tx/s: ${JSON.stringify(latencyRefused.byCode)}`);
 const logAfter = heightsLogged();
 const intervals = blockAt
   .slice(blocksBefore)
@@ -174,15 +265,23 @@ for (const rate of RATES) {
   const t0 = performance.now();
   submitted += await offer(rate, STEP_SECONDS);
   const elapsed = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 1000)); // what was in flight when the load stopped
   const done = finalizedTx - finalizedBefore;
-  const backlog = submitted - submittedBefore - done;
+  const shed = takeRefused();
+  const offered = submitted - submittedBefore;
+  const backlog = offered - done;
   const throughput = done / elapsed;
-  console.log(`[bench]   finalized ${done} of ${submitted - submittedBefore} (${Math.round(throughput)} tx/s), backlog ${backlog}`);
+  console.log(
+    `[bench]   finalized ${done} of ${offered} (${Math.round(throughput)} tx/s), refused ${shed.count} ${JSON.stringify(shed.byCode)}, backlog ${backlog}`,
+  );
+  // Sustained: no backlog beyond a second of load (shed transactions are resent, so they count
+  // in the backlog until final).
   if (backlog > rate) break;
   txPerSec = Math.round(throughput);
 }
 
 ws.close();
 await devnet.stop();
-await rm(dir, { recursive: true, force: true });
+if (process.argv.includes("--keep")) console.log(`[bench] kept ${dir}`);
+else await rm(dir, { recursive: true, force: true });
 console.log(JSON.stringify({ validators: devnet.n, seconds: STEP_SECONDS, submitted, finalizedTx, txPerSec, ...latency }));

@@ -252,7 +252,6 @@ function randomSeed(): Uint8Array {
 // Shared plumbing.
 
 const PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
-const SPKI_PREFIX = fromHex("302a300506032b6570032100");
 
 /** A Map kept to `capacity` entries, least recently used evicted first. */
 class BoundedCache<V> {
@@ -324,7 +323,9 @@ function createNodeEd25519(nc: NodeCrypto): Ed25519 {
     let key = keys.get(id);
     if (key === undefined) {
       try {
-        key = nc.createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: "der", type: "spki" });
+        // JWK, not DER: OpenSSL 3 imports the same raw key ~7x faster this way (measured 44 vs
+        // 324 µs here; docs/signatures.md), and a cache miss is every new account's first transaction.
+        key = nc.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
       } catch {
         return undefined;
       }

@@ -299,6 +299,14 @@ export interface ValidatorMetrics {
   executionAlarm: Gauge;
   beaconLatency: Histogram;
   progressLatency: Histogram;
+  /** Views this validator voted to skip (its leader timed out or its proposal failed to verify). */
+  nullifyVotes: Counter;
+  /** Consensus messages from peers refused by a check; label `reason` (stable strings of the voter). */
+  consensusRefused: Counter;
+  /** Worst event-loop lag of the last second or so (node/loop-lag.ts). */
+  loopLag: Gauge;
+  /** Transactions inside mempool admission (node/admission.ts). */
+  admissionInflight: Gauge;
 }
 
 export function validatorMetrics(registry: Registry): ValidatorMetrics {
@@ -332,6 +340,17 @@ export function validatorMetrics(registry: Registry): ValidatorMetrics {
       name: "progress_latency_seconds",
       help: "Seconds from finalizing a height to holding its progress certificate.",
       buckets: LATENCY_BUCKETS,
+    }),
+    nullifyVotes: registry.counter({ name: "consensus_nullify_votes_total", help: "Views this validator voted to skip." }),
+    consensusRefused: registry.counter({
+      name: "consensus_refused_total",
+      help: "Consensus messages from peers refused by a check.",
+      labelNames: ["reason"],
+    }),
+    loopLag: registry.gauge({ name: "event_loop_lag_seconds", help: "Worst event-loop lag of the last 0.5 to 1 s." }),
+    admissionInflight: registry.gauge({
+      name: "admission_inflight_transactions",
+      help: "Transactions being admitted to the mempool (decoding, checks, signatures).",
     }),
   };
 }

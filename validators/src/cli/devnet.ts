@@ -24,6 +24,8 @@ export interface DevnetOptions {
   node?: Partial<Omit<NodeConfig, "index" | "peers" | "api">>;
   /** Extra environment for the validator processes. */
   env?: Record<string, string>;
+  /** Extra flags for the validator processes' node (e.g. `--cpu-prof`; NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
   /** Progress lines (default console.log). */
   say?: (line: string) => void;
 }
@@ -101,11 +103,15 @@ export class Devnet {
   /** Starts validator i (its log appends to v<i>/validator.log). */
   start(i: number): ChildProcess {
     const log = createWriteStream(join(this.home(i), "validator.log"), { flags: "a" });
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "start", "--home", this.home(i), "--wasm", this.o.wasmPath], {
-      cwd: PACKAGE_DIR,
-      env: { ...process.env, ...this.o.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.o.nodeArgs ?? []), "--import", "tsx", MAIN, "start", "--home", this.home(i), "--wasm", this.o.wasmPath],
+      {
+        cwd: PACKAGE_DIR,
+        env: { ...process.env, ...this.o.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.on("exit", (code, signal) => {

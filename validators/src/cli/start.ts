@@ -14,6 +14,7 @@ import { ApiServer } from "../api/server.js";
 import { type GenesisFile, type ValidatorSecret, validatorSigner } from "../genesis/genesis.js";
 import { TcpNetwork } from "../net/tcp-network.js";
 import type { BeaconPolicy } from "../node/executor.js";
+import { LoopLag } from "../node/loop-lag.js";
 import { type Timing, ValidatorNode } from "../node/validator.js";
 import { RealClock } from "../runtime/clock.js";
 import { FsStorage } from "../runtime/fs-storage.js";
@@ -28,6 +29,9 @@ export interface NodeConfig {
   checkpointEvery?: number;
   /** Per-IP request limit of the read API (false: off, for a devnet on loopback). */
   apiRateLimit?: { ratePerSecond: number; burst: number } | false;
+  /** Load shedding: submissions are refused (BUSY) while this many transactions are being admitted
+   * (default 4,096) or while the event loop runs more than `maxLoopLagMs` late (default 250). */
+  admission?: { maxInflight?: number; maxLoopLagMs?: number };
 }
 
 export const NODE_FILE = "node.json";
@@ -66,6 +70,8 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     log: (entry) => log({ source: "net", ...entry }),
   });
 
+  const loopLag = new LoopLag().start();
+  const maxLoopLagMs = config.admission?.maxLoopLagMs ?? 250;
   const t0 = performance.now();
   const node = await ValidatorNode.open({
     genesis,
@@ -78,9 +84,16 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     beaconPolicy: config.beaconPolicy,
     checkpointEvery: config.checkpointEvery,
     peersConnected: () => network.peerStatus().filter((p) => p.connected).length,
+    admission: { maxInflight: config.admission?.maxInflight, overloaded: () => loopLag.recentMs > maxLoopLagMs },
     log,
     hooks: {
       viewChanged: (view) => m.consensusView.set(view),
+      signed: (kind, view) => {
+        if (kind !== "nullify") return;
+        m.nullifyVotes.inc();
+        log({ level: "warn", event: "nullify", view, detail: "no verified proposal in time; voting to skip the view" });
+      },
+      refused: (_from, reason) => m.consensusRefused.inc(1, { reason }),
       journalSynced: (ms) => m.journalSync.observe(ms / 1000),
       finalized: (f) => {
         const now = Date.now();
@@ -128,6 +141,8 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   const gauges = setInterval(() => {
     m.mempoolTransactions.set(node.mempool.size);
     m.mempoolBytes.set(node.mempool.bytes);
+    m.loopLag.set(loopLag.recentMs / 1000);
+    m.admissionInflight.set(node.admission.inflight);
     for (const p of network.peerStatus()) m.peerConnected.set(p.connected ? 1 : 0, { peer: String(p.index) });
   }, 1000);
   gauges.unref();
@@ -140,6 +155,7 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   });
   return async () => {
     clearInterval(gauges);
+    loopLag.stop();
     await api.close();
     await node.close();
     await network.close();

@@ -23,6 +23,9 @@ export const MempoolErrorCode = {
   POOL_FULL: "POOL_FULL",
   /** The ed25519 signature does not verify for this chain (TX domain, docs/signatures.md). */
   BAD_SIGNATURE: "BAD_SIGNATURE",
+  /** The validator is shedding load (too much admission work pending, or its event loop is behind):
+   * nothing was checked (node/admission.ts). */
+  BUSY: "BUSY",
 } as const;
 
 export type MempoolErrorCode = (typeof MempoolErrorCode)[keyof typeof MempoolErrorCode];
@@ -39,6 +42,7 @@ export const MEMPOOL_ERRORS: Readonly<Record<MempoolErrorCode, { hint: string; i
   ACCOUNT_FULL: { hint: "too many pending transactions for this account: wait for finality", isRetryable: true },
   POOL_FULL: { hint: "the validator is busy: retry later", isRetryable: true },
   BAD_SIGNATURE: { hint: "sign with the account's key over this chain's TX domain", isRetryable: false },
+  BUSY: { hint: "the validator is shedding load: retry in a moment, or through another validator", isRetryable: true },
 };
 
 /** Options that make no sense (a caller bug, thrown by the constructor, never by add/take/prune). */

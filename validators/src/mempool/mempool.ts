@@ -14,7 +14,7 @@
 // prune and expire O(removed).
 
 import { hash as nodeHash } from "node:crypto";
-import { type Codec, CoreError, ed25519, fromHex, SignatureKind, signingPayload, type VerifyItem } from "@nullspace/core";
+import { type Codec, CoreError, ed25519, SignatureKind, signingPayload, type VerifyItem } from "@nullspace/core";
 import { MempoolConfigError, MempoolErrorCode } from "./errors.js";
 
 export type Hex = string;
@@ -69,8 +69,9 @@ export interface TakeOptions {
 
 /** Block format limit (core-as/assembly/codec/limits.ts MAX_BLOCK_TXS). */
 const MAX_BLOCK_TXS = 20_000;
-/** Transactions decoded between two signature batches (and event-loop yields) in one add call. */
-const CHUNK = 256;
+/** Transactions decoded between two signature batches (and event-loop yields) in one add call:
+ * ~2 ms of synchronous work, so consensus messages that arrive meanwhile wait at most that long. */
+const CHUNK = 64;
 
 interface Entry {
   readonly tx: Uint8Array;
@@ -184,7 +185,9 @@ export class Mempool {
     const batches: { candidates: Candidate[]; verdicts: Promise<boolean[]> }[] = [];
 
     for (let start = 0; start < txs.length; start += CHUNK) {
-      if (start > 0) await yieldToEventLoop();
+      // Yield first too: add is called from network handlers, and whatever else arrived in the same
+      // read (votes, proposals) must not wait behind this batch's decoding.
+      await yieldToEventLoop();
       const candidates: Candidate[] = [];
       const end = Math.min(txs.length, start + CHUNK);
       for (let i = start; i < end; i++) {
@@ -242,7 +245,7 @@ export class Mempool {
         seen.add(hash);
         const body = tx.subarray(0, view.bodyLength);
         const item: VerifyItem = {
-          publicKey: fromHex(signer),
+          publicKey: view.signerKey,
           message: signingPayload(SignatureKind.TX, this.chainId, body),
           signature: tx.subarray(view.bodyLength),
         };

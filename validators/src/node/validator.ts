@@ -15,10 +15,12 @@ import { type BlockRef, type ConsensusConfig, DEFAULT_TIMING, type FinalizedBloc
 import type { VoterHooks } from "../consensus/voter.js";
 import { decodeMessage, encodeTxs, MAX_TXS_PER_MESSAGE, Tag } from "../consensus/wire.js";
 import { type GenesisFile, type ValidatorSecret, validatorSigner, verifyValidatorSecret } from "../genesis/genesis.js";
+import { MempoolErrorCode } from "../mempool/errors.js";
 import { Mempool, type MempoolOptions } from "../mempool/mempool.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Network } from "../runtime/network.js";
 import type { Storage } from "../runtime/storage.js";
+import { Admission, type AdmissionOptions } from "./admission.js";
 import { ChainApp, type ChainAppOptions } from "./chain-app.js";
 import { type BeaconPolicy, Executor, type ExecutorHooks } from "./executor.js";
 
@@ -45,6 +47,8 @@ export interface ValidatorNodeOptions {
   app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "maxDriftMs">;
   /** Transaction signature batches of proposals (default the libuv-pool verifyBatch; simulations pass a synchronous one). */
   verifyBatch?: ChainAppOptions["verifyBatch"];
+  /** Load shedding of submissions (node/admission.ts). */
+  admission?: AdmissionOptions;
   /** Links to peers that are up (for health); default: everyone. */
   peersConnected?: () => number;
   hooks?: VoterHooks & ExecutorHooks & { journalSynced?(ms: number): void; finalized?(f: FinalizedBlock): void };
@@ -68,6 +72,7 @@ export class ValidatorNode implements ValidatorApiSource {
   engine!: Engine;
   executor!: Executor;
   readonly mempool: Mempool;
+  readonly admission: Admission;
   private readonly listeners = new Set<(height: bigint, isComplete: boolean) => void>();
   private readonly served = new Map<string, ProposedBlock>();
   private finalizing: Promise<void> = Promise.resolve();
@@ -93,10 +98,11 @@ export class ValidatorNode implements ValidatorApiSource {
     this.mempool = new Mempool({
       codec: core.codec,
       chainId: this.chainId,
-      getAccountNonce: (signer) => core.account(fromHex(signer))?.nonce ?? 0n,
+      getAccountNonce: (signer) => core.accountNonce(fromHex(signer)),
       now: () => o.clock.now(),
       ...o.mempool,
     });
+    this.admission = new Admission(o.admission);
   }
 
   static async open(o: ValidatorNodeOptions): Promise<ValidatorNode> {
@@ -298,7 +304,8 @@ export class ValidatorNode implements ValidatorApiSource {
 
   /** Admits transactions from a relay or client and gossips the accepted ones to the other validators. */
   async submit(txs: Uint8Array[]): ReturnType<Mempool["add"]> {
-    const results = await this.mempool.add(txs);
+    const results = await this.admission.fromClient(txs.length, () => this.mempool.add(txs));
+    if (results === undefined) return txs.map(() => ({ ok: false, code: MempoolErrorCode.BUSY }));
     results.forEach((r, i) => {
       if (r.ok) this.gossip.push(txs[i] as Uint8Array);
     });
@@ -322,7 +329,7 @@ export class ValidatorNode implements ValidatorApiSource {
     } catch {
       return;
     }
-    if (m.tag === Tag.TXS) void this.mempool.add(m.txs.map((t) => t.slice()));
+    if (m.tag === Tag.TXS) void this.admission.fromPeer(m.txs.length, () => this.mempool.add(m.txs.map((t) => t.slice())));
   }
 
   health(): ValidatorHealth {
