@@ -102,11 +102,12 @@ async function verifyEverywhere(publicKey: Uint8Array, message: Uint8Array, sign
     out.push(impl.verify(publicKey, message, signature));
     out.push(await impl.verifyAsync(publicKey, message, signature));
     out.push(...(await impl.verifyBatch([{ publicKey, message, signature }])));
+    out.push(...(await impl.verifyBatch([{ publicKey, message, signature }], { offMainThread: true })));
     out.push(...impl.verifyBatchSync([{ publicKey, message, signature }]));
   }
   return out;
 }
-const everywhere = (n: boolean) => new Array(BACKENDS.length * 4).fill(n);
+const everywhere = (n: boolean) => new Array(BACKENDS.length * 5).fill(n);
 
 const seedArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const messageArb = fc.uint8Array({ minLength: 0, maxLength: 200 });
@@ -356,6 +357,8 @@ describe("strictness", () => {
       expect(await impl.verifyBatch(items)).toEqual(items.map(() => true));
       expect(await impl.verifyBatch(bad)).toEqual(expected);
       expect(impl.verifyBatchSync(bad)).toEqual(expected);
+      // a batch below the pool threshold, sent to the pool anyway
+      expect(await impl.verifyBatch(bad.slice(4, 6), { offMainThread: true })).toEqual(expected.slice(4, 6));
       const withJunk = [...items.slice(0, 2), null as unknown as (typeof items)[0], items[2]!];
       expect(await impl.verifyBatch(withJunk)).toEqual([true, true, false, true]);
       expect(await impl.verifyBatch([])).toEqual([]);

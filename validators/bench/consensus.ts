@@ -223,6 +223,7 @@ function sampleLoopLag(): () => number[] {
 console.log(`[bench] phase 1: 1,000 tx/s offered for ${LATENCY_SECONDS} s`);
 const stopLagSampling = sampleLoopLag();
 const cpuBefore = validatorCpuSeconds();
+const benchCpuBefore = process.cpuUsage();
 const finalizedBeforeLatency = finalizedTx;
 const logBefore = heightsLogged();
 measuring = true;
@@ -232,7 +233,10 @@ await new Promise((r) => setTimeout(r, 2000));
 measuring = false;
 const lagMs = stopLagSampling();
 const cpuPerTxMs = ((validatorCpuSeconds() - cpuBefore) * 1000) / Math.max(1, finalizedTx - finalizedBeforeLatency);
-console.log(`[bench] validators' CPU: ${roundTenth(cpuPerTxMs * 1000)} µs per finalized transaction (all ${devnet.n} together)`);
+const benchCpu = process.cpuUsage(benchCpuBefore);
+console.log(
+  `[bench] validators' CPU: ${roundTenth(cpuPerTxMs * 1000)} µs per finalized transaction (all ${devnet.n} together); load generator: ${roundTenth((benchCpu.user + benchCpu.system) / 1e6 / LATENCY_SECONDS)} cores`,
+);
 console.log(
   `[bench] validator 0 event-loop lag: p50 ${roundTenth(quantile(lagMs, 0.5))} ms, p90 ${roundTenth(quantile(lagMs, 0.9))} ms, max ${roundTenth(Math.max(...lagMs))} ms`,
 );

@@ -12,6 +12,7 @@ import {
   type Signer,
   signTxSync,
   toHex,
+  verifyBatchSync,
   verifyTxSignature,
 } from "@nullspace/core";
 import fc from "fast-check";
@@ -250,6 +251,32 @@ describe("add", () => {
     const rs = await p.add(input);
     expect(codes(rs)).toEqual(input.map((_, i) => (forged.has(i) ? "BAD_SIGNATURE" : "ok")));
     expect(p.size).toBe(txs.length - forged.size);
+  });
+
+  it("runs at most one chunk per event-loop iteration across concurrent adds", async () => {
+    // A ticker counts loop iterations (an immediate queued from an immediate runs on the next
+    // one); the verifier, called once per chunk, records the iteration it ran in.
+    let iteration = 0;
+    let ticking = true;
+    const tick = () => {
+      iteration++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const seen: number[] = [];
+    const p = pool({
+      verifyBatch: async (items) => {
+        seen.push(iteration);
+        return verifyBatchSync(items);
+      },
+    });
+    const batch = (first: number) =>
+      [first, first + 1].flatMap((s) => Array.from({ length: 64 }, (_, n) => tx(s, n))).concat([tx(first + 2, 0), tx(first + 2, 1)]);
+    const [a, b] = await Promise.all([p.add(batch(0)), p.add(batch(3))]);
+    ticking = false;
+    expect(new Set([...codes(a), ...codes(b)])).toEqual(new Set(["ok"]));
+    expect(seen).toHaveLength(6); // 130 transactions each: chunks of 64, 64 and 2
+    expect(new Set(seen).size).toBe(seen.length);
   });
 
   it("stays consistent under concurrent adds and a prune during verification", async () => {

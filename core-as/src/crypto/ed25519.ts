@@ -69,7 +69,9 @@ export interface Ed25519 {
   publicKeyFromSeed(seed: Uint8Array): Uint8Array;
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   verifyAsync(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
-  verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]>;
+  /** `offMainThread`: in Node, every item goes to the libuv pool, even a batch too small to gain
+   * throughput from it, so the calling thread (a validator's consensus loop) stays free. */
+  verifyBatch(items: readonly VerifyItem[], options?: { offMainThread?: boolean }): Promise<boolean[]>;
   verifyBatchSync(items: readonly VerifyItem[]): boolean[];
 }
 
@@ -399,9 +401,9 @@ function createNodeEd25519(nc: NodeCrypto): Ed25519 {
     verify,
     // One signature: the hop to the libuv pool costs more than it saves (measured), so verify here.
     verifyAsync: async (publicKey, message, signature) => verify(publicKey, message, signature),
-    verifyBatch: async (items) => {
+    verifyBatch: async (items, options) => {
       assertBatch(items);
-      if (items.length < POOL_BATCH_MIN) return verifyEach(items, verify);
+      if (items.length < POOL_BATCH_MIN && options?.offMainThread !== true) return verifyEach(items, verify);
       return Promise.all(items.map((it) => (isItem(it) ? verifyOnPool(it.publicKey, it.message, it.signature) : false)));
     },
     verifyBatchSync: (items) => verifyEach(items, verify),

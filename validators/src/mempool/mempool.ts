@@ -40,7 +40,8 @@ export interface MempoolOptions {
   maxAgeMs?: number;
   /** Monotonic milliseconds (default performance.now; simulations pass their virtual clock). */
   now?: () => number;
-  /** Signature batch verifier (default: ed25519.verifyBatch of @nullspace/core). */
+  /** Signature batch verifier (default: ed25519.verifyBatch of @nullspace/core, every signature on
+   * the libuv pool so admission never verifies on the thread that runs consensus). */
   verifyBatch?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
 }
 
@@ -118,6 +119,9 @@ export class Mempool {
   private readonly ready = new Map<Hex, Account>();
   private count = 0;
   private totalBytes = 0;
+  /** Adds waiting for their next chunk's turn (see `turn`). */
+  private readonly turns: (() => void)[] = [];
+  private granting = false;
 
   constructor(o: MempoolOptions) {
     if (o == null || typeof o.codec?.txSummary !== "function") throw new MempoolConfigError("codec", "needs txSummary");
@@ -128,7 +132,7 @@ export class Mempool {
     this.codec = o.codec;
     this.chainId = o.chainId;
     this.getAccountNonce = o.getAccountNonce;
-    this.verifyBatch = o.verifyBatch ?? ed25519.verifyBatch;
+    this.verifyBatch = o.verifyBatch ?? ((items) => ed25519.verifyBatch(items, { offMainThread: true }));
     this.maxPerAccount = positive("maxPerAccount", o.maxPerAccount ?? 64);
     this.maxTotal = positive("maxTotal", o.maxTotal ?? 100_000);
     this.maxTotalBytes = positive("maxTotalBytes", o.maxTotalBytes ?? 64 * 1024 * 1024);
@@ -185,9 +189,10 @@ export class Mempool {
     const batches: { candidates: Candidate[]; verdicts: Promise<boolean[]> }[] = [];
 
     for (let start = 0; start < txs.length; start += CHUNK) {
-      // Yield first too: add is called from network handlers, and whatever else arrived in the same
-      // read (votes, proposals) must not wait behind this batch's decoding.
-      await yieldToEventLoop();
+      // One chunk per event-loop turn across every concurrent add (relays' batches and peers'
+      // gossip alike), the first chunk included: votes and proposals that arrive meanwhile are
+      // handled between two chunks instead of behind all of them.
+      await this.turn();
       const candidates: Candidate[] = [];
       const end = Math.min(txs.length, start + CHUNK);
       for (let i = start; i < end; i++) {
@@ -385,6 +390,29 @@ export class Mempool {
     }
   }
 
+  /** Resolves when the caller may run one chunk: turns are granted in arrival order, one per
+   * event-loop iteration (an immediate queued from an immediate runs on the next iteration, after
+   * pending I/O), so admission work never forms one long task however many adds are in flight. */
+  private turn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.turns.push(resolve);
+      if (!this.granting) {
+        this.granting = true;
+        setImmediate(() => this.grant());
+      }
+    });
+  }
+
+  private grant(): void {
+    const next = this.turns.shift();
+    if (next === undefined) {
+      this.granting = false;
+      return;
+    }
+    next();
+    setImmediate(() => this.grant());
+  }
+
   /** Admits a transaction with a valid signature after repeating the cheap checks. */
   private admit(c: Candidate): AddResult {
     const { hash, nonce, signer, tx } = c;
@@ -449,8 +477,4 @@ export class Mempool {
 function positive(option: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) throw new MempoolConfigError(option, `must be a positive integer, got ${value}`);
   return value;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

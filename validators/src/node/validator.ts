@@ -206,7 +206,7 @@ export class ValidatorNode implements ValidatorApiSource {
       mempool: this.mempool,
       clock: o.clock,
       wallClockMs: o.wallClockMs ?? (() => BigInt(Date.now())),
-      verifyBatch: o.verifyBatch ?? verifyBatch,
+      verifyBatch: o.verifyBatch ?? ((items) => verifyBatch(items, { offMainThread: true })),
       finalized: (f) => this.deliver(f),
       finalizedBlock: (digest) => this.served.get(toHex(digest)),
       ...o.app,
