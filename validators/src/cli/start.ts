@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fromHex, toHex } from "@nullspace/core";
 import { Registry, validatorMetrics } from "../api/metrics.js";
 import { ApiServer } from "../api/server.js";
+import { WorkerBeaconCrypto } from "../beacon/worker-crypto.js";
 import { type GenesisFile, type ValidatorSecret, validatorSigner } from "../genesis/genesis.js";
 import { TcpNetwork } from "../net/tcp-network.js";
 import type { BeaconPolicy } from "../node/executor.js";
@@ -85,6 +86,7 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     checkpointEvery: config.checkpointEvery,
     peersConnected: () => network.peerStatus().filter((p) => p.connected).length,
     admission: { maxInflight: config.admission?.maxInflight, overloaded: () => loopLag.recentMs > maxLoopLagMs },
+    beaconCrypto: (keys) => new WorkerBeaconCrypto(keys),
     log,
     hooks: {
       viewChanged: (view) => m.consensusView.set(view),

@@ -8,8 +8,9 @@
 // recover σ_h, verified against the group key before use. Consensus never waits for any of this.
 
 import { type Codec, type Core, fromHex, SignatureKind, type Signer, signingPayload, toHex } from "@nullspace/core";
-import { beaconMessage, verifySignature } from "@nullspace/core/bls";
-import { type Commitments, partialSign, recoverVerified, type Share } from "../beacon/index.js";
+import { beaconMessage } from "@nullspace/core/bls";
+import { type BeaconCrypto, inlineBeaconCrypto } from "../beacon/crypto.js";
+import type { Commitments, Share } from "../beacon/index.js";
 import type { FinalizedBlock } from "../consensus/types.js";
 import { decodeMessage, encodeGetSigma, encodePartial, encodeProgressVote, encodeSigma, SIGMA_LENGTH, Tag } from "../consensus/wire.js";
 import type { Clock } from "../runtime/clock.js";
@@ -55,6 +56,9 @@ export interface ExecutorOptions {
   hooks?: ExecutorHooks;
   /** Ask peers again for a missing σ this often (ms). */
   retryMs?: number;
+  /** Where the BLS work runs (default inline, on this thread; validators pass a worker). The
+   * executor owns it: stop() closes it. */
+  beaconCrypto?: BeaconCrypto;
 }
 
 interface Pending {
@@ -65,7 +69,15 @@ interface Pending {
   sigma?: Uint8Array;
   /** Replayed from the archive with its progress certificate already there: execute, sign nothing. */
   quiet?: boolean;
+  /** A recovery is running (off this thread); `again` when partials arrived meanwhile. */
+  recovering?: boolean;
+  again?: boolean;
+  /** A σ offered by a peer is being verified. */
+  verifyingSigma?: boolean;
 }
+
+/** Heights of σ sent in answer to one GET_SIGMA. */
+const SIGMA_BATCH = 64n;
 
 export interface ReplayedParts {
   sigma?: Uint8Array;
@@ -91,12 +103,15 @@ export class Executor {
   private unsubscribe: (() => void) | undefined;
   private retry: number | undefined;
   private readonly t: number;
+  private readonly beacon: BeaconCrypto;
+  private stopped = false;
 
   constructor(private readonly o: ExecutorOptions) {
     const n = o.validators.length;
     this.q = n - Math.floor((n - 1) / 3);
     this.t = o.commitments.length;
     this.executedHeight = o.executedHeight ?? 0n;
+    this.beacon = o.beaconCrypto ?? inlineBeaconCrypto({ share: o.share, commitments: o.commitments, groupKey: o.groupKey });
   }
 
   start(): void {
@@ -104,8 +119,10 @@ export class Executor {
   }
 
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
     if (this.retry !== undefined) this.o.clock.cancel(this.retry);
+    void this.beacon.close();
   }
 
   /** Consensus made `f` final (called in height order); `replayed` when it comes from the archive at startup. */
@@ -120,12 +137,24 @@ export class Executor {
     this.queue.push(p);
     this.byHeight.set(h, p);
     if (p.needsBeacon && !p.sigma) {
-      const partial = partialSign(this.o.share, this.message(p));
-      this.o.network.broadcast(encodePartial(h, this.o.share.index, partial));
-      this.addPartial(h, this.o.share.index, partial);
+      void this.releasePartial(p);
       this.scheduleRetry();
     }
     this.pump();
+  }
+
+  /** Signs and sends our partial for a final height (the BLS work may run on another thread). */
+  private async releasePartial(p: Pending): Promise<void> {
+    const h = p.f.block.height;
+    let partial: Uint8Array;
+    try {
+      partial = await this.beacon.partialSign(this.message(p));
+    } catch {
+      return; // the worker died: the retry timer asks peers for σ, and q − 1 other partials suffice
+    }
+    if (this.stopped || h <= this.executedHeight) return;
+    this.o.network.broadcast(encodePartial(h, this.o.share.index, partial));
+    this.addPartial(h, this.o.share.index, partial);
   }
 
   private needsBeacon(txs: readonly Uint8Array[]): boolean {
@@ -173,20 +202,30 @@ export class Executor {
     this.tryRecover(height);
   }
 
+  /** Recovers σ once t partials are in; one recovery per height at a time, rerun if more partials
+   * arrived while it ran (a bad partial among the first t needs the later ones). */
   private tryRecover(height: bigint): void {
     const p = this.byHeight.get(height);
     const m = this.partials.get(height);
     if (!p || p.sigma || !p.needsBeacon || !m || m.size < this.t) return;
-    try {
-      const r = recoverVerified({
-        commitments: this.o.commitments,
-        message: this.message(p),
-        partials: [...m].map(([index, signature]) => ({ index, signature })),
-      });
-      this.setSigma(p, r.signature);
-    } catch {
-      // Not enough valid partials yet (recoverVerified drops bad ones); wait for more.
+    if (p.recovering) {
+      p.again = true;
+      return;
     }
+    p.recovering = true;
+    p.again = false;
+    const partials = [...m].map(([index, signature]) => ({ index, signature }));
+    void this.beacon.recover(this.message(p), partials).then(
+      (sigma) => this.recovered(p, sigma),
+      () => this.recovered(p, undefined),
+    );
+  }
+
+  private recovered(p: Pending, sigma: Uint8Array | undefined): void {
+    p.recovering = false;
+    if (this.stopped || p.sigma) return;
+    if (sigma) this.setSigma(p, sigma);
+    else if (p.again) this.tryRecover(p.f.block.height);
   }
 
   private setSigma(p: Pending, sigma: Uint8Array): void {
@@ -199,16 +238,32 @@ export class Executor {
     this.pump();
   }
 
+  /** Answers GET_SIGMA(h) with σ of h and of the heights after it that we hold (up to
+   * SIGMA_BATCH): the asker is catching up when it asks, and one round trip per height (the retry
+   * period) would let the chain outrun it. */
   private serveSigma(from: number, height: bigint): void {
-    const sigma = this.byHeight.get(height)?.sigma ?? this.recentSigmas.get(height);
-    if (sigma) this.o.network.send(from, encodeSigma(height, sigma));
+    for (let h = height; h < height + SIGMA_BATCH; h++) {
+      const sigma = this.byHeight.get(h)?.sigma ?? this.recentSigmas.get(h);
+      if (sigma) this.o.network.send(from, encodeSigma(h, sigma));
+      else if (h > this.executedHeight && !this.byHeight.has(h)) break;
+    }
   }
 
   /** A σ a peer sent: used only if it verifies against the group key. */
   private offerSigma(height: bigint, sigma: Uint8Array): void {
     const p = this.byHeight.get(height);
-    if (!p || p.sigma || !p.needsBeacon || sigma.length !== SIGMA_LENGTH) return;
-    if (verifySignature(this.o.groupKey, this.message(p), sigma)) this.setSigma(p, sigma);
+    // One verification per height at a time: every peer answers GET_SIGMA with the same σ.
+    if (!p || p.sigma || p.verifyingSigma || !p.needsBeacon || sigma.length !== SIGMA_LENGTH) return;
+    p.verifyingSigma = true;
+    void this.beacon.verify(this.message(p), sigma).then(
+      (ok) => {
+        p.verifyingSigma = false;
+        if (ok && !this.stopped && !p.sigma) this.setSigma(p, sigma);
+      },
+      () => {
+        p.verifyingSigma = false;
+      },
+    );
   }
 
   private scheduleRetry(): void {

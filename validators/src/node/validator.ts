@@ -8,6 +8,7 @@
 import { Core, fromHex, type Signer, toHex, verify, verifyBatch } from "@nullspace/core";
 import type { ValidatorApiSource, ValidatorHealth } from "../api/source.js";
 import { Archive } from "../archive/archive.js";
+import type { BeaconCrypto, BeaconKeys } from "../beacon/crypto.js";
 import { type Commitments, decodeCommitments, decodeShare } from "../beacon/index.js";
 import { Engine } from "../consensus/engine.js";
 import { proposedBlockOf } from "../consensus/header.js";
@@ -47,6 +48,8 @@ export interface ValidatorNodeOptions {
   app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "maxDriftMs">;
   /** Transaction signature batches of proposals (default the libuv-pool verifyBatch; simulations pass a synchronous one). */
   verifyBatch?: ChainAppOptions["verifyBatch"];
+  /** Where the beacon's BLS work runs (default: inline; `start` passes a worker thread). */
+  beaconCrypto?: (keys: BeaconKeys) => BeaconCrypto;
   /** Load shedding of submissions (node/admission.ts). */
   admission?: AdmissionOptions;
   /** Links to peers that are up (for health); default: everyone. */
@@ -149,6 +152,8 @@ export class ValidatorNode implements ValidatorApiSource {
         }),
     };
     const checkpointEvery = BigInt(o.checkpointEvery ?? 1000);
+    const share = decodeShare(fromHex(o.secret.beaconShare));
+    const groupKey = fromHex(g.beacon.groupKey);
     this.executor = new Executor({
       core: this.core,
       codec,
@@ -157,9 +162,10 @@ export class ValidatorNode implements ValidatorApiSource {
       validators: g.validators.map((v) => fromHex(v.publicKey)),
       signer: this.signer,
       verify,
-      share: decodeShare(fromHex(o.secret.beaconShare)),
+      share,
       commitments,
-      groupKey: fromHex(g.beacon.groupKey),
+      groupKey,
+      beaconCrypto: o.beaconCrypto?.({ share, commitments, groupKey }),
       network: o.network,
       clock: o.clock,
       archive: archiveSink,
