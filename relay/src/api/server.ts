@@ -1,0 +1,205 @@
+// The relay's HTTP and WebSocket surface (docs/relay-api.md) on fastify: submission, history for
+// replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
+// a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import Fastify, { type FastifyInstance } from "fastify";
+import { WebSocketServer } from "ws";
+import { RelayError, UpdatesCloseCode } from "../errors.js";
+import type { LogFn, RelayCore } from "../relay.js";
+import { FilterError, parseFilter } from "../updates/filter.js";
+import { registerExplorer } from "./explorer.js";
+import { METRICS_CONTENT_TYPE } from "./metrics.js";
+import { jsonSafe, parseHex, parseU64 } from "./params.js";
+import { RateLimiter } from "./rate-limit.js";
+import { forward, precheck, type SubmitDeps } from "./submit.js";
+
+export interface ApiOptions {
+  relay: RelayCore;
+  validators: readonly string[];
+  log: LogFn;
+  host?: string;
+  port?: number;
+  /** /submit body limit (default 4,096: the largest transaction). */
+  maxTxBytes?: number;
+  /** Most heights one /log answer holds (default 256). */
+  maxLogHeights?: number;
+  /** /readyz: ready when within this many heights of the validators' tip (default 8). */
+  maxLag?: number;
+  /** Per remote address over /submit: tokens a second and burst (default 20/s, 40). */
+  ipRate?: { rate: number; burst: number };
+  /** Per account over /submit (default 5/s, burst 20). */
+  accountRate?: { rate: number; burst: number };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
+
+export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
+  const relay = o.relay;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: o.maxTxBytes ?? 4096,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
+    },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(TX_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    relay.metrics.requests.inc({ route, status: String(reply.statusCode) });
+    if (reply.statusCode >= 400 || route === "/submit")
+      o.log("info", "request", {
+        reqId: req.id,
+        method: req.method,
+        path: route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new RelayError("RELAY_NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`);
+    reply.code(e.status).send(e.body());
+  });
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    let e: RelayError;
+    if (err instanceof RelayError) e = err;
+    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      e = new RelayError("RELAY_BODY_TOO_LARGE", `the body is over ${o.maxTxBytes ?? 4096} bytes`);
+    else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH")
+      e = new RelayError("RELAY_UNSUPPORTED_MEDIA", `unsupported Content-Type ${String(req.headers["content-type"])}`);
+    else if (err.statusCode && err.statusCode < 500) e = new RelayError("RELAY_BAD_REQUEST", err.message);
+    else {
+      o.log("error", "request_failed", { reqId: req.id, message: err.message, stack: err.stack });
+      e = new RelayError("RELAY_INTERNAL", "the relay failed to answer");
+    }
+    if (e.extra.retryAfter !== undefined) reply.header("retry-after", String(e.extra.retryAfter));
+    if (e.code === "RELAY_BODY_TOO_LARGE") reply.header("connection", "close");
+    reply.code(e.status).send(e.body());
+  });
+
+  const submitDeps: SubmitDeps = {
+    core: () => relay.chain.core,
+    chainId: relay.chain.trust.chainId,
+    validators: o.validators,
+    perIp: new RateLimiter(o.ipRate ?? { rate: 20, burst: 40 }),
+    perAccount: new RateLimiter(o.accountRate ?? { rate: 5, burst: 20 }),
+    nonceWindow: 64,
+    forwardTimeoutMs: 5000,
+  };
+  app.post("/submit", async (req) => {
+    const body = req.body;
+    if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
+    const tx = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    try {
+      const { hash } = precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
+      const v = await forward(submitDeps, tx);
+      if (!v.ok)
+        throw new RelayError("RELAY_REJECTED", `the validators refused it: ${v.code}`, { reason: v.code, retryable: v.retryable ?? false });
+      relay.metrics.submitted.inc({ result: "ok" });
+      return { ok: true, hash: v.hash ?? hash };
+    } catch (e) {
+      relay.metrics.submitted.inc({ result: e instanceof RelayError ? e.code : "RELAY_INTERNAL" });
+      throw e;
+    }
+  });
+
+  app.get("/log", async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const from = parseU64(q.from, "RELAY_BAD_RANGE", "from");
+    const max = BigInt(o.maxLogHeights ?? 256);
+    const to = q.to === undefined ? from + max - 1n : parseU64(q.to, "RELAY_BAD_RANGE", "to");
+    if (from < 1n || to < from || to - from >= max)
+      throw new RelayError("RELAY_BAD_RANGE", `from ${from} to ${to}: at most ${max} heights from 1 on`);
+    const tip = relay.height;
+    const rows = await relay.store.bundles(from, to < tip ? to : tip, Number(max));
+    return {
+      from: from.toString(),
+      to: (rows.at(-1)?.height ?? from - 1n).toString(),
+      tip: tip.toString(),
+      bundles: rows.map((r) => jsonSafe(r.bundle)),
+    };
+  });
+
+  app.get("/state/:key", async (req) => {
+    const key = parseHex((req.params as { key: string }).key, { max: 64 }, "key");
+    // Synchronous from here: the state, its proof and the certificate are of one height.
+    const latest = relay.chain.latest;
+    if (!latest) throw new RelayError("RELAY_NOT_READY", "no height verified yet");
+    const { value, proof } = relay.chain.stateAt(key);
+    return jsonSafe({
+      key,
+      value,
+      proof,
+      height: latest.height,
+      stateRoot: latest.progress.stateRoot,
+      progressCertificate: latest.progressCertificate,
+    });
+  });
+
+  app.get("/healthz", async () => ({ status: "ok", chainId: relay.chain.trust.chainId.toString(), height: relay.height.toString() }));
+  app.get("/readyz", async (_req, reply) => {
+    const lag = relay.validatorTip > relay.height ? relay.validatorTip - relay.height : 0n;
+    const reasons: string[] = [];
+    if (relay.validatorTip === 0n) reasons.push("no validator stream has announced a height yet");
+    if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
+    const figures = { height: relay.height.toString(), validatorTip: relay.validatorTip.toString(), lag: lag.toString() };
+    if (reasons.length === 0) return { ready: true, ...figures };
+    const e = new RelayError("RELAY_NOT_READY", reasons.join("; "));
+    reply.code(503);
+    return { ready: false, reasons, ...figures, ...e.body() };
+  });
+  app.get("/metrics", async (_req, reply) => {
+    relay.metrics.subscribers.set(relay.hub.subscribers.size);
+    reply.header("content-type", METRICS_CONTENT_TYPE);
+    return relay.registry.render();
+  });
+  app.get("/updates", async () => {
+    throw new RelayError("RELAY_UPGRADE_REQUIRED", "/updates speaks WebSocket only");
+  });
+
+  registerExplorer(app, relay);
+  attachUpdates(app, relay, o.log);
+  await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
+  return app;
+}
+
+/** The /updates upgrade: the filter is checked before the handshake, so a bad one is an HTTP error. */
+function attachUpdates(app: FastifyInstance, relay: RelayCore, log: LogFn): void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  app.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://relay");
+    if (url.pathname !== "/updates") return refuseUpgrade(socket, new RelayError("RELAY_NOT_FOUND", `no WebSocket route ${url.pathname}`));
+    let filter: ReturnType<typeof parseFilter>;
+    try {
+      filter = parseFilter(url.searchParams.get("filter") ?? undefined);
+    } catch (e) {
+      if (e instanceof FilterError) return refuseUpgrade(socket, new RelayError("RELAY_BAD_FILTER", e.message));
+      throw e;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      relay.hub.add(ws, filter);
+      log("info", "updates_opened", { filter: url.searchParams.get("filter") ?? "all" });
+      ws.on("message", () => ws.close(UpdatesCloseCode.RELAY_UNEXPECTED_MESSAGE, "RELAY_UNEXPECTED_MESSAGE: send nothing but pings"));
+    });
+  });
+  app.addHook("onClose", async () => {
+    relay.hub.closeAll(UpdatesCloseCode.RELAY_SHUTTING_DOWN, "RELAY_SHUTTING_DOWN: the relay is closing");
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+  });
+}
+
+function refuseUpgrade(socket: Duplex, e: RelayError): void {
+  const body = JSON.stringify(e.body());
+  socket.end(
+    `HTTP/1.1 ${e.status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

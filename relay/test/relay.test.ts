@@ -1,0 +1,269 @@
+// The relay against a real 4-validator devnet, with real PGlite stores: a transaction submitted
+// through the relay is finalized and reaches subscribers of `all` and of its account in frames
+// that verify with @nullspace/core; explorer and /state answers check out; bad input gets its
+// documented error; a relay that first follows a Byzantine validator refuses its forged bundles,
+// counts them, stores nothing of them and goes on with an honest one; a relay started on an empty
+// store rebuilds and answers /log and /state exactly as the first one.
+
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  Core,
+  fromHex,
+  LocalChain,
+  StateKey,
+  signTxSync,
+  toHex,
+  verifyProgressCertificate,
+  verifyStateProof,
+  verifyUpdate,
+  writeVarint,
+} from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { type RunningRelay, startRelay } from "../src/start.js";
+import { bundleOf, type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+
+let devnet: Devnet;
+let core: Core;
+let relay: RunningRelay;
+let chainId: bigint;
+let validatorKeys: Uint8Array[];
+const relays: RunningRelay[] = [];
+
+async function newRelay(validators: string[], dataDir?: string): Promise<RunningRelay> {
+  const r = await startRelay({
+    genesisPath: join(devnet.dir, "genesis.json"),
+    wasmPath: WASM_PATH,
+    validators,
+    dataDir: dataDir ?? (await mkdtemp(join(tmpdir(), "relay-store-"))),
+    log: () => {},
+  });
+  relays.push(r);
+  return r;
+}
+
+const validatorUrls = () => [0, 1, 2, 3].map((i) => devnet.apiUrl(i));
+
+async function json(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await fetch(url, init);
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+function submit(url: string, body: Uint8Array, type = "application/vnd.nullspace.tx") {
+  return json(`${url}/submit`, { method: "POST", headers: { "content-type": type }, body: Buffer.from(body) });
+}
+
+/**
+ * What a /log answer certifies, height by height: the block and the progress record. (The
+ * certificates' bytes depend on which quorum a validator collected, so two honest relays that
+ * followed different validators hold different but equally valid signatures.)
+ */
+function certified(bundles: unknown): { block: string; record: string }[] {
+  return (bundles as string[]).map((hex) => {
+    const b = core.codec.decodeFinalized(fromHex(hex));
+    return { block: toHex(b.block), record: core.codec.decodeProgressCertificate(b.progress as Uint8Array).record };
+  });
+}
+
+/** A /state answer with its progress certificate replaced by the record it certifies. */
+function stateContent(body: Record<string, unknown>): Record<string, unknown> {
+  const { progressCertificate, ...rest } = body;
+  return { ...rest, record: core.codec.decodeProgressCertificate(fromHex(progressCertificate as string)).record };
+}
+
+/** Collects the binary frames of one /updates subscription. */
+function subscribe(url: string, filter: string): Promise<{ ws: WebSocket; frames: Uint8Array[] }> {
+  const ws = new WebSocket(`${url.replace("http", "ws")}/updates?filter=${filter}`);
+  const frames: Uint8Array[] = [];
+  ws.on("message", (d: Buffer) => frames.push(new Uint8Array(d)));
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve({ ws, frames }));
+    ws.once("error", reject);
+  });
+}
+
+beforeAll(async () => {
+  core = await Core.load(readFileSync(WASM_PATH));
+  devnet = await startDevnet();
+  chainId = BigInt(devnet.genesis.chainId);
+  validatorKeys = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+  relay = await newRelay(validatorUrls());
+  await relay.relay.waitForHeight(3n);
+}, 180_000);
+
+afterAll(async () => {
+  for (const r of relays) await r.stop().catch(() => {});
+  await devnet?.stop();
+});
+
+describe("relay on a devnet", () => {
+  it("takes a transaction, and subscribers of all and of the account get verified updates", async () => {
+    const player = LocalChain.signer(4242);
+    const account = toHex(player.publicKey);
+    const all = await subscribe(relay.url, "all");
+    const mine = await subscribe(relay.url, `account:${account}`);
+    const tx = signTxSync({ codec: core.codec, signer: player, chainId, nonce: 0n, instruction: { op: "register", name: "relayed" } });
+    const r = await submit(relay.url, tx);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true });
+    const hash = r.body.hash as string;
+
+    const check = { codec: core.codec, chainId, validators: validatorKeys };
+    const verifiedMine = async () => {
+      for (const frame of mine.frames) {
+        const v = await verifyUpdate({ ...check, frame });
+        expect(v.ok).toBe(true);
+        if (v.ok && v.events.some((e) => e.kind === "registered" && e.account === account)) return v;
+      }
+      return undefined;
+    };
+    await waitUntil("the account's update arrives", async () => (await verifiedMine()) !== undefined);
+    const update = (await verifiedMine())!;
+    if (!update.ok) throw new Error("unreachable");
+    expect(update.events.every((e) => e.account === account)).toBe(true);
+    // The `all` subscriber got the same height, with that event among all of the height's.
+    await waitUntil("the all-subscriber's frame of that height", async () => {
+      for (const frame of all.frames) {
+        const v = await verifyUpdate({ ...check, frame });
+        if (v.ok && v.height === update.height) return v.events.some((e) => e.account === account);
+      }
+      return false;
+    });
+    all.ws.close();
+    mine.ws.close();
+
+    const t = await json(`${relay.url}/tx/${hash}`);
+    expect(t.status).toBe(200);
+    expect(t.body).toMatchObject({ hash, height: update.height.toString(), signer: account, op: "register" });
+    const a = await json(`${relay.url}/accounts/${account}`);
+    expect(a.body).toMatchObject({ account: { name: "relayed", registered: true } });
+
+    const s = await json(`${relay.url}/state/${toHex(StateKey.account(player.publicKey))}`);
+    expect(s.status).toBe(200);
+    const pc = await verifyProgressCertificate({ ...check, certificate: fromHex(s.body.progressCertificate as string) });
+    expect(pc.ok && pc.progress.height.toString() === s.body.height && pc.progress.stateRoot === s.body.stateRoot).toBe(true);
+    expect(
+      verifyStateProof({
+        root: fromHex(s.body.stateRoot as string),
+        key: StateKey.account(player.publicKey),
+        value: fromHex(s.body.value as string),
+        proof: fromHex(s.body.proof as string),
+      }),
+    ).toBe(true);
+
+    // Sending it again: its nonce is used now.
+    expect((await submit(relay.url, tx)).body).toMatchObject({ error: { code: "RELAY_STALE_NONCE" } });
+  }, 60_000);
+
+  it("answers bad input with its documented error and stays up", async () => {
+    const url = relay.url;
+    const tx = signTxSync({
+      codec: core.codec,
+      signer: LocalChain.signer(777),
+      chainId,
+      nonce: 0n,
+      instruction: { op: "register", name: "x" },
+    });
+    const badSig = tx.slice();
+    badSig[badSig.length - 1] = (badSig[badSig.length - 1] as number) ^ 1;
+    const cases: [Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
+      [submit(url, new Uint8Array(5000)), 413, "RELAY_BODY_TOO_LARGE"],
+      [submit(url, Uint8Array.of(0xde, 0xad, 0xbe, 0xef)), 400, "RELAY_MALFORMED_TX"],
+      [submit(url, new Uint8Array(0)), 400, "RELAY_MALFORMED_TX"],
+      [submit(url, badSig), 400, "RELAY_BAD_SIGNATURE"],
+      [submit(url, tx, "application/json"), 415, "RELAY_UNSUPPORTED_MEDIA"],
+      [
+        submit(url, signTxSync({ codec: core.codec, signer: LocalChain.signer(778), chainId, nonce: 500n, instruction: { op: "faucet" } })),
+        409,
+        "RELAY_NONCE_TOO_FAR",
+      ],
+      [json(`${url}/blocks/017`), 400, "RELAY_BAD_HEIGHT"],
+      [json(`${url}/blocks/99999999`), 404, "RELAY_NOT_FOUND"],
+      [json(`${url}/log?from=5&to=2`), 400, "RELAY_BAD_RANGE"],
+      [json(`${url}/log?from=1&to=100000`), 400, "RELAY_BAD_RANGE"],
+      [json(`${url}/state/zz`), 400, "RELAY_BAD_KEY"],
+      [json(`${url}/tx/abcd`), 400, "RELAY_BAD_KEY"],
+      [json(`${url}/nowhere`), 404, "RELAY_NOT_FOUND"],
+      [json(`${url}/updates`), 426, "RELAY_UPGRADE_REQUIRED"],
+      [json(`${url}/updates?filter=${"x".repeat(200)}`), 426, "RELAY_UPGRADE_REQUIRED"],
+    ];
+    for (const [p, status, code] of cases) {
+      const r = await p;
+      expect([r.status, (r.body.error as { code: string }).code]).toEqual([status, code]);
+      expect((r.body.error as { hint: string }).hint.length).toBeGreaterThan(0);
+    }
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${url.replace("http", "ws")}/updates?filter=table:1`);
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => {});
+    });
+    expect(refused).toBe(400);
+    const talker = await subscribe(url, "all");
+    const closed = new Promise<number>((resolve) => talker.ws.once("close", (code) => resolve(code)));
+    talker.ws.send("hello");
+    expect(await closed).toBe(1003);
+    expect((await json(`${url}/healthz`)).body).toMatchObject({ status: "ok" });
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
+
+  it("refuses a Byzantine validator's forged bundles, stores none of them, and follows an honest one", async () => {
+    // A validator whose stream serves every height with a finalization certificate one bit off.
+    const honest = devnet.apiUrl(1);
+    const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    fake.on("connection", async (ws, req) => {
+      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
+      const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
+      const finalization = real.finalization.slice();
+      finalization[finalization.length - 1] = (finalization[finalization.length - 1] as number) ^ 0x40;
+      const forged = core.codec.encodeFinalized({ ...real, height: from, finalization });
+      const head: number[] = [0x02];
+      writeVarint(head, from);
+      ws.send(Buffer.concat([Buffer.from(head), Buffer.from(forged)]));
+    });
+    await new Promise((r) => fake.once("listening", r));
+    const port = (fake.address() as { port: number }).port;
+    const b = await newRelay([`http://127.0.0.1:${port}`, honest]);
+    const target = relay.relay.height;
+    await b.relay.waitForHeight(target);
+    expect(b.relay.metrics.refused.get({ reason: "bad-finalization" })).toBeGreaterThanOrEqual(1);
+    fake.close();
+
+    // Everything stored is the honest chain: the same bundles as the first relay.
+    const [mine, theirs] = await Promise.all([json(`${b.url}/log?from=1&to=${target}`), json(`${relay.url}/log?from=1&to=${target}`)]);
+    expect(certified(mine.body.bundles)).toEqual(certified(theirs.body.bundles));
+    expect((mine.body.bundles as string[]).length).toBe(Number(target));
+  }, 90_000);
+
+  it("rebuilds from the validators on an empty store and answers /log and /state as the first relay", async () => {
+    const fresh = await newRelay(validatorUrls());
+    const target = relay.relay.height;
+    await fresh.relay.waitForHeight(target);
+    const [a, b] = await Promise.all([json(`${fresh.url}/log?from=1&to=${target}`), json(`${relay.url}/log?from=1&to=${target}`)]);
+    expect(certified(a.body.bundles)).toEqual(certified(b.body.bundles));
+
+    const key = toHex(StateKey.account(LocalChain.signer(4242).publicKey));
+    // Both relays move with the chain: compare answers given at the same height.
+    let same = false;
+    for (let attempt = 0; attempt < 200 && !same; attempt++) {
+      const [x, y] = await Promise.all([json(`${fresh.url}/state/${key}`), json(`${relay.url}/state/${key}`)]);
+      if (x.body.height === y.body.height) {
+        expect(stateContent(x.body)).toEqual(stateContent(y.body));
+        same = true;
+      }
+    }
+    expect(same).toBe(true);
+
+    // Restarted on its own (non-empty) store, a relay replays it and resumes where it was.
+    const dir = await mkdtemp(join(tmpdir(), "relay-store-"));
+    const first = await newRelay(validatorUrls(), dir);
+    await first.relay.waitForHeight(target);
+    const stored = first.relay.height;
+    await first.stop();
+    const again = await newRelay(validatorUrls(), dir);
+    expect(again.relay.height).toBeGreaterThanOrEqual(stored);
+  }, 90_000);
+});
