@@ -163,8 +163,8 @@ export class RelayCore {
             const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
             if (!have) break; // wait for the descendants
           }
-          this.refuse(next, e, from);
-          if (this.chain.isPoisoned) await this.rebuild();
+          this.refuse(next, e, from); // and moves the follower to the next validator
+          if (this.chain.isPoisoned) await this.rebuild(false);
           continue;
         }
         this.pending.delete(next);
@@ -206,13 +206,13 @@ export class RelayCore {
   }
 
   /** Throws the chain away and replays the store into a new one; the follower resumes after it. */
-  private async rebuild(): Promise<void> {
+  private async rebuild(reconnect = true): Promise<void> {
     this.o.log("warn", "chain_rebuild", { height: this.chain.height.toString() });
     this.chain.free();
     this.chain = await VerifiedChain.create(this.o.wasm, this.o.trust);
     this.pending.clear();
     await this.replayStore();
-    this.follower.restart();
+    if (reconnect) this.follower.restart();
   }
 
   async stop(): Promise<void> {
