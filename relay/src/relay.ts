@@ -76,6 +76,7 @@ export class RelayCore {
         relay.metrics.validatorTip.set(Number(relay.validatorTip));
       },
       log: (event, fields) => o.log("info", event, fields),
+      onReconnect: () => relay.metrics.followReconnects.inc(),
     });
     return relay;
   }

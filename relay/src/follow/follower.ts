@@ -18,6 +18,8 @@ export interface FollowerOptions {
   /** The highest height a validator said is final (any frame). */
   onTip?(height: bigint): void;
   log(event: string, fields: Record<string, unknown>): void;
+  /** Called each time the follower reconnects after a close. */
+  onReconnect?(): void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -90,6 +92,7 @@ export class Follower {
       this.o.log("follow_closed", { validator: base, code, retryInMs: this.backoffMs });
       this.current = (this.current + 1) % this.o.validators.length;
       this.reconnects++;
+      this.o.onReconnect?.();
       this.timer = setTimeout(() => this.connect(), this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, this.o.maxBackoffMs ?? 5000);
     });
