@@ -27,6 +27,8 @@ export const RelayErrorCode = {
   RELAY_UNEXPECTED_MESSAGE: "RELAY_UNEXPECTED_MESSAGE",
   RELAY_SHUTTING_DOWN: "RELAY_SHUTTING_DOWN",
   RELAY_INTERNAL: "RELAY_INTERNAL",
+  RELAY_ORIGIN_NOT_ALLOWED: "RELAY_ORIGIN_NOT_ALLOWED",
+  RELAY_TOO_MANY_CONNECTIONS: "RELAY_TOO_MANY_CONNECTIONS",
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -56,6 +58,11 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
   RELAY_UNEXPECTED_MESSAGE: { status: 400, hint: "update subscribers send nothing but pings" },
   RELAY_SHUTTING_DOWN: { status: 503, hint: "reconnect to this or another relay" },
   RELAY_INTERNAL: { status: 500, hint: "retry later; the relay logged the cause" },
+  RELAY_ORIGIN_NOT_ALLOWED: { status: 403, hint: "this relay serves only the origins it is configured for" },
+  RELAY_TOO_MANY_CONNECTIONS: {
+    status: 503,
+    hint: "the relay or this address holds its maximum of subscriptions: retry later or use another relay",
+  },
 };
 
 /** WebSocket close codes of /updates (1000–2999 are RFC 6455's, 4000–4999 ours). */

@@ -4,13 +4,14 @@
 // the block does not execute to — each refused with its reason; a block finalized through its
 // descendant's certificate links. Through the follower: a Byzantine validator's stream of forged
 // bundles is refused, counted and never stored, and the relay goes on with an honest validator.
+// Then the same relay's guards: rate limit, origin allowlist, subscription caps.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Core, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
 import { beaconMessage, encodeSignature, hashToG1 } from "@nullspace/core/bls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocketServer } from "ws";
+import WebSocket, { WebSocketServer } from "ws";
 import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
@@ -139,6 +140,8 @@ describe("forged bundles", () => {
       dataDir: await mkdtemp(join(tmpdir(), "relay-store-")),
       log: () => {},
       ipRate: { rate: 1, burst: 5 },
+      allowedOrigins: ["https://play.nullspace.invalid"],
+      maxSubscribersPerIp: 1,
     });
     relays.push(relay);
     const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
@@ -153,7 +156,10 @@ describe("forged bundles", () => {
     const honest: Uint8Array[] = [];
     for (let h = 1n; h <= target; h++) honest.push(await bundleOf(devnet, 1, h));
     expect(certified(core, log.body.bundles as string[])).toEqual(certified(core, honest));
+  }, 90_000);
 
+  it("past the guards: a flood, a foreign origin, one subscription too many; the relay stays up", async () => {
+    const relay = relays[0] as RunningRelay;
     // A flood past the per-address rate gets 429 with Retry-After, and the relay stays up.
     const answers = await Promise.all(Array.from({ length: 8 }, () => submit(relay.url, Uint8Array.of(0xff))));
     const limited = answers.filter((a) => a.status === 429);
@@ -161,5 +167,30 @@ describe("forged bundles", () => {
     expect(limited[0]?.body).toMatchObject({ error: { code: "RELAY_RATE_LIMITED" } });
     expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
-  }, 90_000);
+
+    const allowed = await fetch(`${relay.url}/healthz`, { headers: { origin: "https://play.nullspace.invalid" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://play.nullspace.invalid");
+    const foreign = await json(`${relay.url}/healthz`, { headers: { origin: "https://evil.invalid" } });
+    expect([foreign.status, (foreign.body.error as { code: string }).code]).toEqual([403, "RELAY_ORIGIN_NOT_ALLOWED"]);
+    const ws = relay.url.replace("http", "ws");
+    expect(await upgradeStatus(`${ws}/updates?filter=all`, { origin: "https://evil.invalid" })).toBe(403);
+    const first = new WebSocket(`${ws}/updates?filter=all`);
+    await new Promise((r) => first.once("open", r));
+    expect(await upgradeStatus(`${ws}/updates?filter=all`)).toBe(503);
+    first.close();
+    expect((await json(`${relay.url}/healthz`)).status).toBe(200);
+  });
 });
+
+/** The HTTP status an upgrade gets (101 when it opens). */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("open", () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on("error", () => {});
+  });
+}

@@ -31,6 +31,11 @@ export interface ApiOptions {
   ipRate?: { rate: number; burst: number };
   /** Per account over /submit (default 5/s, burst 20). */
   accountRate?: { rate: number; burst: number };
+  /** Browser origins allowed (HTTP and WebSocket); requests without an Origin header always pass. Default: any. */
+  allowedOrigins?: readonly string[];
+  /** Open /updates sockets, in all and per remote address (default 20,000 and 64). */
+  maxSubscribers?: number;
+  maxSubscribersPerIp?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -49,8 +54,21 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TX_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
+  const isAllowed = originCheck(o.allowedOrigins);
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
+    const origin = req.headers.origin;
+    if (origin === undefined) return;
+    if (!isAllowed(origin)) throw new RelayError("RELAY_ORIGIN_NOT_ALLOWED", `origin ${origin.slice(0, 100)} is not allowed`);
+    reply.header("access-control-allow-origin", o.allowedOrigins ? origin : "*");
+    reply.header("vary", "origin");
+  });
+  // CORS preflight (a browser asks before POSTing a binary Content-Type).
+  app.options("*", async (_req, reply) => {
+    reply.header("access-control-allow-methods", "GET, POST");
+    reply.header("access-control-allow-headers", "content-type, x-request-id");
+    reply.header("access-control-max-age", "600");
+    reply.code(204).send();
   });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
@@ -166,17 +184,41 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   });
 
   registerExplorer(app, relay);
-  attachUpdates(app, relay, o.log);
+  attachUpdates(app, relay, o.log, {
+    isAllowed,
+    maxSubscribers: o.maxSubscribers ?? 20_000,
+    maxSubscribersPerIp: o.maxSubscribersPerIp ?? 64,
+  });
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
   return app;
 }
 
-/** The /updates upgrade: the filter is checked before the handshake, so a bad one is an HTTP error. */
-function attachUpdates(app: FastifyInstance, relay: RelayCore, log: LogFn): void {
+/** An origin allowlist as a predicate (undefined: every origin). */
+function originCheck(allowed: readonly string[] | undefined): (origin: string) => boolean {
+  if (!allowed) return () => true;
+  const set = new Set(allowed);
+  return (origin) => set.has(origin);
+}
+
+interface UpdatesGuard {
+  isAllowed(origin: string): boolean;
+  maxSubscribers: number;
+  maxSubscribersPerIp: number;
+}
+
+/** The /updates upgrade: origin, caps and filter are checked before the handshake, so a refusal is an HTTP error. */
+function attachUpdates(app: FastifyInstance, relay: RelayCore, log: LogFn, guard: UpdatesGuard): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const perIp = new Map<string, number>();
   app.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://relay");
     if (url.pathname !== "/updates") return refuseUpgrade(socket, new RelayError("RELAY_NOT_FOUND", `no WebSocket route ${url.pathname}`));
+    const origin = req.headers.origin;
+    if (origin !== undefined && !guard.isAllowed(origin))
+      return refuseUpgrade(socket, new RelayError("RELAY_ORIGIN_NOT_ALLOWED", `origin ${origin.slice(0, 100)} is not allowed`));
+    const ip = req.socket.remoteAddress ?? "?";
+    if (relay.hub.subscribers.size >= guard.maxSubscribers || (perIp.get(ip) ?? 0) >= guard.maxSubscribersPerIp)
+      return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another subscription"));
     let filter: ReturnType<typeof parseFilter>;
     try {
       filter = parseFilter(url.searchParams.get("filter") ?? undefined);
@@ -185,6 +227,12 @@ function attachUpdates(app: FastifyInstance, relay: RelayCore, log: LogFn): void
       throw e;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+      ws.once("close", () => {
+        const left = (perIp.get(ip) ?? 1) - 1;
+        if (left > 0) perIp.set(ip, left);
+        else perIp.delete(ip);
+      });
       relay.hub.add(ws, filter);
       log("info", "updates_opened", { filter: url.searchParams.get("filter") ?? "all" });
       ws.on("message", () => ws.close(UpdatesCloseCode.RELAY_UNEXPECTED_MESSAGE, "RELAY_UNEXPECTED_MESSAGE: send nothing but pings"));
