@@ -30,6 +30,11 @@ export interface RelayCoreOptions {
   maxQueuedBytes?: number;
   /** Heights between progress lines while catching up (default 100). */
   progressEvery?: number;
+  /**
+   * Checked this often (ms, default 5,000): a relay behind the announced tip that made no progress
+   * since the last check reconnects to the next validator, whose stream re-sends from the next height.
+   */
+  stallCheckMs?: number;
 }
 
 export class RelayCore {
@@ -48,6 +53,8 @@ export class RelayCore {
   /** Resolves after the pipeline has handled everything it was offered so far. */
   private idle: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<{ height: bigint; resolve: () => void }>();
+  private stallTimer: NodeJS.Timeout | undefined;
+  private heightAtLastCheck = -1n;
 
   private constructor(
     private readonly o: RelayCoreOptions,
@@ -85,6 +92,15 @@ export class RelayCore {
   async start(): Promise<void> {
     await this.replayStore();
     this.follower.start();
+    this.stallTimer = setInterval(() => this.checkStall(), this.o.stallCheckMs ?? 5000);
+    this.stallTimer.unref();
+  }
+
+  private checkStall(): void {
+    const h = this.chain.height;
+    if (h === this.heightAtLastCheck && this.validatorTip > h && !this.draining)
+      this.follower.switchValidator(`no progress past height ${h}`);
+    this.heightAtLastCheck = h;
   }
 
   get height(): bigint {
@@ -141,7 +157,9 @@ export class RelayCore {
   /** A complete bundle from the follower: queue it and run the pipeline. */
   private offer(height: bigint, bundle: Uint8Array, from: string): void {
     if (height <= this.chain.height || this.stopped) return;
-    if (!this.pending.has(height) && this.pending.size >= (this.o.maxBuffered ?? 4096)) {
+    // The next height is always taken, so a buffer full of later heights cannot stall the pipeline.
+    const isNext = height === this.chain.height + 1n;
+    if (!isNext && !this.pending.has(height) && this.pending.size >= (this.o.maxBuffered ?? 4096)) {
       this.o.log("warn", "follow_buffer_full", { height: height.toString(), from });
       return;
     }
@@ -218,6 +236,7 @@ export class RelayCore {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.stallTimer);
     await this.follower.stop();
     await this.idle;
     for (const w of this.waiters) w.resolve();
