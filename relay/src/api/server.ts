@@ -2,18 +2,16 @@
 // replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance } from "fastify";
-import { WebSocketServer } from "ws";
-import { RelayError, UpdatesCloseCode } from "../errors.js";
+import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
-import { FilterError, parseFilter } from "../updates/filter.js";
 import { registerExplorer } from "./explorer.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
+import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { RateLimiter } from "./rate-limit.js";
 import { forward, precheck, type SubmitDeps } from "./submit.js";
+import { attachUpdates } from "./updates-upgrade.js";
 
 export interface ApiOptions {
   relay: RelayCore;
@@ -36,6 +34,10 @@ export interface ApiOptions {
   /** Open /updates sockets, in all and per remote address (default 20,000 and 64). */
   maxSubscribers?: number;
   maxSubscribersPerIp?: number;
+  /** /updates heartbeat: ping this often, drop a subscriber that missed the previous pong (default 30 s). */
+  pingIntervalMs?: number;
+  /** Most bytes of bundles in one /log answer (default 8 MiB; at least one bundle is always sent). */
+  maxLogBytes?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -137,7 +139,15 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     if (from < 1n || to < from || to - from >= max)
       throw new RelayError("RELAY_BAD_RANGE", `from ${from} to ${to}: at most ${max} heights from 1 on`);
     const tip = relay.height;
-    const rows = await relay.store.bundles(from, to < tip ? to : tip, Number(max));
+    const all = await relay.store.bundles(from, to < tip ? to : tip, Number(max));
+    // Cut at maxLogBytes: the client asks again from the height after `to`.
+    const rows: typeof all = [];
+    let bytes = 0;
+    for (const r of all) {
+      bytes += r.bundle.length;
+      if (rows.length > 0 && bytes > (o.maxLogBytes ?? 8 * 1024 * 1024)) break;
+      rows.push(r);
+    }
     return {
       from: from.toString(),
       to: (rows.at(-1)?.height ?? from - 1n).toString(),
@@ -188,66 +198,8 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     isAllowed,
     maxSubscribers: o.maxSubscribers ?? 20_000,
     maxSubscribersPerIp: o.maxSubscribersPerIp ?? 64,
+    pingIntervalMs: o.pingIntervalMs ?? 30_000,
   });
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
   return app;
-}
-
-/** An origin allowlist as a predicate (undefined: every origin). */
-function originCheck(allowed: readonly string[] | undefined): (origin: string) => boolean {
-  if (!allowed) return () => true;
-  const set = new Set(allowed);
-  return (origin) => set.has(origin);
-}
-
-interface UpdatesGuard {
-  isAllowed(origin: string): boolean;
-  maxSubscribers: number;
-  maxSubscribersPerIp: number;
-}
-
-/** The /updates upgrade: origin, caps and filter are checked before the handshake, so a refusal is an HTTP error. */
-function attachUpdates(app: FastifyInstance, relay: RelayCore, log: LogFn, guard: UpdatesGuard): void {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  const perIp = new Map<string, number>();
-  app.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? "/", "http://relay");
-    if (url.pathname !== "/updates") return refuseUpgrade(socket, new RelayError("RELAY_NOT_FOUND", `no WebSocket route ${url.pathname}`));
-    const origin = req.headers.origin;
-    if (origin !== undefined && !guard.isAllowed(origin))
-      return refuseUpgrade(socket, new RelayError("RELAY_ORIGIN_NOT_ALLOWED", `origin ${origin.slice(0, 100)} is not allowed`));
-    const ip = req.socket.remoteAddress ?? "?";
-    if (relay.hub.subscribers.size >= guard.maxSubscribers || (perIp.get(ip) ?? 0) >= guard.maxSubscribersPerIp)
-      return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another subscription"));
-    let filter: ReturnType<typeof parseFilter>;
-    try {
-      filter = parseFilter(url.searchParams.get("filter") ?? undefined);
-    } catch (e) {
-      if (e instanceof FilterError) return refuseUpgrade(socket, new RelayError("RELAY_BAD_FILTER", e.message));
-      throw e;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-      ws.once("close", () => {
-        const left = (perIp.get(ip) ?? 1) - 1;
-        if (left > 0) perIp.set(ip, left);
-        else perIp.delete(ip);
-      });
-      relay.hub.add(ws, filter);
-      log("info", "updates_opened", { filter: url.searchParams.get("filter") ?? "all" });
-      ws.on("message", () => ws.close(UpdatesCloseCode.RELAY_UNEXPECTED_MESSAGE, "RELAY_UNEXPECTED_MESSAGE: send nothing but pings"));
-    });
-  });
-  app.addHook("onClose", async () => {
-    relay.hub.closeAll(UpdatesCloseCode.RELAY_SHUTTING_DOWN, "RELAY_SHUTTING_DOWN: the relay is closing");
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
-  });
-}
-
-function refuseUpgrade(socket: Duplex, e: RelayError): void {
-  const body = JSON.stringify(e.body());
-  socket.end(
-    `HTTP/1.1 ${e.status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
 }
