@@ -87,15 +87,16 @@ export class Store {
     return rows[0]?.h == null ? 0n : big(rows[0].h);
   }
 
-  /** Stores one applied height with its transactions and events, all or nothing. Idempotent. */
+  /** Stores one applied height with its transactions and events, all or nothing. Idempotent, also across relays. */
   async put(a: AppliedHeight): Promise<void> {
     const block = this.codec.blockParts(a.view.block);
     await this.db.transaction(async (tx) => {
-      const seen = await tx.query("SELECT 1 FROM heights WHERE height = $1", [a.height]);
-      if (seen.length > 0) return; // another relay on the same database stored it first
-      await tx.query(
+      // Relays sharing one PostgreSQL race to store a height: the first insert wins, a concurrent
+      // one waits for it and inserts nothing (both verified the same finalized block).
+      const inserted = await tx.query(
         `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root,
-           event_start, event_end, record, bundle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+           event_start, event_end, record, bundle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+         ON CONFLICT (height) DO NOTHING RETURNING height`,
         [
           a.height,
           block.digest,
@@ -111,6 +112,7 @@ export class Store {
           a.bundle,
         ],
       );
+      if (inserted.length === 0) return;
       for (const [i, t] of a.txs.entries()) {
         let signer: Uint8Array | null = null;
         let nonce: bigint | null = null;

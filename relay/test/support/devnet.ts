@@ -18,8 +18,8 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with `count` free ports after it (peer links at base, APIs at base + 10). */
-async function freeBase(count: number): Promise<number> {
+/** A base port with `count` free ports after it (a devnet: peer links at base, APIs at base + 10). */
+export async function freeBase(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 30_000 + Math.floor(Math.random() * 2500) * 10;
     const ports = Array.from({ length: count }, (_, i) => base + i);
