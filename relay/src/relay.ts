@@ -65,8 +65,11 @@ export class RelayCore {
   }
 
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
-    await migrate(o.db);
+    const applied = await migrate(o.db);
     const relay = new RelayCore(o, await VerifiedChain.create(o.wasm, o.trust));
+    // Migration 2 added the accounts table: fill it from the events an older store already holds.
+    if (applied.includes(2) && (await relay.store.tip()) > 0n)
+      o.log("info", "reindex_accounts", { events: await relay.store.reindexAccounts() });
     relay.hub = new UpdateHub({
       codec: relay.chain.core.codec,
       prove: (indices) => relay.chain.proveEvents(indices),

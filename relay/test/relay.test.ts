@@ -118,6 +118,13 @@ describe("relay on a devnet", () => {
     expect(t.body).toMatchObject({ hash, height: update.height.toString(), signer: account, op: "register" });
     const a = await json(`${relay.url}/accounts/${account}`);
     expect(a.body).toMatchObject({ account: { name: "relayed", registered: true } });
+    const chips = (a.body.account as { chips: string }).chips;
+    const board = await json(`${relay.url}/leaderboard?limit=100`);
+    expect(board.body.leaders).toContainEqual(expect.objectContaining({ account, name: "relayed", chips }));
+    expect((await json(`${relay.url}/stats`)).body).toMatchObject({ players: "1", txs: "1", accounts: "1" });
+    const found = await json(`${relay.url}/search?q=RELAY`);
+    expect(found.body.results).toEqual([{ kind: "account", key: account, name: "relayed" }]);
+    expect((await json(`${relay.url}/search?q=${hash}`)).body.results).toEqual([{ kind: "tx", hash, height: update.height.toString() }]);
 
     const s = await json(`${relay.url}/state/${toHex(StateKey.account(player.publicKey))}`);
     expect(s.status).toBe(200);

@@ -55,6 +55,21 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX events_height ON events (height)",
     ],
   },
+  {
+    version: 2,
+    name: "accounts for the leaderboard and search",
+    sql: [
+      `CREATE TABLE accounts (
+        account BYTEA PRIMARY KEY,
+        name TEXT,
+        chips BIGINT NOT NULL DEFAULT 0,
+        registered_height BIGINT,
+        last_height BIGINT NOT NULL
+      )`,
+      "CREATE INDEX accounts_chips ON accounts (chips DESC, account)",
+      "CREATE INDEX accounts_name ON accounts (lower(name) text_pattern_ops)",
+    ],
+  },
 ];
 
 /** Brings the schema to the latest version; returns the versions it applied. */

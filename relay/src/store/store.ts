@@ -1,9 +1,9 @@
 // What the relay keeps: every verified height (its bundle as served, with the certified roots),
 // its transactions by hash, and its events by account, session and game. Written once per height
 // in one transaction, after the height verified and replayed (chain/chain.ts); read by the API.
-import { type Codec, fromHex, sha256 } from "@nullspace/core";
+import { type Codec, type EventView, fromHex, sha256 } from "@nullspace/core";
 import type { AppliedHeight } from "../chain/chain.js";
-import { big, bytes, type Db } from "./db.js";
+import { big, bytes, type Db, type Queryable } from "./db.js";
 
 export interface HeightRow {
   height: bigint;
@@ -34,6 +34,40 @@ export interface EventRow {
   account: Uint8Array;
   kind: string;
   bytes: Uint8Array;
+}
+
+export interface AccountRow {
+  account: Uint8Array;
+  name: string | null;
+  chips: bigint;
+  registeredHeight: bigint | null;
+  lastHeight: bigint;
+}
+
+function accountRow(r: Record<string, unknown>): AccountRow {
+  return {
+    account: bytes(r.account),
+    name: (r.name as string | null) ?? null,
+    chips: big(r.chips),
+    registeredHeight: r.registered_height == null ? null : big(r.registered_height),
+    lastHeight: big(r.last_height),
+  };
+}
+
+/** Keeps the accounts table in step with an event: balances come from the events that report them. */
+async function indexAccount(tx: Queryable, ev: EventView): Promise<void> {
+  if (ev.kind === "registered")
+    await tx.query(
+      `INSERT INTO accounts (account, name, chips, registered_height, last_height) VALUES ($1,$2,$3,$4,$4)
+       ON CONFLICT (account) DO UPDATE SET name = $2, chips = $3, registered_height = $4, last_height = $4`,
+      [fromHex(ev.account), ev.name, ev.chips, ev.height],
+    );
+  else if (ev.kind === "faucetClaimed")
+    await tx.query(
+      `INSERT INTO accounts (account, chips, last_height) VALUES ($1,$2,$3)
+       ON CONFLICT (account) DO UPDATE SET chips = $2, last_height = $3`,
+      [fromHex(ev.account), ev.chips, ev.height],
+    );
 }
 
 const HEIGHT_COLUMNS = "height, digest, parent, timestamp_ms, tx_count, state_root, events_root, event_start, event_end";
@@ -136,8 +170,46 @@ export class Store {
           "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,NULL,NULL,$6)",
           [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, e.bytes],
         );
+        await indexAccount(tx, ev);
       }
     });
+  }
+
+  /** Rebuilds the accounts table from the stored events (after migration 2 on an existing store). */
+  async reindexAccounts(): Promise<number> {
+    let after = -1n;
+    let n = 0;
+    for (;;) {
+      const rows = await this.db.query("SELECT leaf, bytes FROM events WHERE leaf > $1 ORDER BY leaf LIMIT 1000", [after]);
+      if (rows.length === 0) return n;
+      await this.db.transaction(async (tx) => {
+        for (const r of rows) await indexAccount(tx, this.codec.decodeEvent(bytes(r.bytes)));
+      });
+      after = big(rows[rows.length - 1]?.leaf);
+      n += rows.length;
+    }
+  }
+
+  /** Accounts by chips, richest first (ties by key). */
+  async leaderboard(limit: number): Promise<AccountRow[]> {
+    return (await this.db.query("SELECT * FROM accounts ORDER BY chips DESC, account LIMIT $1", [limit])).map(accountRow);
+  }
+
+  /** Accounts whose name starts with `prefix` (case-insensitive). */
+  async accountsNamed(prefix: string, limit: number): Promise<AccountRow[]> {
+    const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return (await this.db.query("SELECT * FROM accounts WHERE lower(name) LIKE $1 ORDER BY lower(name) LIMIT $2", [pattern, limit])).map(
+      accountRow,
+    );
+  }
+
+  /** Totals for /stats. */
+  async totals(): Promise<{ heights: bigint; txs: bigint; events: bigint; accounts: bigint }> {
+    const rows = await this.db.query(
+      "SELECT (SELECT count(*) FROM heights) AS heights, (SELECT count(*) FROM txs) AS txs, (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM accounts) AS accounts",
+    );
+    const r = rows[0] ?? {};
+    return { heights: big(r.heights ?? 0), txs: big(r.txs ?? 0), events: big(r.events ?? 0), accounts: big(r.accounts ?? 0) };
   }
 
   /** Stored bundles from `from` on, in order, at most `limit`. */
