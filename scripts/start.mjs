@@ -57,7 +57,18 @@ const waitForGenesis = setInterval(() => {
   const log = createWriteStream(join(dir, "relay.log"), { flags: "a" });
   relay = spawn(
     "npx",
-    ["tsx", "relay/src/cli/main.ts", "--genesis", genesis, "--validators", validators, "--data", join(dir, "relay-data"), "--port", relayPort],
+    [
+      "tsx",
+      "relay/src/cli/main.ts",
+      "--genesis",
+      genesis,
+      "--validators",
+      validators,
+      "--data",
+      join(dir, "relay-data"),
+      "--port",
+      relayPort,
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
   );
   relay.stdout.on("data", (chunk) => {

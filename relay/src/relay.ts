@@ -46,7 +46,8 @@ export class RelayCore {
   follower!: Follower;
   /** The highest height any followed validator announced. */
   validatorTip = 0n;
-  private readonly pending = new Map<bigint, Uint8Array>();
+  /** Complete bundles waiting for their turn, with the validator each came from. */
+  private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
   private draining = false;
   private stopped = false;
   private lastProgress = 0n;
@@ -166,26 +167,26 @@ export class RelayCore {
       this.o.log("warn", "follow_buffer_full", { height: height.toString(), from });
       return;
     }
-    this.pending.set(height, bundle);
-    if (!this.draining) this.idle = this.drain(from);
+    this.pending.set(height, { bundle, from });
+    if (!this.draining) this.idle = this.drain();
   }
 
-  private async drain(from: string): Promise<void> {
+  private async drain(): Promise<void> {
     this.draining = true;
     try {
       while (!this.stopped) {
         const next = this.chain.height + 1n;
-        const bundle = this.pending.get(next);
-        if (!bundle) break;
+        const entry = this.pending.get(next);
+        if (!entry) break;
         let applied: AppliedHeight;
         try {
-          applied = await this.applyWithDescendants(bundle, async (h) => this.pending.get(h));
+          applied = await this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle);
         } catch (e) {
           if (e instanceof BundleRefused && e.reason === "unlinked" && e.needsThrough !== undefined) {
             const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
             if (!have) break; // wait for the descendants
           }
-          this.refuse(next, e, from); // and moves the follower to the next validator
+          this.refuse(next, e, entry.from); // and moves the follower off that validator
           if (this.chain.isPoisoned) await this.rebuild(false);
           continue;
         }
@@ -210,7 +211,7 @@ export class RelayCore {
     const reason = e instanceof BundleRefused ? e.reason : "internal";
     this.metrics.refused.inc({ reason });
     this.o.log("warn", "bundle_refused", { height: height.toString(), reason, from, message: (e as Error).message });
-    this.follower.switchValidator(`refused height ${height}: ${reason}`);
+    if (this.follower.source === from) this.follower.switchValidator(`refused height ${height}: ${reason}`);
   }
 
   private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {

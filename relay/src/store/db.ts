@@ -57,6 +57,9 @@ type PgliteQuery = <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[] }
 export async function openPostgres(url: string): Promise<Db> {
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle pooled connection that the server drops (restart, failover) is an event, not a crash:
+  // the pool discards it and the next query opens a new one.
+  pool.on("error", () => {});
   const prep = (params: readonly SqlParam[] = []) =>
     toParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
   return {

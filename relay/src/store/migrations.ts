@@ -74,13 +74,18 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** Brings the schema to the latest version; returns the versions it applied. */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.query(
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-  );
+  // Relays sharing one PostgreSQL may start together: every step holds the same advisory lock, so
+  // one creates and migrates while the others wait, then find the work done. (Two concurrent
+  // CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog without it.)
+  await db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(7301)");
+    await tx.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    );
+  });
   const applied: number[] = [];
   for (const m of migrations) {
     const done = await db.transaction(async (tx) => {
-      // Relays sharing one PostgreSQL may start together: one migrates, the others wait and skip.
       await tx.query("SELECT pg_advisory_xact_lock(7301)");
       const seen = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [m.version]);
       if (seen.length > 0) return false;
