@@ -2,8 +2,11 @@
 // `npm start`: prepares the checkout (install, build core.wasm), checks core.wasm against the
 // golden vectors, then runs the local devnet of 4 validator processes on loopback (data and logs in
 // .devnet/; a second `npm start` resumes the same chain, `npm start -- --fresh` starts a new one)
-// and prints where each validator serves. The relay and web app join it with issues 4 and 7.
+// and prints where each validator serves; then one relay in front of it (embedded store in
+// .devnet/relay-data, log in .devnet/relay.log) and prints its URL. The web app joins with issue 7.
+// Flags: those of `validators devnet` (e.g. --fresh, --api-base-port 7200), and --relay-port 8080.
 import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,12 +19,63 @@ const run = (label, cmd, args) => {
 
 run("preparing (install, build core.wasm)", "node", ["scripts/ensure.mjs"]);
 run("self-check: core.wasm against the golden vectors", "npx", ["tsx", "core-as/scripts/self-check.ts"]);
-console.log("\n[start] devnet: 4 validators (peer links 127.0.0.1:7100-7103, APIs http://127.0.0.1:7200-7203)");
-const devnet = spawn("npx", ["tsx", "validators/src/cli/main.ts", "devnet", "--dir", join(root, ".devnet"), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
-const stop = () => devnet.kill("SIGTERM");
+const args = process.argv.slice(2);
+const take = (flag, fallback) => {
+  const i = args.indexOf(flag);
+  if (i < 0) return fallback;
+  const [, value] = args.splice(i, 2);
+  return value;
+};
+const relayPort = take("--relay-port", "8080");
+const apiFlag = args.indexOf("--api-base-port");
+const apiBase = apiFlag >= 0 ? Number(args[apiFlag + 1]) : 7200;
+const dir = join(root, ".devnet");
+// A new chain needs a new relay store too; removing the folder here (not only in the devnet)
+// also means the genesis.json waited for below is the new chain's.
+if (args.includes("--fresh")) rmSync(dir, { recursive: true, force: true });
+
+console.log(`\n[start] devnet: 4 validators (APIs http://127.0.0.1:${apiBase}-${apiBase + 3})`);
+const devnet = spawn("npx", ["tsx", "validators/src/cli/main.ts", "devnet", "--dir", dir, ...args], { cwd: root, stdio: "inherit" });
+let relay;
+const stop = () => {
+  relay?.kill("SIGTERM");
+  devnet.kill("SIGTERM");
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-devnet.on("exit", (code) => process.exit(code ?? 0));
+devnet.on("exit", (code) => {
+  relay?.kill("SIGTERM");
+  process.exit(code ?? 0);
+});
+
+// The relay starts once the devnet has written its public genesis file (the relay's trust root).
+const genesis = join(dir, "genesis.json");
+const waitForGenesis = setInterval(() => {
+  if (!existsSync(genesis)) return;
+  clearInterval(waitForGenesis);
+  const validators = [0, 1, 2, 3].map((i) => `http://127.0.0.1:${apiBase + i}`).join(",");
+  const log = createWriteStream(join(dir, "relay.log"), { flags: "a" });
+  relay = spawn(
+    "npx",
+    [
+      "tsx",
+      "relay/src/cli/main.ts",
+      "--genesis",
+      genesis,
+      "--validators",
+      validators,
+      "--data",
+      join(dir, "relay-data"),
+      "--port",
+      relayPort,
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  relay.stdout.on("data", (chunk) => {
+    log.write(chunk);
+    const url = /"relay_listening".*?"url":"([^"]+)"/.exec(chunk.toString())?.[1];
+    if (url) console.log(`\n[start] relay: ${url} (log: ${join(dir, "relay.log")})`);
+  });
+  relay.stderr.pipe(log);
+  relay.on("exit", (code, signal) => console.log(`[start] relay exited (${signal ?? `code ${code}`}); log: ${join(dir, "relay.log")}`));
+}, 200);

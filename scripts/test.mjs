@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const workspaces = ["core-as", "validators"];
+const workspaces = ["core-as", "validators", "relay"];
 const extra = process.argv.slice(2);
 
 function step(label, cmd, args, cwd = root) {

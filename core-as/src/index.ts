@@ -1,7 +1,10 @@
 // @nullspace/core: the state machine's host API and the client SDK, for Node, browsers and workers.
 
 export * from "./client/sign-tx.js";
+export * from "./client/update-frame.js";
+export * from "./client/varint.js";
 export * from "./client/verify-certificate.js";
+export * from "./client/verify-finalized.js";
 export {
   type BlockFields,
   type BlockParts,

@@ -1,0 +1,114 @@
+// Explorer reads (docs/relay-api.md, "Explorer"): JSON views of what the store holds, for people
+// and dashboards. Nothing here is certified on its own: clients that need proof use /log and /state.
+import { StateKey, toHex } from "@nullspace/core";
+import type { FastifyInstance } from "fastify";
+import { RelayError } from "../errors.js";
+import type { RelayCore } from "../relay.js";
+import type { AccountRow, EventRow, HeightRow, TxRow } from "../store/store.js";
+import { jsonSafe, parseHex, parseLimit, parseU64 } from "./params.js";
+
+function heightJson(h: HeightRow) {
+  return {
+    height: h.height,
+    digest: h.digest,
+    parent: h.parent,
+    timestampMs: h.timestampMs,
+    txCount: h.txCount,
+    stateRoot: h.stateRoot,
+    eventsRoot: h.eventsRoot,
+    eventStart: h.eventStart,
+    eventEnd: h.eventEnd,
+  };
+}
+
+function txJson(t: TxRow) {
+  return { hash: t.hash, height: t.height, index: t.txIndex, signer: t.signer, nonce: t.nonce, op: t.op, bytes: t.bytes };
+}
+
+function accountJson(a: AccountRow) {
+  return { account: a.account, name: a.name, chips: a.chips, registeredHeight: a.registeredHeight, lastHeight: a.lastHeight };
+}
+
+const U64 = /^(0|[1-9][0-9]{0,19})$/;
+const HASH = /^[0-9a-f]{64}$/;
+
+export function registerExplorer(app: FastifyInstance, relay: RelayCore): void {
+  const codec = () => relay.chain.core.codec;
+  const eventJson = (e: EventRow) => ({ leaf: e.leaf, ...codec().decodeEvent(e.bytes), bytes: e.bytes });
+
+  app.get("/blocks", async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const limit = parseLimit(q.limit, 20, 100);
+    const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_HEIGHT", "before");
+    return jsonSafe({ tip: relay.height, blocks: (await relay.store.heights(limit, before)).map(heightJson) });
+  });
+
+  app.get("/blocks/:height", async (req) => {
+    const h = parseU64((req.params as { height: string }).height, "RELAY_BAD_HEIGHT", "height");
+    const row = await relay.store.height(h);
+    if (!row) throw new RelayError("RELAY_NOT_FOUND", `height ${h} is not stored here`);
+    const txs = await relay.store.txsOfHeight(h);
+    return jsonSafe({
+      ...heightJson(row),
+      txs: txs.map((t) => ({ hash: t.hash, signer: t.signer, nonce: t.nonce, op: t.op })),
+      bundle: row.bundle,
+    });
+  });
+
+  app.get("/tx/:hash", async (req) => {
+    const hash = parseHex((req.params as { hash: string }).hash, 32, "hash");
+    const t = await relay.store.tx(hash);
+    if (!t) throw new RelayError("RELAY_NOT_FOUND", `no finalized transaction ${toHex(hash)}`);
+    const events = await relay.store.eventsOfTx(t.height, t.txIndex);
+    return jsonSafe({ ...txJson(t), events: events.map(eventJson) });
+  });
+
+  app.get("/accounts/:key", async (req) => {
+    const key = parseHex((req.params as { key: string }).key, 32, "key");
+    const q = req.query as Record<string, unknown>;
+    const limit = parseLimit(q.limit, 20, 100);
+    const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_REQUEST", "before");
+    const account = relay.chain.core.account(key);
+    const height = relay.height;
+    const events = await relay.store.eventsOfAccount(key, limit, before);
+    if (!account && events.length === 0) throw new RelayError("RELAY_NOT_FOUND", `no account ${toHex(key)}`);
+    return jsonSafe({ key, height, stateKey: StateKey.account(key), account, history: events.map(eventJson) });
+  });
+
+  app.get("/leaderboard", async (req) => {
+    const limit = parseLimit((req.query as Record<string, unknown>).limit, 20, 100);
+    const rows = await relay.store.leaderboard(limit);
+    return jsonSafe({ height: relay.height, leaders: rows.map((a, i) => ({ rank: i + 1, ...accountJson(a) })) });
+  });
+
+  app.get("/stats", async () => {
+    const core = relay.chain.core;
+    const totals = await relay.store.totals();
+    const latest = relay.chain.latest;
+    return jsonSafe({
+      height: relay.height,
+      validatorTip: relay.validatorTip,
+      lastBlockTimeMs: latest ? codec().blockParts(latest.view.block).header.timestampMs : null,
+      ...totals,
+      players: core.meta().playerCount,
+      supply: core.supply(),
+      subscribers: relay.hub.subscribers.size,
+    });
+  });
+
+  // One box for people: a height, a transaction hash, an account key, or the start of a name.
+  app.get("/search", async (req) => {
+    const q = (req.query as Record<string, unknown>).q;
+    if (typeof q !== "string" || q.length === 0 || q.length > 64) throw new RelayError("RELAY_BAD_REQUEST", "q is 1–64 characters");
+    const results: Record<string, unknown>[] = [];
+    if (U64.test(q) && (await relay.store.height(BigInt(q)))) results.push({ kind: "height", height: q });
+    if (HASH.test(q)) {
+      const key = parseHex(q, 32, "q");
+      const t = await relay.store.tx(key);
+      if (t) results.push({ kind: "tx", hash: q, height: t.height });
+      if (relay.chain.core.account(key)) results.push({ kind: "account", key: q });
+    }
+    for (const a of await relay.store.accountsNamed(q, 10)) results.push({ kind: "account", key: a.account, name: a.name });
+    return jsonSafe({ q, results });
+  });
+}

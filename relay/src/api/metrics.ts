@@ -1,0 +1,85 @@
+// A small Prometheus registry (text format 0.0.4): counters and gauges with optional labels.
+// The relay's metrics are listed in docs/relay-api.md.
+
+export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+type Labels = Record<string, string>;
+
+function key(labels: Labels): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
+    .join(",");
+}
+
+class Metric {
+  readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: "counter" | "gauge",
+  ) {}
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    if (this.values.size === 0 && this.type === "gauge") lines.push(`${this.name} 0`);
+    for (const [k, v] of this.values) lines.push(k ? `${this.name}{${k}} ${v}` : `${this.name} ${v}`);
+    return lines.join("\n");
+  }
+}
+
+export class Counter extends Metric {
+  inc(labels: Labels = {}, by = 1): void {
+    const k = key(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(key(labels)) ?? 0;
+  }
+}
+
+export class Gauge extends Metric {
+  set(value: number, labels: Labels = {}): void {
+    this.values.set(key(labels), value);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(key(labels)) ?? 0;
+  }
+}
+
+export class Registry {
+  private readonly metrics: Metric[] = [];
+
+  counter(name: string, help: string): Counter {
+    const m = new Counter(name, help, "counter");
+    this.metrics.push(m);
+    return m;
+  }
+
+  gauge(name: string, help: string): Gauge {
+    const m = new Gauge(name, help, "gauge");
+    this.metrics.push(m);
+    return m;
+  }
+
+  render(): string {
+    return `${this.metrics.map((m) => m.render()).join("\n")}\n`;
+  }
+}
+
+/** The relay's metrics (docs/relay-api.md, "Metrics"). */
+export function relayMetrics(r: Registry) {
+  return {
+    height: r.gauge("relay_height", "highest verified, executed and stored height"),
+    validatorTip: r.gauge("relay_validator_tip", "highest height a followed validator announced"),
+    verified: r.counter("relay_bundles_verified_total", "bundles verified, replayed and stored"),
+    refused: r.counter("relay_bundles_refused_total", "bundles refused, by reason"),
+    followReconnects: r.counter("relay_follow_reconnects_total", "reconnections to validators' streams"),
+    submitted: r.counter("relay_submit_total", "transactions submitted, by result (ok or error code)"),
+    requests: r.counter("relay_http_requests_total", "HTTP requests, by route and status"),
+    subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
+    frames: r.counter("relay_update_frames_total", "update frames sent"),
+    evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),
+  };
+}
+
+export type RelayMetrics = ReturnType<typeof relayMetrics>;

@@ -1,0 +1,205 @@
+// The relay's HTTP and WebSocket surface (docs/relay-api.md) on fastify: submission, history for
+// replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
+// a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
+import { randomBytes } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import { RelayError } from "../errors.js";
+import type { LogFn, RelayCore } from "../relay.js";
+import { registerExplorer } from "./explorer.js";
+import { METRICS_CONTENT_TYPE } from "./metrics.js";
+import { originCheck } from "./origin.js";
+import { jsonSafe, parseHex, parseU64 } from "./params.js";
+import { RateLimiter } from "./rate-limit.js";
+import { forward, precheck, type SubmitDeps } from "./submit.js";
+import { attachUpdates } from "./updates-upgrade.js";
+
+export interface ApiOptions {
+  relay: RelayCore;
+  validators: readonly string[];
+  log: LogFn;
+  host?: string;
+  port?: number;
+  /** /submit body limit (default 4,096: the largest transaction). */
+  maxTxBytes?: number;
+  /** Most heights one /log answer holds (default 256). */
+  maxLogHeights?: number;
+  /** /readyz: ready when within this many heights of the validators' tip (default 8). */
+  maxLag?: number;
+  /** Per remote address over /submit: tokens a second and burst (default 20/s, 40). */
+  ipRate?: { rate: number; burst: number };
+  /** Per account over /submit (default 5/s, burst 20). */
+  accountRate?: { rate: number; burst: number };
+  /** Browser origins allowed (HTTP and WebSocket); requests without an Origin header always pass. Default: any. */
+  allowedOrigins?: readonly string[];
+  /** Open /updates sockets, in all and per remote address (default 20,000 and 64). */
+  maxSubscribers?: number;
+  maxSubscribersPerIp?: number;
+  /** /updates heartbeat: ping this often, drop a subscriber that missed the previous pong (default 30 s). */
+  pingIntervalMs?: number;
+  /** Most bytes of bundles in one /log answer (default 8 MiB; at least one bundle is always sent). */
+  maxLogBytes?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
+
+export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
+  const relay = o.relay;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: o.maxTxBytes ?? 4096,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
+    },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(TX_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  const isAllowed = originCheck(o.allowedOrigins);
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+    const origin = req.headers.origin;
+    if (origin === undefined) return;
+    if (!isAllowed(origin)) throw new RelayError("RELAY_ORIGIN_NOT_ALLOWED", `origin ${origin.slice(0, 100)} is not allowed`);
+    reply.header("access-control-allow-origin", o.allowedOrigins ? origin : "*");
+    reply.header("vary", "origin");
+  });
+  // CORS preflight (a browser asks before POSTing a binary Content-Type).
+  app.options("*", async (_req, reply) => {
+    reply.header("access-control-allow-methods", "GET, POST");
+    reply.header("access-control-allow-headers", "content-type, x-request-id");
+    reply.header("access-control-max-age", "600");
+    reply.code(204).send();
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    relay.metrics.requests.inc({ route, status: String(reply.statusCode) });
+    if (reply.statusCode >= 400 || route === "/submit")
+      o.log("info", "request", {
+        reqId: req.id,
+        method: req.method,
+        path: route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new RelayError("RELAY_NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`);
+    reply.code(e.status).send(e.body());
+  });
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    let e: RelayError;
+    if (err instanceof RelayError) e = err;
+    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      e = new RelayError("RELAY_BODY_TOO_LARGE", `the body is over ${o.maxTxBytes ?? 4096} bytes`);
+    else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH")
+      e = new RelayError("RELAY_UNSUPPORTED_MEDIA", `unsupported Content-Type ${String(req.headers["content-type"])}`);
+    else if (err.statusCode && err.statusCode < 500) e = new RelayError("RELAY_BAD_REQUEST", err.message);
+    else {
+      o.log("error", "request_failed", { reqId: req.id, message: err.message, stack: err.stack });
+      e = new RelayError("RELAY_INTERNAL", "the relay failed to answer");
+    }
+    if (e.extra.retryAfter !== undefined) reply.header("retry-after", String(e.extra.retryAfter));
+    if (e.code === "RELAY_BODY_TOO_LARGE") reply.header("connection", "close");
+    reply.code(e.status).send(e.body());
+  });
+
+  const submitDeps: SubmitDeps = {
+    core: () => relay.chain.core,
+    chainId: relay.chain.trust.chainId,
+    validators: o.validators,
+    perIp: new RateLimiter(o.ipRate ?? { rate: 20, burst: 40 }),
+    perAccount: new RateLimiter(o.accountRate ?? { rate: 5, burst: 20 }),
+    nonceWindow: 64,
+    forwardTimeoutMs: 5000,
+  };
+  app.post("/submit", async (req) => {
+    const body = req.body;
+    if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
+    const tx = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    try {
+      const { hash } = precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
+      const v = await forward(submitDeps, tx);
+      if (!v.ok)
+        throw new RelayError("RELAY_REJECTED", `the validators refused it: ${v.code}`, { reason: v.code, retryable: v.retryable ?? false });
+      relay.metrics.submitted.inc({ result: "ok" });
+      return { ok: true, hash: v.hash ?? hash };
+    } catch (e) {
+      relay.metrics.submitted.inc({ result: e instanceof RelayError ? e.code : "RELAY_INTERNAL" });
+      throw e;
+    }
+  });
+
+  app.get("/log", async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const from = parseU64(q.from, "RELAY_BAD_RANGE", "from");
+    const max = BigInt(o.maxLogHeights ?? 256);
+    const to = q.to === undefined ? from + max - 1n : parseU64(q.to, "RELAY_BAD_RANGE", "to");
+    if (from < 1n || to < from || to - from >= max)
+      throw new RelayError("RELAY_BAD_RANGE", `from ${from} to ${to}: at most ${max} heights from 1 on`);
+    const tip = relay.height;
+    const all = await relay.store.bundles(from, to < tip ? to : tip, Number(max));
+    // Cut at maxLogBytes: the client asks again from the height after `to`.
+    const rows: typeof all = [];
+    let bytes = 0;
+    for (const r of all) {
+      bytes += r.bundle.length;
+      if (rows.length > 0 && bytes > (o.maxLogBytes ?? 8 * 1024 * 1024)) break;
+      rows.push(r);
+    }
+    return {
+      from: from.toString(),
+      to: (rows.at(-1)?.height ?? from - 1n).toString(),
+      tip: tip.toString(),
+      bundles: rows.map((r) => jsonSafe(r.bundle)),
+    };
+  });
+
+  app.get("/state/:key", async (req) => {
+    const key = parseHex((req.params as { key: string }).key, { max: 64 }, "key");
+    // Synchronous from here: the state, its proof and the certificate are of one height.
+    const latest = relay.chain.latest;
+    if (!latest) throw new RelayError("RELAY_NOT_READY", "no height verified yet");
+    const { value, proof } = relay.chain.stateAt(key);
+    return jsonSafe({
+      key,
+      value,
+      proof,
+      height: latest.height,
+      stateRoot: latest.progress.stateRoot,
+      progressCertificate: latest.progressCertificate,
+    });
+  });
+
+  app.get("/healthz", async () => ({ status: "ok", chainId: relay.chain.trust.chainId.toString(), height: relay.height.toString() }));
+  app.get("/readyz", async (_req, reply) => {
+    const lag = relay.validatorTip > relay.height ? relay.validatorTip - relay.height : 0n;
+    const reasons: string[] = [];
+    if (relay.validatorTip === 0n) reasons.push("no validator stream has announced a height yet");
+    if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
+    const figures = { height: relay.height.toString(), validatorTip: relay.validatorTip.toString(), lag: lag.toString() };
+    if (reasons.length === 0) return { ready: true, ...figures };
+    const e = new RelayError("RELAY_NOT_READY", reasons.join("; "));
+    reply.code(503);
+    return { ready: false, reasons, ...figures, ...e.body() };
+  });
+  app.get("/metrics", async (_req, reply) => {
+    relay.metrics.subscribers.set(relay.hub.subscribers.size);
+    reply.header("content-type", METRICS_CONTENT_TYPE);
+    return relay.registry.render();
+  });
+  app.get("/updates", async () => {
+    throw new RelayError("RELAY_UPGRADE_REQUIRED", "/updates speaks WebSocket only");
+  });
+
+  registerExplorer(app, relay);
+  attachUpdates(app, relay, o.log, {
+    isAllowed,
+    maxSubscribers: o.maxSubscribers ?? 20_000,
+    maxSubscribersPerIp: o.maxSubscribersPerIp ?? 64,
+    pingIntervalMs: o.pingIntervalMs ?? 30_000,
+  });
+  await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
+  return app;
+}

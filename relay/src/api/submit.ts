@@ -1,0 +1,75 @@
+// POST /submit (docs/relay-api.md): one signed transaction, checked here before any validator
+// sees it — size, decode (the wasm codec), signature, nonce window against the verified state,
+// per-address and per-account rate — then forwarded to every followed validator's mempool.
+import { type Codec, type Core, sha256, toHex, verifyTxSignature } from "@nullspace/core";
+import { RelayError } from "../errors.js";
+import type { RateLimiter } from "./rate-limit.js";
+
+export interface SubmitDeps {
+  core: () => Core;
+  chainId: bigint;
+  validators: readonly string[];
+  perIp: RateLimiter;
+  perAccount: RateLimiter;
+  /** Accepted nonces are in [next, next + nonceWindow), as the validators' mempools (64). */
+  nonceWindow: number;
+  forwardTimeoutMs: number;
+}
+
+export interface MempoolVerdict {
+  ok: boolean;
+  hash?: string;
+  code?: string;
+  hint?: string;
+  retryable?: boolean;
+}
+
+/** The checks before forwarding; returns the transaction's hash, or throws RelayError. */
+export function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: string): { hash: string; signer: string } {
+  const wait = d.perIp.take(ip);
+  if (wait > 0) throw new RelayError("RELAY_RATE_LIMITED", `too many requests from ${ip}`, { retryAfter: wait });
+  let view: ReturnType<Codec["decodeTx"]>;
+  try {
+    view = codec.decodeTx(tx);
+  } catch (e) {
+    throw new RelayError("RELAY_MALFORMED_TX", `not a transaction: ${(e as Error).message}`, { decodeCode: (e as { code?: number }).code });
+  }
+  if (!verifyTxSignature(codec, tx, d.chainId)) throw new RelayError("RELAY_BAD_SIGNATURE", "the signature does not verify for this chain");
+  const next = d.core().account(Buffer.from(view.signer, "hex"))?.nonce ?? 0n;
+  if (view.nonce < next)
+    throw new RelayError("RELAY_STALE_NONCE", `nonce ${view.nonce} is below the account's next nonce ${next}`, { next: next.toString() });
+  if (view.nonce >= next + BigInt(d.nonceWindow))
+    throw new RelayError("RELAY_NONCE_TOO_FAR", `nonce ${view.nonce} is ${d.nonceWindow} or more past the next nonce ${next}`, {
+      next: next.toString(),
+    });
+  const accountWait = d.perAccount.take(view.signer);
+  if (accountWait > 0) throw new RelayError("RELAY_ACCOUNT_RATE_LIMITED", "this account submits too fast", { retryAfter: accountWait });
+  return { hash: toHex(sha256(tx)), signer: view.signer };
+}
+
+/**
+ * Forwards to every validator at once; the first acceptance answers. When none accepts, the first
+ * mempool refusal is the answer; when none answers at all, RELAY_UPSTREAM_UNAVAILABLE.
+ */
+export async function forward(d: SubmitDeps, tx: Uint8Array): Promise<MempoolVerdict> {
+  const attempts = d.validators.map(async (base): Promise<MempoolVerdict> => {
+    const r = await fetch(`${base}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.nullspace.tx" },
+      body: Buffer.from(tx),
+      signal: AbortSignal.timeout(d.forwardTimeoutMs),
+    });
+    if (!r.ok) throw new Error(`${base} answered ${r.status}`);
+    const verdict = ((await r.json()) as { results?: MempoolVerdict[] }).results?.[0];
+    if (!verdict) throw new Error(`${base} answered without a verdict`);
+    return verdict;
+  });
+  try {
+    return await Promise.any(attempts.map((a) => a.then((v) => (v.ok ? v : Promise.reject(v)))));
+  } catch (e) {
+    const refusals = (e as AggregateError).errors.filter((x): x is MempoolVerdict => typeof x === "object" && x !== null && "ok" in x);
+    const refusal = refusals[0];
+    if (!refusal) throw new RelayError("RELAY_UPSTREAM_UNAVAILABLE", "no validator answered");
+    return refusal;
+  }
+}

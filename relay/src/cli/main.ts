@@ -1,0 +1,45 @@
+// relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host H] [--port P] [--wasm PATH]
+// DATABASE_URL in the environment selects PostgreSQL instead of the PGlite folder.
+import { createRequire } from "node:module";
+import { startRelay } from "../start.js";
+
+const USAGE = "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH]";
+
+function flags(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith("--")) throw new Error(`unexpected ${a}\n${USAGE}`);
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`--${a.slice(2)} needs a value\n${USAGE}`);
+    out[a.slice(2)] = v;
+    i++;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const f = flags(process.argv.slice(2));
+  if (!f.genesis || !f.validators) throw new Error(USAGE);
+  const running = await startRelay({
+    genesisPath: f.genesis,
+    validators: f.validators.split(",").filter(Boolean),
+    wasmPath: f.wasm ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm"),
+    dataDir: f.data ?? ".relay-data",
+    databaseUrl: process.env.DATABASE_URL,
+    host: f.host ?? "127.0.0.1",
+    port: Number(f.port ?? 8080),
+  });
+  console.log(`[relay] serving ${running.url}`);
+  const stop = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

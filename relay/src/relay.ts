@@ -1,0 +1,249 @@
+// One relay: a verified chain (chain/), its store (store/), a follower of validators' streams
+// (follow/), the live-update hub (updates/) and the HTTP/WebSocket API (api/). This file only
+// wires them and runs the one serial pipeline: verify → replay → store → publish, height by height.
+//
+// Start-up: the store's heights are re-verified and replayed into a fresh state machine (nothing
+// is trusted, not even our own store), then the follower resumes at the next height. An empty
+// store therefore rebuilds from the validators, with progress logged.
+import type { FinalizedView } from "@nullspace/core";
+import { Registry, type RelayMetrics, relayMetrics } from "./api/metrics.js";
+import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
+import type { TrustRoot } from "./chain/trust.js";
+import { Follower } from "./follow/follower.js";
+import type { Db } from "./store/db.js";
+import { migrate } from "./store/migrations.js";
+import { Store } from "./store/store.js";
+import { UpdateHub } from "./updates/hub.js";
+
+export type LogFn = (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
+
+export interface RelayCoreOptions {
+  wasm: Uint8Array;
+  trust: TrustRoot;
+  db: Db;
+  /** Validator API base URLs to follow and to forward submissions to. */
+  validators: readonly string[];
+  log: LogFn;
+  /** Complete bundles held while waiting for an earlier height (default 4,096). */
+  maxBuffered?: number;
+  /** Update subscribers whose send queue passes this are dropped (default 4 MiB). */
+  maxQueuedBytes?: number;
+  /** Heights between progress lines while catching up (default 100). */
+  progressEvery?: number;
+  /**
+   * Checked this often (ms, default 5,000): a relay behind the announced tip that made no progress
+   * since the last check reconnects to the next validator, whose stream re-sends from the next height.
+   */
+  stallCheckMs?: number;
+}
+
+export class RelayCore {
+  chain!: VerifiedChain;
+  readonly store: Store;
+  readonly registry = new Registry();
+  readonly metrics: RelayMetrics = relayMetrics(this.registry);
+  hub!: UpdateHub;
+  follower!: Follower;
+  /** The highest height any followed validator announced. */
+  validatorTip = 0n;
+  /** Complete bundles waiting for their turn, with the validator each came from. */
+  private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
+  private draining = false;
+  private stopped = false;
+  private lastProgress = 0n;
+  /** Resolves after the pipeline has handled everything it was offered so far. */
+  private idle: Promise<void> = Promise.resolve();
+  private readonly waiters = new Set<{ height: bigint; resolve: () => void }>();
+  private stallTimer: NodeJS.Timeout | undefined;
+  private heightAtLastCheck = -1n;
+
+  private constructor(
+    private readonly o: RelayCoreOptions,
+    codecSource: VerifiedChain,
+  ) {
+    this.chain = codecSource;
+    this.store = new Store(o.db, codecSource.core.codec);
+  }
+
+  static async create(o: RelayCoreOptions): Promise<RelayCore> {
+    const applied = await migrate(o.db);
+    const relay = new RelayCore(o, await VerifiedChain.create(o.wasm, o.trust));
+    // Migration 2 added the accounts table: fill it from the events an older store already holds.
+    if (applied.includes(2) && (await relay.store.tip()) > 0n)
+      o.log("info", "reindex_accounts", { events: await relay.store.reindexAccounts() });
+    relay.hub = new UpdateHub({
+      codec: relay.chain.core.codec,
+      prove: (indices) => relay.chain.proveEvents(indices),
+      maxQueuedBytes: o.maxQueuedBytes ?? 4 * 1024 * 1024,
+      onFrame: () => relay.metrics.frames.inc(),
+      onEvicted: () => relay.metrics.evictions.inc(),
+    });
+    relay.follower = new Follower({
+      validators: o.validators,
+      nextHeight: () => relay.chain.height + 1n,
+      onBundle: (h, b, from) => relay.offer(h, b, from),
+      onTip: (h) => {
+        if (h > relay.validatorTip) relay.validatorTip = h;
+        relay.metrics.validatorTip.set(Number(relay.validatorTip));
+      },
+      log: (event, fields) => o.log("info", event, fields),
+      onReconnect: () => relay.metrics.followReconnects.inc(),
+    });
+    return relay;
+  }
+
+  /** Replays the store into the chain, then follows the validators. */
+  async start(): Promise<void> {
+    await this.replayStore();
+    this.follower.start();
+    this.stallTimer = setInterval(() => this.checkStall(), this.o.stallCheckMs ?? 5000);
+    this.stallTimer.unref();
+  }
+
+  private checkStall(): void {
+    const h = this.chain.height;
+    if (h === this.heightAtLastCheck && this.validatorTip > h && !this.draining)
+      this.follower.switchValidator(`no progress past height ${h}`);
+    this.heightAtLastCheck = h;
+  }
+
+  get height(): bigint {
+    return this.chain.height;
+  }
+
+  /** Resolves once height `h` is verified, stored and published. */
+  waitForHeight(h: bigint): Promise<void> {
+    if (this.chain.height >= h) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ height: h, resolve }));
+  }
+
+  /** Re-verifies and replays every stored height into a fresh chain (start-up, or after a poisoned replay). */
+  private async replayStore(): Promise<void> {
+    const tip = await this.store.tip();
+    if (tip === 0n) {
+      this.o.log("info", "rebuild_from_validators", { validators: this.o.validators });
+      return;
+    }
+    this.o.log("info", "replay_store", { heights: tip.toString() });
+    let from = this.chain.height + 1n;
+    while (from <= tip && !this.stopped) {
+      const batch = await this.store.bundles(from, tip, 256);
+      if (batch.length === 0) break;
+      for (const { bundle } of batch) {
+        const a = await this.applyWithDescendants(bundle, async (h) => (await this.store.bundles(h, h, 1))[0]?.bundle);
+        this.afterApplied(a, tip, "replay_progress");
+      }
+      from = this.chain.height + 1n;
+    }
+    this.o.log("info", "replay_done", { height: this.chain.height.toString() });
+  }
+
+  /** Applies the next height; if its certificate is a descendant's, links it with the heights after it. */
+  private async applyWithDescendants(bundle: Uint8Array, lookup: (h: bigint) => Promise<Uint8Array | undefined>): Promise<AppliedHeight> {
+    try {
+      return await this.chain.apply(bundle);
+    } catch (e) {
+      if (!(e instanceof BundleRefused) || e.reason !== "unlinked" || e.needsThrough === undefined) throw e;
+      const views: FinalizedView[] = [];
+      for (let h = e.height + 1n; h <= e.needsThrough; h++) {
+        const b = await lookup(h);
+        if (!b) throw e; // not here yet: the caller waits for it
+        try {
+          views.push(this.chain.core.codec.decodeFinalized(b));
+        } catch {
+          throw new BundleRefused(h, "malformed", "a descendant does not decode");
+        }
+      }
+      return this.chain.apply(bundle, views);
+    }
+  }
+
+  /** A complete bundle from the follower: queue it and run the pipeline. */
+  private offer(height: bigint, bundle: Uint8Array, from: string): void {
+    if (height <= this.chain.height || this.stopped) return;
+    // The next height is always taken, so a buffer full of later heights cannot stall the pipeline.
+    const isNext = height === this.chain.height + 1n;
+    if (!isNext && !this.pending.has(height) && this.pending.size >= (this.o.maxBuffered ?? 4096)) {
+      this.o.log("warn", "follow_buffer_full", { height: height.toString(), from });
+      return;
+    }
+    this.pending.set(height, { bundle, from });
+    if (!this.draining) this.idle = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (!this.stopped) {
+        const next = this.chain.height + 1n;
+        const entry = this.pending.get(next);
+        if (!entry) break;
+        let applied: AppliedHeight;
+        try {
+          applied = await this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle);
+        } catch (e) {
+          if (e instanceof BundleRefused && e.reason === "unlinked" && e.needsThrough !== undefined) {
+            const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
+            if (!have) break; // wait for the descendants
+          }
+          this.refuse(next, e, entry.from); // and moves the follower off that validator
+          if (this.chain.isPoisoned) await this.rebuild(false);
+          continue;
+        }
+        this.pending.delete(next);
+        await this.store.put(applied);
+        this.hub.publish(applied);
+        this.metrics.verified.inc();
+        this.afterApplied(applied, this.validatorTip, "sync_progress");
+      }
+    } catch (e) {
+      // The store failed under a verified height: the chain is ahead of what is stored. Start
+      // over from the store rather than serve state the store does not have.
+      this.o.log("error", "pipeline_failed", { message: (e as Error).message, stack: (e as Error).stack });
+      if (!this.stopped) await this.rebuild();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private refuse(height: bigint, e: unknown, from: string): void {
+    this.pending.delete(height);
+    const reason = e instanceof BundleRefused ? e.reason : "internal";
+    this.metrics.refused.inc({ reason });
+    this.o.log("warn", "bundle_refused", { height: height.toString(), reason, from, message: (e as Error).message });
+    if (this.follower.source === from) this.follower.switchValidator(`refused height ${height}: ${reason}`);
+  }
+
+  private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {
+    this.metrics.height.set(Number(a.height));
+    const every = BigInt(this.o.progressEvery ?? 100);
+    if (a.height - this.lastProgress >= every || (tip > 0n && a.height === tip && tip - this.lastProgress > 1n)) {
+      this.lastProgress = a.height;
+      this.o.log("info", event, { height: a.height.toString(), of: tip.toString() });
+    }
+    for (const w of this.waiters)
+      if (a.height >= w.height) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+  }
+
+  /** Throws the chain away and replays the store into a new one; the follower resumes after it. */
+  private async rebuild(reconnect = true): Promise<void> {
+    this.o.log("warn", "chain_rebuild", { height: this.chain.height.toString() });
+    this.chain.free();
+    this.chain = await VerifiedChain.create(this.o.wasm, this.o.trust);
+    this.pending.clear();
+    await this.replayStore();
+    if (reconnect) this.follower.restart();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.stallTimer);
+    await this.follower.stop();
+    await this.idle;
+    for (const w of this.waiters) w.resolve();
+    this.chain.free();
+  }
+}

@@ -1,0 +1,89 @@
+// The one database interface the store speaks: parameterised SQL ($1, $2, …) that runs unchanged
+// on embedded PGlite (the default: a data folder, no server) and on PostgreSQL (DATABASE_URL),
+// which is how several relays share one store (DESIGN.md §6).
+//
+// Values cross the boundary as: bigint → decimal string, Uint8Array → bytea; rows come back with
+// BIGINT columns as whatever the driver gives (use `big`) and bytea as Uint8Array.
+
+export type SqlParam = string | number | bigint | boolean | Uint8Array | null;
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  /** Runs `fn` in one transaction: every statement or none. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  readonly kind: "pglite" | "postgres";
+}
+
+/** A BIGINT column as bigint, whatever the driver returned (number, string or bigint). */
+export function big(v: unknown): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number" || typeof v === "string") return BigInt(v);
+  throw new TypeError(`not an integer column: ${String(v)}`);
+}
+
+/** A bytea column as a plain Uint8Array. */
+export function bytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  throw new TypeError("not a bytea column");
+}
+
+export function toParams(params: readonly SqlParam[]): unknown[] {
+  return params.map((p) => (typeof p === "bigint" ? p.toString() : p));
+}
+
+/** Opens PGlite in `dataDir` (or in memory when undefined). */
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  const run = async <T extends Row>(q: { query: PgliteQuery }, sql: string, params: readonly SqlParam[] = []) =>
+    (await q.query<T>(sql, toParams(params))).rows;
+  return {
+    kind: "pglite",
+    query: (sql, params) => run(pg, sql, params),
+    transaction: (fn) => pg.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    close: () => pg.close(),
+  };
+}
+
+type PgliteQuery = <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[] }>;
+
+/** Connects to PostgreSQL through a small pool (`pg`). */
+export async function openPostgres(url: string): Promise<Db> {
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle pooled connection that the server drops (restart, failover) is an event, not a crash:
+  // the pool discards it and the next query opens a new one.
+  pool.on("error", () => {});
+  const prep = (params: readonly SqlParam[] = []) =>
+    toParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+  return {
+    kind: "postgres",
+    query: async (sql, params) => (await pool.query(sql, prep(params))).rows,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const out = await fn({ query: async (sql, params) => (await client.query(sql, prep(params))).rows });
+        await client.query("COMMIT");
+        return out;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir`. */
+export function openDb(o: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Db> {
+  return o.databaseUrl ? openPostgres(o.databaseUrl) : openPglite(o.dataDir);
+}

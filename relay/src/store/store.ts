@@ -1,0 +1,259 @@
+// What the relay keeps: every verified height (its bundle as served, with the certified roots),
+// its transactions by hash, and its events by account, session and game. Written once per height
+// in one transaction, after the height verified and replayed (chain/chain.ts); read by the API.
+import { type Codec, type EventView, fromHex, sha256 } from "@nullspace/core";
+import type { AppliedHeight } from "../chain/chain.js";
+import { big, bytes, type Db, type Queryable } from "./db.js";
+
+export interface HeightRow {
+  height: bigint;
+  digest: Uint8Array;
+  parent: Uint8Array;
+  timestampMs: bigint;
+  txCount: number;
+  stateRoot: Uint8Array;
+  eventsRoot: Uint8Array;
+  eventStart: bigint;
+  eventEnd: bigint;
+}
+
+export interface TxRow {
+  hash: Uint8Array;
+  height: bigint;
+  txIndex: number;
+  signer: Uint8Array | null;
+  nonce: bigint | null;
+  op: string | null;
+  bytes: Uint8Array;
+}
+
+export interface EventRow {
+  leaf: bigint;
+  height: bigint;
+  txIndex: number;
+  account: Uint8Array;
+  kind: string;
+  bytes: Uint8Array;
+}
+
+export interface AccountRow {
+  account: Uint8Array;
+  name: string | null;
+  chips: bigint;
+  registeredHeight: bigint | null;
+  lastHeight: bigint;
+}
+
+function accountRow(r: Record<string, unknown>): AccountRow {
+  return {
+    account: bytes(r.account),
+    name: (r.name as string | null) ?? null,
+    chips: big(r.chips),
+    registeredHeight: r.registered_height == null ? null : big(r.registered_height),
+    lastHeight: big(r.last_height),
+  };
+}
+
+/** Keeps the accounts table in step with an event: balances come from the events that report them. */
+async function indexAccount(tx: Queryable, ev: EventView): Promise<void> {
+  if (ev.kind === "registered")
+    await tx.query(
+      `INSERT INTO accounts (account, name, chips, registered_height, last_height) VALUES ($1,$2,$3,$4,$4)
+       ON CONFLICT (account) DO UPDATE SET name = $2, chips = $3, registered_height = $4, last_height = $4`,
+      [fromHex(ev.account), ev.name, ev.chips, ev.height],
+    );
+  else if (ev.kind === "faucetClaimed")
+    await tx.query(
+      `INSERT INTO accounts (account, chips, last_height) VALUES ($1,$2,$3)
+       ON CONFLICT (account) DO UPDATE SET chips = $2, last_height = $3`,
+      [fromHex(ev.account), ev.chips, ev.height],
+    );
+}
+
+const HEIGHT_COLUMNS = "height, digest, parent, timestamp_ms, tx_count, state_root, events_root, event_start, event_end";
+
+function heightRow(r: Record<string, unknown>): HeightRow {
+  return {
+    height: big(r.height),
+    digest: bytes(r.digest),
+    parent: bytes(r.parent),
+    timestampMs: big(r.timestamp_ms),
+    txCount: Number(r.tx_count),
+    stateRoot: bytes(r.state_root),
+    eventsRoot: bytes(r.events_root),
+    eventStart: big(r.event_start),
+    eventEnd: big(r.event_end),
+  };
+}
+
+function txRow(r: Record<string, unknown>): TxRow {
+  return {
+    hash: bytes(r.hash),
+    height: big(r.height),
+    txIndex: Number(r.tx_index),
+    signer: r.signer == null ? null : bytes(r.signer),
+    nonce: r.nonce == null ? null : big(r.nonce),
+    op: (r.op as string | null) ?? null,
+    bytes: bytes(r.bytes),
+  };
+}
+
+function eventRow(r: Record<string, unknown>): EventRow {
+  return {
+    leaf: big(r.leaf),
+    height: big(r.height),
+    txIndex: Number(r.tx_index),
+    account: bytes(r.account),
+    kind: String(r.kind),
+    bytes: bytes(r.bytes),
+  };
+}
+
+export class Store {
+  constructor(
+    readonly db: Db,
+    private readonly codec: Codec,
+  ) {}
+
+  /** The highest stored height (0 when empty). */
+  async tip(): Promise<bigint> {
+    const rows = await this.db.query("SELECT max(height) AS h FROM heights");
+    return rows[0]?.h == null ? 0n : big(rows[0].h);
+  }
+
+  /** Stores one applied height with its transactions and events, all or nothing. Idempotent, also across relays. */
+  async put(a: AppliedHeight): Promise<void> {
+    const block = this.codec.blockParts(a.view.block);
+    await this.db.transaction(async (tx) => {
+      // Relays sharing one PostgreSQL race to store a height: the first insert wins, a concurrent
+      // one waits for it and inserts nothing (both verified the same finalized block).
+      const inserted = await tx.query(
+        `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root,
+           event_start, event_end, record, bundle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+         ON CONFLICT (height) DO NOTHING RETURNING height`,
+        [
+          a.height,
+          block.digest,
+          block.header.parent,
+          block.header.timestampMs,
+          a.txs.length,
+          fromHex(a.progress.stateRoot),
+          fromHex(a.progress.eventsRoot),
+          fromHex(a.progress.txLogRoot),
+          a.progress.eventStart,
+          a.progress.eventEnd,
+          a.record,
+          a.bundle,
+        ],
+      );
+      if (inserted.length === 0) return;
+      for (const [i, t] of a.txs.entries()) {
+        let signer: Uint8Array | null = null;
+        let nonce: bigint | null = null;
+        let op: string | null = null;
+        try {
+          const s = this.codec.decodeTx(t);
+          signer = fromHex(s.signer);
+          nonce = s.nonce;
+          op = s.op;
+        } catch {
+          // A transaction that does not decode is still in the block (it became an error event).
+        }
+        await tx.query(
+          "INSERT INTO txs (hash, height, tx_index, signer, nonce, op, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (hash) DO NOTHING",
+          [sha256(t), a.height, i, signer, nonce, op, t],
+        );
+      }
+      for (const e of a.events) {
+        const ev = this.codec.decodeEvent(e.bytes);
+        await tx.query(
+          "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,NULL,NULL,$6)",
+          [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, e.bytes],
+        );
+        await indexAccount(tx, ev);
+      }
+    });
+  }
+
+  /** Rebuilds the accounts table from the stored events (after migration 2 on an existing store). */
+  async reindexAccounts(): Promise<number> {
+    let after = -1n;
+    let n = 0;
+    for (;;) {
+      const rows = await this.db.query("SELECT leaf, bytes FROM events WHERE leaf > $1 ORDER BY leaf LIMIT 1000", [after]);
+      if (rows.length === 0) return n;
+      await this.db.transaction(async (tx) => {
+        for (const r of rows) await indexAccount(tx, this.codec.decodeEvent(bytes(r.bytes)));
+      });
+      after = big(rows[rows.length - 1]?.leaf);
+      n += rows.length;
+    }
+  }
+
+  /** Accounts by chips, richest first (ties by key). */
+  async leaderboard(limit: number): Promise<AccountRow[]> {
+    return (await this.db.query("SELECT * FROM accounts ORDER BY chips DESC, account LIMIT $1", [limit])).map(accountRow);
+  }
+
+  /** Accounts whose name starts with `prefix` (case-insensitive). */
+  async accountsNamed(prefix: string, limit: number): Promise<AccountRow[]> {
+    const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return (await this.db.query("SELECT * FROM accounts WHERE lower(name) LIKE $1 ORDER BY lower(name) LIMIT $2", [pattern, limit])).map(
+      accountRow,
+    );
+  }
+
+  /** Totals for /stats. */
+  async totals(): Promise<{ heights: bigint; txs: bigint; events: bigint; accounts: bigint }> {
+    const rows = await this.db.query(
+      "SELECT (SELECT count(*) FROM heights) AS heights, (SELECT count(*) FROM txs) AS txs, (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM accounts) AS accounts",
+    );
+    const r = rows[0] ?? {};
+    return { heights: big(r.heights ?? 0), txs: big(r.txs ?? 0), events: big(r.events ?? 0), accounts: big(r.accounts ?? 0) };
+  }
+
+  /** Stored bundles from `from` on, in order, at most `limit`. */
+  async bundles(from: bigint, to: bigint, limit: number): Promise<{ height: bigint; bundle: Uint8Array }[]> {
+    const rows = await this.db.query("SELECT height, bundle FROM heights WHERE height >= $1 AND height <= $2 ORDER BY height LIMIT $3", [
+      from,
+      to,
+      limit,
+    ]);
+    return rows.map((r) => ({ height: big(r.height), bundle: bytes(r.bundle) }));
+  }
+
+  async height(h: bigint): Promise<(HeightRow & { bundle: Uint8Array }) | undefined> {
+    const rows = await this.db.query(`SELECT ${HEIGHT_COLUMNS}, bundle FROM heights WHERE height = $1`, [h]);
+    const r = rows[0];
+    return r ? { ...heightRow(r), bundle: bytes(r.bundle) } : undefined;
+  }
+
+  /** The newest heights, newest first, below `before` (exclusive) when given. */
+  async heights(limit: number, before?: bigint): Promise<HeightRow[]> {
+    const rows = before
+      ? await this.db.query(`SELECT ${HEIGHT_COLUMNS} FROM heights WHERE height < $1 ORDER BY height DESC LIMIT $2`, [before, limit])
+      : await this.db.query(`SELECT ${HEIGHT_COLUMNS} FROM heights ORDER BY height DESC LIMIT $1`, [limit]);
+    return rows.map(heightRow);
+  }
+
+  async tx(hash: Uint8Array): Promise<TxRow | undefined> {
+    const rows = await this.db.query("SELECT * FROM txs WHERE hash = $1", [hash]);
+    return rows[0] ? txRow(rows[0]) : undefined;
+  }
+
+  async txsOfHeight(h: bigint): Promise<TxRow[]> {
+    return (await this.db.query("SELECT * FROM txs WHERE height = $1 ORDER BY tx_index", [h])).map(txRow);
+  }
+
+  async eventsOfTx(height: bigint, txIndex: number): Promise<EventRow[]> {
+    return (await this.db.query("SELECT * FROM events WHERE height = $1 AND tx_index = $2 ORDER BY leaf", [height, txIndex])).map(eventRow);
+  }
+
+  /** An account's events, newest first, below leaf `before` when given. */
+  async eventsOfAccount(account: Uint8Array, limit: number, before?: bigint): Promise<EventRow[]> {
+    const rows = before
+      ? await this.db.query("SELECT * FROM events WHERE account = $1 AND leaf < $2 ORDER BY leaf DESC LIMIT $3", [account, before, limit])
+      : await this.db.query("SELECT * FROM events WHERE account = $1 ORDER BY leaf DESC LIMIT $2", [account, limit]);
+    return rows.map(eventRow);
+  }
+}

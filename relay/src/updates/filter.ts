@@ -1,0 +1,37 @@
+// The `filter` of /updates (docs/relay-api.md): which events of each height a subscriber gets.
+//   all | account:<64 lowercase hex> | session:<decimal u64> | game:<decimal u64>
+export type UpdateFilter =
+  | { kind: "all" }
+  | { kind: "account"; account: string }
+  | { kind: "session"; id: bigint }
+  | { kind: "game"; id: bigint };
+
+export class FilterError extends Error {
+  override readonly name = "FilterError";
+}
+
+const U64 = /^(0|[1-9][0-9]{0,19})$/;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Parses a filter; throws FilterError for anything else. */
+export function parseFilter(s: string | undefined): UpdateFilter {
+  if (s === undefined || s === "all") return { kind: "all" };
+  const colon = s.indexOf(":");
+  const kind = colon < 0 ? s : s.slice(0, colon);
+  const arg = colon < 0 ? "" : s.slice(colon + 1);
+  if (kind === "account" && /^[0-9a-f]{64}$/.test(arg)) return { kind, account: arg };
+  if ((kind === "session" || kind === "game") && U64.test(arg) && BigInt(arg) <= U64_MAX) return { kind, id: BigInt(arg) };
+  throw new FilterError(`unknown filter ${JSON.stringify(s.slice(0, 80))}`);
+}
+
+/** The canonical text of a filter: subscribers with equal keys get the same frame. */
+export function filterKey(f: UpdateFilter): string {
+  switch (f.kind) {
+    case "all":
+      return "all";
+    case "account":
+      return `account:${f.account}`;
+    default:
+      return `${f.kind}:${f.id}`;
+  }
+}

@@ -1,0 +1,125 @@
+// Every parser the relay has of its own (the wasm decodes everything else): validator stream
+// frames, /updates filters, path and query parameters. Fuzzed: each either gives the canonical
+// value back or throws its own typed error, never anything else.
+import { toHex, writeVarint } from "@nullspace/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
+import { RateLimiter } from "../src/api/rate-limit.js";
+import { RelayError } from "../src/errors.js";
+import { decodeStreamFrame, StreamFrameError, StreamTag } from "../src/follow/stream-frame.js";
+import { FilterError, filterKey, parseFilter } from "../src/updates/filter.js";
+
+function frame(tag: number, height: bigint, bundle: Uint8Array): Uint8Array {
+  const head: number[] = [tag];
+  writeVarint(head, height);
+  return Uint8Array.from([...head, ...bundle]);
+}
+
+describe("validator stream frames", () => {
+  it("decode what validators encode", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(StreamTag.FINALIZED, StreamTag.COMPLETED),
+        fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        (tag, height, bundle) => {
+          const f = decodeStreamFrame(frame(tag, height, bundle));
+          expect([f.tag, f.height, toHex(f.bundle)]).toEqual([tag, height, toHex(bundle)]);
+        },
+      ),
+    );
+  });
+
+  it("refuse anything else with StreamFrameError", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        try {
+          const f = decodeStreamFrame(bytes);
+          expect(toHex(frame(f.tag, f.height, f.bundle))).toBe(toHex(bytes));
+        } catch (e) {
+          expect(e).toBeInstanceOf(StreamFrameError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(() => decodeStreamFrame(frame(2, 0n, Uint8Array.of(1)))).toThrow(StreamFrameError);
+    expect(() => decodeStreamFrame(frame(2, 5n, new Uint8Array()))).toThrow(StreamFrameError);
+    expect(() => decodeStreamFrame(Uint8Array.of(2, 0x85, 0x00, 1))).toThrow(StreamFrameError);
+  });
+});
+
+describe("/updates filters", () => {
+  it("parse the four documented forms to one canonical key", () => {
+    const account = "ab".repeat(32);
+    expect(parseFilter(undefined)).toEqual({ kind: "all" });
+    expect(filterKey(parseFilter(`account:${account}`))).toBe(`account:${account}`);
+    expect(parseFilter("session:18446744073709551615")).toEqual({ kind: "session", id: (1n << 64n) - 1n });
+    expect(filterKey(parseFilter("game:7"))).toBe("game:7");
+    for (const bad of ["", "table:1", "account:", `account:${"AB".repeat(32)}`, "session:01", "game:18446744073709551616", "all:1"])
+      expect(() => parseFilter(bad), bad).toThrow(FilterError);
+  });
+
+  it("never accept a string whose key is not itself", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom("account:", "session:", "game:").chain((p) => fc.string().map((s) => p + s)),
+        ),
+        (s) => {
+          try {
+            expect(filterKey(parseFilter(s))).toBe(s);
+          } catch (e) {
+            expect(e).toBeInstanceOf(FilterError);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("parameters", () => {
+  it("take canonical decimal u64 and lowercase hex only", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 24 }), (s) => {
+        try {
+          expect(parseU64(s, "RELAY_BAD_HEIGHT", "h").toString()).toBe(s);
+        } catch (e) {
+          expect(e).toBeInstanceOf(RelayError);
+          expect((e as RelayError).code).toBe("RELAY_BAD_HEIGHT");
+        }
+        try {
+          expect(toHex(parseHex(s, { max: 64 }, "k"))).toBe(s);
+        } catch (e) {
+          expect((e as RelayError).code).toBe("RELAY_BAD_KEY");
+        }
+        try {
+          expect(parseLimit(s, 20, 100)).toBe(Math.min(Number(s), 100));
+        } catch (e) {
+          expect((e as RelayError).code).toBe("RELAY_BAD_REQUEST");
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parseU64("18446744073709551615", "RELAY_BAD_HEIGHT", "h")).toBe((1n << 64n) - 1n);
+    expect(() => parseU64("18446744073709551616", "RELAY_BAD_HEIGHT", "h")).toThrow(RelayError);
+  });
+});
+
+describe("rate limiter", () => {
+  it("allows the burst, then the rate, per key, on a virtual clock", () => {
+    let now = 0;
+    const r = new RateLimiter({ rate: 2, burst: 3, maxKeys: 2 }, () => now);
+    expect([r.take("a"), r.take("a"), r.take("a")]).toEqual([0, 0, 0]);
+    expect(r.take("a")).toBe(1);
+    expect(r.take("b")).toBe(0);
+    now += 500;
+    expect(r.take("a")).toBe(0);
+    expect(r.take("a")).toBeGreaterThan(0);
+    // A third key evicts the least recently used one, which comes back with a full bucket.
+    r.take("c");
+    expect(r.take("b")).toBe(0);
+  });
+});

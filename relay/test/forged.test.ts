@@ -1,0 +1,196 @@
+// Forged input against a relay, on real bundles of a real devnet. Directly on the relay's verified
+// chain: a finalization certificate one bit off, a forged progress certificate, a σ that is not the
+// group's, and a progress record validly signed by a quorum (with the validators' real keys) that
+// the block does not execute to — each refused with its reason; a block finalized through its
+// descendant's certificate links. Through the follower: a Byzantine validator's stream of forged
+// bundles is refused, counted and never stored, and the relay goes on with an honest validator.
+// Then the same relay's guards: rate limit, origin allowlist, subscription caps.
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Core, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
+import { beaconMessage, encodeSignature, hashToG1 } from "@nullspace/core/bls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
+import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
+import { type RunningRelay, startRelay } from "../src/start.js";
+import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH } from "./support/devnet.js";
+import { certified, json, submit } from "./support/relays.js";
+
+let devnet: Devnet;
+let wasm: Uint8Array;
+let trust: TrustRoot;
+let core: Core;
+let signers: Signer[];
+const relays: RunningRelay[] = [];
+
+beforeAll(async () => {
+  devnet = await startDevnet();
+  wasm = new Uint8Array(await readFile(WASM_PATH));
+  trust = trustRootOf(JSON.parse(await readFile(join(devnet.dir, "genesis.json"), "utf8")), wasm);
+  core = await Core.load(wasm);
+  signers = await Promise.all([0, 1, 2].map((i) => validatorSigner(devnet, i)));
+}, 180_000);
+
+afterAll(async () => {
+  for (const r of relays) await r.stop().catch(() => {});
+  await devnet?.stop();
+});
+
+/** A progress certificate over `record`, signed by validators 0–2 with their real keys: a valid quorum. */
+function quorumSigned(record: Uint8Array): Uint8Array {
+  return core.codec.encodeProgressCertificate(
+    record,
+    trust.validators.length,
+    signers.map((s, index) => ({ index, signature: signDomainSync(s, SignatureKind.PROGRESS, trust.chainId, record) })),
+  );
+}
+
+function flipLast(b: Uint8Array): Uint8Array {
+  const out = b.slice();
+  out[out.length - 1] = (out[out.length - 1] as number) ^ 0x40;
+  return out;
+}
+
+/** The real record of a bundle with one 32-byte field (found by its hex) replaced. */
+function withField(record: Uint8Array, fieldHex: string, value: Uint8Array): Uint8Array {
+  const out = record.slice();
+  out.set(value, toHex(record).indexOf(fieldHex) / 2);
+  return out;
+}
+
+async function refusal(chain: VerifiedChain, bundle: Uint8Array, descendants: { digest: string; parent: string }[] = []) {
+  try {
+    await chain.apply(bundle, descendants);
+  } catch (e) {
+    if (e instanceof BundleRefused) return e.reason;
+    throw e;
+  }
+  return "accepted";
+}
+
+describe("forged bundles", () => {
+  it("are refused by the verified chain, each with its reason, and change nothing", async () => {
+    const chain = await VerifiedChain.create(wasm, trust);
+    const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, 1n));
+    const record = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
+    const recordBytes = Uint8Array.from(Buffer.from(record.record, "hex"));
+    const encode = (o: Partial<Parameters<typeof core.codec.encodeFinalized>[0]>) =>
+      core.codec.encodeFinalized({
+        height: 1n,
+        block: real.block,
+        finalization: real.finalization,
+        progress: real.progress as Uint8Array,
+        ...o,
+      });
+
+    expect(await refusal(chain, Uint8Array.of(1, 2, 3))).toBe("malformed");
+    expect(await refusal(chain, encode({ finalization: flipLast(real.finalization) }))).toBe("bad-finalization");
+    expect(await refusal(chain, encode({ progress: flipLast(real.progress as Uint8Array) }))).toBe("bad-progress");
+    const foreignSigma = encodeSignature(
+      hashToG1(beaconMessage({ chainId: trust.chainId, height: 1n, blockDigest: Buffer.from(real.digest, "hex") })).multiply(12345n),
+    );
+    expect(await refusal(chain, encode({ sigma: foreignSigma }))).toBe("sigma-mismatch");
+    const sigmaRecord = withField(recordBytes, record.progress.beaconHash, sha256(foreignSigma));
+    expect(await refusal(chain, encode({ sigma: foreignSigma, progress: quorumSigned(sigmaRecord) }))).toBe("bad-sigma");
+    expect(chain.height).toBe(0n);
+
+    // A quorum signed a record the block does not execute to: certificates pass, replay does not.
+    const lying = withField(recordBytes, record.progress.stateRoot, sha256(Uint8Array.of(1)));
+    expect(await refusal(chain, encode({ progress: quorumSigned(lying) }))).toBe("execution-mismatch");
+    expect(chain.isPoisoned).toBe(true);
+    chain.free();
+
+    // The honest bundle applies on a fresh chain; one finalized through its child's certificate links.
+    const fresh = await VerifiedChain.create(wasm, trust);
+    const child = core.codec.decodeFinalized(await bundleOf(devnet, 0, 2n));
+    const throughChild = encode({ finalization: child.finalization });
+    expect(await refusal(fresh, throughChild)).toBe("unlinked");
+    expect(await refusal(fresh, throughChild, [{ digest: toHex(sha256(child.block)), parent: real.digest }])).toBe("unlinked");
+    expect(await refusal(fresh, throughChild, [child])).toBe("accepted");
+    expect(fresh.height).toBe(1n);
+    fresh.free();
+  });
+
+  it("from a Byzantine validator's stream are refused, counted, never stored, and the relay follows an honest one", async () => {
+    // Its stream serves the requested height first with a lying record, validly signed, then
+    // (on the next connection) with a finalization certificate one bit off.
+    let connections = 0;
+    const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    fake.on("connection", async (ws, req) => {
+      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
+      const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
+      const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
+      const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), pc.progress.stateRoot, sha256(Uint8Array.of(2)));
+      const forged =
+        connections++ % 2 === 0
+          ? core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) })
+          : core.codec.encodeFinalized({ ...real, height: from, finalization: flipLast(real.finalization) });
+      const head: number[] = [0x02];
+      writeVarint(head, from);
+      ws.send(Buffer.concat([Buffer.from(head), Buffer.from(forged)]));
+    });
+    await new Promise((r) => fake.once("listening", r));
+    const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    const relay = await startRelay({
+      genesisPath: join(devnet.dir, "genesis.json"),
+      wasmPath: WASM_PATH,
+      validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
+      dataDir: await mkdtemp(join(tmpdir(), "relay-store-")),
+      log: () => {},
+      ipRate: { rate: 1, burst: 5 },
+      allowedOrigins: ["https://play.nullspace.invalid"],
+      maxSubscribersPerIp: 1,
+    });
+    relays.push(relay);
+    const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
+    await relay.relay.waitForHeight(target);
+    fake.close();
+    expect(relay.relay.metrics.refused.get({ reason: "execution-mismatch" })).toBeGreaterThanOrEqual(1);
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/relay_bundles_refused_total\{reason="execution-mismatch"\} [1-9]/);
+
+    // Everything stored is the honest chain.
+    const log = await json(`${relay.url}/log?from=1&to=${target}`);
+    const honest: Uint8Array[] = [];
+    for (let h = 1n; h <= target; h++) honest.push(await bundleOf(devnet, 1, h));
+    expect(certified(core, log.body.bundles as string[])).toEqual(certified(core, honest));
+  }, 90_000);
+
+  it("past the guards: a flood, a foreign origin, one subscription too many; the relay stays up", async () => {
+    const relay = relays[0] as RunningRelay;
+    // A flood past the per-address rate gets 429 with Retry-After, and the relay stays up.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => submit(relay.url, Uint8Array.of(0xff))));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.body).toMatchObject({ error: { code: "RELAY_RATE_LIMITED" } });
+    expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await json(`${relay.url}/healthz`)).status).toBe(200);
+
+    const allowed = await fetch(`${relay.url}/healthz`, { headers: { origin: "https://play.nullspace.invalid" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://play.nullspace.invalid");
+    const foreign = await json(`${relay.url}/healthz`, { headers: { origin: "https://evil.invalid" } });
+    expect([foreign.status, (foreign.body.error as { code: string }).code]).toEqual([403, "RELAY_ORIGIN_NOT_ALLOWED"]);
+    const ws = relay.url.replace("http", "ws");
+    expect(await upgradeStatus(`${ws}/updates?filter=all`, { origin: "https://evil.invalid" })).toBe(403);
+    const first = new WebSocket(`${ws}/updates?filter=all`);
+    await new Promise((r) => first.once("open", r));
+    expect(await upgradeStatus(`${ws}/updates?filter=all`)).toBe(503);
+    first.close();
+    expect((await json(`${relay.url}/healthz`)).status).toBe(200);
+  });
+});
+
+/** The HTTP status an upgrade gets (101 when it opens). */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("open", () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on("error", () => {});
+  });
+}

@@ -1,0 +1,82 @@
+// Two relays on one PostgreSQL (a throwaway server on loopback) in front of a real devnet: they
+// migrate the shared schema together (one applies, one waits), both store every height once, a
+// transaction submitted to one relay reaches a subscriber of the other in a frame that verifies,
+// and both answer /log and /tx from the same rows. Needs PostgreSQL's server binaries; without
+// them this file prints one line and does not run, except under CI=true, where that is a failure.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type RunningRelay, startRelay } from "../src/start.js";
+import { MIGRATIONS } from "../src/store/migrations.js";
+import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
+import { json, submit } from "./support/relays.js";
+
+const missing = postgresMissing();
+if (missing && process.env.CI === "true") throw new Error(missing);
+if (missing) console.log(`[relay] shared-store tests not run: ${missing}`);
+
+let devnet: Devnet;
+let pg: Postgres;
+let core: Core;
+let a: RunningRelay;
+let b: RunningRelay;
+
+describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
+  beforeAll(async () => {
+    core = await Core.load(readFileSync(WASM_PATH));
+    devnet = await startDevnet();
+    pg = startPostgres(await freeBase(1));
+    const start = (validators: string[]) =>
+      startRelay({ genesisPath: join(devnet.dir, "genesis.json"), wasmPath: WASM_PATH, validators, databaseUrl: pg.url, log: () => {} });
+    [a, b] = await Promise.all([start([devnet.apiUrl(0), devnet.apiUrl(1)]), start([devnet.apiUrl(2), devnet.apiUrl(3)])]);
+    await Promise.all([a.relay.waitForHeight(3n), b.relay.waitForHeight(3n)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await a?.stop().catch(() => {});
+    await b?.stop().catch(() => {});
+    pg?.stop();
+    await devnet?.stop();
+  });
+
+  it("share one store: a transaction sent to one relay reaches the other's subscriber, verified", async () => {
+    const migrations = await a.relay.store.db.query("SELECT version FROM schema_migrations ORDER BY version");
+    expect(migrations.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+
+    const chainId = BigInt(devnet.genesis.chainId);
+    const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+    const player = LocalChain.signer(5151);
+    const account = toHex(player.publicKey);
+    const ws = new WebSocket(`${b.url.replace("http", "ws")}/updates?filter=account:${account}`);
+    const frames: Uint8Array[] = [];
+    ws.on("message", (d: Buffer) => frames.push(new Uint8Array(d)));
+    await new Promise((r) => ws.once("open", r));
+    const tx = signTxSync({ codec: core.codec, signer: player, chainId, nonce: 0n, instruction: { op: "register", name: "shared" } });
+    const sent = await submit(a.url, tx);
+    expect(sent.status).toBe(200);
+
+    let height = 0n;
+    await waitUntil("relay B's subscriber sees the registration", async () => {
+      for (const frame of frames) {
+        const v = await verifyUpdate({ codec: core.codec, chainId, validators, frame });
+        expect(v.ok).toBe(true);
+        if (v.ok && v.events.some((e) => e.kind === "registered")) height = v.height;
+      }
+      return height > 0n;
+    });
+    ws.close();
+
+    await Promise.all([a.relay.waitForHeight(height), b.relay.waitForHeight(height)]);
+    const [ta, tb] = await Promise.all([json(`${a.url}/tx/${sent.body.hash}`), json(`${b.url}/tx/${sent.body.hash}`)]);
+    expect(tb.body).toMatchObject({ height: height.toString(), signer: account });
+    expect(ta.body).toEqual(tb.body);
+    const [la, lb] = await Promise.all([json(`${a.url}/log?from=1&to=${height}`), json(`${b.url}/log?from=1&to=${height}`)]);
+    expect(la.body.bundles).toEqual(lb.body.bundles);
+    const rows = await a.relay.store.db.query("SELECT count(*) AS n, max(height) AS h FROM heights WHERE height <= $1", [height]);
+    expect(Number(rows[0]?.n)).toBe(Number(height));
+  }, 90_000);
+});

@@ -1,0 +1,227 @@
+// The relay against a real 4-validator devnet, with real PGlite stores: a transaction submitted
+// through the relay is finalized and reaches subscribers of `all` and of its account in frames
+// that verify with @nullspace/core; explorer and /state answers check out; bad input gets its
+// documented error; a relay started on an empty store rebuilds and answers /log and /state as the
+// first one, and one restarted on its own store replays it. (Forged bundles: forged.test.ts.)
+
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  Core,
+  fromHex,
+  LocalChain,
+  StateKey,
+  signTxSync,
+  toHex,
+  verifyProgressCertificate,
+  verifyStateProof,
+  verifyUpdate,
+} from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type RunningRelay, startRelay } from "../src/start.js";
+import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { certified, json, submit } from "./support/relays.js";
+
+let devnet: Devnet;
+let core: Core;
+let relay: RunningRelay;
+let chainId: bigint;
+let validatorKeys: Uint8Array[];
+const relays: RunningRelay[] = [];
+
+async function newRelay(validators: string[], dataDir?: string): Promise<RunningRelay> {
+  const r = await startRelay({
+    genesisPath: join(devnet.dir, "genesis.json"),
+    wasmPath: WASM_PATH,
+    validators,
+    dataDir: dataDir ?? (await mkdtemp(join(tmpdir(), "relay-store-"))),
+    log: () => {},
+  });
+  relays.push(r);
+  return r;
+}
+
+const validatorUrls = () => [0, 1, 2, 3].map((i) => devnet.apiUrl(i));
+
+/** A /state answer with its progress certificate replaced by the record it certifies. */
+function stateContent(body: Record<string, unknown>): Record<string, unknown> {
+  const { progressCertificate, ...rest } = body;
+  return { ...rest, record: core.codec.decodeProgressCertificate(fromHex(progressCertificate as string)).record };
+}
+
+/** Collects the binary frames of one /updates subscription. */
+function subscribe(url: string, filter: string): Promise<{ ws: WebSocket; frames: Uint8Array[] }> {
+  const ws = new WebSocket(`${url.replace("http", "ws")}/updates?filter=${filter}`);
+  const frames: Uint8Array[] = [];
+  ws.on("message", (d: Buffer) => frames.push(new Uint8Array(d)));
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve({ ws, frames }));
+    ws.once("error", reject);
+  });
+}
+
+beforeAll(async () => {
+  core = await Core.load(readFileSync(WASM_PATH));
+  devnet = await startDevnet();
+  chainId = BigInt(devnet.genesis.chainId);
+  validatorKeys = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+  relay = await newRelay(validatorUrls());
+  await relay.relay.waitForHeight(3n);
+}, 180_000);
+
+afterAll(async () => {
+  for (const r of relays) await r.stop().catch(() => {});
+  await devnet?.stop();
+});
+
+describe("relay on a devnet", () => {
+  it("takes a transaction, and subscribers of all and of the account get verified updates", async () => {
+    const player = LocalChain.signer(4242);
+    const account = toHex(player.publicKey);
+    const all = await subscribe(relay.url, "all");
+    const mine = await subscribe(relay.url, `account:${account}`);
+    const tx = signTxSync({ codec: core.codec, signer: player, chainId, nonce: 0n, instruction: { op: "register", name: "relayed" } });
+    const r = await submit(relay.url, tx);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true });
+    const hash = r.body.hash as string;
+
+    const check = { codec: core.codec, chainId, validators: validatorKeys };
+    const verifiedMine = async () => {
+      for (const frame of mine.frames) {
+        const v = await verifyUpdate({ ...check, frame });
+        expect(v.ok).toBe(true);
+        if (v.ok && v.events.some((e) => e.kind === "registered" && e.account === account)) return v;
+      }
+      return undefined;
+    };
+    await waitUntil("the account's update arrives", async () => (await verifiedMine()) !== undefined);
+    const update = (await verifiedMine())!;
+    if (!update.ok) throw new Error("unreachable");
+    expect(update.events.every((e) => e.account === account)).toBe(true);
+    // The `all` subscriber got the same height, with that event among all of the height's.
+    await waitUntil("the all-subscriber's frame of that height", async () => {
+      for (const frame of all.frames) {
+        const v = await verifyUpdate({ ...check, frame });
+        if (v.ok && v.height === update.height) return v.events.some((e) => e.account === account);
+      }
+      return false;
+    });
+    all.ws.close();
+    mine.ws.close();
+
+    const t = await json(`${relay.url}/tx/${hash}`);
+    expect(t.status).toBe(200);
+    expect(t.body).toMatchObject({ hash, height: update.height.toString(), signer: account, op: "register" });
+    const a = await json(`${relay.url}/accounts/${account}`);
+    expect(a.body).toMatchObject({ account: { name: "relayed", registered: true } });
+    const chips = (a.body.account as { chips: string }).chips;
+    const board = await json(`${relay.url}/leaderboard?limit=100`);
+    expect(board.body.leaders).toContainEqual(expect.objectContaining({ account, name: "relayed", chips }));
+    expect((await json(`${relay.url}/stats`)).body).toMatchObject({ players: "1", txs: "1", accounts: "1" });
+    const found = await json(`${relay.url}/search?q=RELAY`);
+    expect(found.body.results).toEqual([{ kind: "account", key: account, name: "relayed" }]);
+    expect((await json(`${relay.url}/search?q=${hash}`)).body.results).toEqual([{ kind: "tx", hash, height: update.height.toString() }]);
+
+    const s = await json(`${relay.url}/state/${toHex(StateKey.account(player.publicKey))}`);
+    expect(s.status).toBe(200);
+    const pc = await verifyProgressCertificate({ ...check, certificate: fromHex(s.body.progressCertificate as string) });
+    expect(pc.ok && pc.progress.height.toString() === s.body.height && pc.progress.stateRoot === s.body.stateRoot).toBe(true);
+    expect(
+      verifyStateProof({
+        root: fromHex(s.body.stateRoot as string),
+        key: StateKey.account(player.publicKey),
+        value: fromHex(s.body.value as string),
+        proof: fromHex(s.body.proof as string),
+      }),
+    ).toBe(true);
+
+    // Sending it again: its nonce is used now.
+    expect((await submit(relay.url, tx)).body).toMatchObject({ error: { code: "RELAY_STALE_NONCE" } });
+  }, 60_000);
+
+  it("answers bad input with its documented error and stays up", async () => {
+    const url = relay.url;
+    const tx = signTxSync({
+      codec: core.codec,
+      signer: LocalChain.signer(777),
+      chainId,
+      nonce: 0n,
+      instruction: { op: "register", name: "x" },
+    });
+    const badSig = tx.slice();
+    badSig[badSig.length - 1] = (badSig[badSig.length - 1] as number) ^ 1;
+    const cases: [Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
+      [submit(url, new Uint8Array(5000)), 413, "RELAY_BODY_TOO_LARGE"],
+      [submit(url, Uint8Array.of(0xde, 0xad, 0xbe, 0xef)), 400, "RELAY_MALFORMED_TX"],
+      [submit(url, new Uint8Array(0)), 400, "RELAY_MALFORMED_TX"],
+      [submit(url, badSig), 400, "RELAY_BAD_SIGNATURE"],
+      [submit(url, tx, "application/json"), 415, "RELAY_UNSUPPORTED_MEDIA"],
+      [
+        submit(url, signTxSync({ codec: core.codec, signer: LocalChain.signer(778), chainId, nonce: 500n, instruction: { op: "faucet" } })),
+        409,
+        "RELAY_NONCE_TOO_FAR",
+      ],
+      [json(`${url}/blocks/017`), 400, "RELAY_BAD_HEIGHT"],
+      [json(`${url}/blocks/99999999`), 404, "RELAY_NOT_FOUND"],
+      [json(`${url}/log?from=5&to=2`), 400, "RELAY_BAD_RANGE"],
+      [json(`${url}/log?from=1&to=100000`), 400, "RELAY_BAD_RANGE"],
+      [json(`${url}/state/zz`), 400, "RELAY_BAD_KEY"],
+      [json(`${url}/tx/abcd`), 400, "RELAY_BAD_KEY"],
+      [json(`${url}/nowhere`), 404, "RELAY_NOT_FOUND"],
+      [json(`${url}/updates`), 426, "RELAY_UPGRADE_REQUIRED"],
+      [json(`${url}/updates?filter=${"x".repeat(200)}`), 426, "RELAY_UPGRADE_REQUIRED"],
+    ];
+    for (const [p, status, code] of cases) {
+      const r = await p;
+      expect([r.status, (r.body.error as { code: string }).code]).toEqual([status, code]);
+      expect((r.body.error as { hint: string }).hint.length).toBeGreaterThan(0);
+    }
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${url.replace("http", "ws")}/updates?filter=table:1`);
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => {});
+    });
+    expect(refused).toBe(400);
+    const talker = await subscribe(url, "all");
+    const closed = new Promise<number>((resolve) => talker.ws.once("close", (code) => resolve(code)));
+    talker.ws.send("hello");
+    expect(await closed).toBe(1003);
+    expect((await json(`${url}/healthz`)).body).toMatchObject({ status: "ok" });
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
+
+  it("rebuilds from the validators on an empty store and answers /log and /state as the first relay", async () => {
+    const freshDir = await mkdtemp(join(tmpdir(), "relay-store-"));
+    const fresh = await newRelay(validatorUrls(), freshDir);
+    const target = relay.relay.height;
+    await fresh.relay.waitForHeight(target);
+    const [a, b] = await Promise.all([json(`${fresh.url}/log?from=1&to=${target}`), json(`${relay.url}/log?from=1&to=${target}`)]);
+    expect(certified(core, a.body.bundles as string[])).toEqual(certified(core, b.body.bundles as string[]));
+
+    const key = toHex(StateKey.account(LocalChain.signer(4242).publicKey));
+    // Both relays move with the chain: compare answers given at the same height.
+    let same = false;
+    for (let attempt = 0; attempt < 200 && !same; attempt++) {
+      const [x, y] = await Promise.all([json(`${fresh.url}/state/${key}`), json(`${relay.url}/state/${key}`)]);
+      if (x.body.height === y.body.height) {
+        expect(stateContent(x.body)).toEqual(stateContent(y.body));
+        same = true;
+      }
+    }
+    expect(same).toBe(true);
+
+    // Restarted on its own (non-empty) store, a relay re-verifies and replays it and resumes where it was.
+    const stored = fresh.relay.height;
+    await fresh.stop();
+    const again = await newRelay(validatorUrls(), freshDir);
+    expect(again.relay.height).toBeGreaterThanOrEqual(stored);
+    expect(certified(core, (await json(`${again.url}/log?from=1&to=${target}`)).body.bundles as string[])).toEqual(
+      certified(core, b.body.bundles as string[]),
+    );
+  }, 90_000);
+});

@@ -1,0 +1,65 @@
+// The store's schema on real PGlite: migrations apply once each and in order, and migration 2
+// (accounts) on a store that already holds events is filled from them by reindexAccounts.
+import { readFileSync } from "node:fs";
+import { LocalChain, sha256, toHex } from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db, openPglite } from "../src/store/db.js";
+import { MIGRATIONS, migrate } from "../src/store/migrations.js";
+import { Store } from "../src/store/store.js";
+import { WASM_PATH } from "./support/devnet.js";
+
+let db: Db;
+let chain: LocalChain;
+
+beforeAll(async () => {
+  db = await openPglite(undefined);
+  chain = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("store migrations", () => {
+  it("apply in order once, and migration 2 indexes the accounts of events stored before it", async () => {
+    expect(await migrate(db, MIGRATIONS.slice(0, 1))).toEqual([1]);
+    // A height with two registrations and a faucet claim, stored under schema 1.
+    const alice = LocalChain.signer(1);
+    const bob = LocalChain.signer(2);
+    chain.submit(alice, { op: "register", name: "Alice" });
+    chain.submit(bob, { op: "register", name: "bob" });
+    const r = chain.seal();
+    const digest = sha256(r.block);
+    await db.query(
+      `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root, event_start, event_end, record, bundle)
+       VALUES (1, $1, $1, 0, 2, $1, $1, $1, 0, $2, $1, $1)`,
+      [digest, r.events.length],
+    );
+    for (const [leaf, e] of r.events.entries()) {
+      const ev = chain.core.codec.decodeEvent(e);
+      await db.query("INSERT INTO events (leaf, height, tx_index, account, kind, bytes) VALUES ($1, 1, $2, $3, $4, $5)", [
+        leaf,
+        ev.txIndex,
+        Buffer.from(ev.account, "hex"),
+        ev.kind,
+        e,
+      ]);
+    }
+
+    expect(await migrate(db)).toEqual([2]);
+    expect(await migrate(db)).toEqual([]);
+    const store = new Store(db, chain.core.codec);
+    expect(await store.reindexAccounts()).toBe(r.events.length);
+    const board = await store.leaderboard(10);
+    expect(board.map((a) => [toHex(a.account), a.name])).toEqual(
+      [
+        [toHex(alice.publicKey), "Alice"],
+        [toHex(bob.publicKey), "bob"],
+      ].sort((x, y) => (x[0] as string).localeCompare(y[0] as string)),
+    );
+    expect((await store.accountsNamed("ALI", 10)).map((a) => a.name)).toEqual(["Alice"]);
+    expect(await store.accountsNamed("%", 10)).toEqual([]);
+    const versions = await db.query("SELECT version FROM schema_migrations ORDER BY version");
+    expect(versions.map((v) => Number(v.version))).toEqual([1, 2]);
+  });
+});

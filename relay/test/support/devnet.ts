@@ -1,0 +1,60 @@
+// A real 4-validator devnet on spare loopback ports in a temp folder (validators/src/cli/devnet.ts),
+// and small helpers the relay suites share. One devnet per test file.
+import { mkdtemp, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ed25519, fromHex, type Signer } from "@nullspace/core";
+import { Devnet } from "../../../validators/src/cli/devnet.js";
+
+export const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/** A base port with `count` free ports after it (a devnet: peer links at base, APIs at base + 10). */
+export async function freeBase(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 30_000 + Math.floor(Math.random() * 2500) * 10;
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
+  }
+  throw new Error("no free ports on loopback");
+}
+
+export async function startDevnet(): Promise<Devnet> {
+  const base = await freeBase(20);
+  const dir = await mkdtemp(join(tmpdir(), "relay-devnet-"));
+  const devnet = await Devnet.create({ dir, basePort: base, apiBasePort: base + 10, wasmPath: WASM_PATH, fresh: true, say: () => {} });
+  devnet.startAll();
+  await devnet.waitFor(2n, 120_000);
+  return devnet;
+}
+
+/** The ed25519 signing key of validator i (for forging validly signed certificates in tests). */
+export async function validatorSigner(devnet: Devnet, i: number): Promise<Signer> {
+  const secret = JSON.parse(await readFile(join(devnet.home(i), "validator.key.json"), "utf8")) as { ed25519Seed: string };
+  return ed25519.signerFromSeedSync(fromHex(secret.ed25519Seed));
+}
+
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function bundleOf(devnet: Devnet, i: number, h: bigint): Promise<Uint8Array> {
+  const r = await fetch(`${devnet.apiUrl(i)}/blocks/${h}`);
+  if (!r.ok) throw new Error(`validator ${i} has no bundle ${h} (${r.status})`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+export type { Devnet };

@@ -1,0 +1,65 @@
+// A throwaway PostgreSQL server on loopback for tests: initdb into a temp folder, start on a spare
+// port, stop and delete afterwards. PostgreSQL will not run as root, so as root the server runs
+// as the `postgres` system user (runuser). The binaries are found on PATH or under
+// /usr/lib/postgresql/<version>/bin (Debian's package `postgresql`).
+import { execFileSync, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Postgres {
+  url: string;
+  stop(): void;
+}
+
+function binDir(): string | undefined {
+  const onPath = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" }).stdout.trim();
+  if (onPath) return join(onPath, "..");
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) if (existsSync(join(root, v, "bin", "initdb"))) return join(root, v, "bin");
+  return undefined;
+}
+
+/** Why PostgreSQL cannot be started here (one line to print), or undefined when it can. */
+export function postgresMissing(): string | undefined {
+  return binDir() ? undefined : "PostgreSQL is not installed: apt-get install postgresql (initdb, pg_ctl) to run the shared-store tests";
+}
+
+export function startPostgres(port: number): Postgres {
+  const bin = binDir();
+  if (!bin) throw new Error(postgresMissing());
+  const dir = mkdtempSync(join(tmpdir(), "relay-pg-"));
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) =>
+    asRoot ? execFileSync("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]) : execFileSync(join(bin, cmd), args);
+  if (asRoot)
+    chownSync(
+      dir,
+      Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
+      Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
+    );
+  const data = join(dir, "data");
+  run("initdb", ["-D", data, "-A", "trust", "-U", "relay", "--no-sync"]);
+  run("pg_ctl", [
+    "-D",
+    data,
+    "-l",
+    join(dir, "server.log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    "start",
+  ]);
+  return {
+    url: `postgres://relay@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Helpers for tests that talk to relays over HTTP and compare what they serve.
+import { type Core, fromHex, toHex } from "@nullspace/core";
+
+export async function json(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const r = await fetch(url, init);
+  return { status: r.status, headers: r.headers, body: (await r.json()) as Record<string, unknown> };
+}
+
+export function submit(url: string, body: Uint8Array, type = "application/vnd.nullspace.tx") {
+  return json(`${url}/submit`, { method: "POST", headers: { "content-type": type }, body: Buffer.from(body) });
+}
+
+/**
+ * What a /log answer certifies, height by height: the block and the progress record. (The
+ * certificates' bytes depend on which quorum a validator collected, so two honest relays that
+ * followed different validators hold different but equally valid signatures.)
+ */
+export function certified(core: Core, bundles: readonly (string | Uint8Array)[]): { block: string; record: string }[] {
+  return bundles.map((b) => {
+    const v = core.codec.decodeFinalized(typeof b === "string" ? fromHex(b) : b);
+    return { block: toHex(v.block), record: core.codec.decodeProgressCertificate(v.progress as Uint8Array).record };
+  });
+}
