@@ -35,7 +35,13 @@ const dir = join(root, ".devnet");
 if (args.includes("--fresh")) rmSync(dir, { recursive: true, force: true });
 
 console.log(`\n[start] devnet: 4 validators (APIs http://127.0.0.1:${apiBase}-${apiBase + 3})`);
-const devnet = spawn("npx", ["tsx", "validators/src/cli/main.ts", "devnet", "--dir", dir, ...args], { cwd: root, stdio: "inherit" });
+// node --import tsx rather than npx: npx does not pass SIGTERM on, so stopping this script would
+// leave the devnet and the relay running.
+const tsNode = [...process.execArgv, "--import", "tsx"];
+const devnet = spawn(process.execPath, [...tsNode, "validators/src/cli/main.ts", "devnet", "--dir", dir, ...args], {
+  cwd: root,
+  stdio: "inherit",
+});
 let relay;
 const stop = () => {
   relay?.kill("SIGTERM");
@@ -56,9 +62,9 @@ const waitForGenesis = setInterval(() => {
   const validators = [0, 1, 2, 3].map((i) => `http://127.0.0.1:${apiBase + i}`).join(",");
   const log = createWriteStream(join(dir, "relay.log"), { flags: "a" });
   relay = spawn(
-    "npx",
+    process.execPath,
     [
-      "tsx",
+      ...tsNode,
       "relay/src/cli/main.ts",
       "--genesis",
       genesis,
