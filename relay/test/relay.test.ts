@@ -143,6 +143,30 @@ describe("relay on a devnet", () => {
     expect((await submit(relay.url, tx)).body).toMatchObject({ error: { code: "RELAY_STALE_NONCE" } });
   }, 60_000);
 
+  it("forwards each transaction to one validator and falls through past one that is down", async () => {
+    // The first validator in this relay's list never answers (nothing listens on port 9): every
+    // transaction whose turn starts there must reach the next one.
+    const r = await newRelay(["http://127.0.0.1:9", ...validatorUrls()]);
+    await r.relay.waitForHeight(2n);
+    const hashes: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const tx = signTxSync({
+        codec: core.codec,
+        signer: LocalChain.signer(4300 + k),
+        chainId,
+        nonce: 0n,
+        instruction: { op: "register", name: `fallthrough${k}` },
+      });
+      const res = await submit(r.url, tx);
+      expect(res.body).toMatchObject({ ok: true });
+      hashes.push(res.body.hash as string);
+    }
+    await waitUntil("all three are final", async () => {
+      for (const h of hashes) if ((await json(`${r.url}/tx/${h}`)).status !== 200) return false;
+      return true;
+    });
+  });
+
   it("answers bad input with its documented error and stays up", async () => {
     const url = relay.url;
     const tx = signTxSync({

@@ -113,6 +113,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     perAccount: new RateLimiter(o.accountRate ?? { rate: 5, burst: 20 }),
     nonceWindow: 64,
     forwardTimeoutMs: 5000,
+    turn: { next: 0 },
   };
   app.post("/submit", async (req) => {
     const body = req.body;
