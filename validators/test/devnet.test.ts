@@ -2,7 +2,8 @@
 // kill -9 one of four, finality goes on; restart it, it catches up with equal roots. Stop two of
 // four: no finality and no fork; restart them: finality resumes. Corrupt the tail of a journal: the
 // validator recovers without a conflicting vote. Everything the validators serve verifies with
-// the client library.
+// the client library. A burst past a validator's admission bound is shed (BUSY), never queued
+// into a stall, and everything it accepted becomes final.
 
 import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { Core, fromHex, LocalChain, signTxSync, toHex, verifyCertificate, verifyProgressCertificate } from "@nullspace/core";
 import { beaconMessage, verifySignature } from "@nullspace/core/bls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeBatch } from "../src/api/batch.js";
 import { Devnet } from "../src/cli/devnet.js";
 import { decodeMessage, Tag } from "../src/consensus/wire.js";
 import { Journal } from "../src/journal/journal.js";
@@ -208,4 +210,46 @@ describe("a devnet of 4 validator processes", () => {
     expect(sigmas).toBeGreaterThan(5);
     expect(progress).toBeGreaterThan(Number(top) / 2);
   }, 120_000);
+  // After the certificate check: the background load is stopped, so the mempools can drain to 0.
+  it("sheds a burst past its admission bound (BUSY) and keeps finalizing until every accepted one is final", async () => {
+    // 6 batches of 1,024 at once to one validator: past its 4,096 transactions in admission, so
+    // some are refused BUSY; nothing may stall, and what was accepted must leave every mempool.
+    const chainId = BigInt(devnet.genesis.chainId);
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      encodeBatch(
+        Array.from({ length: 1024 }, (_, k) =>
+          signTxSync({
+            codec: core.codec,
+            signer: LocalChain.signer(20_000 + b * 1024 + k),
+            chainId,
+            nonce: 0n,
+            instruction: { op: "register", name: `burst${b * 1024 + k}` },
+          }),
+        ),
+      ),
+    );
+    const before = await height(0);
+    const answers = await Promise.all(
+      batches.map(async (body) => {
+        const r = await fetch(`${devnet.apiUrl(0)}/submit`, {
+          method: "POST",
+          headers: { "content-type": "application/vnd.nullspace.tx-batch" },
+          body: Buffer.from(body),
+        });
+        return ((await r.json()) as { results: { ok: boolean; code?: string }[] }).results;
+      }),
+    );
+    const codes = answers.flat().map((r) => (r.ok ? "ok" : r.code));
+    expect(codes.filter((c) => c === "BUSY").length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(["ok", "BUSY"]));
+    const mempoolSize = async (i: number) => {
+      const text = await (await fetch(`${devnet.apiUrl(i)}/metrics`)).text();
+      return Number(/^mempool_transactions (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    await waitUntil("every accepted transaction is final and pruned everywhere", async () => {
+      for (const i of [0, 1, 2, 3]) if ((await mempoolSize(i)) !== 0) return false;
+      return true;
+    });
+    expect(await height(0)).toBeGreaterThan(before);
+  }, 180_000);
 });
