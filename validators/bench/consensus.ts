@@ -232,6 +232,15 @@ let submitted = await offer(1000, LATENCY_SECONDS);
 await new Promise((r) => setTimeout(r, 2000));
 measuring = false;
 const lagMs = stopLagSampling();
+{
+  const text = await fetch(`${devnet.apiUrl(0)}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
+  const sum = Number(/^journal_sync_seconds_sum (\S+)$/m.exec(text)?.[1]);
+  const count = Number(/^journal_sync_seconds_count (\S+)$/m.exec(text)?.[1]);
+  console.log(`[bench] validator 0 journal syncs so far: ${count}, ${roundTenth((sum / count) * 1000)} ms on average`);
+}
 const cpuPerTxMs = ((validatorCpuSeconds() - cpuBefore) * 1000) / Math.max(1, finalizedTx - finalizedBeforeLatency);
 const benchCpu = process.cpuUsage(benchCpuBefore);
 console.log(

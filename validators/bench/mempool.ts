@@ -5,16 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg } from "node:os";
-import {
-  Core,
-  ed25519,
-  LocalChain,
-  SignatureKind,
-  type Signer,
-  signingPayload,
-  signTxSync,
-  type VerifyItem,
-} from "@nullspace/core";
+import { Core, ed25519, LocalChain, SignatureKind, type Signer, signingPayload, signTxSync, type VerifyItem } from "@nullspace/core";
 import { Mempool } from "../src/mempool/mempool.js";
 import { median, round as roundTo } from "./stats.js";
 

@@ -56,6 +56,16 @@ const implementations: [string, () => Subject][] = [
       return { storage: new FsStorage(join(dir, "nested", "store")), reopen: () => new FsStorage(join(dir, "nested", "store")) };
     },
   ],
+  [
+    "FsStorage with inline writes",
+    () => {
+      const dir = join(tempDir(), "inline");
+      return {
+        storage: new FsStorage(dir, { inlineWrites: true }),
+        reopen: () => new FsStorage(dir, { inlineWrites: true }),
+      };
+    },
+  ],
 ];
 
 describe.each(implementations)("Storage contract: %s", (_name, make) => {

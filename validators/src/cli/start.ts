@@ -51,7 +51,8 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   if (config.index !== secret.index) throw new Error(`node.json index ${config.index} but the key is validator ${secret.index}`);
   const wasm = new Uint8Array(await readFile(wasmPath));
   const clock = new RealClock();
-  const storage = new FsStorage(join(home, "data"));
+  // Journal and archive writes inline: the libuv pool is busy verifying signatures (fs-storage.ts).
+  const storage = new FsStorage(join(home, "data"), { inlineWrites: true });
   const registry = new Registry();
   const m = validatorMetrics(registry);
   const finalizedAt = new Map<bigint, number>();

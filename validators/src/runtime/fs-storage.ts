@@ -5,6 +5,7 @@
 // the file, so both fsync the directory before they resolve; otherwise a power loss could forget
 // a segment the journal has already synced records into (or resurrect one it pruned).
 
+import { fdatasyncSync, writeSync } from "node:fs";
 import { constants, type FileHandle, mkdir, open, readdir, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import {
@@ -36,15 +37,27 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+export interface FsStorageOptions {
+  /**
+   * Appends and syncs as synchronous syscalls on the calling thread instead of on the libuv pool.
+   * A validator shares that pool with signature verification, and a journal sync queued behind a
+   * batch of verifications waited for all of them: 42 ms on average in the devnet under load,
+   * against ~0.2 ms for the fdatasync itself on this machine. Reads, opens and removals stay async.
+   */
+  inlineWrites?: boolean;
+}
+
 export class FsStorage implements Storage {
   readonly dir: string;
+  private readonly inlineWrites: boolean;
   private ready: Promise<void> | undefined;
   // Open handles per name, so remove() refuses a busy blob exactly as SimStorage does (POSIX
   // would let us unlink an open file and keep writing into the void).
   private readonly handles = new Map<string, number>();
 
-  constructor(dir: string) {
+  constructor(dir: string, options: FsStorageOptions = {}) {
     this.dir = resolve(dir);
+    this.inlineWrites = options.inlineWrites === true;
   }
 
   private ensureDir(): Promise<void> {
@@ -90,7 +103,7 @@ export class FsStorage implements Storage {
       throw ioError(`open ${name}`, e);
     }
     this.handles.set(name, (this.handles.get(name) ?? 0) + 1);
-    return new FsBlob(name, fh, () => {
+    return new FsBlob(name, fh, this.inlineWrites, () => {
       const n = (this.handles.get(name) ?? 1) - 1;
       if (n === 0) this.handles.delete(name);
       else this.handles.set(name, n);
@@ -135,6 +148,7 @@ class FsBlob implements Blob {
   constructor(
     readonly name: string,
     private readonly fh: FileHandle,
+    private readonly inlineWrites: boolean,
     private readonly onClose: () => void,
   ) {}
 
@@ -175,8 +189,9 @@ class FsBlob implements Blob {
     try {
       // O_APPEND: every write lands at the current end, whatever the file position.
       while (done < data.length) {
-        const { bytesWritten } = await this.fh.write(data, done, data.length - done);
-        done += bytesWritten;
+        done += this.inlineWrites
+          ? writeSync(this.fh.fd, data, done, data.length - done)
+          : (await this.fh.write(data, done, data.length - done)).bytesWritten;
       }
     } catch (e) {
       throw ioError(`write ${this.name}`, e);
@@ -186,7 +201,8 @@ class FsBlob implements Blob {
   async sync(): Promise<void> {
     this.check();
     try {
-      await this.fh.datasync();
+      if (this.inlineWrites) fdatasyncSync(this.fh.fd);
+      else await this.fh.datasync();
     } catch (e) {
       // After a failed fsync the kernel may have dropped the dirty pages (the "fsyncgate" lesson):
       // retrying can report success for data that is gone. Callers must treat this as fatal.
