@@ -8,6 +8,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { FsStorage } from "../src/runtime/fs-storage.js";
+import { IoThread } from "../src/runtime/io-thread.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
 import { type Storage, StorageError } from "../src/runtime/storage.js";
 import { seeded } from "./support/storage-faults.js";
@@ -20,7 +21,9 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
 }
 
 const tempDirs: string[] = [];
-afterAll(() => {
+const ioThread = new IoThread();
+afterAll(async () => {
+  await ioThread.close();
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
 function tempDir(): string {
@@ -57,12 +60,12 @@ const implementations: [string, () => Subject][] = [
     },
   ],
   [
-    "FsStorage with inline writes",
+    "FsStorage with an io thread",
     () => {
-      const dir = join(tempDir(), "inline");
+      const dir = join(tempDir(), "threaded");
       return {
-        storage: new FsStorage(dir, { inlineWrites: true }),
-        reopen: () => new FsStorage(dir, { inlineWrites: true }),
+        storage: new FsStorage(dir, { ioThread }),
+        reopen: () => new FsStorage(dir, { ioThread }),
       };
     },
   ],

@@ -19,6 +19,7 @@ import { LoopLag } from "../node/loop-lag.js";
 import { type Timing, ValidatorNode } from "../node/validator.js";
 import { RealClock } from "../runtime/clock.js";
 import { FsStorage } from "../runtime/fs-storage.js";
+import { IoThread } from "../runtime/io-thread.js";
 
 export interface NodeConfig {
   index: number;
@@ -51,8 +52,10 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   if (config.index !== secret.index) throw new Error(`node.json index ${config.index} but the key is validator ${secret.index}`);
   const wasm = new Uint8Array(await readFile(wasmPath));
   const clock = new RealClock();
-  // Journal and archive writes inline: the libuv pool is busy verifying signatures (fs-storage.ts).
-  const storage = new FsStorage(join(home, "data"), { inlineWrites: true });
+  // Journal and archive writes on a thread of their own: the libuv pool is busy verifying
+  // signatures (fs-storage.ts).
+  const ioThread = new IoThread();
+  const storage = new FsStorage(join(home, "data"), { ioThread });
   const registry = new Registry();
   const m = validatorMetrics(registry);
   const finalizedAt = new Map<bigint, number>();
@@ -162,6 +165,7 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     await api.close();
     await node.close();
     await network.close();
+    await ioThread.close();
     clock.stop();
   };
 }
