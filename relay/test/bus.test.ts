@@ -26,6 +26,7 @@ let redis: RedisServer;
 let core: Core;
 let a: RunningRelay;
 let b: RunningRelay;
+const sockets: WebSocket[] = [];
 
 /** Every frame one /updates socket received, verified, in arrival order. */
 interface Subscription {
@@ -37,6 +38,7 @@ interface Subscription {
 function subscribe(relay: RunningRelay, filter: string): Promise<Subscription> {
   const ws = new WebSocket(`${relay.url.replace("http", "ws")}/updates?filter=${filter}`);
   const s: Subscription = { ws, frames: [], verified: [] };
+  sockets.push(ws);
   ws.on("message", (d: Buffer) => s.frames.push(new Uint8Array(d)));
   return new Promise((resolve, reject) => {
     ws.once("open", () => resolve(s));
@@ -104,6 +106,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
   }, 120_000);
 
   afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
     await a?.stop().catch(() => {});
     await b?.stop().catch(() => {});
     await redis?.stop();

@@ -72,6 +72,10 @@ export async function startRedis(port: number): Promise<RedisServer> {
     while (isAlive(p)) await pause(20);
   };
   await start();
+  // A daemon outlives a test run that times out before its afterAll: kill it on exit regardless.
+  process.once("exit", () => {
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
+  });
   return {
     url: `redis://127.0.0.1:${port}`,
     kill,
