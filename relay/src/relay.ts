@@ -5,17 +5,30 @@
 // Start-up: the store's heights are re-verified and replayed into a fresh state machine (nothing
 // is trusted, not even our own store), then the follower resumes at the next height. An empty
 // store therefore rebuilds from the validators, with progress logged.
+//
+// Several relays (docs/decisions/006-relay-bus.md): with a bus, a relay that took a height from a
+// validator announces it once stored; every relay hearing it reads the shared store and runs the
+// same pipeline, so each still verifies what it serves. A relay with `source: "store"` follows no
+// validator until the store stops advancing or serves a height it refuses.
 import type { FinalizedView } from "@nullspace/core";
 import { Registry, type RelayMetrics, relayMetrics } from "./api/metrics.js";
+import type { HeightStored } from "./bus/message.js";
+import type { HeightBus } from "./bus/redis-bus.js";
 import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
 import type { TrustRoot } from "./chain/trust.js";
 import { Follower } from "./follow/follower.js";
+import { StoreFollower } from "./follow/store-follower.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { Store } from "./store/store.js";
 import { UpdateHub } from "./updates/hub.js";
 
 export type LogFn = (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
+
+/** The `from` of bundles read from the shared store (validators' are their URLs). */
+export const STORE_SOURCE = "store";
+/** Stall checks without progress after which a store-fed relay follows the validators itself. */
+const STORE_STALL_CHECKS = 3;
 
 export interface RelayCoreOptions {
   wasm: Uint8Array;
@@ -35,6 +48,12 @@ export interface RelayCoreOptions {
    * since the last check reconnects to the next validator, whose stream re-sends from the next height.
    */
   stallCheckMs?: number;
+  /** Where new heights come from: validators' streams (default), or the shared store as the bus announces them. */
+  source?: "validators" | "store";
+  /** The fan-out bus between relays sharing one PostgreSQL (absent: this relay alone). */
+  bus?: HeightBus;
+  /** Store poll period while a store-fed relay has no bus connection (default 1,000 ms). */
+  storePollMs?: number;
 }
 
 export class RelayCore {
@@ -44,6 +63,11 @@ export class RelayCore {
   readonly metrics: RelayMetrics = relayMetrics(this.registry);
   hub!: UpdateHub;
   follower!: Follower;
+  storeFollower!: StoreFollower;
+  /** Whether this relay reads validators' streams now (store-fed relays start to on a stall or refusal). */
+  isFollowingValidators = false;
+  /** The highest height the bus announced. */
+  busTip = 0n;
   /** The highest height any followed validator announced. */
   validatorTip = 0n;
   /** Complete bundles waiting for their turn, with the validator each came from. */
@@ -56,6 +80,7 @@ export class RelayCore {
   private readonly waiters = new Set<{ height: bigint; resolve: () => void }>();
   private stallTimer: NodeJS.Timeout | undefined;
   private heightAtLastCheck = -1n;
+  private storeIdleChecks = 0;
 
   private constructor(
     private readonly o: RelayCoreOptions,
@@ -89,21 +114,71 @@ export class RelayCore {
       log: (event, fields) => o.log("info", event, fields),
       onReconnect: () => relay.metrics.followReconnects.inc(),
     });
+    relay.storeFollower = new StoreFollower({
+      bundles: (from, to, limit) => relay.store.bundles(from, to, limit),
+      nextHeight: () => relay.chain.height + 1n,
+      onBundle: (h, b) => relay.offer(h, b, STORE_SOURCE),
+      settled: () => relay.idle,
+      log: o.log,
+      ...(o.storePollMs ? { pollMs: o.storePollMs } : {}),
+    });
     return relay;
   }
 
-  /** Replays the store into the chain, then follows the validators. */
+  /** Replays the store into the chain, then follows the validators, or the shared store and the bus. */
   async start(): Promise<void> {
     await this.replayStore();
-    this.follower.start();
+    if (this.o.source === "store")
+      this.storeFollower.setPolling(true); // until the bus subscription is confirmed
+    else this.startFollowing("source is validators");
+    this.o.bus?.start({
+      onHeight: (m) => this.heard(m),
+      onSubscribed: () => {
+        this.storeFollower.setPolling(false);
+        this.storeFollower.poke(); // whatever was announced while away
+      },
+      onDisconnected: () => {
+        if (!this.isFollowingValidators) this.storeFollower.setPolling(true);
+      },
+    });
     this.stallTimer = setInterval(() => this.checkStall(), this.o.stallCheckMs ?? 5000);
     this.stallTimer.unref();
   }
 
+  private startFollowing(why: string): void {
+    if (this.isFollowingValidators || this.stopped) return;
+    this.isFollowingValidators = true;
+    this.metrics.followingValidators.set(1);
+    this.storeFollower.setPolling(false);
+    this.o.log("info", "follow_validators", { why });
+    this.follower.start();
+  }
+
+  /** A peer relay stored heights up to m.height: read them from the store unless we have them. */
+  private heard(m: HeightStored): void {
+    if (m.height > this.busTip) this.busTip = m.height;
+    this.metrics.busDelayMs.set(Math.max(0, Date.now() - m.sentAtMs));
+    this.metrics.busLag.set(Number(this.busTip > this.chain.height ? this.busTip - this.chain.height : 0n));
+    if (!this.isFollowingValidators) this.noteTip(m.height);
+    if (m.height > this.chain.height) this.storeFollower.poke();
+  }
+
+  private noteTip(h: bigint): void {
+    if (h > this.validatorTip) this.validatorTip = h;
+    this.metrics.validatorTip.set(Number(this.validatorTip));
+  }
+
   private checkStall(): void {
     const h = this.chain.height;
-    if (h === this.heightAtLastCheck && this.validatorTip > h && !this.draining)
-      this.follower.switchValidator(`no progress past height ${h}`);
+    const isStill = h === this.heightAtLastCheck && !this.draining;
+    if (this.isFollowingValidators) {
+      if (isStill && this.validatorTip > h) this.follower.switchValidator(`no progress past height ${h}`);
+    } else if (isStill) {
+      // The ingesting relays may be gone, or the bus silent: read the store, and after a few
+      // checks without progress take heights from the validators directly.
+      this.storeFollower.poke();
+      if (++this.storeIdleChecks >= STORE_STALL_CHECKS) this.startFollowing(`the shared store has not advanced past height ${h}`);
+    } else this.storeIdleChecks = 0;
     this.heightAtLastCheck = h;
   }
 
@@ -161,6 +236,9 @@ export class RelayCore {
   /** A complete bundle from the follower: queue it and run the pipeline. */
   private offer(height: bigint, bundle: Uint8Array, from: string): void {
     if (height <= this.chain.height || this.stopped) return;
+    // A validator's copy waiting for its turn is not replaced by the shared store's (which a
+    // Byzantine peer relay may have written).
+    if (from === STORE_SOURCE && this.pending.has(height)) return;
     // The next height is always taken, so a buffer full of later heights cannot stall the pipeline.
     const isNext = height === this.chain.height + 1n;
     if (!isNext && !this.pending.has(height) && this.pending.size >= (this.o.maxBuffered ?? 4096)) {
@@ -194,6 +272,11 @@ export class RelayCore {
         await this.store.put(applied);
         this.hub.publish(applied);
         this.metrics.verified.inc();
+        const isFromStore = entry.from === STORE_SOURCE;
+        this.metrics.heightsBySource.inc({ source: isFromStore ? "store" : "validator" });
+        // Announce only what we ingested: peers re-reading our announcement must not echo it.
+        if (!isFromStore) this.o.bus?.announce(applied.height);
+        else this.noteTip(this.storeFollower.storeTip);
         this.afterApplied(applied, this.validatorTip, "sync_progress");
       }
     } catch (e) {
@@ -211,11 +294,13 @@ export class RelayCore {
     const reason = e instanceof BundleRefused ? e.reason : "internal";
     this.metrics.refused.inc({ reason });
     this.o.log("warn", "bundle_refused", { height: height.toString(), reason, from, message: (e as Error).message });
-    if (this.follower.source === from) this.follower.switchValidator(`refused height ${height}: ${reason}`);
+    if (from === STORE_SOURCE) this.startFollowing(`refused stored height ${height}: ${reason}`);
+    else if (this.follower.source === from) this.follower.switchValidator(`refused height ${height}: ${reason}`);
   }
 
   private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {
     this.metrics.height.set(Number(a.height));
+    this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
     const every = BigInt(this.o.progressEvery ?? 100);
     if (a.height - this.lastProgress >= every || (tip > 0n && a.height === tip && tip - this.lastProgress > 1n)) {
       this.lastProgress = a.height;
@@ -236,12 +321,15 @@ export class RelayCore {
     this.pending.clear();
     await this.replayStore();
     if (reconnect) this.follower.restart();
+    this.storeFollower.poke();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.stallTimer);
+    await this.o.bus?.stop();
     await this.follower.stop();
+    await this.storeFollower.stop();
     await this.idle;
     for (const w of this.waiters) w.resolve();
     this.chain.free();

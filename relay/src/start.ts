@@ -1,8 +1,10 @@
 // Starts one relay from its options: store (PGlite folder, or PostgreSQL with DATABASE_URL),
 // trust root (the public genesis file), the verified pipeline and the API. Used by the CLI and tests.
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import { type ApiOptions, buildApi } from "./api/server.js";
+import { RedisBus } from "./bus/redis-bus.js";
 import { trustRootOf } from "./chain/trust.js";
 import type { LogFn } from "./relay.js";
 import { RelayCore } from "./relay.js";
@@ -18,6 +20,12 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
   databaseUrl?: string;
   log?: LogFn;
   maxQueuedBytes?: number;
+  /** Redis URL of the fan-out bus between relays on one PostgreSQL (RELAY_BUS_URL); absent: in-process only. */
+  busUrl?: string;
+  /** Where new heights come from (RELAY_SOURCE): validators' streams (default) or the shared store via the bus. */
+  source?: "validators" | "store";
+  /** Store poll period of a store-fed relay while its bus is down (default 1,000 ms). */
+  storePollMs?: number;
 }
 
 export interface RunningRelay {
@@ -36,27 +44,56 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
   const log = o.log ?? jsonLog;
   const wasm = new Uint8Array(await readFile(o.wasmPath));
   const trust = trustRootOf(JSON.parse(await readFile(o.genesisPath, "utf8")), wasm);
+  if ((o.busUrl || o.source === "store") && !o.databaseUrl)
+    throw new Error("a bus or source=store needs DATABASE_URL: relays share heights through one PostgreSQL");
   const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir });
-  const relay = await RelayCore.create({
+  const relayId = randomBytes(8).toString("hex");
+  let relay: RelayCore | undefined;
+  const bus = o.busUrl
+    ? new RedisBus({
+        url: o.busUrl,
+        chainId: trust.chainId,
+        relayId,
+        log,
+        counters: {
+          connected: (is) => relay?.metrics.busConnected.set(is ? 1 : 0),
+          received: (result) => relay?.metrics.busIn.inc({ result }),
+          published: (result) => relay?.metrics.busOut.inc({ result }),
+          reconnected: () => relay?.metrics.busReconnects.inc(),
+        },
+      })
+    : undefined;
+  relay = await RelayCore.create({
     wasm,
     trust,
     db,
     validators: o.validators,
     log,
     ...(o.maxQueuedBytes ? { maxQueuedBytes: o.maxQueuedBytes } : {}),
+    ...(bus ? { bus } : {}),
+    ...(o.source ? { source: o.source } : {}),
+    ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
   });
   await relay.start();
   const api = await buildApi({ ...o, relay, validators: o.validators, log });
   const address = api.server.address();
   const url = typeof address === "object" && address ? `http://${address.address}:${address.port}` : String(address);
-  log("info", "relay_listening", { url, store: db.kind, height: relay.height.toString() });
+  log("info", "relay_listening", {
+    url,
+    store: db.kind,
+    height: relay.height.toString(),
+    relayId,
+    bus: bus ? "redis" : "none",
+    source: o.source ?? "validators",
+  });
+  const running = relay;
   return {
-    relay,
+    relay: running,
     api,
     url,
     async stop() {
       await api.close();
-      await relay.stop();
+      await running.stop();
       await db.close();
     },
   };

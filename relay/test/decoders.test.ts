@@ -1,11 +1,12 @@
 // Every parser the relay has of its own (the wasm decodes everything else): validator stream
-// frames, /updates filters, path and query parameters. Fuzzed: each either gives the canonical
+// frames, bus messages, /updates filters, path and query parameters. Fuzzed: each either gives the canonical
 // value back or throws its own typed error, never anything else.
 import { toHex, writeVarint } from "@nullspace/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
+import { BusMessageMalformed, decodeHeightStored, encodeHeightStored } from "../src/bus/message.js";
 import { RelayError } from "../src/errors.js";
 import { decodeStreamFrame, StreamFrameError, StreamTag } from "../src/follow/stream-frame.js";
 import { FilterError, filterKey, parseFilter } from "../src/updates/filter.js";
@@ -46,6 +47,44 @@ describe("validator stream frames", () => {
     expect(() => decodeStreamFrame(frame(2, 0n, Uint8Array.of(1)))).toThrow(StreamFrameError);
     expect(() => decodeStreamFrame(frame(2, 5n, new Uint8Array()))).toThrow(StreamFrameError);
     expect(() => decodeStreamFrame(Uint8Array.of(2, 0x85, 0x00, 1))).toThrow(StreamFrameError);
+  });
+});
+
+describe("bus messages", () => {
+  it("decode what relays encode", () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.stringMatching(/^[0-9a-f]{8,32}$/),
+        (height, sentAtMs, relayId) => {
+          expect(decodeHeightStored(encodeHeightStored({ height, sentAtMs, relayId }))).toEqual({ height, sentAtMs, relayId });
+        },
+      ),
+    );
+  });
+
+  it("refuse anything else with BusMessageMalformed", () => {
+    for (const bad of [
+      "",
+      "12",
+      "012 1 abcdef01",
+      "1 1 ABCDEF01",
+      "1  1 abcdef01",
+      "18446744073709551616 1 abcdef01",
+      `1 1 ${"a".repeat(200)}`,
+    ])
+      expect(() => decodeHeightStored(bad)).toThrow(BusMessageMalformed);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        try {
+          const m = decodeHeightStored(text);
+          expect(encodeHeightStored(m)).toBe(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(BusMessageMalformed);
+        }
+      }),
+    );
   });
 });
 

@@ -79,6 +79,20 @@ export function relayMetrics(r: Registry) {
     subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
     frames: r.counter("relay_update_frames_total", "update frames sent"),
     evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),
+    heightsBySource: r.counter(
+      "relay_heights_by_source_total",
+      "heights verified and stored, by where the bundle came from (validator or store)",
+    ),
+    followingValidators: r.gauge(
+      "relay_following_validators",
+      "1 while this relay reads validators' streams, 0 while it follows the shared store",
+    ),
+    busConnected: r.gauge("relay_bus_connected", "1 while the bus subscription is confirmed"),
+    busIn: r.counter("relay_bus_messages_in_total", "bus messages received, by result (ok, own, malformed)"),
+    busOut: r.counter("relay_bus_messages_out_total", "heights announced on the bus, by result (ok, failed)"),
+    busReconnects: r.counter("relay_bus_reconnects_total", "bus subscriptions confirmed again after a loss"),
+    busLag: r.gauge("relay_bus_lag_heights", "highest height announced on the bus minus this relay's height"),
+    busDelayMs: r.gauge("relay_bus_delay_ms", "receive time minus the sender's publish time of the last bus message (clocks of two hosts)"),
   };
 }
 

@@ -1,9 +1,17 @@
 // relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host H] [--port P] [--wasm PATH]
-// DATABASE_URL in the environment selects PostgreSQL instead of the PGlite folder.
+// DATABASE_URL in the environment selects PostgreSQL instead of the PGlite folder; RELAY_BUS_URL
+// (redis://host:port) joins the fan-out bus of relays sharing that PostgreSQL, and RELAY_SOURCE=store
+// makes this relay take heights from the shared store instead of the validators' streams.
 import { createRequire } from "node:module";
 import { startRelay } from "../start.js";
 
-const USAGE = "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH]";
+const USAGE =
+  "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH] [--bus redis://…] [--source validators|store]";
+
+function sourceOf(v: string | undefined): "validators" | "store" | undefined {
+  if (v === undefined || v === "validators" || v === "store") return v;
+  throw new Error(`--source (RELAY_SOURCE) is validators or store, not ${v}\n${USAGE}`);
+}
 
 function flags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -27,6 +35,8 @@ async function main(): Promise<void> {
     wasmPath: f.wasm ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm"),
     dataDir: f.data ?? ".relay-data",
     databaseUrl: process.env.DATABASE_URL,
+    busUrl: f.bus ?? process.env.RELAY_BUS_URL,
+    source: sourceOf(f.source ?? process.env.RELAY_SOURCE),
     host: f.host ?? "127.0.0.1",
     port: Number(f.port ?? 8080),
   });

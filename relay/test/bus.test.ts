@@ -1,0 +1,169 @@
+// Two relays behind one load balancer: one PostgreSQL and one Redis bus (throwaway servers on
+// loopback) in front of a real devnet. Relay A follows validators and announces every height it
+// stores; relay B follows no validator: it reads what the bus announces from the shared store and
+// verifies and replays it itself. A transaction sent to A reaches B's subscribers on `all` and on
+// `account:<key>` in frames that verify; the bus is then killed and restarted, and B's subscribers
+// still hold every height exactly once, in order. Needs PostgreSQL's and Redis's server binaries;
+// without them this file prints one line and does not run, except under CI=true, where that is a failure.
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type RunningRelay, startRelay } from "../src/start.js";
+import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
+import { type RedisServer, redisMissing, startRedis } from "./support/redis.js";
+import { submit } from "./support/relays.js";
+
+const missing = postgresMissing() ?? redisMissing();
+if (missing && process.env.CI === "true") throw new Error(missing);
+if (missing) console.log(`[relay] bus tests not run: ${missing}`);
+
+let devnet: Devnet;
+let pg: Postgres;
+let redis: RedisServer;
+let core: Core;
+let a: RunningRelay;
+let b: RunningRelay;
+const sockets: WebSocket[] = [];
+
+/** Every frame one /updates socket received, verified, in arrival order. */
+interface Subscription {
+  ws: WebSocket;
+  frames: Uint8Array[];
+  verified: { height: bigint; kinds: string[] }[];
+}
+
+function subscribe(relay: RunningRelay, filter: string): Promise<Subscription> {
+  const ws = new WebSocket(`${relay.url.replace("http", "ws")}/updates?filter=${filter}`);
+  const s: Subscription = { ws, frames: [], verified: [] };
+  sockets.push(ws);
+  ws.on("message", (d: Buffer) => s.frames.push(new Uint8Array(d)));
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve(s));
+    ws.once("error", reject);
+  });
+}
+
+/** Verifies the frames not verified yet (each with @nullspace/core's verifyUpdate). */
+async function verifyNew(s: Subscription): Promise<void> {
+  const chainId = BigInt(devnet.genesis.chainId);
+  const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+  while (s.verified.length < s.frames.length) {
+    const frame = s.frames[s.verified.length] as Uint8Array;
+    const v = await verifyUpdate({ codec: core.codec, chainId, validators, frame });
+    if (!v.ok) throw new Error(`a frame does not verify: ${JSON.stringify(v)}`);
+    s.verified.push({ height: v.height, kinds: v.events.map((e) => `${e.kind}:${e.account}`) });
+  }
+}
+
+/** Registers a fresh player through relay A; resolves with its key once B's subscribers saw it. */
+async function registerThroughA(seed: number, subs: Subscription[]): Promise<string> {
+  const player = LocalChain.signer(seed);
+  const chainId = BigInt(devnet.genesis.chainId);
+  const tx = signTxSync({ codec: core.codec, signer: player, chainId, nonce: 0n, instruction: { op: "register", name: `bus${seed}` } });
+  const sent = await submit(a.url, tx);
+  expect(sent.status).toBe(200);
+  await waitUntil(`relay B's subscribers see player ${seed} register`, async () => {
+    for (const s of subs) await verifyNew(s);
+    return subs.every((s) => s.verified.some((f) => f.kinds.includes(`registered:${toHex(player.publicKey)}`)));
+  });
+  return toHex(player.publicKey);
+}
+
+function expectEveryHeightOnce(s: Subscription): void {
+  const heights = s.verified.map((f) => f.height);
+  const first = heights[0] as bigint;
+  expect(heights).toEqual(heights.map((_, i) => first + BigInt(i)));
+}
+
+describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis bus", () => {
+  beforeAll(async () => {
+    core = await Core.load(readFileSync(WASM_PATH));
+    devnet = await startDevnet();
+    const ports = await freeBase(2);
+    pg = startPostgres(ports);
+    redis = await startRedis(ports + 1);
+    const start = (source: "validators" | "store", validators: string[]) =>
+      startRelay({
+        genesisPath: join(devnet.dir, "genesis.json"),
+        wasmPath: WASM_PATH,
+        validators,
+        databaseUrl: pg.url,
+        busUrl: redis.url,
+        source,
+        storePollMs: 250,
+        log: (level, event, fields) => {
+          if (process.env.BUS_TEST_LOG)
+            appendFileSync(`${process.env.BUS_TEST_LOG}.${source}`, `${Date.now()} ${level} ${event} ${JSON.stringify(fields ?? {})}\n`);
+        },
+      });
+    a = await start("validators", [devnet.apiUrl(0), devnet.apiUrl(1)]);
+    b = await start("store", [devnet.apiUrl(2), devnet.apiUrl(3)]);
+    await waitUntil("both relays hear the bus", () => a.relay.metrics.busConnected.get() === 1 && b.relay.metrics.busConnected.get() === 1);
+    await Promise.all([a.relay.waitForHeight(3n), b.relay.waitForHeight(3n)]);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
+    await a?.stop().catch(() => {});
+    await b?.stop().catch(() => {});
+    await redis?.stop();
+    pg?.stop();
+    await devnet?.stop();
+  });
+
+  it("a transaction sent to relay A reaches relay B's subscribers on all and account:<key>, verified by B and by the client", async () => {
+    const player = LocalChain.signer(6161);
+    const [all, mine] = await Promise.all([subscribe(b, "all"), subscribe(b, `account:${toHex(player.publicKey)}`)]);
+    expect(await registerThroughA(6161, [all, mine])).toBe(toHex(player.publicKey));
+    const event = `registered:${toHex(player.publicKey)}`;
+    const registered = mine.verified.find((f) => f.kinds.includes(event))?.height;
+    expect(all.verified.find((f) => f.kinds.includes(event))?.height).toBe(registered);
+    // B took every new height from the shared store, verified and replayed, and never from a validator.
+    expect(b.relay.isFollowingValidators).toBe(false);
+    expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+    expect(b.relay.metrics.heightsBySource.get({ source: "store" })).toBeGreaterThan(0);
+    expect(b.relay.metrics.busIn.get({ result: "ok" })).toBeGreaterThan(0);
+    expect(a.relay.metrics.busOut.get({ result: "ok" })).toBeGreaterThan(0);
+    for (const s of [all, mine]) {
+      expectEveryHeightOnce(s);
+      s.ws.close();
+    }
+  }, 30_000);
+
+  it("the bus dies and comes back: both relays keep serving, and B's subscribers get every height once, in order", async () => {
+    const [all, mine] = await Promise.all([subscribe(b, "all"), subscribe(b, `account:${toHex(LocalChain.signer(7171).publicKey)}`)]);
+    const onA = await subscribe(a, "all");
+
+    await redis.kill();
+    await waitUntil(
+      "both relays notice the bus is gone",
+      () => a.relay.metrics.busConnected.get() === 0 && b.relay.metrics.busConnected.get() === 0,
+    );
+    // Without the bus, B polls the shared store and A keeps following validators.
+    const atKill = b.relay.height;
+    await registerThroughA(7171, [all, mine, onA]);
+    expect(b.relay.metrics.busConnected.get()).toBe(0); // seen through the store poll, not the bus
+    const down = b.relay.height;
+    expect(down).toBeGreaterThan(atKill);
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+
+    await redis.start();
+    await waitUntil("B's subscription is back", () => b.relay.metrics.busReconnects.get() >= 1 && b.relay.metrics.busConnected.get() === 1);
+    const heardBefore = b.relay.metrics.busIn.get({ result: "ok" });
+    await registerThroughA(7272, [all, onA]);
+    await waitUntil("B hears A on the restarted bus", () => b.relay.metrics.busIn.get({ result: "ok" }) > heardBefore);
+    expect(b.relay.height).toBeGreaterThan(down);
+
+    await verifyNew(onA);
+    for (const s of [all, mine, onA]) {
+      expectEveryHeightOnce(s);
+      s.ws.close();
+    }
+    expect(all.verified.filter((f) => f.kinds.some((k) => k.startsWith("registered:"))).length).toBeGreaterThanOrEqual(2);
+    expect(b.relay.isFollowingValidators).toBe(false);
+    expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+  }, 45_000);
+});

@@ -1,0 +1,88 @@
+// A throwaway Redis server on loopback for the bus tests: daemonized on a spare port with a pid
+// file in a temp folder, killed by that pid (SIGKILL: the bus crashing is what the tests want),
+// and startable again on the same port. No persistence: pub/sub keeps nothing anyway.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface RedisServer {
+  url: string;
+  /** Kills the server (SIGKILL, by its pid) and waits until the process is gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port; resolves once it wrote its pid file. */
+  start(): Promise<void>;
+  /** Kills it if running and deletes its folder. */
+  stop(): Promise<void>;
+}
+
+/** Why Redis cannot be started here (one line to print), or undefined when it can. */
+export function redisMissing(): string | undefined {
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
+  return found ? undefined : "Redis is not installed: apt-get install redis-server to run the relay bus tests";
+}
+
+/** Whether process `pid` still runs (a zombie left for a non-reaping init counts as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startRedis(port: number): Promise<RedisServer> {
+  const missing = redisMissing();
+  if (missing) throw new Error(missing);
+  const dir = mkdtempSync(join(tmpdir(), "relay-redis-"));
+  const pidFile = join(dir, "redis.pid");
+  let pid: number | undefined;
+  const start = async () => {
+    rmSync(pidFile, { force: true });
+    // --daemonize returns once the server forked; the pid file exists once it listens.
+    execFileSync("redis-server", [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      pidFile,
+      "--dir",
+      dir,
+      "--logfile",
+      join(dir, "redis.log"),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ]);
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await pause(50);
+    pid = Number(readFileSync(pidFile, "utf8").trim());
+    if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`redis-server wrote no pid (see ${dir}/redis.log)`);
+  };
+  const kill = async () => {
+    const p = pid;
+    pid = undefined;
+    if (p === undefined || !isAlive(p)) return;
+    process.kill(p, "SIGKILL");
+    while (isAlive(p)) await pause(20);
+  };
+  await start();
+  // A daemon outlives a test run that times out before its afterAll: kill it on exit regardless.
+  process.once("exit", () => {
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
