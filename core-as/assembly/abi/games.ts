@@ -1,0 +1,113 @@
+// ABI: game transactions, session views and the settle function of each table game.
+import { inputPtr } from "../io";
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Json } from "../codec/json";
+import { Tx, Op, encodeTxBody, PlayMode, Modifier } from "../codec/tx";
+import { BetList } from "../codec/bets";
+import { KEY_LEN, MAX_BETS } from "../codec/limits";
+import { sessionKey } from "../state/keys";
+import { decodeSession, sessionToJson } from "../games/session";
+import { tableGameFor } from "../games/registry";
+import { fail, E_BAD_ARGUMENTS, E_TOO_MANY_ITEMS, E_NOT_FOUND, E_UNKNOWN_GAME, E_INVALID_VALUE } from "../errors";
+import { stateForAbi } from "./core";
+
+const out = new Writer(1024);
+/** Bet entries of the builders' input: u8 kind ‖ u32le target ‖ u64le amount. */
+const BET_ENTRY: u32 = 13;
+
+/** Reads `(len − at) / 13` bet entries from the input into `list`; false if malformed or > 20. */
+function readBetEntries(at: u32, len: u32, list: BetList): i32 {
+  list.clear();
+  if (len < at || (len - at) % BET_ENTRY != 0) return -<i32>E_BAD_ARGUMENTS;
+  const k = (len - at) / BET_ENTRY;
+  if (k > <u32>MAX_BETS) return -<i32>E_TOO_MANY_ITEMS;
+  for (let i: u32 = 0; i < k; i++) {
+    const p = inputPtr() + at + i * BET_ENTRY;
+    list.push(load<u8>(p), load<u32>(p + 1), load<u64>(p + 5));
+  }
+  return 0;
+}
+
+function signedBody(tx: Tx, len: u32): i32 {
+  if (len < <u32>KEY_LEN) return fail(E_BAD_ARGUMENTS);
+  memory.copy(tx.signer.dataStart, inputPtr(), KEY_LEN);
+  const w = out.reset();
+  encodeTxBody(tx, w);
+  return w.toOutput();
+}
+
+/** Input: signer ‖ k × bet entry (side bets). Output: the unsigned body of a GameStart. */
+export function tx_game_start(len: u32, nonce: u64, game: u32, sessionId: u64, mode: u32, modifiers: u32, options: u32, stake: u64): i32 {
+  if (game > 255 || mode > PlayMode.TOURNAMENT || modifiers > Modifier.ALL) return fail(E_BAD_ARGUMENTS);
+  const tx = new Tx();
+  const code = readBetEntries(KEY_LEN, len, tx.bets);
+  if (code != 0) return code;
+  tx.nonce = nonce;
+  tx.op = Op.GAME_START;
+  tx.game = <u8>game;
+  tx.sessionId = sessionId;
+  tx.mode = <u8>mode;
+  tx.modifiers = <u8>modifiers;
+  tx.options = options;
+  tx.stake = stake;
+  return signedBody(tx, len);
+}
+
+/** Input: signer ‖ k × bet entry (the batch). Output: the unsigned body of a GameMove. */
+export function tx_game_move(len: u32, nonce: u64, sessionId: u64, action: u32, modifiers: u32): i32 {
+  if (action > 255 || modifiers > Modifier.ALL) return fail(E_BAD_ARGUMENTS);
+  const tx = new Tx();
+  const code = readBetEntries(KEY_LEN, len, tx.bets);
+  if (code != 0) return code;
+  tx.nonce = nonce;
+  tx.op = Op.GAME_MOVE;
+  tx.sessionId = sessionId;
+  tx.action = <u8>action;
+  tx.modifiers = <u8>modifiers;
+  return signedBody(tx, len);
+}
+
+/** Input: player key ‖ u64le session id. Output: the session's JSON view, or NOT_FOUND. */
+export function core_session(len: u32): i32 {
+  const s = stateForAbi();
+  if (s == null || len != 40) return fail(E_BAD_ARGUMENTS);
+  const pub = new Uint8Array(KEY_LEN);
+  memory.copy(pub.dataStart, inputPtr(), KEY_LEN);
+  const v = s.store.get(sessionKey(pub, load<u64>(inputPtr() + KEY_LEN)));
+  if (v == null) return fail(E_NOT_FOUND);
+  const sess = decodeSession(Reader.of(v));
+  if (sess == null) return fail(E_INVALID_VALUE);
+  const j = new Json().begin();
+  sessionToJson(sess, j);
+  const buf = String.UTF8.encode(j.end().toString());
+  return out.reset().raw(changetype<usize>(buf), <usize>buf.byteLength).toOutput();
+}
+
+const resolveBets = new BetList();
+
+/**
+ * The settle function of a table game on a given outcome, without state or randomness: for
+ * known-answer tests and exact expected returns by enumeration (docs/games.md). Input: u8 n ‖ n
+ * outcome values (a pocket; three dice) ‖ k × (bet entry ‖ u8 held). Output: k × (u64le return ‖
+ * u8 status). The executor settles rounds with these same functions after drawing the outcome.
+ */
+export function games_resolve(len: u32, game: u32, options: u32): i32 {
+  const g = tableGameFor(<u8>game);
+  if (game > 255 || g == null) return fail(E_UNKNOWN_GAME);
+  if (len < 1) return fail(E_BAD_ARGUMENTS);
+  const n = <u32>load<u8>(inputPtr());
+  if (len < 1 + n || (len - 1 - n) % (BET_ENTRY + 1) != 0) return fail(E_BAD_ARGUMENTS);
+  if (!g.isValidOptions(options) || !g.setOutcome(inputPtr() + 1, <i32>n, options)) return fail(E_INVALID_VALUE);
+  const k = (len - 1 - n) / (BET_ENTRY + 1);
+  const w = out.reset();
+  for (let i: u32 = 0; i < k; i++) {
+    const p = inputPtr() + 1 + n + i * (BET_ENTRY + 1);
+    const kind = load<u8>(p);
+    const target = load<u32>(p + 1);
+    const code = g.checkBet(kind, target, options);
+    if (code != 0) return fail(code);
+    w.u64le(g.settle(kind, target, load<u64>(p + 5), options, load<u8>(p + 13) != 0)).u8(g.status);
+  }
+  return w.toOutput();
+}

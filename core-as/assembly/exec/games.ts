@@ -1,0 +1,83 @@
+// GameStart and GameMove: the common session model of games.md. Sessions are keyed by the
+// player's key and a client-chosen id, so a move can only ever reach its own player's session.
+import { Tx, PlayMode } from "../codec/tx";
+import { Ev } from "../codec/event";
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { encodeGameStarted } from "../codec/game-event";
+import { Account } from "../state/account";
+import { Prefix, sessionKeyInto, singletonKey } from "../state/keys";
+import { Session, GamesRecord, encodeSession, decodeSession, encodeGames, decodeGames } from "../games/session";
+import { TableAction } from "../games/catalogue";
+import { tableGameFor } from "../games/registry";
+import { playTableRound, closeTable } from "../games/table";
+import { State } from "./state";
+import { EventSink, TxContext } from "./events";
+import {
+  E_UNKNOWN_ACCOUNT, E_UNKNOWN_GAME, E_INVALID_OPTIONS, E_STAKE_NOT_ALLOWED, E_SESSION_ID_USED, E_SESSION_NOT_FOUND,
+  E_SESSION_FINISHED, E_TOURNAMENT_NOT_ACTIVE, E_MODIFIER_NOT_ALLOWED, E_UNKNOWN_ACTION, E_INVALID_VALUE,
+} from "../errors";
+
+const GAMES_KEY = singletonKey(Prefix.GAMES);
+const key = new Uint8Array(41);
+const w = new Writer(128);
+
+function loadGames(s: State): GamesRecord {
+  const v = s.store.get(GAMES_KEY);
+  if (v == null) return new GamesRecord();
+  const g = decodeGames(Reader.of(v));
+  return g == null ? new GamesRecord() : g; // written only by encodeGames: always decodes
+}
+
+function saveSession(s: State, sess: Session): void {
+  encodeSession(sess, w.reset());
+  s.store.put(0, key.dataStart, 41, w.ptr, <u32>w.len);
+}
+
+export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
+  if (!a.registered) return E_UNKNOWN_ACCOUNT;
+  // Tournaments (and with them the tournament stack, Shield and Double) are not running yet.
+  if (tx.mode == PlayMode.TOURNAMENT) return E_TOURNAMENT_NOT_ACTIVE;
+  if (tx.modifiers != 0) return E_MODIFIER_NOT_ALLOWED;
+  const game = tableGameFor(tx.game);
+  if (game == null) return E_UNKNOWN_GAME;
+  if (!game.isValidOptions(tx.options)) return E_INVALID_OPTIONS;
+  // Table games take their stakes round by round (GameMove), not at the start.
+  if (tx.stake != 0 || tx.bets.count != 0) return E_STAKE_NOT_ALLOWED;
+  sessionKeyInto(key, tx.signer, tx.sessionId);
+  if (s.store.get(key) != null) return E_SESSION_ID_USED;
+
+  const g = loadGames(s);
+  const sess = new Session();
+  sess.game = tx.game;
+  sess.mode = tx.mode;
+  sess.options = tx.options;
+  sess.serial = g.nextSerial++;
+  encodeGames(g, w.reset());
+  s.store.set(GAMES_KEY, w.toBytes());
+  saveSession(s, sess);
+  const e = ev.begin(ctx, Ev.GAME_STARTED);
+  encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, 0, tx.bets, a.chips);
+  ev.end();
+  return 0;
+}
+
+export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
+  if (!a.registered) return E_UNKNOWN_ACCOUNT;
+  sessionKeyInto(key, tx.signer, tx.sessionId);
+  const v = s.store.get(key);
+  if (v == null) return E_SESSION_NOT_FOUND;
+  const sess = decodeSession(Reader.of(v));
+  if (sess == null) return E_INVALID_VALUE;
+  if (sess.finished) return E_SESSION_FINISHED;
+  if (tx.modifiers != 0 && sess.mode != PlayMode.TOURNAMENT) return E_MODIFIER_NOT_ALLOWED;
+  const game = tableGameFor(sess.game);
+  if (game == null) return E_UNKNOWN_GAME;
+  let code: u16 = 0;
+  if (tx.action == TableAction.PLAY) code = playTableRound(s, ctx, ev, a, sess, game, tx.bets, tx.sessionId);
+  else if (tx.action == TableAction.CLOSE) {
+    code = tx.bets.count != 0 ? E_STAKE_NOT_ALLOWED : closeTable(ctx, ev, a, sess, tx.sessionId);
+  } else code = E_UNKNOWN_ACTION;
+  if (code == 0) saveSession(s, sess);
+  return code;
+}

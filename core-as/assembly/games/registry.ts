@@ -1,0 +1,16 @@
+// Which game module runs a game id. One instance per game: modules keep only the current round's
+// outcome, which every round overwrites before reading.
+import { GameId } from "./catalogue";
+import { TableGame } from "./table-game";
+import { Roulette } from "./roulette";
+import { SicBo } from "./sicbo";
+
+const roulette = new Roulette();
+const sicBo = new SicBo();
+
+/** The table game of `id`, or null for an id that is unknown or not built yet. */
+export function tableGameFor(id: u8): TableGame | null {
+  if (id == GameId.ROULETTE) return roulette;
+  if (id == GameId.SIC_BO) return sicBo;
+  return null;
+}

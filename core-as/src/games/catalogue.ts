@@ -1,0 +1,178 @@
+// The game catalogue clients render tables from: ids, names, bets with their payouts and targets,
+// limits and session options. The numbers are the wire format's (assembly/games/); a test plays
+// every bet kind through the wasm, so the two cannot drift apart unnoticed.
+
+export const GameId = {
+  baccarat: 1,
+  blackjack: 2,
+  craps: 3,
+  roulette: 4,
+  sicBo: 5,
+  threeCard: 6,
+  ultimateHoldem: 7,
+  casinoWar: 8,
+  videoPoker: 9,
+  hiLo: 10,
+} as const;
+export type GameName = keyof typeof GameId;
+
+/** Actions of a table game's GameMove. */
+export const TableAction = { play: 0, close: 1 } as const;
+
+export const MIN_BET = 1n;
+export const MAX_BET = 10_000n;
+export const MAX_BET_SMALL = 1_000n;
+/** Bets in one batch. */
+export const MAX_BETS = 20;
+
+export interface BetSpec {
+  kind: number;
+  name: string;
+  /** What a win pays "to 1" (a range where it depends on the target or the options). */
+  pays: string;
+  /** How the target is written, or "none" (target 0). */
+  target: string;
+}
+
+export interface OptionSpec {
+  bit: number;
+  name: string;
+  description: string;
+}
+
+export interface GameSpec {
+  id: number;
+  name: GameName;
+  title: string;
+  /** Whether the state machine plays this game yet. */
+  available: boolean;
+  /** Table games take batches of bets per round; the others a stake at GameStart. */
+  table: boolean;
+  minBet: bigint;
+  maxBet: bigint;
+  bets: BetSpec[];
+  options: OptionSpec[];
+}
+
+export const RouletteBet = {
+  straight: 0,
+  split: 1,
+  street: 2,
+  corner: 3,
+  sixLine: 4,
+  dozen: 5,
+  column: 6,
+  red: 7,
+  black: 8,
+  odd: 9,
+  even: 10,
+  low: 11,
+  high: 12,
+} as const;
+
+export const RouletteOption = { laPartage: 1, enPrison: 2, american: 4 } as const;
+/** The pocket number of 00 (American wheel). */
+export const DOUBLE_ZERO = 37;
+
+export const SicBoBet = {
+  small: 0,
+  big: 1,
+  odd: 2,
+  even: 3,
+  specificTriple: 4,
+  anyTriple: 5,
+  specificDouble: 6,
+  total: 7,
+  single: 8,
+  domino: 9,
+  easyHopThree: 10,
+  hardHop: 11,
+  easyHopFour: 12,
+} as const;
+
+export const SicBoOption = { atlanticCity: 1 } as const;
+
+const roulette: GameSpec = {
+  id: GameId.roulette,
+  name: "roulette",
+  title: "Roulette",
+  available: true,
+  table: true,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    { kind: RouletteBet.straight, name: "straight", pays: "35", target: "pocket 0–36 (37 = 00, American)" },
+    { kind: RouletteBet.split, name: "split", pays: "17", target: "a | b << 8, two adjacent pockets, a < b" },
+    { kind: RouletteBet.street, name: "street", pays: "11", target: "row 1–12" },
+    { kind: RouletteBet.corner, name: "corner", pays: "8", target: "lowest number n (n mod 3 ≠ 0, n ≤ 32)" },
+    { kind: RouletteBet.sixLine, name: "six line", pays: "5", target: "first row 1–11" },
+    { kind: RouletteBet.dozen, name: "dozen", pays: "2", target: "1–3" },
+    { kind: RouletteBet.column, name: "column", pays: "2", target: "1–3" },
+    { kind: RouletteBet.red, name: "red", pays: "1", target: "none" },
+    { kind: RouletteBet.black, name: "black", pays: "1", target: "none" },
+    { kind: RouletteBet.odd, name: "odd", pays: "1", target: "none" },
+    { kind: RouletteBet.even, name: "even", pays: "1", target: "none" },
+    { kind: RouletteBet.low, name: "1–18", pays: "1", target: "none" },
+    { kind: RouletteBet.high, name: "19–36", pays: "1", target: "none" },
+  ],
+  options: [
+    { bit: RouletteOption.laPartage, name: "La Partage", description: "even-money bets lose half on zero" },
+    {
+      bit: RouletteOption.enPrison,
+      name: "En Prison",
+      description: "an even-money bet lost to zero is held one spin and returns its stake if it then wins",
+    },
+    { bit: RouletteOption.american, name: "American", description: "0 and 00" },
+  ],
+};
+
+const sicBo: GameSpec = {
+  id: GameId.sicBo,
+  name: "sicBo",
+  title: "Sic Bo",
+  available: true,
+  table: true,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    { kind: SicBoBet.small, name: "small", pays: "1", target: "none" },
+    { kind: SicBoBet.big, name: "big", pays: "1", target: "none" },
+    { kind: SicBoBet.odd, name: "odd", pays: "1", target: "none" },
+    { kind: SicBoBet.even, name: "even", pays: "1", target: "none" },
+    { kind: SicBoBet.specificTriple, name: "specific triple", pays: "150 (180)", target: "face 1–6" },
+    { kind: SicBoBet.anyTriple, name: "any triple", pays: "24 (30)", target: "none" },
+    { kind: SicBoBet.specificDouble, name: "specific double", pays: "8 (10)", target: "face 1–6" },
+    { kind: SicBoBet.total, name: "total", pays: "6–50 (6–60)", target: "total 4–17" },
+    { kind: SicBoBet.single, name: "single number", pays: "1/2/3", target: "face 1–6" },
+    { kind: SicBoBet.domino, name: "domino", pays: "5", target: "two faces as digits, ascending (e.g. 25)" },
+    { kind: SicBoBet.easyHopThree, name: "three-number easy hop", pays: "30", target: "three faces, ascending (e.g. 136)" },
+    { kind: SicBoBet.hardHop, name: "hard hop", pays: "50", target: "double then single face (e.g. 52)" },
+    { kind: SicBoBet.easyHopFour, name: "four-number easy hop", pays: "7", target: "four faces, ascending (e.g. 1346)" },
+  ],
+  options: [{ bit: SicBoOption.atlanticCity, name: "Atlantic City", description: "the Atlantic City pay table (in brackets)" }],
+};
+
+function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
+  return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
+}
+
+/** Every game, in id order. `available: false` games are refused by the state machine (UNKNOWN_GAME). */
+export const GAMES: readonly GameSpec[] = [
+  pending(GameId.baccarat, "baccarat", "Baccarat", true, MAX_BET),
+  pending(GameId.blackjack, "blackjack", "Blackjack", false, MAX_BET),
+  pending(GameId.craps, "craps", "Craps", true, MAX_BET),
+  roulette,
+  sicBo,
+  pending(GameId.threeCard, "threeCard", "Three Card Poker", false, MAX_BET),
+  pending(GameId.ultimateHoldem, "ultimateHoldem", "Ultimate Texas Hold'em", false, MAX_BET),
+  pending(GameId.casinoWar, "casinoWar", "Casino War", false, MAX_BET),
+  pending(GameId.videoPoker, "videoPoker", "Video Poker", false, MAX_BET_SMALL),
+  pending(GameId.hiLo, "hiLo", "Hi-Lo", false, MAX_BET_SMALL),
+];
+
+export function gameSpec(game: GameName | number): GameSpec {
+  const id = typeof game === "number" ? game : GameId[game];
+  const spec = GAMES.find((g) => g.id === id);
+  if (!spec) throw new RangeError(`unknown game ${game}`);
+  return spec;
+}
