@@ -58,30 +58,34 @@ export type Instruction =
   | { op: "faucet" }
   | { op: "adminRotateKeys"; keys: Uint8Array[] }
   | { op: "adminSetPolicy"; field: number; value: bigint }
-  | {
-      op: "gameStart";
-      /** GameId (games/catalogue.ts). */
-      game: number;
-      /** The client's id for the session, unused so far by this player. */
-      sessionId: bigint;
-      /** Cash chips (default) or the tournament stack. */
-      mode?: PlayMode;
-      modifiers?: Modifiers;
-      /** The game's session option bits (e.g. RouletteOption). */
-      options?: number;
-      /** The main stake of a one-hand game; 0 for table games. */
-      stake?: bigint;
-      sideBets?: Bet[];
-    }
-  | {
-      op: "gameMove";
-      sessionId: bigint;
-      /** The game's action (TableAction for table games). */
-      action: number;
-      modifiers?: Modifiers;
-      /** A batch of up to 20 bets. */
-      bets?: Bet[];
-    };
+  | GameStartInstruction
+  | GameMoveInstruction;
+
+export interface GameStartInstruction {
+  op: "gameStart";
+  /** GameId (games/catalogue.ts). */
+  game: number;
+  /** The client's id for the session, unused so far by this player. */
+  sessionId: bigint;
+  /** Cash chips (default) or the tournament stack. */
+  mode?: PlayMode;
+  modifiers?: Modifiers;
+  /** The game's session option bits (e.g. RouletteOption). */
+  options?: number;
+  /** The main stake of a one-hand game; 0 for table games. */
+  stake?: bigint;
+  sideBets?: Bet[];
+}
+
+export interface GameMoveInstruction {
+  op: "gameMove";
+  sessionId: bigint;
+  /** The game's action (TableAction for table games). */
+  action: number;
+  modifiers?: Modifiers;
+  /** A batch of up to 20 bets. */
+  bets?: Bet[];
+}
 
 export type PlayMode = "cash" | "tournament";
 
@@ -94,6 +98,12 @@ export interface Modifiers {
 
 function modifierBits(m: Modifiers | undefined): number {
   return (m?.shield ? 1 : 0) | (m?.double ? 2 : 0);
+}
+
+/** One bet's result from Codec.settleTableBets: return (stake included) and status (BetResultView). */
+export interface BetSettlement {
+  return: bigint;
+  status: number;
 }
 
 /** What a vote or certificate is about: a proposal (notarize, finalize) or a view (nullify). */
@@ -266,6 +276,25 @@ export class Codec {
   /** A Fisher–Yates permutation of 0..n-1 from the stream of (σ, session, move). */
   randomShuffle(sigma: Uint8Array, sessionId: bigint, move: number, n: number): number[] {
     return Array.from(this.wasm.call("random_shuffle", sigma, sessionId, move, n));
+  }
+
+  /**
+   * A table game's settle function on a given outcome (a pocket; three dice), with no state and no
+   * randomness: what a round's bets return when these values are drawn. Clients can check a
+   * gameRound event with it; tests use it for known answers and exact expected returns.
+   */
+  settleTableBets(game: number, options: number, outcome: readonly number[], bets: readonly (Bet & { held?: boolean })[]): BetSettlement[] {
+    const entries = betEntries(bets);
+    const input = new Uint8Array(1 + outcome.length + bets.length * 14);
+    input[0] = outcome.length;
+    input.set(outcome, 1);
+    bets.forEach((b, i) => {
+      input.set(entries.subarray(i * 13, i * 13 + 13), 1 + outcome.length + i * 14);
+      input[1 + outcome.length + i * 14 + 13] = b.held ? 1 : 0;
+    });
+    const out = this.wasm.call("games_resolve", input, game, options);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    return bets.map((_, i) => ({ return: view.getBigUint64(i * 9, true), status: out[i * 9 + 8] as number }));
   }
 
   /** The body of a vote of this subject: what a validator signs after domainPrefix(kind, chainId). */

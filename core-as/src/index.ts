@@ -3,6 +3,7 @@
 export * from "./client/sign-tx.js";
 export * from "./client/verify-certificate.js";
 export {
+  type BetSettlement,
   type BlockFields,
   type BlockParts,
   type BodyParts,
@@ -10,6 +11,8 @@ export {
   Codec,
   type ConsensusSubject,
   type FinalizedFields,
+  type GameMoveInstruction,
+  type GameStartInstruction,
   type GenesisFields,
   type IndexedSignature,
   type Instruction,

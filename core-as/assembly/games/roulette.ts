@@ -57,10 +57,10 @@ export function isEvenMoney(kind: u8): bool {
 function isSplit(a: u32, b: u32, american: bool): bool {
   if (a >= b) return false;
   if (a >= 1 && b <= 36) return (b == a + 1 && a % 3 != 0) || b == a + 3;
-  if (!american) return a == 0 && b <= 3 && b >= 1;
+  if (!american) return a == 0 && b >= 1 && b <= 3;
   // American layout: 0 sits over 1 and 2, 00 over 2 and 3, and 0–00 is a split.
-  if (a == 0) return b == 1 || b == 2 || b == <u32>DOUBLE_ZERO;
-  return false;
+  if (b == <u32>DOUBLE_ZERO) return a == 0 || a == 2 || a == 3;
+  return a == 0 && (b == 1 || b == 2);
 }
 
 /** Whether a bet of `kind` on `target` covers pocket `p` (targets already checked). */

@@ -1,5 +1,5 @@
 // Roulette bets and moves, so clients never hand-encode a target.
-import type { Instruction } from "../codec.js";
+import type { GameMoveInstruction, GameStartInstruction } from "../codec.js";
 import type { Bet } from "./bet.js";
 import { GameId, RouletteBet, TableAction } from "./catalogue.js";
 
@@ -32,8 +32,8 @@ export const roulette = {
   high: even(RouletteBet.high),
 
   /** Opens a table; `options` is a sum of RouletteOption bits. */
-  start: (sessionId: bigint, options = 0): Instruction => ({ op: "gameStart", game: GameId.roulette, sessionId, options }),
+  start: (sessionId: bigint, options = 0): GameStartInstruction => ({ op: "gameStart", game: GameId.roulette, sessionId, options }),
   /** One spin with a batch of up to 20 bets (may be empty while an En Prison bet is held). */
-  spin: (sessionId: bigint, bets: Bet[]): Instruction => ({ op: "gameMove", sessionId, action: TableAction.play, bets }),
-  close: (sessionId: bigint): Instruction => ({ op: "gameMove", sessionId, action: TableAction.close }),
+  spin: (sessionId: bigint, bets: Bet[]): GameMoveInstruction => ({ op: "gameMove", sessionId, action: TableAction.play, bets }),
+  close: (sessionId: bigint): GameMoveInstruction => ({ op: "gameMove", sessionId, action: TableAction.close }),
 };

@@ -1,5 +1,5 @@
 // Sic Bo bets and moves, so clients never hand-encode a target.
-import type { Instruction } from "../codec.js";
+import type { GameMoveInstruction, GameStartInstruction } from "../codec.js";
 import type { Bet } from "./bet.js";
 import { GameId, SicBoBet, TableAction } from "./catalogue.js";
 
@@ -36,7 +36,7 @@ export const sicBo = {
   }),
 
   /** Opens a table; `options` is a sum of SicBoOption bits. */
-  start: (sessionId: bigint, options = 0): Instruction => ({ op: "gameStart", game: GameId.sicBo, sessionId, options }),
-  roll: (sessionId: bigint, bets: Bet[]): Instruction => ({ op: "gameMove", sessionId, action: TableAction.play, bets }),
-  close: (sessionId: bigint): Instruction => ({ op: "gameMove", sessionId, action: TableAction.close }),
+  start: (sessionId: bigint, options = 0): GameStartInstruction => ({ op: "gameStart", game: GameId.sicBo, sessionId, options }),
+  roll: (sessionId: bigint, bets: Bet[]): GameMoveInstruction => ({ op: "gameMove", sessionId, action: TableAction.play, bets }),
+  close: (sessionId: bigint): GameMoveInstruction => ({ op: "gameMove", sessionId, action: TableAction.close }),
 };
