@@ -279,11 +279,17 @@ export class Codec {
   }
 
   /**
-   * A table game's settle function on a given outcome (a pocket; three dice), with no state and no
-   * randomness: what a round's bets return when these values are drawn. Clients can check a
-   * gameRound event with it; tests use it for known answers and exact expected returns.
+   * A table game's settle function on a given outcome (a pocket; three dice; baccarat cards in
+   * dealing order), with no state and no randomness: what a round's bets return when these values
+   * are drawn, and the round's info numbers. Clients can check a gameRound event with it; tests use
+   * it for known answers and exact expected returns.
    */
-  settleTableBets(game: number, options: number, outcome: readonly number[], bets: readonly (Bet & { held?: boolean })[]): BetSettlement[] {
+  settleTableRound(
+    game: number,
+    options: number,
+    outcome: readonly number[],
+    bets: readonly (Bet & { held?: boolean })[],
+  ): { bets: BetSettlement[]; info: number[] } {
     const entries = betEntries(bets);
     const input = new Uint8Array(1 + outcome.length + bets.length * 14);
     input[0] = outcome.length;
@@ -294,7 +300,22 @@ export class Codec {
     });
     const out = this.wasm.call("games_resolve", input, game, options);
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    return bets.map((_, i) => ({ return: view.getBigUint64(i * 9, true), status: out[i * 9 + 8] as number }));
+    return {
+      bets: bets.map((_, i) => ({ return: view.getBigUint64(i * 9, true), status: out[i * 9 + 8] as number })),
+      info: readInfo(view, bets.length * 9),
+    };
+  }
+
+  /** settleTableRound's bet results alone. */
+  settleTableBets(game: number, options: number, outcome: readonly number[], bets: readonly (Bet & { held?: boolean })[]): BetSettlement[] {
+    return this.settleTableRound(game, options, outcome, bets).bets;
+  }
+
+  /** What a table game's round at `move` of the session with `serial` draws under beacon value σ. */
+  dealTableRound(game: number, options: number, sigma: Uint8Array, serial: bigint, move: number): { draws: number[]; info: number[] } {
+    const out = this.wasm.call("games_deal", sigma, game, options, serial, move);
+    const n = out[0] as number;
+    return { draws: Array.from(out.subarray(1, 1 + n)), info: readInfo(new DataView(out.buffer, out.byteOffset, out.byteLength), 1 + n) };
   }
 
   /** The body of a vote of this subject: what a validator signs after domainPrefix(kind, chainId). */
@@ -438,3 +459,9 @@ export class Codec {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** u8 m ‖ m × u64le at `at`: a round's info numbers (all small). */
+function readInfo(view: DataView, at: number): number[] {
+  const m = view.getUint8(at);
+  return Array.from({ length: m }, (_, i) => Number(view.getBigUint64(at + 1 + 8 * i, true)));
+}

@@ -7,7 +7,7 @@ import type { Instruction } from "../src/codec.js";
 import { Core } from "../src/core.js";
 import { concatBytes, fromHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { roulette, sicBo } from "../src/games/index.js";
+import { baccarat, roulette, sicBo } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
 import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
@@ -29,6 +29,8 @@ beforeAll(async () => {
     chain.submit(alice, sicBo.start(1n << 63n, 1)),
     chain.submit(alice, sicBo.roll(1n << 63n, [sicBo.easyHopFour([1, 3, 4, 6], 5n), sicBo.single(2, 300n)])),
     chain.submit(alice, sicBo.close(1n << 63n)),
+    chain.submit(alice, baccarat.start(2n)),
+    chain.submit(alice, baccarat.deal(2n, [baccarat.banker(7n), baccarat.perfectPair(1n), baccarat.dragonPlayer(2n)])),
   ];
   chain.submitRaw(Uint8Array.of(1, 2, 3));
   const r = chain.seal();

@@ -8,7 +8,10 @@ import { BetList } from "../codec/bets";
 import { KEY_LEN, MAX_BETS } from "../codec/limits";
 import { sessionKey } from "../state/keys";
 import { decodeSession, sessionToJson } from "../games/session";
+import { TableGame } from "../games/table-game";
 import { tableGameFor } from "../games/registry";
+import { RoundReport } from "../games/round";
+import { RandomStream } from "../random/stream";
 import { fail, E_BAD_ARGUMENTS, E_TOO_MANY_ITEMS, E_NOT_FOUND, E_UNKNOWN_GAME, E_INVALID_VALUE } from "../errors";
 import { stateForAbi } from "./core";
 
@@ -84,13 +87,40 @@ export function core_session(len: u32): i32 {
   return out.reset().raw(changetype<usize>(buf), <usize>buf.byteLength).toOutput();
 }
 
-const resolveBets = new BetList();
+const scratch = new RoundReport();
+
+/** u8 m ‖ m × u64le: the game's summary numbers of the current outcome (gameRound.info). */
+function writeInfo(g: TableGame, w: Writer): void {
+  g.describe(scratch.reset(0));
+  w.u8(<u8>scratch.infoCount);
+  for (let i = 0; i < scratch.infoCount; i++) w.u64le(scratch.info[i]);
+}
+
+/**
+ * Input: σ. Output: u8 n ‖ the n values a table game's round draws at `move` of the session with
+ * this serial ‖ its info (as games_resolve). The same draw as the executor's, so anyone holding σ
+ * can recompute a round, and tests can search σ for an outcome.
+ */
+export function games_deal(len: u32, game: u32, options: u32, serial: u64, move: u32): i32 {
+  const g = tableGameFor(<u8>game);
+  if (game > 255 || g == null) return fail(E_UNKNOWN_GAME);
+  if (!g.isValidOptions(options)) return fail(E_INVALID_VALUE);
+  const sigma = new Uint8Array(<i32>len);
+  memory.copy(sigma.dataStart, inputPtr(), len);
+  const report = new RoundReport().reset(move);
+  g.deal(new RandomStream(sigma, serial, move), report, options);
+  const w = out.reset().u8(<u8>report.drawCount);
+  for (let i = 0; i < report.drawCount; i++) w.u8(report.drawValues[i]);
+  writeInfo(g, w);
+  return w.toOutput();
+}
 
 /**
  * The settle function of a table game on a given outcome, without state or randomness: for
  * known-answer tests and exact expected returns by enumeration (docs/games.md). Input: u8 n ‖ n
- * outcome values (a pocket; three dice) ‖ k × (bet entry ‖ u8 held). Output: k × (u64le return ‖
- * u8 status). The executor settles rounds with these same functions after drawing the outcome.
+ * outcome values (a pocket; three dice; baccarat cards in dealing order) ‖ k × (bet entry ‖ u8
+ * held). Output: k × (u64le return ‖ u8 status) ‖ u8 m ‖ m × u64le info. The executor settles rounds
+ * with these same functions after drawing the outcome.
  */
 export function games_resolve(len: u32, game: u32, options: u32): i32 {
   const g = tableGameFor(<u8>game);
@@ -109,5 +139,6 @@ export function games_resolve(len: u32, game: u32, options: u32): i32 {
     if (code != 0) return fail(code);
     w.u64le(g.settle(kind, target, load<u64>(p + 5), options, load<u8>(p + 13) != 0)).u8(g.status);
   }
+  writeInfo(g, w);
   return w.toOutput();
 }

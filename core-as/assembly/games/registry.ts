@@ -4,13 +4,16 @@ import { GameId } from "./catalogue";
 import { TableGame } from "./table-game";
 import { Roulette } from "./roulette";
 import { SicBo } from "./sicbo";
+import { Baccarat } from "./baccarat";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
+const baccarat = new Baccarat();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
   if (id == GameId.ROULETTE) return roulette;
   if (id == GameId.SIC_BO) return sicBo;
+  if (id == GameId.BACCARAT) return baccarat;
   return null;
 }

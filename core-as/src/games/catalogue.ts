@@ -92,6 +92,19 @@ export const SicBoBet = {
 
 export const SicBoOption = { atlanticCity: 1 } as const;
 
+export const BaccaratBet = {
+  player: 0,
+  banker: 1,
+  tie: 2,
+  playerPair: 3,
+  bankerPair: 4,
+  luckySix: 5,
+  dragonPlayer: 6,
+  dragonBanker: 7,
+  pandaEight: 8,
+  perfectPair: 9,
+} as const;
+
 const roulette: GameSpec = {
   id: GameId.roulette,
   name: "roulette",
@@ -152,13 +165,46 @@ const sicBo: GameSpec = {
   options: [{ bit: SicBoOption.atlanticCity, name: "Atlantic City", description: "the Atlantic City pay table (in brackets)" }],
 };
 
+const baccarat: GameSpec = {
+  id: GameId.baccarat,
+  name: "baccarat",
+  title: "Baccarat",
+  available: true,
+  table: true,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    { kind: BaccaratBet.player, name: "Player", pays: "1; pushes on a tie", target: "none" },
+    { kind: BaccaratBet.banker, name: "Banker", pays: "1, 1:2 on a winning 6; pushes on a tie", target: "none" },
+    { kind: BaccaratBet.tie, name: "Tie", pays: "9", target: "none" },
+    { kind: BaccaratBet.playerPair, name: "Player Pair", pays: "12", target: "none" },
+    { kind: BaccaratBet.bankerPair, name: "Banker Pair", pays: "12", target: "none" },
+    { kind: BaccaratBet.luckySix, name: "Lucky 6", pays: "12 with two cards, 23 with three", target: "none" },
+    {
+      kind: BaccaratBet.dragonPlayer,
+      name: "Dragon Bonus Player",
+      pays: "natural win 1, natural tie push; win by 9/8/7/6/5/4: 30/10/6/4/2/1",
+      target: "none",
+    },
+    {
+      kind: BaccaratBet.dragonBanker,
+      name: "Dragon Bonus Banker",
+      pays: "natural win 1, natural tie push; win by 9/8/7/6/5/4: 30/10/6/4/2/1",
+      target: "none",
+    },
+    { kind: BaccaratBet.pandaEight, name: "Panda 8", pays: "25", target: "none" },
+    { kind: BaccaratBet.perfectPair, name: "Perfect Pair", pays: "25 one hand, 250 both", target: "none" },
+  ],
+  options: [],
+};
+
 function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
   return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
 }
 
 /** Every game, in id order. `available: false` games are refused by the state machine (UNKNOWN_GAME). */
 export const GAMES: readonly GameSpec[] = [
-  pending(GameId.baccarat, "baccarat", "Baccarat", true, MAX_BET),
+  baccarat,
   pending(GameId.blackjack, "blackjack", "Blackjack", false, MAX_BET),
   pending(GameId.craps, "craps", "Craps", true, MAX_BET),
   roulette,

@@ -1,4 +1,5 @@
 // Games: the catalogue clients render from and typed builders for every move.
+export { baccarat, card } from "./baccarat.js";
 export { type Bet, betEntries } from "./bet.js";
 export * from "./catalogue.js";
 export { roulette } from "./roulette.js";
