@@ -7,7 +7,7 @@ import type { Instruction } from "../src/codec.js";
 import { Core } from "../src/core.js";
 import { concatBytes, fromHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { baccarat, roulette, sicBo } from "../src/games/index.js";
+import { baccarat, casinoWar, hiLo, roulette, sicBo } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
 import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
@@ -31,6 +31,9 @@ beforeAll(async () => {
     chain.submit(alice, sicBo.close(1n << 63n)),
     chain.submit(alice, baccarat.start(2n)),
     chain.submit(alice, baccarat.deal(2n, [baccarat.banker(7n), baccarat.perfectPair(1n), baccarat.dragonPlayer(2n)])),
+    chain.submit(alice, casinoWar.start(3n, 4n, 2n)),
+    chain.submit(alice, hiLo.start(4n, 9n)),
+    chain.submit(alice, hiLo.higher(4n)),
   ];
   chain.submitRaw(Uint8Array.of(1, 2, 3));
   const r = chain.seal();

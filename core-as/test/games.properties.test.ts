@@ -61,7 +61,13 @@ const TABLES = [
   { game: GameId.baccarat, bet: baccaratBetArb, options: [0, 0, 1] },
 ];
 
+// Sessions 4/104 are Casino War hands, 5/105 Hi-Lo hands (a new hand alternates between the two ids).
+const HANDS = [GameId.casinoWar, GameId.hiLo];
+const HAND_SESSIONS = [4n, 5n];
+
 type Step =
+  | { t: "hand"; who: number; hand: number; stake: bigint; tie: bigint }
+  | { t: "act"; who: number; hand: number; action: number }
   | { t: "start"; who: number; table: number; game: number; options: number }
   | { t: "play"; who: number; table: number; bets: Bet[] }
   | { t: "close"; who: number; table: number }
@@ -96,19 +102,44 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 8,
   },
   { arbitrary: fc.record({ t: fc.constant("close" as const), who: fc.nat(2), table: tableArb }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant("hand" as const),
+      who: fc.nat(2),
+      hand: fc.nat(1),
+      stake: amountArb,
+      tie: fc.constantFrom(0n, 0n, 1n, 5n),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({
+      t: fc.constant("act" as const),
+      who: fc.nat(2),
+      hand: fc.nat(1),
+      action: fc.constantFrom(0, 0, 1, 1, 2, 3, 3, 5),
+    }),
+    weight: 5,
+  },
   { arbitrary: fc.record({ t: fc.constant("seal" as const) }), weight: 2 },
 );
+
+/** The id of a player's n-th hand of a game: 4/104/4/… (a finished id is never reused: the start is refused). */
+function handSession(hand: number, n: number): bigint {
+  return HAND_SESSIONS[hand]! + 100n * BigInt(n % 2);
+}
 
 /** A player's account and sessions, as bytes. */
 function stateOf(chain: LocalChain, who: number): string {
   const p = PLAYERS[who]!;
-  const parts = [chain.core.get(StateKey.account(p.publicKey)), ...SESSIONS.map((s) => chain.core.get(StateKey.session(p.publicKey, s)))];
+  const ids = [...SESSIONS, ...HAND_SESSIONS, ...HAND_SESSIONS.map((s) => s + 100n)];
+  const parts = [chain.core.get(StateKey.account(p.publicKey)), ...ids.map((s) => chain.core.get(StateKey.session(p.publicKey, s)))];
   return parts.map((b) => (b ? toHex(b) : "-")).join("|");
 }
 
 describe("random game play", () => {
   it("conserves chips, never overdraws, pays each bet once and touches only the signer's state", async () => {
-    const seen = { rounds: 0, refusals: 0, held: 0, released: 0, closed: 0 };
+    const seen = { rounds: 0, refusals: 0, held: 0, released: 0, closed: 0, hands: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.nat(6), { minLength: 9, maxLength: 9 }),
@@ -147,13 +178,16 @@ describe("random game play", () => {
           const check = (e: EventView) => {
             const who = PLAYERS.findIndex((p) => toHex(p.publicKey) === e.account);
             expect(who).toBeGreaterThanOrEqual(0);
-            if (e.kind === "gameStarted") expect(e.chips).toBe(balance[who]);
+            // A start shows the balance once its stakes are taken; the opening round (same
+            // transaction) states those stakes again and the balance after it.
+            if (e.kind === "gameStarted") expect(e.chips).toBe(balance[who]! - e.stake - e.bets.reduce((t, b) => t + b.amount, 0n));
             if (e.kind === "txError") seen.refusals++;
             if (e.kind !== "gameRound") return;
             seen.rounds++;
             seen.held += e.bets.filter((b) => b.status === 1).length;
             seen.released += e.bets.filter((b) => b.status === 2).length;
             if (e.finished) seen.closed++;
+            if (e.finished && (e.game === GameId.casinoWar || e.game === GameId.hiLo)) seen.hands++;
             // The balance moves by exactly this round's stakes and returns, never below zero.
             expect(e.staked).toBeLessThanOrEqual(balance[who]!);
             expect(e.chips).toBe(balance[who]! - e.staked + e.returned);
@@ -161,26 +195,42 @@ describe("random game play", () => {
             expect(e.returned).toBe(e.bets.reduce((t, b) => t + b.return, 0n));
             const newStakes = e.bets.filter((b) => b.status !== 2).reduce((t, b) => t + b.stake, 0n);
             expect(newStakes).toBe(e.staked);
-            for (const b of e.bets) expect(b.return).toBeLessThanOrEqual(b.stake * 251n);
-            // A held bet is released once, at the session's next round, and nowhere else.
+            for (const b of e.bets) if (e.game !== GameId.hiLo) expect(b.return).toBeLessThanOrEqual(b.stake * 251n);
+            // A held bet is released once, later, and only if it was held; a table's held bets all
+            // resolve at its next round; nothing stays held once the session is finished.
             const key = `${e.account}/${e.sessionId}`;
-            const released = e.bets.filter((b) => b.status === 2).map((b) => `${b.kind}:${b.target}:${b.stake}`);
-            expect(released).toEqual(held.get(key) ?? []);
-            for (const b of e.bets.filter((x) => x.status === 2)) expect(b.return === 0n || b.return === b.stake).toBe(true);
-            held.set(
-              key,
-              e.bets.filter((b) => b.status === 1).map((b) => `${b.kind}:${b.target}:${b.stake}`),
-            );
-            if (e.finished) expect(held.get(key)).toEqual([]);
+            const pending = [...(held.get(key) ?? [])];
+            for (const b of e.bets.filter((x) => x.status === 2)) {
+              const at = pending.indexOf(`${b.kind}:${b.target}:${b.stake}`);
+              expect(at).toBeGreaterThanOrEqual(0);
+              pending.splice(at, 1);
+              if (e.game !== GameId.hiLo) expect(b.return).toBeLessThanOrEqual(b.stake * 2n);
+            }
+            if (e.game === GameId.roulette && e.draws.length > 0) expect(pending).toEqual([]);
+            pending.push(...e.bets.filter((b) => b.status === 1).map((b) => `${b.kind}:${b.target}:${b.stake}`));
+            held.set(key, pending);
+            if (e.finished) expect(pending).toEqual([]);
           };
 
           const nonces = PLAYERS.map((p) => chain.core.account(p.publicKey)!.nonce);
+
+          const hands: number[] = [];
           const send = (who: number, ins: Instruction) => {
             chain.submit(PLAYERS[who]!, ins, nonces[who]!);
             nonces[who]!++;
             senders.add(who);
           };
           for (const s of steps) {
+            if (s.t === "hand") {
+              const n = (hands[s.who * 2 + s.hand] = (hands[s.who * 2 + s.hand] ?? -1) + 1);
+              const sideBets = s.tie > 0n && s.hand === 0 ? [{ kind: 1, target: 0, amount: s.tie }] : [];
+              send(s.who, { op: "gameStart", game: HANDS[s.hand]!, sessionId: handSession(s.hand, n), stake: s.stake, sideBets });
+              continue;
+            }
+            if (s.t === "act") {
+              send(s.who, { op: "gameMove", sessionId: handSession(s.hand, hands[s.who * 2 + s.hand] ?? 0), action: s.action });
+              continue;
+            }
             const session = s.t === "seal" ? 0n : SESSIONS[s.table]!;
             if (s.t === "start") send(s.who, { op: "gameStart", game: s.game, sessionId: session, options: s.options });
             else if (s.t === "play") send(s.who, { op: "gameMove", sessionId: session, action: TableAction.play, bets: s.bets });
@@ -194,6 +244,7 @@ describe("random game play", () => {
     );
     // The streams must reach real play, not only refusals.
     expect(seen.rounds).toBeGreaterThan(100);
+    expect(seen.hands).toBeGreaterThan(30);
     expect(seen.closed).toBeGreaterThan(5);
     expect(seen.refusals).toBeGreaterThan(100);
   });

@@ -9,8 +9,9 @@ import { Account } from "../state/account";
 import { Prefix, sessionKeyInto, singletonKey } from "../state/keys";
 import { Session, GamesRecord, encodeSession, decodeSession, encodeGames, decodeGames } from "../games/session";
 import { TableAction } from "../games/catalogue";
-import { tableGameFor } from "../games/registry";
+import { tableGameFor, handGameFor } from "../games/registry";
 import { playTableRound, closeTable } from "../games/table";
+import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from "../games/hand";
 import { State } from "./state";
 import { EventSink, TxContext } from "./events";
 import {
@@ -39,11 +40,18 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   // Tournaments (and with them the tournament stack, Shield and Double) are not running yet.
   if (tx.mode == PlayMode.TOURNAMENT) return E_TOURNAMENT_NOT_ACTIVE;
   if (tx.modifiers != 0) return E_MODIFIER_NOT_ALLOWED;
-  const game = tableGameFor(tx.game);
-  if (game == null) return E_UNKNOWN_GAME;
-  if (!game.isValidOptions(tx.options)) return E_INVALID_OPTIONS;
-  // Table games take their stakes round by round (GameMove), not at the start.
-  if (tx.stake != 0 || tx.bets.count != 0) return E_STAKE_NOT_ALLOWED;
+  const table = tableGameFor(tx.game);
+  const hand = handGameFor(tx.game);
+  if (table == null && hand == null) return E_UNKNOWN_GAME;
+  if (table != null) {
+    if (!table.isValidOptions(tx.options)) return E_INVALID_OPTIONS;
+    // Table games take their stakes round by round (GameMove), not at the start.
+    if (tx.stake != 0 || tx.bets.count != 0) return E_STAKE_NOT_ALLOWED;
+  } else {
+    if (!hand!.isValidOptions(tx.options)) return E_INVALID_OPTIONS;
+    const code = checkHandStart(hand!, tx.game, tx.stake, tx.bets);
+    if (code != 0) return code;
+  }
   sessionKeyInto(key, tx.signer, tx.sessionId);
   if (s.store.get(key) != null) return E_SESSION_ID_USED;
 
@@ -52,13 +60,23 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   sess.game = tx.game;
   sess.mode = tx.mode;
   sess.options = tx.options;
-  sess.serial = g.nextSerial++;
+  sess.serial = g.nextSerial;
+  sess.stake = hand != null ? tx.stake : 0;
+  if (hand != null) {
+    const code = checkHandOpen(s, ctx, a, sess, hand, tx.bets);
+    if (code != 0) return code;
+  }
+  // The started event comes first (balance after the stakes); a hand's opening deal follows as
+  // the round of move 0.
+  const staked = hand != null ? startStake(tx.stake, tx.bets) : 0;
+  const e = ev.begin(ctx, Ev.GAME_STARTED);
+  encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, sess.stake, tx.bets, a.chips - staked);
+  ev.end();
+  if (hand != null) openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId);
+  g.nextSerial++;
   encodeGames(g, w.reset());
   s.store.set(GAMES_KEY, w.toBytes());
   saveSession(s, sess);
-  const e = ev.begin(ctx, Ev.GAME_STARTED);
-  encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, 0, tx.bets, a.chips);
-  ev.end();
   return 0;
 }
 
@@ -71,6 +89,12 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   if (sess == null) return E_INVALID_VALUE;
   if (sess.finished) return E_SESSION_FINISHED;
   if (tx.modifiers != 0 && sess.mode != PlayMode.TOURNAMENT) return E_MODIFIER_NOT_ALLOWED;
+  const hand = handGameFor(sess.game);
+  if (hand != null) {
+    const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId);
+    if (code == 0) saveSession(s, sess);
+    return code;
+  }
   const game = tableGameFor(sess.game);
   if (game == null) return E_UNKNOWN_GAME;
   let code: u16 = 0;

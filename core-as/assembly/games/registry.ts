@@ -5,15 +5,27 @@ import { TableGame } from "./table-game";
 import { Roulette } from "./roulette";
 import { SicBo } from "./sicbo";
 import { Baccarat } from "./baccarat";
+import { HandGame } from "./hand-game";
+import { CasinoWar } from "./war";
+import { HiLo } from "./hilo";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
 const baccarat = new Baccarat();
+const war = new CasinoWar();
+const hiLo = new HiLo();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
   if (id == GameId.ROULETTE) return roulette;
   if (id == GameId.SIC_BO) return sicBo;
   if (id == GameId.BACCARAT) return baccarat;
+  return null;
+}
+
+/** The one-hand game of `id`, or null. */
+export function handGameFor(id: u8): HandGame | null {
+  if (id == GameId.CASINO_WAR) return war;
+  if (id == GameId.HI_LO) return hiLo;
   return null;
 }

@@ -28,6 +28,19 @@ export class Shoe {
     return this;
   }
 
+  /** Takes out one copy of a card already revealed (the first in shoe order); false if none is left. */
+  remove(card: u32): bool {
+    for (let i = 0; i < this.remaining; i++) {
+      if (<u32>unchecked(this.cards[i]) == card) {
+        const last = --this.remaining;
+        unchecked((this.cards[i] = this.cards[last]));
+        unchecked((this.cards[last] = <u8>card));
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Draws one card and records it in the round report. */
   draw(rng: RandomStream, report: RoundReport): u32 {
     const j = <i32>rng.below(<u32>this.remaining);

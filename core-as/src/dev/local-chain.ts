@@ -127,6 +127,12 @@ export class LocalChain {
     return frame;
   }
 
+  /** Replaces the state with a snapshot of this chain and moves the tip back to it. */
+  restore(snapshot: Uint8Array): void {
+    this.core.restore(snapshot);
+    this.syncTip();
+  }
+
   /** Takes height, parent and time of the next block from the executed state. */
   private syncTip(): void {
     const meta = this.core.meta();

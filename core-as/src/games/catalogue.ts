@@ -16,6 +16,10 @@ export const GameId = {
 } as const;
 export type GameName = keyof typeof GameId;
 
+export const WarBet = { ante: 0, tie: 1, raise: 2 } as const;
+export const WarAction = { war: 0, surrender: 1 } as const;
+export const HiLoAction = { higher: 0, lower: 1, same: 2, cashOut: 3 } as const;
+
 /** Actions of a table game's GameMove. */
 export const TableAction = { play: 0, close: 1 } as const;
 
@@ -198,6 +202,46 @@ const baccarat: GameSpec = {
   options: [],
 };
 
+const casinoWar: GameSpec = {
+  id: GameId.casinoWar,
+  name: "casinoWar",
+  title: "Casino War",
+  available: true,
+  table: false,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    {
+      kind: WarBet.ante,
+      name: "Ante",
+      pays: "1; on a tie: war (raise = ante: raise 1, ante push, a second tie +ante) or surrender (half back)",
+      target: "none",
+    },
+    { kind: WarBet.tie, name: "Tie (side bet, first deal)", pays: "10", target: "none" },
+    { kind: WarBet.raise, name: "Raise (war)", pays: "1", target: "none" },
+  ],
+  options: [],
+};
+
+const hiLo: GameSpec = {
+  id: GameId.hiLo,
+  name: "hiLo",
+  title: "Hi-Lo",
+  available: true,
+  table: false,
+  minBet: MIN_BET,
+  maxBet: MAX_BET_SMALL,
+  bets: [
+    {
+      kind: 0,
+      name: "Stake",
+      pays: "stake × multiplier on cash-out; a correct guess × floor(116400 / w) bps, Same × 11.64",
+      target: "none",
+    },
+  ],
+  options: [],
+};
+
 function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
   return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
 }
@@ -211,9 +255,9 @@ export const GAMES: readonly GameSpec[] = [
   sicBo,
   pending(GameId.threeCard, "threeCard", "Three Card Poker", false, MAX_BET),
   pending(GameId.ultimateHoldem, "ultimateHoldem", "Ultimate Texas Hold'em", false, MAX_BET),
-  pending(GameId.casinoWar, "casinoWar", "Casino War", false, MAX_BET),
+  casinoWar,
   pending(GameId.videoPoker, "videoPoker", "Video Poker", false, MAX_BET_SMALL),
-  pending(GameId.hiLo, "hiLo", "Hi-Lo", false, MAX_BET_SMALL),
+  hiLo,
 ];
 
 export function gameSpec(game: GameName | number): GameSpec {

@@ -100,3 +100,25 @@ export function forceNextDraws(
   }
   throw new Error("no σ found for the wanted draws");
 }
+
+/**
+ * Plays `ins` in the next block under candidate σ values until `wanted` accepts its events (the
+ * state is restored from a snapshot between attempts), so a wanted outcome is forced through the
+ * whole real path. Returns the accepted events.
+ */
+export function playUntil(chain: LocalChain, signer: Signer, ins: Instruction[], wanted: (events: EventView[]) => boolean): EventView[] {
+  for (const i of ins) chain.submit(signer, i);
+  const block = chain.buildBlock();
+  const snapshot = chain.core.snapshot();
+  const previous = chain.beacon;
+  for (let i = 0; i < 5000; i++) {
+    const sigma = candidateSigma(i);
+    chain.beacon = () => sigma;
+    const r = chain.executeBlock(block);
+    const events = r.events.map((e) => chain.core.codec.decodeEvent(e));
+    chain.beacon = previous;
+    if (wanted(events)) return events;
+    chain.restore(snapshot);
+  }
+  throw new Error("no σ gave the wanted events");
+}

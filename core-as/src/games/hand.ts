@@ -1,0 +1,30 @@
+// Builders for the one-hand games built so far: Casino War and Hi-Lo.
+import type { GameMoveInstruction, GameStartInstruction } from "../codec.js";
+import { GameId, HiLoAction, WarAction, WarBet } from "./catalogue.js";
+
+const move = (sessionId: bigint, action: number): GameMoveInstruction => ({ op: "gameMove", sessionId, action });
+
+export const casinoWar = {
+  /** Deals the first cards; `tie` is the optional Tie side bet. */
+  start: (sessionId: bigint, ante: bigint, tie?: bigint): GameStartInstruction => ({
+    op: "gameStart",
+    game: GameId.casinoWar,
+    sessionId,
+    stake: ante,
+    sideBets: tie ? [{ kind: WarBet.tie, target: 0, amount: tie }] : [],
+  }),
+  /** After a tie: raise the ante and go to war. */
+  war: (sessionId: bigint) => move(sessionId, WarAction.war),
+  /** After a tie: give up half the ante. */
+  surrender: (sessionId: bigint) => move(sessionId, WarAction.surrender),
+};
+
+export const hiLo = {
+  /** Shows the first card. */
+  start: (sessionId: bigint, stake: bigint): GameStartInstruction => ({ op: "gameStart", game: GameId.hiLo, sessionId, stake }),
+  higher: (sessionId: bigint) => move(sessionId, HiLoAction.higher),
+  lower: (sessionId: bigint) => move(sessionId, HiLoAction.lower),
+  /** Only on an ace or a king. */
+  same: (sessionId: bigint) => move(sessionId, HiLoAction.same),
+  cashOut: (sessionId: bigint) => move(sessionId, HiLoAction.cashOut),
+};
