@@ -222,7 +222,8 @@ describe("random game play", () => {
           };
           for (const s of steps) {
             if (s.t === "hand") {
-              const n = (hands[s.who * 2 + s.hand] = (hands[s.who * 2 + s.hand] ?? -1) + 1);
+              const n = (hands[s.who * 2 + s.hand] ?? -1) + 1;
+              hands[s.who * 2 + s.hand] = n;
               const sideBets = s.tie > 0n && s.hand === 0 ? [{ kind: 1, target: 0, amount: s.tie }] : [];
               send(s.who, { op: "gameStart", game: HANDS[s.hand]!, sessionId: handSession(s.hand, n), stake: s.stake, sideBets });
               continue;
