@@ -52,7 +52,11 @@ const sicBoBetArb: fc.Arbitrary<Bet> = fc.oneof(
   fc.record({ kind: fc.constant(SicBoBet.easyHopFour), target: fc.constantFrom(1234, 2356, 1456), amount: amountArb }),
 );
 const baccaratBetArb: fc.Arbitrary<Bet> = fc.record({ kind: fc.nat(9), target: fc.constant(0), amount: amountArb });
-const anyBetArb: fc.Arbitrary<Bet> = fc.record({ kind: fc.nat(14), target: fc.nat(5000), amount: amountArb });
+const anyBetArb: fc.Arbitrary<Bet> = fc.record({
+  kind: fc.nat(255),
+  target: fc.oneof(fc.nat(5000), fc.constant(0xffff_ffff)),
+  amount: fc.oneof(amountArb, fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })),
+});
 
 // Session 1 is a roulette table, 2 sic bo, 3 baccarat (a start may still name another game).
 const TABLES = [
@@ -107,7 +111,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       t: fc.constant("hand" as const),
       who: fc.nat(2),
       hand: fc.nat(1),
-      stake: amountArb,
+      stake: fc.oneof({ arbitrary: amountArb, weight: 9 }, { arbitrary: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), weight: 1 }),
       tie: fc.constantFrom(0n, 0n, 1n, 5n),
     }),
     weight: 3,
