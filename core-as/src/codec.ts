@@ -96,6 +96,15 @@ export interface Modifiers {
   double?: boolean;
 }
 
+/** Wasm parameters wrap silently: a value out of its field's range must fail here instead. */
+function checkUint(name: string, v: number, max: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new CoreError(900, `${name} must be an integer in 0..${max}`);
+}
+
+function checkU64(name: string, v: bigint): void {
+  if (v < 0n || v >= 1n << 64n) throw new CoreError(900, `${name} must be a u64`);
+}
+
 function modifierBits(m: Modifiers | undefined): number {
   return (m?.shield ? 1 : 0) | (m?.double ? 2 : 0);
 }
@@ -197,6 +206,10 @@ export class Codec {
       case "adminSetPolicy":
         return this.wasm.call("tx_set_policy", signer, nonce, ins.field, ins.value);
       case "gameStart":
+        checkUint("game", ins.game, 0xff);
+        checkUint("options", ins.options ?? 0, 0xffff_ffff);
+        checkU64("sessionId", ins.sessionId);
+        checkU64("stake", ins.stake ?? 0n);
         return this.wasm.call(
           "tx_game_start",
           concatBytes(signer, betEntries(ins.sideBets ?? [])),
@@ -209,6 +222,8 @@ export class Codec {
           ins.stake ?? 0n,
         );
       case "gameMove":
+        checkUint("action", ins.action, 0xff);
+        checkU64("sessionId", ins.sessionId);
         return this.wasm.call(
           "tx_game_move",
           concatBytes(signer, betEntries(ins.bets ?? [])),
@@ -290,6 +305,10 @@ export class Codec {
     outcome: readonly number[],
     bets: readonly (Bet & { held?: boolean })[],
   ): { bets: BetSettlement[]; info: number[] } {
+    checkUint("game", game, 0xff);
+    checkUint("options", options, 0xffff_ffff);
+    if (outcome.length > 255 || outcome.some((v) => !Number.isInteger(v) || v < 0 || v > 255))
+      throw new CoreError(900, "outcome: up to 255 byte values");
     const entries = betEntries(bets);
     const input = new Uint8Array(1 + outcome.length + bets.length * 14);
     input[0] = outcome.length;
@@ -313,6 +332,10 @@ export class Codec {
 
   /** What a table game's round at `move` of the session with `serial` draws under beacon value σ. */
   dealTableRound(game: number, options: number, sigma: Uint8Array, serial: bigint, move: number): { draws: number[]; info: number[] } {
+    checkUint("game", game, 0xff);
+    checkUint("options", options, 0xffff_ffff);
+    checkUint("move", move, 0xffff_ffff);
+    checkU64("serial", serial);
     const out = this.wasm.call("games_deal", sigma, game, options, serial, move);
     const n = out[0] as number;
     return { draws: Array.from(out.subarray(1, 1 + n)), info: readInfo(new DataView(out.buffer, out.byteOffset, out.byteLength), 1 + n) };

@@ -84,6 +84,15 @@ describe("a table session", () => {
     conserved();
   });
 
+  it("cannot encode fields out of range (the wasm would wrap them)", () => {
+    const body = (ins: Parameters<typeof chain.core.codec.txBody>[2]) => () => chain.core.codec.txBody(alice.publicKey, 0n, ins);
+    expect(codeOf(body({ ...roulette.start(1n), game: 256 + GameId.roulette }))).toBe(900);
+    expect(codeOf(body({ ...roulette.start(1n), options: 2 ** 32 }))).toBe(900);
+    expect(codeOf(body(roulette.start(1n << 64n)))).toBe(900);
+    expect(codeOf(body({ ...roulette.close(1n), action: 256 }))).toBe(900);
+    expect(() => body(roulette.spin(1n, [roulette.red(1n << 64n)]))()).toThrow(RangeError);
+  });
+
   it("cannot encode a batch of 21 bets (TOO_MANY_ITEMS)", () => {
     const bets = Array.from({ length: 21 }, () => roulette.red(1n));
     expect(codeOf(() => chain.core.codec.txBody(alice.publicKey, 0n, roulette.spin(1n, bets)))).toBe(109);
