@@ -330,6 +330,14 @@ export class Codec {
     return this.settleTableRound(game, options, outcome, bets).bets;
   }
 
+  /** The category of five cards (PokerHand) and their Video Poker return per unit (options 1: 8/5). */
+  pokerHand(cards: readonly number[], options = 0): { category: number; pays: bigint } {
+    if (cards.length !== 5 || cards.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) throw new CoreError(900, "five cards 0–51");
+    checkUint("options", options, 1);
+    const out = this.wasm.call("games_poker_hand", Uint8Array.from(cards), options);
+    return { category: out[0] as number, pays: new DataView(out.buffer, out.byteOffset, out.byteLength).getBigUint64(1, true) };
+  }
+
   /** What a table game's round at `move` of the session with `serial` draws under beacon value σ. */
   dealTableRound(game: number, options: number, sigma: Uint8Array, serial: bigint, move: number): { draws: number[]; info: number[] } {
     checkUint("game", game, 0xff);

@@ -9,6 +9,8 @@ import { KEY_LEN, MAX_BETS } from "../codec/limits";
 import { sessionKey } from "../state/keys";
 import { decodeSession, sessionToJson } from "../games/session";
 import { TableGame } from "../games/table-game";
+import { categoryOf } from "../games/poker-hand";
+import { videoPokerPays } from "../games/videopoker";
 import { tableGameFor } from "../games/registry";
 import { RoundReport } from "../games/round";
 import { RandomStream } from "../random/stream";
@@ -141,4 +143,22 @@ export function games_resolve(len: u32, game: u32, options: u32): i32 {
   }
   writeInfo(g, w);
   return w.toOutput();
+}
+
+const hand = new StaticArray<u32>(5);
+
+/**
+ * Input: five cards (0–51). Output: u8 category (games/poker-hand.ts) ‖ u64le Video Poker return per
+ * unit under `options` (9/6, or 8/5 with bit 0): the evaluation the executor settles with.
+ */
+export function games_poker_hand(len: u32, options: u32): i32 {
+  if (len != 5 || options > 1) return fail(E_BAD_ARGUMENTS);
+  for (let i: u32 = 0; i < 5; i++) {
+    const c = <u32>load<u8>(inputPtr() + i);
+    if (c > 51) return fail(E_INVALID_VALUE);
+    for (let j: u32 = 0; j < i; j++) if (hand[j] == c) return fail(E_INVALID_VALUE); // one deck
+    hand[i] = c;
+  }
+  const category = categoryOf(hand);
+  return out.reset().u8(category).u64le(videoPokerPays(category, options)).toOutput();
 }

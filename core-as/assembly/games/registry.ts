@@ -8,12 +8,14 @@ import { Baccarat } from "./baccarat";
 import { HandGame } from "./hand-game";
 import { CasinoWar } from "./war";
 import { HiLo } from "./hilo";
+import { VideoPoker } from "./videopoker";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
 const baccarat = new Baccarat();
 const war = new CasinoWar();
 const hiLo = new HiLo();
+const videoPoker = new VideoPoker();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
@@ -27,5 +29,6 @@ export function tableGameFor(id: u8): TableGame | null {
 export function handGameFor(id: u8): HandGame | null {
   if (id == GameId.CASINO_WAR) return war;
   if (id == GameId.HI_LO) return hiLo;
+  if (id == GameId.VIDEO_POKER) return videoPoker;
   return null;
 }

@@ -19,6 +19,20 @@ export type GameName = keyof typeof GameId;
 export const WarBet = { ante: 0, tie: 1, raise: 2 } as const;
 export const WarAction = { war: 0, surrender: 1 } as const;
 export const HiLoAction = { higher: 0, lower: 1, same: 2, cashOut: 3 } as const;
+export const VideoPokerOption = { eightFive: 1 } as const;
+/** Hand categories (Codec.pokerHand, Video Poker round info). */
+export const PokerHand = {
+  nothing: 0,
+  jacksOrBetter: 1,
+  twoPair: 2,
+  trips: 3,
+  straight: 4,
+  flush: 5,
+  fullHouse: 6,
+  quads: 7,
+  straightFlush: 8,
+  royalFlush: 9,
+} as const;
 
 /** Actions of a table game's GameMove. */
 export const TableAction = { play: 0, close: 1 } as const;
@@ -242,6 +256,25 @@ const hiLo: GameSpec = {
   options: [],
 };
 
+const videoPoker: GameSpec = {
+  id: GameId.videoPoker,
+  name: "videoPoker",
+  title: "Video Poker (Jacks or Better)",
+  available: true,
+  table: false,
+  minBet: MIN_BET,
+  maxBet: MAX_BET_SMALL,
+  bets: [
+    {
+      kind: 0,
+      name: "Stake",
+      pays: "returns per unit: royal 800, straight flush 50, quads 25, full house 9 (8), flush 6 (5), straight 4, trips 3, two pair 2, jacks or better 1",
+      target: "none",
+    },
+  ],
+  options: [{ bit: VideoPokerOption.eightFive, name: "8/5", description: "full house 8, flush 5" }],
+};
+
 function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
   return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
 }
@@ -256,7 +289,7 @@ export const GAMES: readonly GameSpec[] = [
   pending(GameId.threeCard, "threeCard", "Three Card Poker", false, MAX_BET),
   pending(GameId.ultimateHoldem, "ultimateHoldem", "Ultimate Texas Hold'em", false, MAX_BET),
   casinoWar,
-  pending(GameId.videoPoker, "videoPoker", "Video Poker", false, MAX_BET_SMALL),
+  videoPoker,
   hiLo,
 ];
 

@@ -1,4 +1,4 @@
-// Builders for the one-hand games built so far: Casino War and Hi-Lo.
+// Builders for the one-hand games built so far: Casino War, Hi-Lo and Video Poker.
 import type { GameMoveInstruction, GameStartInstruction } from "../codec.js";
 import { GameId, HiLoAction, WarAction, WarBet } from "./catalogue.js";
 
@@ -27,4 +27,21 @@ export const hiLo = {
   /** Only on an ace or a king. */
   same: (sessionId: bigint) => move(sessionId, HiLoAction.same),
   cashOut: (sessionId: bigint) => move(sessionId, HiLoAction.cashOut),
+};
+
+export const videoPoker = {
+  /** Deals five cards; `options` 1 is the 8/5 pay table. */
+  start: (sessionId: bigint, stake: bigint, options = 0): GameStartInstruction => ({
+    op: "gameStart",
+    game: GameId.videoPoker,
+    sessionId,
+    stake,
+    options,
+  }),
+  /** The draw: `hold[i]` keeps the i-th dealt card, the others are replaced from the unseen 47. */
+  draw: (sessionId: bigint, hold: readonly boolean[]) =>
+    move(
+      sessionId,
+      hold.reduce((m, h, i) => m | (h ? 1 << i : 0), 0),
+    ),
 };

@@ -2,6 +2,6 @@
 export { baccarat, card } from "./baccarat.js";
 export { type Bet, betEntries } from "./bet.js";
 export * from "./catalogue.js";
-export { casinoWar, hiLo } from "./hand.js";
+export { casinoWar, hiLo, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";
 export { sicBo } from "./sicbo.js";

@@ -4,7 +4,7 @@
 import { Core, StateKey } from "../../src/core.js";
 import { sha256, toHex } from "../../src/crypto/sha256.js";
 import { LocalChain } from "../../src/dev/local-chain.js";
-import { baccarat, casinoWar, hiLo, RouletteOption, roulette, SicBoOption, sicBo } from "../../src/games/index.js";
+import { baccarat, casinoWar, hiLo, RouletteOption, roulette, SicBoOption, sicBo, videoPoker } from "../../src/games/index.js";
 
 export interface GoldenVectors {
   wasmSha256: string;
@@ -52,9 +52,10 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
   }
   // One-hand games: whatever the deal, these moves are either played or refused, the same everywhere.
   txs.push(chain.submit(alice, casinoWar.start(3n, 10n, 1n)), chain.submit(bob, hiLo.start(4n, 5n)));
+  txs.push(chain.submit(alice, videoPoker.start(5n, 20n)));
   seal();
   txs.push(chain.submit(alice, casinoWar.war(3n)), chain.submit(bob, hiLo.higher(4n)), chain.submit(bob, hiLo.lower(4n)));
-  txs.push(chain.submit(bob, hiLo.cashOut(4n)));
+  txs.push(chain.submit(bob, hiLo.cashOut(4n)), chain.submit(alice, videoPoker.draw(5n, [true, true, false, false, true])));
   seal();
   txs.push(chain.submit(bob, roulette.spin(1n, [roulette.red(1n)]))); // bob has no session 1 at roulette: refused
   txs.push(chain.submit(bob, sicBo.close(1n)), chain.submit(alice, baccarat.close(2n)));
@@ -65,6 +66,7 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
     [alice, 2n],
     [alice, 3n],
     [bob, 4n],
+    [alice, 5n],
   ] as const;
   return {
     txs: txs.map(toHex),
