@@ -13,6 +13,7 @@ import { tableGameFor, handGameFor } from "../games/registry";
 import { playTableRound, closeTable } from "../games/table";
 import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from "../games/hand";
 import { State } from "./state";
+import { Store } from "../state/store";
 import { EventSink, TxContext } from "./events";
 import {
   E_UNKNOWN_ACCOUNT, E_UNKNOWN_GAME, E_INVALID_OPTIONS, E_STAKE_NOT_ALLOWED, E_SESSION_ID_USED, E_SESSION_NOT_FOUND,
@@ -22,6 +23,7 @@ import {
 const GAMES_KEY = singletonKey(Prefix.GAMES);
 const key = new Uint8Array(41);
 const w = new Writer(128);
+const reader = new Reader(0, 0);
 
 function loadGames(s: State): GamesRecord {
   const v = s.store.get(GAMES_KEY);
@@ -30,9 +32,10 @@ function loadGames(s: State): GamesRecord {
   return g == null ? new GamesRecord() : g; // written only by encodeGames: always decodes
 }
 
-function saveSession(s: State, sess: Session): void {
+/** Writes the session under `key`; `entry` is its store entry from find() (or 0), so its hash is reused. */
+function saveSession(s: State, sess: Session, entry: usize): void {
   encodeSession(sess, w.reset());
-  s.store.put(0, key.dataStart, 41, w.ptr, <u32>w.len);
+  s.store.put(entry, key.dataStart, 41, w.ptr, <u32>w.len);
 }
 
 export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
@@ -53,7 +56,8 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
     if (code != 0) return code;
   }
   sessionKeyInto(key, tx.signer, tx.sessionId);
-  if (s.store.get(key) != null) return E_SESSION_ID_USED;
+  const entry = s.store.find(key.dataStart, 41);
+  if (Store.isLive(entry)) return E_SESSION_ID_USED;
 
   const g = loadGames(s);
   const sess = new Session();
@@ -76,23 +80,24 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   g.nextSerial++;
   encodeGames(g, w.reset());
   s.store.set(GAMES_KEY, w.toBytes());
-  saveSession(s, sess);
+  saveSession(s, sess, 0); // the games record write above may have moved store entries
   return 0;
 }
 
 export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
   if (!a.registered) return E_UNKNOWN_ACCOUNT;
   sessionKeyInto(key, tx.signer, tx.sessionId);
-  const v = s.store.get(key);
-  if (v == null) return E_SESSION_NOT_FOUND;
-  const sess = decodeSession(Reader.of(v));
+  const entry = s.store.find(key.dataStart, 41);
+  if (!Store.isLive(entry)) return E_SESSION_NOT_FOUND;
+  // Decoded straight from the store (no copy); the entry is reused to save.
+  const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)));
   if (sess == null) return E_INVALID_VALUE;
   if (sess.finished) return E_SESSION_FINISHED;
   if (tx.modifiers != 0 && sess.mode != PlayMode.TOURNAMENT) return E_MODIFIER_NOT_ALLOWED;
   const hand = handGameFor(sess.game);
   if (hand != null) {
     const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId);
-    if (code == 0) saveSession(s, sess);
+    if (code == 0) saveSession(s, sess, entry);
     return code;
   }
   const game = tableGameFor(sess.game);
@@ -102,6 +107,6 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   else if (tx.action == TableAction.CLOSE) {
     code = tx.bets.count != 0 ? E_STAKE_NOT_ALLOWED : closeTable(ctx, ev, a, sess, tx.sessionId);
   } else code = E_UNKNOWN_ACTION;
-  if (code == 0) saveSession(s, sess);
+  if (code == 0) saveSession(s, sess, entry);
   return code;
 }

@@ -17,6 +17,7 @@ import {
 } from "../errors";
 
 const report = new RoundReport();
+const stream = new RandomStream(new Uint8Array(48), 0, 0);
 
 /** Checks the stake and side bets of a GameStart: 0 or a code (chips and cover come after). */
 export function checkHandStart(game: HandGame, gameId: u8, stake: u64, sideBets: BetList): u16 {
@@ -54,7 +55,7 @@ export function openHand(s: State, ctx: TxContext, ev: EventSink, a: Account, se
   takeStake(s, a, staked);
   const r = report.reset(0);
   r.staked = staked;
-  game.open(sess, sideBets, new RandomStream(ctx.sigma, sess.serial, 0), r);
+  game.open(sess, sideBets, stream.reset(ctx.sigma, sess.serial, 0), r);
   payReturn(s, a, r.returned);
   finish(ctx, ev, a, sess, sessionId);
 }
@@ -72,7 +73,7 @@ export function playHand(
   sess.moves++;
   const r = report.reset(sess.moves);
   r.staked = game.moveStake;
-  game.play(sess, action, new RandomStream(ctx.sigma, sess.serial, sess.moves), r);
+  game.play(sess, action, stream.reset(ctx.sigma, sess.serial, sess.moves), r);
   payReturn(s, a, r.returned);
   finish(ctx, ev, a, sess, sessionId);
   return 0;

@@ -21,6 +21,7 @@ import {
 } from "../errors";
 
 const report = new RoundReport();
+const stream = new RandomStream(new Uint8Array(48), 0, 0);
 const held = new BetList();
 const nextHeld = new BetList();
 const dataWriter = new Writer(64);
@@ -71,7 +72,7 @@ export function playTableRound(
   sess.moves++;
   const r = report.reset(sess.moves);
   r.staked = staked;
-  game.deal(new RandomStream(ctx.sigma, sess.serial, sess.moves), r, sess.options);
+  game.deal(stream.reset(ctx.sigma, sess.serial, sess.moves), r, sess.options);
   for (let i = 0; i < held.count; i++) {
     const ret = game.settle(held.kind(i), held.target(i), held.amount(i), sess.options, true);
     r.bet(held.kind(i), held.target(i), held.amount(i), ret, BetStatus.RELEASED);
