@@ -4,6 +4,7 @@
 import { concatBytes, toHex } from "./crypto/sha256.js";
 import { CoreError } from "./errors.js";
 import { type Bet, betEntries } from "./games/bet.js";
+import { GameRules } from "./games/rules.js";
 import type {
   BlockView,
   CertificateKind,
@@ -18,6 +19,7 @@ import type {
   VoteView,
 } from "./views.js";
 import { parseView } from "./views.js";
+import { checkU64, checkUint } from "./wasm/args.js";
 import type { WasmInstance } from "./wasm/instance.js";
 
 const utf8 = new TextEncoder();
@@ -96,23 +98,8 @@ export interface Modifiers {
   double?: boolean;
 }
 
-/** Wasm parameters wrap silently: a value out of its field's range must fail here instead. */
-function checkUint(name: string, v: number, max: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new CoreError(900, `${name} must be an integer in 0..${max}`);
-}
-
-function checkU64(name: string, v: bigint): void {
-  if (v < 0n || v >= 1n << 64n) throw new CoreError(900, `${name} must be a u64`);
-}
-
 function modifierBits(m: Modifiers | undefined): number {
   return (m?.shield ? 1 : 0) | (m?.double ? 2 : 0);
-}
-
-/** One bet's result from Codec.settleTableBets: return (stake included) and status (BetResultView). */
-export interface BetSettlement {
-  return: bigint;
-  status: number;
 }
 
 /** What a vote or certificate is about: a proposal (notarize, finalize) or a view (nullify). */
@@ -188,7 +175,12 @@ function signatureEntries(sigs: readonly IndexedSignature[]): Uint8Array {
 }
 
 export class Codec {
-  constructor(private readonly wasm: WasmInstance) {}
+  /** The games' settle, deal and hand functions (the wasm's own). */
+  readonly games: GameRules;
+
+  constructor(private readonly wasm: WasmInstance) {
+    this.games = new GameRules(wasm);
+  }
 
   private json<T>(fn: string, input: Uint8Array): T {
     return parseView<T>(utf8Decoder.decode(this.wasm.call(fn, input)));
@@ -291,62 +283,6 @@ export class Codec {
   /** A Fisher–Yates permutation of 0..n-1 from the stream of (σ, session, move). */
   randomShuffle(sigma: Uint8Array, sessionId: bigint, move: number, n: number): number[] {
     return Array.from(this.wasm.call("random_shuffle", sigma, sessionId, move, n));
-  }
-
-  /**
-   * A table game's settle function on a given outcome (a pocket; three dice; baccarat cards in
-   * dealing order), with no state and no randomness: what a round's bets return when these values
-   * are drawn, and the round's info numbers. Clients can check a gameRound event with it; tests use
-   * it for known answers and exact expected returns.
-   */
-  settleTableRound(
-    game: number,
-    options: number,
-    outcome: readonly number[],
-    bets: readonly (Bet & { held?: boolean })[],
-  ): { bets: BetSettlement[]; info: number[] } {
-    checkUint("game", game, 0xff);
-    checkUint("options", options, 0xffff_ffff);
-    if (outcome.length > 255 || outcome.some((v) => !Number.isInteger(v) || v < 0 || v > 255))
-      throw new CoreError(900, "outcome: up to 255 byte values");
-    const entries = betEntries(bets);
-    const input = new Uint8Array(1 + outcome.length + bets.length * 14);
-    input[0] = outcome.length;
-    input.set(outcome, 1);
-    bets.forEach((b, i) => {
-      input.set(entries.subarray(i * 13, i * 13 + 13), 1 + outcome.length + i * 14);
-      input[1 + outcome.length + i * 14 + 13] = b.held ? 1 : 0;
-    });
-    const out = this.wasm.call("games_resolve", input, game, options);
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    return {
-      bets: bets.map((_, i) => ({ return: view.getBigUint64(i * 9, true), status: out[i * 9 + 8] as number })),
-      info: readInfo(view, bets.length * 9),
-    };
-  }
-
-  /** settleTableRound's bet results alone. */
-  settleTableBets(game: number, options: number, outcome: readonly number[], bets: readonly (Bet & { held?: boolean })[]): BetSettlement[] {
-    return this.settleTableRound(game, options, outcome, bets).bets;
-  }
-
-  /** The category of five cards (PokerHand) and their Video Poker return per unit (options 1: 8/5). */
-  pokerHand(cards: readonly number[], options = 0): { category: number; pays: bigint } {
-    if (cards.length !== 5 || cards.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) throw new CoreError(900, "five cards 0–51");
-    checkUint("options", options, 1);
-    const out = this.wasm.call("games_poker_hand", Uint8Array.from(cards), options);
-    return { category: out[0] as number, pays: new DataView(out.buffer, out.byteOffset, out.byteLength).getBigUint64(1, true) };
-  }
-
-  /** What a table game's round at `move` of the session with `serial` draws under beacon value σ. */
-  dealTableRound(game: number, options: number, sigma: Uint8Array, serial: bigint, move: number): { draws: number[]; info: number[] } {
-    checkUint("game", game, 0xff);
-    checkUint("options", options, 0xffff_ffff);
-    checkUint("move", move, 0xffff_ffff);
-    checkU64("serial", serial);
-    const out = this.wasm.call("games_deal", sigma, game, options, serial, move);
-    const n = out[0] as number;
-    return { draws: Array.from(out.subarray(1, 1 + n)), info: readInfo(new DataView(out.buffer, out.byteOffset, out.byteLength), 1 + n) };
   }
 
   /** The body of a vote of this subject: what a validator signs after domainPrefix(kind, chainId). */
@@ -490,9 +426,3 @@ export class Codec {
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** u8 m ‖ m × u64le at `at`: a round's info numbers (all small). */
-function readInfo(view: DataView, at: number): number[] {
-  const m = view.getUint8(at);
-  return Array.from({ length: m }, (_, i) => Number(view.getBigUint64(at + 1 + 8 * i, true)));
-}

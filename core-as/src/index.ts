@@ -3,7 +3,6 @@
 export * from "./client/sign-tx.js";
 export * from "./client/verify-certificate.js";
 export {
-  type BetSettlement,
   type BlockFields,
   type BlockParts,
   type BodyParts,

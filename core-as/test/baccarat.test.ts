@@ -42,7 +42,7 @@ const NAMES = [
 
 /** Returns of all ten bets (10 chips each) on these cards, by name, and the info numbers. */
 function coup(cards: number[], amount = 10n) {
-  const r = core.codec.settleTableRound(
+  const r = core.codec.games.settleTableRound(
     GameId.baccarat,
     0,
     cards,
@@ -65,7 +65,7 @@ describe("known answers", () => {
     const { returns, info } = coup(cards);
     expect(info).toEqual([5, 6, 3, 2]);
     expect(returns).toEqual({ ...zero(), banker: 15n, bankerPair: 130n, luckySix: 130n, perfectPair: 260n });
-    expect(core.codec.settleTableBets(GameId.baccarat, 0, cards, [baccarat.banker(5n)])[0]!.return).toBe(7n); // 5 + 2.5 floored
+    expect(core.codec.games.settleTableBets(GameId.baccarat, 0, cards, [baccarat.banker(5n)])[0]!.return).toBe(7n); // 5 + 2.5 floored
   });
 
   it("a Banker three-card 6 pays Lucky 6 at 23; pairs of different suits are pairs, not perfect pairs", () => {
@@ -147,7 +147,7 @@ function enumerateValues(): { sums: bigint[]; tie: bigint; lucky2: bigint; lucky
   const left = [...COPIES];
   const walk = (values: number[], ways: bigint, cardsLeft: bigint) => {
     const cards = [...values.map((v) => OF_VALUE[v]!), c(12), c(12), c(12), c(12), c(12), c(12)].slice(0, 6);
-    const r = core.codec.settleTableRound(GameId.baccarat, 0, cards, bets);
+    const r = core.codec.games.settleTableRound(GameId.baccarat, 0, cards, bets);
     const used = r.info[2]! + r.info[3]!;
     if (used <= values.length) {
       let w = ways;
@@ -206,7 +206,7 @@ describe("exact expected return by 8-deck enumeration", () => {
             ways *= BigInt(8 - seen.slice(0, i).filter((x) => x === id).length);
           });
           total += ways;
-          const r = core.codec.settleTableBets(GameId.baccarat, 0, [0, b1, p2, b2, c(12), c(12)], bets);
+          const r = core.codec.games.settleTableBets(GameId.baccarat, 0, [0, b1, p2, b2, c(12), c(12)], bets);
           r.forEach((x, i) => {
             sums[i]! += x.return * ways;
           });
@@ -233,7 +233,7 @@ describe("through a real block", () => {
     let sigma: Uint8Array | undefined;
     for (let i = 0; !sigma; i++) {
       const s = candidateSigma(i);
-      const { info } = chain.core.codec.dealTableRound(GameId.baccarat, 0, s, serial, 1);
+      const { info } = chain.core.codec.games.dealTableRound(GameId.baccarat, 0, s, serial, 1);
       if (info[1] === 6 && info[0]! < 6) sigma = s;
     }
     const next = chain.height + 1n;
@@ -242,7 +242,7 @@ describe("through a real block", () => {
     const r = round(play(chain, alice, baccarat.deal(1n, bets))[0]);
     expect(r.info[1]).toBe(6);
     expect(r.draws.map((d) => [d.move, d.index])).toEqual(r.draws.map((_, i) => [1, i]));
-    const want = chain.core.codec.settleTableRound(
+    const want = chain.core.codec.games.settleTableRound(
       GameId.baccarat,
       0,
       r.draws.map((d) => d.value),

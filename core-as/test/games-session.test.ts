@@ -37,7 +37,7 @@ describe("a table session", () => {
     expect(r.draws).toHaveLength(1);
     expect(r.draws[0]).toMatchObject({ move: 1, index: 0 });
     // The returns are the settle function's on the drawn pocket; totals and balance follow.
-    const want = chain.core.codec.settleTableBets(GameId.roulette, 0, [r.draws[0]!.value], bets);
+    const want = chain.core.codec.games.settleTableBets(GameId.roulette, 0, [r.draws[0]!.value], bets);
     expect(r.bets).toEqual(bets.map((b, i) => ({ kind: b.kind, target: b.target, stake: b.amount, return: want[i]!.return, status: 0 })));
     expect(r.staked).toBe(126n);
     expect(r.returned).toBe(want.reduce((t, w) => t + w.return, 0n));

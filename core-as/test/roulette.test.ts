@@ -20,7 +20,7 @@ const RED = [1, 3, 5, 7, 9, 12, 14, 16, 18, 19, 21, 23, 25, 27, 30, 32, 34, 36];
 const { laPartage, enPrison, american } = RouletteOption;
 
 function settle(pocket: number, bet: Bet & { held?: boolean }, options = 0) {
-  return core.codec.settleTableBets(GameId.roulette, options, [pocket], [bet])[0]!;
+  return core.codec.games.settleTableBets(GameId.roulette, options, [pocket], [bet])[0]!;
 }
 const ret = (pocket: number, bet: Bet, options = 0) => settle(pocket, bet, options).return;
 
@@ -102,7 +102,7 @@ function everyBet(isAmerican: boolean, amount: bigint): Bet[] {
     for (let b = a + 1; b <= top; b++) {
       const bet = roulette.split(a, b, amount);
       try {
-        core.codec.settleTableBets(GameId.roulette, isAmerican ? american : 0, [0], [bet]);
+        core.codec.games.settleTableBets(GameId.roulette, isAmerican ? american : 0, [0], [bet]);
         bets.push(bet);
       } catch {
         // not adjacent on the layout
@@ -131,11 +131,11 @@ function expectedReturns(options: number): { bet: Bet; num: bigint; den: bigint 
   const sums = bets.map(() => 0n);
   const heldWins = bets.map((b) => {
     let wins = 0n;
-    for (let p = 0; p < n; p++) wins += core.codec.settleTableBets(GameId.roulette, options, [p], [{ ...b, held: true }])[0]!.return;
+    for (let p = 0; p < n; p++) wins += core.codec.games.settleTableBets(GameId.roulette, options, [p], [{ ...b, held: true }])[0]!.return;
     return wins;
   });
   for (let p = 0; p < n; p++) {
-    const out = core.codec.settleTableBets(GameId.roulette, options, [p], bets);
+    const out = core.codec.games.settleTableBets(GameId.roulette, options, [p], bets);
     // A held bet's value is its average return over the next spin: scale everything by n.
     out.forEach((o, i) => {
       sums[i]! += o.status === 1 ? heldWins[i]! : o.return * BigInt(n);

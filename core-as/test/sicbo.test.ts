@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 const AC = SicBoOption.atlanticCity;
-const ret = (dice: number[], bet: Bet, options = 0) => core.codec.settleTableBets(GameId.sicBo, options, dice, [bet])[0]!.return;
+const ret = (dice: number[], bet: Bet, options = 0) => core.codec.games.settleTableBets(GameId.sicBo, options, dice, [bet])[0]!.return;
 
 describe("known answers", () => {
   it("small, big, odd, even pay 1:1 and lose on any triple", () => {
@@ -159,7 +159,7 @@ describe("exact expected return of every bet over the 216 rolls against the publ
       for (let a = 1; a <= 6; a++)
         for (let b = 1; b <= 6; b++)
           for (let c = 1; c <= 6; c++) {
-            const out = core.codec.settleTableBets(
+            const out = core.codec.games.settleTableBets(
               GameId.sicBo,
               options,
               [a, b, c],

@@ -38,13 +38,13 @@ const HANDS: [string, number[], number, bigint, bigint][] = [
 
 describe("hand evaluation and pay tables (9/6, 8/5)", () => {
   it.each(HANDS)("%s", (_name, cards, category, pays96, pays85) => {
-    expect(core.codec.pokerHand(cards)).toEqual({ category, pays: pays96 });
-    expect(core.codec.pokerHand(cards, VideoPokerOption.eightFive)).toEqual({ category, pays: pays85 });
+    expect(core.codec.games.pokerHand(cards)).toEqual({ category, pays: pays96 });
+    expect(core.codec.games.pokerHand(cards, VideoPokerOption.eightFive)).toEqual({ category, pays: pays85 });
   });
 
   it("refuses a card twice (one deck) or out of range", () => {
-    expect(codeOf(() => core.codec.pokerHand([1, 1, 2, 3, 4]))).toBe(108);
-    expect(codeOf(() => core.codec.pokerHand([1, 52, 2, 3, 4]))).toBe(108);
+    expect(codeOf(() => core.codec.games.pokerHand([1, 1, 2, 3, 4]))).toBe(108);
+    expect(codeOf(() => core.codec.games.pokerHand([1, 52, 2, 3, 4]))).toBe(108);
   });
 });
 
@@ -73,7 +73,7 @@ describe("through real blocks", () => {
     for (const f of fresh) expect(hand).not.toContain(f);
     expect(new Set(fresh).size).toBe(3);
     const final = [hand[0]!, fresh[0]!, hand[2]!, fresh[1]!, fresh[2]!];
-    const { category, pays } = core.codec.pokerHand(final);
+    const { category, pays } = core.codec.games.pokerHand(final);
     expect(r.info).toEqual([category]);
     expect(r.bets).toEqual([{ kind: 0, target: 0, stake: 10n, return: 10n * pays, status: 2 }]);
     expect(r).toMatchObject({ finished: true, chips: 990n + 10n * pays });
@@ -85,9 +85,9 @@ describe("through real blocks", () => {
       chain,
       alice,
       [videoPoker.start(1n, 7n, VideoPokerOption.eightFive)],
-      (e) => core.codec.pokerHand(dealt(e)).category >= PokerHand.jacksOrBetter,
+      (e) => core.codec.games.pokerHand(dealt(e)).category >= PokerHand.jacksOrBetter,
     );
-    const { pays } = core.codec.pokerHand(dealt(open), VideoPokerOption.eightFive);
+    const { pays } = core.codec.games.pokerHand(dealt(open), VideoPokerOption.eightFive);
     const r = round(play(chain, alice, videoPoker.draw(1n, [true, true, true, true, true]))[0]);
     expect(r.draws).toEqual([]);
     expect(r.returned).toBe(7n * pays);

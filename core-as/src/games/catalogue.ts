@@ -20,7 +20,7 @@ export const WarBet = { ante: 0, tie: 1, raise: 2 } as const;
 export const WarAction = { war: 0, surrender: 1 } as const;
 export const HiLoAction = { higher: 0, lower: 1, same: 2, cashOut: 3 } as const;
 export const VideoPokerOption = { eightFive: 1 } as const;
-/** Hand categories (Codec.pokerHand, Video Poker round info). */
+/** Hand categories (Codec.games.pokerHand, Video Poker round info). */
 export const PokerHand = {
   nothing: 0,
   jacksOrBetter: 1,

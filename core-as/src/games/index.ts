@@ -4,4 +4,5 @@ export { type Bet, betEntries } from "./bet.js";
 export * from "./catalogue.js";
 export { casinoWar, hiLo, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";
+export { type BetSettlement, GameRules } from "./rules.js";
 export { sicBo } from "./sicbo.js";
