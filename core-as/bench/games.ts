@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Instruction } from "../src/codec.js";
 import type { Signer } from "../src/crypto/ed25519.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { baccarat, casinoWar, hiLo, roulette, sicBo, videoPoker } from "../src/games/index.js";
+import { baccarat, casinoWar, hiLo, roulette, sicBo, threeCard, videoPoker } from "../src/games/index.js";
 
 const WASM = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
@@ -34,6 +34,8 @@ const GAMES: GameBench[] = [
   // The spec's strategy shape: one guess, then cash out (refused when the guess lost).
   { name: "hilo", round: (n) => [hiLo.start(BigInt(10 + n), 1n), hiLo.higher(BigInt(10 + n)), hiLo.cashOut(BigInt(10 + n))] },
   // Deal, then draw holding the first two cards.
+  // Deal with Pairplus, then play.
+  { name: "threecard", round: (n) => [threeCard.start(BigInt(10 + n), 1n, { pairplus: 1n }), threeCard.play(BigInt(10 + n))] },
   { name: "videopoker", round: (n) => [videoPoker.start(BigInt(10 + n), 1n), videoPoker.draw(BigInt(10 + n), [true, true])] },
 ];
 

@@ -120,6 +120,11 @@ export class Core {
     return json ? parseView<AccountView>(utf8Decoder.decode(json)) : null;
   }
 
+  /** The games record: the next session serial and the progressive meters (0: not yet seeded). */
+  games(): { nextSerial: bigint; meterThreeCard: bigint; meterUth: bigint } {
+    return parseView(utf8Decoder.decode(this.wasm.call("core_games")));
+  }
+
   /** A player's game session by the client's session id, or null. */
   session(publicKey: Uint8Array, sessionId: bigint): SessionView | null {
     const id = new Uint8Array(8);

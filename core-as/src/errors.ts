@@ -55,6 +55,7 @@ export const ERROR_NAMES: Readonly<Record<number, string>> = {
   414: "NO_RANDOMNESS",
   415: "TOURNAMENT_NOT_ACTIVE",
   416: "MODIFIER_NOT_ALLOWED",
+  417: "DUPLICATE_BET",
   900: "BAD_ARGUMENTS",
   901: "NOT_FOUND",
 };

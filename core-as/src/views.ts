@@ -271,6 +271,9 @@ const U64_FIELDS = new Set([
   "staked",
   "returned",
   "return",
+  "nextSerial",
+  "meterThreeCard",
+  "meterUth",
 ]);
 
 /** Parses a JSON view from the wasm, turning its u64 fields into bigints. */

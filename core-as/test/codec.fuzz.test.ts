@@ -7,7 +7,7 @@ import type { Instruction } from "../src/codec.js";
 import { Core } from "../src/core.js";
 import { concatBytes, fromHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { baccarat, casinoWar, hiLo, roulette, sicBo, videoPoker } from "../src/games/index.js";
+import { baccarat, casinoWar, hiLo, roulette, sicBo, threeCard, videoPoker } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
 import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
@@ -36,6 +36,8 @@ beforeAll(async () => {
     chain.submit(alice, hiLo.higher(4n)),
     chain.submit(alice, videoPoker.start(5n, 3n, 1)),
     chain.submit(alice, videoPoker.draw(5n, [true, false, false, true, false])),
+    chain.submit(alice, threeCard.start(6n, 5n, { pairplus: 2n, sixCard: 1n, progressive: true })),
+    chain.submit(alice, threeCard.play(6n)),
   ];
   chain.submitRaw(Uint8Array.of(1, 2, 3));
   const r = chain.seal();

@@ -6,11 +6,13 @@ import { Json } from "../codec/json";
 import { Tx, Op, encodeTxBody, PlayMode, Modifier } from "../codec/tx";
 import { BetList } from "../codec/bets";
 import { KEY_LEN, MAX_BETS } from "../codec/limits";
-import { sessionKey } from "../state/keys";
-import { decodeSession, sessionToJson } from "../games/session";
+import { sessionKey, singletonKey, Prefix } from "../state/keys";
+import { decodeSession, sessionToJson, GamesRecord, decodeGames } from "../games/session";
 import { TableGame } from "../games/table-game";
 import { categoryOf } from "../games/poker-hand";
 import { videoPokerPays } from "../games/videopoker";
+import { threeCardScore, categoryOfScore, dealerQualifies } from "../games/three-card-hand";
+import { anteReturn, playReturn, pairplusReturn, sixCardReturn, progressiveReturn } from "../games/threecard";
 import { tableGameFor } from "../games/registry";
 import { RoundReport } from "../games/round";
 import { RandomStream } from "../random/stream";
@@ -161,4 +163,48 @@ export function games_poker_hand(len: u32, options: u32): i32 {
   }
   const category = categoryOf(hand);
   return out.reset().u8(category).u64le(videoPokerPays(category, options)).toOutput();
+}
+
+const six = new StaticArray<u32>(6);
+
+/**
+ * Three Card Poker's settlement on given cards. Input: player's three cards ‖ dealer's three cards ‖
+ * u64le ante ‖ u64le pairplus ‖ u64le 6-card stake ‖ u64le meter. Output: u64le returns of ante,
+ * play, pairplus, 6-Card Bonus and progressive (for one chip) ‖ u8 player category ‖ u8 dealer
+ * category ‖ u8 dealer qualifies. `action` 0 plays, 1 folds. The executor settles with these.
+ */
+export function games_three_card(len: u32, action: u32): i32 {
+  if (len != 38 || action > 1) return fail(E_BAD_ARGUMENTS);
+  const p = inputPtr();
+  for (let i: u32 = 0; i < 6; i++) {
+    const c = <u32>load<u8>(p + i);
+    if (c > 51) return fail(E_INVALID_VALUE);
+    for (let j: u32 = 0; j < i; j++) if (six[j] == c) return fail(E_INVALID_VALUE);
+    six[i] = c;
+  }
+  const ante = load<u64>(p + 6);
+  const pairplus = load<u64>(p + 14);
+  const sixStake = load<u64>(p + 22);
+  const meter = load<u64>(p + 30);
+  if (ante > 1_000_000 || pairplus > 1_000_000 || sixStake > 1_000_000) return fail(E_BAD_ARGUMENTS);
+  const player = threeCardScore(six[0], six[1], six[2]);
+  const dealer = threeCardScore(six[3], six[4], six[5]);
+  const played = action == 0;
+  const w = out.reset();
+  w.u64le(anteReturn(player, dealer, ante, played)).u64le(played ? playReturn(player, dealer, ante) : 0);
+  w.u64le(pairplusReturn(player, pairplus)).u64le(sixCardReturn(six, sixStake)).u64le(progressiveReturn(six[0], six[1], six[2], meter));
+  w.u8(<u8>categoryOfScore(player)).u8(<u8>categoryOfScore(dealer)).u8(dealerQualifies(dealer) ? 1 : 0);
+  return w.toOutput();
+}
+
+/** Output: the games record's JSON view {nextSerial, meterThreeCard, meterUth} (zeros before any session). */
+export function core_games(len: u32): i32 {
+  const s = stateForAbi();
+  if (s == null) return fail(E_BAD_ARGUMENTS);
+  const v = s.store.get(singletonKey(Prefix.GAMES));
+  const g = v == null ? new GamesRecord() : decodeGames(Reader.of(v));
+  if (g == null) return fail(E_INVALID_VALUE);
+  const j = new Json().begin().big("nextSerial", g.nextSerial).big("meterThreeCard", g.meterThreeCard).big("meterUth", g.meterUth);
+  const buf = String.UTF8.encode(j.end().toString());
+  return out.reset().raw(changetype<usize>(buf), <usize>buf.byteLength).toOutput();
 }

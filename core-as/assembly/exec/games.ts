@@ -67,7 +67,7 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   sess.serial = g.nextSerial;
   sess.stake = hand != null ? tx.stake : 0;
   if (hand != null) {
-    const code = checkHandOpen(s, ctx, a, sess, hand, tx.bets);
+    const code = checkHandOpen(s, ctx, a, sess, hand, tx.bets, g);
     if (code != 0) return code;
   }
   // The started event comes first (balance after the stakes); a hand's opening deal follows as
@@ -76,7 +76,7 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   const e = ev.begin(ctx, Ev.GAME_STARTED);
   encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, sess.stake, tx.bets, a.chips - staked);
   ev.end();
-  if (hand != null) openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId);
+  if (hand != null) openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId, g);
   g.nextSerial++;
   encodeGames(g, w.reset());
   s.store.set(GAMES_KEY, w.toBytes());

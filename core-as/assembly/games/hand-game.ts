@@ -11,6 +11,24 @@ export class HandGame {
   /** Set by checkMove: chips the action adds to the table, and the most the hand can then return. */
   moveStake: u64 = 0;
   moveMaxReturn: u64 = 0;
+  /** Progressive games: the meter (stake included) when open() runs, and whether open() hit the top. */
+  meter: u64 = 0;
+  topHit: bool = false;
+
+  /** The progressive meter this game feeds (games/meters.ts Meter), or −1. */
+  meterOf(): i32 {
+    return -1;
+  }
+
+  /** The side-bet kind that is the progressive bet, or −1. */
+  progressiveKind(): i32 {
+    return -1;
+  }
+
+  /** A game-specific amount rule for a side bet (a progressive is exactly 1): 0 or a code. */
+  checkSideAmount(kind: u8, amount: u64): u16 {
+    return 0;
+  }
 
   isValidOptions(options: u32): bool {
     return options == 0;

@@ -9,6 +9,7 @@ import { HandGame } from "./hand-game";
 import { CasinoWar } from "./war";
 import { HiLo } from "./hilo";
 import { VideoPoker } from "./videopoker";
+import { ThreeCardPoker } from "./threecard";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
@@ -16,6 +17,7 @@ const baccarat = new Baccarat();
 const war = new CasinoWar();
 const hiLo = new HiLo();
 const videoPoker = new VideoPoker();
+const threeCard = new ThreeCardPoker();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
@@ -30,5 +32,6 @@ export function handGameFor(id: u8): HandGame | null {
   if (id == GameId.CASINO_WAR) return war;
   if (id == GameId.HI_LO) return hiLo;
   if (id == GameId.VIDEO_POKER) return videoPoker;
+  if (id == GameId.THREE_CARD) return threeCard;
   return null;
 }

@@ -20,6 +20,10 @@ export const WarBet = { ante: 0, tie: 1, raise: 2 } as const;
 export const WarAction = { war: 0, surrender: 1 } as const;
 export const HiLoAction = { higher: 0, lower: 1, same: 2, cashOut: 3 } as const;
 export const VideoPokerOption = { eightFive: 1 } as const;
+export const ThreeCardBet = { ante: 0, pairplus: 1, sixCard: 2, progressive: 3, play: 4 } as const;
+export const ThreeCardAction = { play: 0, fold: 1 } as const;
+export const PROGRESSIVE_BET = 1n;
+export const METER_START = 10_000n;
 /** Hand categories (Codec.games.pokerHand, Video Poker round info). */
 export const PokerHand = {
   nothing: 0,
@@ -275,6 +279,44 @@ const videoPoker: GameSpec = {
   options: [{ bit: VideoPokerOption.eightFive, name: "8/5", description: "full house 8, flush 5" }],
 };
 
+const threeCard: GameSpec = {
+  id: GameId.threeCard,
+  name: "threeCard",
+  title: "Three Card Poker",
+  available: true,
+  table: false,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    {
+      kind: ThreeCardBet.ante,
+      name: "Ante",
+      pays: "1 (dealer not qualifying: 1, Play pushes); Ante bonus SF 5, trips 4, straight 1",
+      target: "none",
+    },
+    { kind: ThreeCardBet.play, name: "Play (= Ante)", pays: "1", target: "none" },
+    {
+      kind: ThreeCardBet.pairplus,
+      name: "Pairplus",
+      pays: "SF 40, trips 30, straight 6, flush 3, pair 1 (paid on a fold)",
+      target: "none",
+    },
+    {
+      kind: ThreeCardBet.sixCard,
+      name: "6-Card Bonus",
+      pays: "royal 1000, SF 200, quads 100, full house 20, flush 15, straight 10, trips 7",
+      target: "none",
+    },
+    {
+      kind: ThreeCardBet.progressive,
+      name: "Progressive (exactly 1)",
+      pays: "for one: A-K-Q spades the meter, mini-royal 500, SF 70, trips 60, straight 6",
+      target: "none",
+    },
+  ],
+  options: [],
+};
+
 function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
   return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
 }
@@ -286,7 +328,7 @@ export const GAMES: readonly GameSpec[] = [
   pending(GameId.craps, "craps", "Craps", true, MAX_BET),
   roulette,
   sicBo,
-  pending(GameId.threeCard, "threeCard", "Three Card Poker", false, MAX_BET),
+  threeCard,
   pending(GameId.ultimateHoldem, "ultimateHoldem", "Ultimate Texas Hold'em", false, MAX_BET),
   casinoWar,
   videoPoker,

@@ -1,6 +1,6 @@
 // Builders for the one-hand games built so far: Casino War, Hi-Lo and Video Poker.
 import type { GameMoveInstruction, GameStartInstruction } from "../codec.js";
-import { GameId, HiLoAction, WarAction, WarBet } from "./catalogue.js";
+import { GameId, HiLoAction, ThreeCardAction, ThreeCardBet, WarAction, WarBet } from "./catalogue.js";
 
 const move = (sessionId: bigint, action: number): GameMoveInstruction => ({ op: "gameMove", sessionId, action });
 
@@ -44,4 +44,26 @@ export const videoPoker = {
       sessionId,
       hold.reduce((m, h, i) => m | (h ? 1 << i : 0), 0),
     ),
+};
+
+export const threeCard = {
+  /** Deals the player's three cards; side bets: Pairplus, 6-Card Bonus, Progressive (1 chip). */
+  start: (
+    sessionId: bigint,
+    ante: bigint,
+    side: { pairplus?: bigint; sixCard?: bigint; progressive?: boolean } = {},
+  ): GameStartInstruction => ({
+    op: "gameStart",
+    game: GameId.threeCard,
+    sessionId,
+    stake: ante,
+    sideBets: [
+      ...(side.pairplus ? [{ kind: ThreeCardBet.pairplus, target: 0, amount: side.pairplus }] : []),
+      ...(side.sixCard ? [{ kind: ThreeCardBet.sixCard, target: 0, amount: side.sixCard }] : []),
+      ...(side.progressive ? [{ kind: ThreeCardBet.progressive, target: 0, amount: 1n }] : []),
+    ],
+  }),
+  /** Play (a bet equal to the Ante); the dealer's cards are drawn. */
+  play: (sessionId: bigint) => move(sessionId, ThreeCardAction.play),
+  fold: (sessionId: bigint) => move(sessionId, ThreeCardAction.fold),
 };

@@ -2,7 +2,7 @@
 export { baccarat, card } from "./baccarat.js";
 export { type Bet, betEntries } from "./bet.js";
 export * from "./catalogue.js";
-export { casinoWar, hiLo, videoPoker } from "./hand.js";
+export { casinoWar, hiLo, threeCard, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";
 export { type BetSettlement, GameRules } from "./rules.js";
 export { sicBo } from "./sicbo.js";

@@ -71,6 +71,44 @@ export class GameRules {
     const n = out[0] as number;
     return { draws: Array.from(out.subarray(1, 1 + n)), info: readInfo(new DataView(out.buffer, out.byteOffset, out.byteLength), 1 + n) };
   }
+
+  /** Three Card Poker's settlement of given cards (player's three, dealer's three): every bet's return. */
+  threeCard(
+    cards: readonly number[],
+    bets: { ante: bigint; pairplus?: bigint; sixCard?: bigint; meter?: bigint },
+    fold = false,
+  ): {
+    ante: bigint;
+    play: bigint;
+    pairplus: bigint;
+    sixCard: bigint;
+    progressive: bigint;
+    player: number;
+    dealer: number;
+    qualifies: boolean;
+  } {
+    if (cards.length !== 6 || cards.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) throw new CoreError(900, "six cards 0–51");
+    const input = new Uint8Array(38);
+    input.set(cards);
+    const view = new DataView(input.buffer);
+    view.setBigUint64(6, bets.ante, true);
+    view.setBigUint64(14, bets.pairplus ?? 0n, true);
+    view.setBigUint64(22, bets.sixCard ?? 0n, true);
+    view.setBigUint64(30, bets.meter ?? 0n, true);
+    const out = this.wasm.call("games_three_card", input, fold ? 1 : 0);
+    const d = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    const at = (i: number) => d.getBigUint64(i * 8, true);
+    return {
+      ante: at(0),
+      play: at(1),
+      pairplus: at(2),
+      sixCard: at(3),
+      progressive: at(4),
+      player: out[40]!,
+      dealer: out[41]!,
+      qualifies: out[42] === 1,
+    };
+  }
 }
 
 /** u8 m ‖ m × u64le at `at`: a round's info numbers (all small). */

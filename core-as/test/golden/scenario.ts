@@ -4,7 +4,7 @@
 import { Core, StateKey } from "../../src/core.js";
 import { sha256, toHex } from "../../src/crypto/sha256.js";
 import { LocalChain } from "../../src/dev/local-chain.js";
-import { baccarat, casinoWar, hiLo, RouletteOption, roulette, SicBoOption, sicBo, videoPoker } from "../../src/games/index.js";
+import { baccarat, casinoWar, hiLo, RouletteOption, roulette, SicBoOption, sicBo, threeCard, videoPoker } from "../../src/games/index.js";
 
 export interface GoldenVectors {
   wasmSha256: string;
@@ -15,7 +15,7 @@ export interface GoldenVectors {
   snapshotSha256: string;
   proofs: { key: string; value: string | null; proof: string }[];
   /** Recorded game sessions: their transactions replay to these events and roots everywhere. */
-  games: { txs: string[]; blocks: { sigma: string; events: string[]; stateRoot: string }[]; sessions: string[] };
+  games: { txs: string[]; blocks: { sigma: string; events: string[]; stateRoot: string }[]; gamesRecord: string; sessions: string[] };
 }
 
 /** A recorded set of table sessions (roulette, sic bo, baccarat) with rounds, a refusal and closes. */
@@ -53,9 +53,11 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
   // One-hand games: whatever the deal, these moves are either played or refused, the same everywhere.
   txs.push(chain.submit(alice, casinoWar.start(3n, 10n, 1n)), chain.submit(bob, hiLo.start(4n, 5n)));
   txs.push(chain.submit(alice, videoPoker.start(5n, 20n)));
+  txs.push(chain.submit(bob, threeCard.start(6n, 10n, { pairplus: 5n, sixCard: 2n, progressive: true })));
   seal();
   txs.push(chain.submit(alice, casinoWar.war(3n)), chain.submit(bob, hiLo.higher(4n)), chain.submit(bob, hiLo.lower(4n)));
   txs.push(chain.submit(bob, hiLo.cashOut(4n)), chain.submit(alice, videoPoker.draw(5n, [true, true, false, false, true])));
+  txs.push(chain.submit(bob, threeCard.play(6n)));
   seal();
   txs.push(chain.submit(bob, roulette.spin(1n, [roulette.red(1n)]))); // bob has no session 1 at roulette: refused
   txs.push(chain.submit(bob, sicBo.close(1n)), chain.submit(alice, baccarat.close(2n)));
@@ -67,10 +69,12 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
     [alice, 3n],
     [bob, 4n],
     [alice, 5n],
+    [bob, 6n],
   ] as const;
   return {
     txs: txs.map(toHex),
     blocks,
+    gamesRecord: toHex(chain.core.get(StateKey.games())!),
     sessions: sessions.map(([p, id]) => toHex(chain.core.get(StateKey.session(p.publicKey, id))!)),
   };
 }
