@@ -44,6 +44,26 @@ export const E_SUPPLY_EXHAUSTED: u16 = 312;
 export const E_POLICY_OUT_OF_BOUNDS: u16 = 313;
 export const E_UNKNOWN_POLICY_FIELD: u16 = 314;
 
+// Games: emitted as error events; the refused move changes nothing but the nonce (4xx)
+export const E_UNKNOWN_GAME: u16 = 400;
+export const E_SESSION_ID_USED: u16 = 401;
+export const E_SESSION_NOT_FOUND: u16 = 402;
+export const E_SESSION_FINISHED: u16 = 403;
+export const E_WRONG_PHASE: u16 = 404;
+export const E_UNKNOWN_ACTION: u16 = 405;
+export const E_UNKNOWN_BET: u16 = 406;
+export const E_INVALID_BET_TARGET: u16 = 407;
+export const E_BET_BELOW_MINIMUM: u16 = 408;
+export const E_BET_OVER_LIMIT: u16 = 409;
+export const E_INVALID_OPTIONS: u16 = 410;
+export const E_NO_BETS: u16 = 411;
+export const E_STAKE_NOT_ALLOWED: u16 = 412;
+export const E_BETS_PENDING: u16 = 413;
+export const E_NO_RANDOMNESS: u16 = 414;
+export const E_TOURNAMENT_NOT_ACTIVE: u16 = 415;
+export const E_MODIFIER_NOT_ALLOWED: u16 = 416;
+export const E_DUPLICATE_BET: u16 = 417;
+
 // Host ABI misuse (9xx): a bug in the caller, never in a block
 export const E_BAD_ARGUMENTS: u16 = 900;
 export const E_NOT_FOUND: u16 = 901;

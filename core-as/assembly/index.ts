@@ -6,3 +6,4 @@ export * from "./abi/smt";
 export * from "./abi/core";
 export * from "./abi/codec";
 export * from "./abi/hash4";
+export * from "./abi/games";

@@ -3,6 +3,8 @@
 
 import { concatBytes, toHex } from "./crypto/sha256.js";
 import { CoreError } from "./errors.js";
+import { type Bet, betEntries } from "./games/bet.js";
+import { GameRules } from "./games/rules.js";
 import type {
   BlockView,
   CertificateKind,
@@ -17,6 +19,7 @@ import type {
   VoteView,
 } from "./views.js";
 import { parseView } from "./views.js";
+import { checkU64, checkUint } from "./wasm/args.js";
 import type { WasmInstance } from "./wasm/instance.js";
 
 const utf8 = new TextEncoder();
@@ -58,7 +61,48 @@ export type Instruction =
   | { op: "register"; name: string }
   | { op: "faucet" }
   | { op: "adminRotateKeys"; keys: Uint8Array[] }
-  | { op: "adminSetPolicy"; field: number; value: bigint };
+  | { op: "adminSetPolicy"; field: number; value: bigint }
+  | GameStartInstruction
+  | GameMoveInstruction;
+
+export interface GameStartInstruction {
+  op: "gameStart";
+  /** GameId (games/catalogue.ts). */
+  game: number;
+  /** The client's id for the session, unused so far by this player. */
+  sessionId: bigint;
+  /** Cash chips (default) or the tournament stack. */
+  mode?: PlayMode;
+  modifiers?: Modifiers;
+  /** The game's session option bits (e.g. RouletteOption). */
+  options?: number;
+  /** The main stake of a one-hand game; 0 for table games. */
+  stake?: bigint;
+  sideBets?: Bet[];
+}
+
+export interface GameMoveInstruction {
+  op: "gameMove";
+  sessionId: bigint;
+  /** The game's action (TableAction for table games). */
+  action: number;
+  modifiers?: Modifiers;
+  /** A batch of up to 20 bets. */
+  bets?: Bet[];
+}
+
+export type PlayMode = "cash" | "tournament";
+
+/** Tournament round modifiers (games.md): Shield returns a losing round's stake, Double doubles a
+ * winning round's net win. */
+export interface Modifiers {
+  shield?: boolean;
+  double?: boolean;
+}
+
+function modifierBits(m: Modifiers | undefined): number {
+  return (m?.shield ? 1 : 0) | (m?.double ? 2 : 0);
+}
 
 /** What a vote or certificate is about: a proposal (notarize, finalize) or a view (nullify). */
 export type ConsensusSubject =
@@ -133,7 +177,12 @@ function signatureEntries(sigs: readonly IndexedSignature[]): Uint8Array {
 }
 
 export class Codec {
-  constructor(private readonly wasm: WasmInstance) {}
+  /** The games' settle, deal and hand functions (the wasm's own). */
+  readonly games: GameRules;
+
+  constructor(private readonly wasm: WasmInstance) {
+    this.games = new GameRules(wasm);
+  }
 
   private json<T>(fn: string, input: Uint8Array): T {
     return parseView<T>(utf8Decoder.decode(this.wasm.call(fn, input)));
@@ -150,6 +199,33 @@ export class Codec {
         return this.wasm.call("tx_rotate_admins", concatBytes(signer, ...ins.keys), nonce);
       case "adminSetPolicy":
         return this.wasm.call("tx_set_policy", signer, nonce, ins.field, ins.value);
+      case "gameStart":
+        checkUint("game", ins.game, 0xff);
+        checkUint("options", ins.options ?? 0, 0xffff_ffff);
+        checkU64("sessionId", ins.sessionId);
+        checkU64("stake", ins.stake ?? 0n);
+        return this.wasm.call(
+          "tx_game_start",
+          concatBytes(signer, betEntries(ins.sideBets ?? [])),
+          nonce,
+          ins.game,
+          ins.sessionId,
+          ins.mode === "tournament" ? 1 : 0,
+          modifierBits(ins.modifiers),
+          ins.options ?? 0,
+          ins.stake ?? 0n,
+        );
+      case "gameMove":
+        checkUint("action", ins.action, 0xff);
+        checkU64("sessionId", ins.sessionId);
+        return this.wasm.call(
+          "tx_game_move",
+          concatBytes(signer, betEntries(ins.bets ?? [])),
+          nonce,
+          ins.sessionId,
+          ins.action,
+          modifierBits(ins.modifiers),
+        );
     }
   }
 

@@ -2,7 +2,7 @@
 
 import { Codec } from "./codec.js";
 import { concatBytes } from "./crypto/sha256.js";
-import type { AccountView, MetaView, PolicyView, ProgressView, SupplyView } from "./views.js";
+import type { AccountView, MetaView, PolicyView, ProgressView, SessionView, SupplyView } from "./views.js";
 import { parseView } from "./views.js";
 import { FrameReader, frameVarBytes } from "./wasm/frame.js";
 import { compileCore, WasmInstance } from "./wasm/instance.js";
@@ -126,6 +126,19 @@ export class Core {
     const json = this.wasm.callOrAbsent(NOT_FOUND, "core_view", publicKey, VIEW.account);
     return json ? parseView<AccountView>(utf8Decoder.decode(json)) : null;
   }
+
+  /** The games record: the next session serial and the progressive meters (0: not yet seeded). */
+  games(): { nextSerial: bigint; meterThreeCard: bigint; meterUth: bigint } {
+    return parseView(utf8Decoder.decode(this.wasm.call("core_games")));
+  }
+
+  /** A player's game session by the client's session id, or null. */
+  session(publicKey: Uint8Array, sessionId: bigint): SessionView | null {
+    const id = new Uint8Array(8);
+    new DataView(id.buffer).setBigUint64(0, sessionId, true);
+    const json = this.wasm.callOrAbsent(NOT_FOUND, "core_session", concatBytes(publicKey, id));
+    return json ? parseView<SessionView>(utf8Decoder.decode(json)) : null;
+  }
 }
 
 /** State keys (assembly/state/keys.ts), for get/prove and relays' GET /state/:key. */
@@ -135,4 +148,11 @@ export const StateKey = {
   policy: (): Uint8Array => Uint8Array.of(0x03),
   admins: (): Uint8Array => Uint8Array.of(0x04),
   account: (publicKey: Uint8Array): Uint8Array => concatBytes(Uint8Array.of(0x01), publicKey),
+  /** 07 ‖ player ‖ u64be session id. */
+  session: (publicKey: Uint8Array, sessionId: bigint): Uint8Array => {
+    const id = new Uint8Array(8);
+    new DataView(id.buffer).setBigUint64(0, sessionId);
+    return concatBytes(Uint8Array.of(0x07), publicKey, id);
+  },
+  games: (): Uint8Array => Uint8Array.of(0x08),
 } as const;

@@ -13,9 +13,13 @@ export {
   Codec,
   type ConsensusSubject,
   type FinalizedFields,
+  type GameMoveInstruction,
+  type GameStartInstruction,
   type GenesisFields,
   type IndexedSignature,
   type Instruction,
+  type Modifiers,
+  type PlayMode,
   type TxSummary,
   type VoteParts,
 } from "./codec.js";
@@ -25,6 +29,7 @@ export * from "./crypto/ed25519.js";
 export { concatBytes, equalBytes, fromHex, hashNode, sha256, sha256Backend, toHex } from "./crypto/sha256.js";
 export { devBeacon, LocalChain, type LocalChainOptions, testSeed } from "./dev/local-chain.js";
 export { CoreError, CoreTrap, ERROR_NAMES, errorName, VerifyError } from "./errors.js";
+export * from "./games/index.js";
 export { MmrLog } from "./mmr-log.js";
 export * from "./proof/mmr.js";
 export * from "./proof/state.js";

@@ -6,14 +6,46 @@ export type Hex = string;
 export interface TxView {
   nonce: bigint;
   signer: Hex;
-  op: "register" | "faucet" | "adminRotateKeys" | "adminSetPolicy";
+  op: "register" | "faucet" | "adminRotateKeys" | "adminSetPolicy" | "gameStart" | "gameMove";
   name?: string;
+  /** gameStart / gameMove fields. */
+  game?: number;
+  sessionId?: bigint;
+  mode?: number;
+  modifiers?: number;
+  options?: number;
+  stake?: bigint;
+  action?: number;
+  bets?: BetView[];
   keys?: Hex[];
   field?: number;
   value?: bigint;
   signature: Hex;
   hash: Hex;
   bodyLength: number;
+}
+
+export interface BetView {
+  kind: number;
+  target: number;
+  amount: bigint;
+}
+
+/** A card (0–51), die (1–6) or pocket (0–37) revealed at `move`, the `index`-th draw of that move. */
+export interface DrawView {
+  move: number;
+  index: number;
+  value: number;
+}
+
+/** One bet of a round: status 0 settled, 1 held for a later move (En Prison), 2 held earlier and
+ * settled now. */
+export interface BetResultView {
+  kind: number;
+  target: number;
+  stake: bigint;
+  return: bigint;
+  status: number;
 }
 
 export interface BlockHeaderView {
@@ -47,7 +79,51 @@ export type EventView = EventBase &
     | { kind: "adminKeysRotated"; keys: Hex[] }
     | { kind: "policySet"; field: number; value: bigint }
     | { kind: "txError"; op: string; opCode: number; code: number; nonceConsumed: boolean }
+    | {
+        kind: "gameStarted";
+        sessionId: bigint;
+        game: number;
+        mode: number;
+        options: number;
+        /** Chain-wide session number: the session id of the randomness stream. */
+        serial: bigint;
+        stake: bigint;
+        bets: BetView[];
+        /** Balance after. */
+        chips: bigint;
+      }
+    | {
+        kind: "gameRound";
+        sessionId: bigint;
+        game: number;
+        move: number;
+        phase: number;
+        draws: DrawView[];
+        bets: BetResultView[];
+        /** Game-specific numbers (docs/games.md), e.g. the sic bo total. */
+        info: number[];
+        /** Chips staked at this move. */
+        staked: bigint;
+        /** Chips returned at this move, stakes of winning bets included. */
+        returned: bigint;
+        /** Balance after. */
+        chips: bigint;
+        finished: boolean;
+      }
   );
+
+export interface SessionView {
+  game: number;
+  mode: number;
+  options: number;
+  serial: bigint;
+  moves: number;
+  phase: number;
+  finished: boolean;
+  stake: bigint;
+  /** Game-specific state (only what has been revealed), hex. */
+  data: Hex;
+}
 
 export interface ProgressView {
   chainId: bigint;
@@ -189,6 +265,15 @@ const U64_FIELDS = new Set([
   "registeredAtMs",
   "sessionsPlayed",
   "lastFaucetMs",
+  "sessionId",
+  "serial",
+  "stake",
+  "staked",
+  "returned",
+  "return",
+  "nextSerial",
+  "meterThreeCard",
+  "meterUth",
 ]);
 
 /** Parses a JSON view from the wasm, turning its u64 fields into bigints. */

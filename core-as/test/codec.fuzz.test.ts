@@ -3,9 +3,11 @@
 // with the same decoded view are the same bytes).
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Instruction } from "../src/codec.js";
 import { Core } from "../src/core.js";
 import { concatBytes, fromHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
+import { baccarat, casinoWar, hiLo, roulette, sicBo, threeCard, videoPoker } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
 import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
@@ -22,6 +24,20 @@ beforeAll(async () => {
     chain.submit(alice, { op: "faucet" }),
     chain.submit(chain.admins[0]!, { op: "adminSetPolicy", field: 1, value: 300n }),
     chain.submit(chain.admins[0]!, { op: "adminRotateKeys", keys: [alice.publicKey, chain.admins[0]!.publicKey] }),
+    chain.submit(alice, roulette.start(1n, 2)),
+    chain.submit(alice, roulette.spin(1n, [roulette.red(10n), roulette.split(17, 20, 3n), roulette.straight(0, 1n)])),
+    chain.submit(alice, sicBo.start(1n << 63n, 1)),
+    chain.submit(alice, sicBo.roll(1n << 63n, [sicBo.easyHopFour([1, 3, 4, 6], 5n), sicBo.single(2, 300n)])),
+    chain.submit(alice, sicBo.close(1n << 63n)),
+    chain.submit(alice, baccarat.start(2n)),
+    chain.submit(alice, baccarat.deal(2n, [baccarat.banker(7n), baccarat.perfectPair(1n), baccarat.dragonPlayer(2n)])),
+    chain.submit(alice, casinoWar.start(3n, 4n, 2n)),
+    chain.submit(alice, hiLo.start(4n, 9n)),
+    chain.submit(alice, hiLo.higher(4n)),
+    chain.submit(alice, videoPoker.start(5n, 3n, 1)),
+    chain.submit(alice, videoPoker.draw(5n, [true, false, false, true, false])),
+    chain.submit(alice, threeCard.start(6n, 5n, { pairplus: 2n, sixCard: 1n, progressive: true })),
+    chain.submit(alice, threeCard.play(6n)),
   ];
   chain.submitRaw(Uint8Array.of(1, 2, 3));
   const r = chain.seal();
@@ -81,14 +97,28 @@ describe("transactions", () => {
   it("re-encode to the same bytes through the builder", () => {
     for (const tx of samples.tx) {
       const v = core.codec.decodeTx(tx);
-      const ins =
+      const modifiers = { shield: (v.modifiers! & 1) !== 0, double: (v.modifiers! & 2) !== 0 };
+      const ins: Instruction =
         v.op === "register"
           ? { op: v.op, name: v.name! }
           : v.op === "faucet"
             ? { op: v.op }
             : v.op === "adminSetPolicy"
               ? { op: v.op, field: v.field!, value: v.value! }
-              : { op: v.op, keys: v.keys!.map(fromHex) };
+              : v.op === "gameStart"
+                ? {
+                    op: v.op,
+                    game: v.game!,
+                    sessionId: v.sessionId!,
+                    mode: v.mode === 1 ? "tournament" : "cash",
+                    modifiers,
+                    options: v.options!,
+                    stake: v.stake!,
+                    sideBets: v.bets!,
+                  }
+                : v.op === "gameMove"
+                  ? { op: v.op, sessionId: v.sessionId!, action: v.action!, modifiers, bets: v.bets! }
+                  : { op: v.op, keys: v.keys!.map(fromHex) };
       const body = core.codec.txBody(fromHex(v.signer), v.nonce, ins);
       expect(concatBytes(body, fromHex(v.signature))).toEqual(tx);
     }
@@ -139,7 +169,7 @@ describe("transactions", () => {
   });
 });
 
-const opCodes: Record<string, number> = { register: 1, faucet: 2, adminRotateKeys: 3, adminSetPolicy: 4 };
+const opCodes: Record<string, number> = { register: 1, faucet: 2, adminRotateKeys: 3, adminSetPolicy: 4, gameStart: 5, gameMove: 6 };
 
 function big(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? v.toString() : v;

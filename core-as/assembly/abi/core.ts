@@ -15,6 +15,11 @@ let state: State | null = null;
 let executor: Executor | null = null;
 const out = new Writer(1 << 16);
 
+/** The instance's state, for the other ABI modules' views (null before init or restore). */
+export function stateForAbi(): State | null {
+  return state;
+}
+
 function install(s: State): void {
   state = s;
   executor = new Executor(s);

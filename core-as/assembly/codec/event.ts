@@ -6,6 +6,7 @@ import { Json } from "./json";
 import { FORMAT_VERSION, KEY_LEN, MAX_NAME_BYTES, MAX_ADMIN_KEYS } from "./limits";
 import { E_UNKNOWN_TAG, E_UNKNOWN_VERSION, E_TOO_MANY_ITEMS } from "../errors";
 import { opName } from "./tx";
+import { gameStartedToJson, gameRoundToJson } from "./game-event";
 
 export namespace Ev {
   export const REGISTERED: u8 = 0x01;
@@ -13,6 +14,8 @@ export namespace Ev {
   export const ADMIN_KEYS_ROTATED: u8 = 0x03;
   export const POLICY_SET: u8 = 0x04;
   export const TX_ERROR: u8 = 0x05;
+  export const GAME_STARTED: u8 = 0x06;
+  export const GAME_ROUND: u8 = 0x07;
 }
 
 export function writeEventHeader(w: Writer, height: u64, txIndex: u32, account: Uint8Array, nonce: u64, kind: u8): void {
@@ -25,6 +28,8 @@ export function eventKindName(k: u8): string {
   if (k == Ev.ADMIN_KEYS_ROTATED) return "adminKeysRotated";
   if (k == Ev.POLICY_SET) return "policySet";
   if (k == Ev.TX_ERROR) return "txError";
+  if (k == Ev.GAME_STARTED) return "gameStarted";
+  if (k == Ev.GAME_ROUND) return "gameRound";
   return "unknown";
 }
 
@@ -56,6 +61,10 @@ export function eventToJson(r: Reader): string | null {
   } else if (kind == Ev.TX_ERROR) {
     const op = r.u8();
     j.str("op", opName(op)).num("opCode", op).num("code", r.varintMax(0xffff)).bool("nonceConsumed", r.bool());
+  } else if (kind == Ev.GAME_STARTED) {
+    gameStartedToJson(r, j);
+  } else if (kind == Ev.GAME_ROUND) {
+    gameRoundToJson(r, j);
   } else {
     r.fail(E_UNKNOWN_TAG);
   }

@@ -87,6 +87,12 @@ export class Json {
     return this;
   }
 
+  itemNum(v: u64): Json {
+    this.sep();
+    this.parts.push(v.toString());
+    return this;
+  }
+
   itemObj(): Json {
     this.sep();
     this.parts.push("{");

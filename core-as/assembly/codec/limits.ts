@@ -11,3 +11,5 @@ export const MAX_TX_BYTES: u32 = 4096;
 export const MAX_BLOCK_TXS: u32 = 20000;
 export const MAX_NAME_BYTES: u32 = 32;
 export const MAX_ADMIN_KEYS: u32 = 8;
+/** Bets in one GameStart or GameMove (games.md: a batch of up to 20). */
+export const MAX_BETS: i32 = 20;

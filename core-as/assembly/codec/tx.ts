@@ -7,12 +7,28 @@ import { isValidUtf8 } from "./utf8";
 import { FORMAT_VERSION, KEY_LEN, SIG_LEN, MAX_NAME_BYTES, MAX_ADMIN_KEYS, MAX_TX_BYTES } from "./limits";
 import { E_UNKNOWN_TAG, E_UNKNOWN_VERSION, E_INVALID_UTF8, E_TOO_MANY_ITEMS, E_FIELD_TOO_LONG, E_INVALID_VALUE } from "../errors";
 import { Json } from "./json";
+import { BetList, decodeBets, encodeBets, betsToJson } from "./bets";
 
 export namespace Op {
   export const REGISTER: u8 = 0x01;
   export const FAUCET: u8 = 0x02;
   export const ADMIN_ROTATE_KEYS: u8 = 0x03;
   export const ADMIN_SET_POLICY: u8 = 0x04;
+  export const GAME_START: u8 = 0x05;
+  export const GAME_MOVE: u8 = 0x06;
+}
+
+/** GameStart mode: cash chips or the tournament stack. */
+export namespace PlayMode {
+  export const CASH: u8 = 0;
+  export const TOURNAMENT: u8 = 1;
+}
+
+/** Round modifiers, tournament play only (games.md): bit 0 Shield, bit 1 Double. */
+export namespace Modifier {
+  export const SHIELD: u8 = 1;
+  export const DOUBLE: u8 = 2;
+  export const ALL: u8 = 3;
 }
 
 export class Tx {
@@ -26,6 +42,18 @@ export class Tx {
   /** AdminSetPolicy. */
   policyField: u8 = 0;
   policyValue: u64 = 0;
+  /** GameStart: which game, in which mode, with which session options and stake. */
+  game: u8 = 0;
+  mode: u8 = 0;
+  options: u32 = 0;
+  stake: u64 = 0;
+  /** GameStart and GameMove: the client's session id and the round modifiers. */
+  sessionId: u64 = 0;
+  modifiers: u8 = 0;
+  /** GameMove: the game-specific action. */
+  action: u8 = 0;
+  /** GameStart (side bets) and GameMove (a batch). */
+  bets: BetList = new BetList();
   signature: Uint8Array = new Uint8Array(SIG_LEN);
   /** Length of the signed part (everything before the signature). */
   bodyLen: u32 = 0;
@@ -66,6 +94,21 @@ export function decodeTxInto(r: Reader, tx: Tx): Tx | null {
   } else if (tx.op == Op.ADMIN_SET_POLICY) {
     tx.policyField = r.u8();
     tx.policyValue = r.varint();
+  } else if (tx.op == Op.GAME_START) {
+    tx.game = r.u8();
+    tx.sessionId = r.varint();
+    tx.mode = r.u8();
+    tx.modifiers = r.u8();
+    tx.options = r.varintMax(0xffff_ffff, E_INVALID_VALUE);
+    tx.stake = r.varint();
+    if (r.ok && (tx.mode > PlayMode.TOURNAMENT || (tx.modifiers & ~Modifier.ALL) != 0)) r.fail(E_INVALID_VALUE);
+    decodeBets(r, tx.bets);
+  } else if (tx.op == Op.GAME_MOVE) {
+    tx.sessionId = r.varint();
+    tx.action = r.u8();
+    tx.modifiers = r.u8();
+    if (r.ok && (tx.modifiers & ~Modifier.ALL) != 0) r.fail(E_INVALID_VALUE);
+    decodeBets(r, tx.bets);
   } else {
     r.fail(E_UNKNOWN_TAG);
   }
@@ -83,6 +126,13 @@ export function encodeTxBody(tx: Tx, w: Writer): void {
     w.varint(<u64>tx.keys.length);
     for (let i = 0; i < tx.keys.length; i++) w.bytes(tx.keys[i]);
   } else if (tx.op == Op.ADMIN_SET_POLICY) w.u8(tx.policyField).varint(tx.policyValue);
+  else if (tx.op == Op.GAME_START) {
+    w.u8(tx.game).varint(tx.sessionId).u8(tx.mode).u8(tx.modifiers).varint(<u64>tx.options).varint(tx.stake);
+    encodeBets(tx.bets, w);
+  } else if (tx.op == Op.GAME_MOVE) {
+    w.varint(tx.sessionId).u8(tx.action).u8(tx.modifiers);
+    encodeBets(tx.bets, w);
+  }
 }
 
 export function opName(op: u8): string {
@@ -90,6 +140,8 @@ export function opName(op: u8): string {
   if (op == Op.FAUCET) return "faucet";
   if (op == Op.ADMIN_ROTATE_KEYS) return "adminRotateKeys";
   if (op == Op.ADMIN_SET_POLICY) return "adminSetPolicy";
+  if (op == Op.GAME_START) return "gameStart";
+  if (op == Op.GAME_MOVE) return "gameMove";
   return "unknown";
 }
 
@@ -101,6 +153,14 @@ export function txToJson(tx: Tx, j: Json): void {
     for (let i = 0; i < tx.keys.length; i++) j.itemHex(tx.keys[i]);
     j.endArray();
   } else if (tx.op == Op.ADMIN_SET_POLICY) j.num("field", tx.policyField).big("value", tx.policyValue);
+  else if (tx.op == Op.GAME_START) {
+    j.num("game", tx.game).big("sessionId", tx.sessionId).num("mode", tx.mode).num("modifiers", tx.modifiers);
+    j.num("options", tx.options).big("stake", tx.stake);
+    betsToJson(tx.bets, j);
+  } else if (tx.op == Op.GAME_MOVE) {
+    j.big("sessionId", tx.sessionId).num("action", tx.action).num("modifiers", tx.modifiers);
+    betsToJson(tx.bets, j);
+  }
   j.hexBytes("signature", tx.signature);
 }
 

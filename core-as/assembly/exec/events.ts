@@ -12,6 +12,8 @@ export class TxContext {
   txIndex: u32 = 0;
   signer: Uint8Array = new Uint8Array(32);
   nonce: u64 = 0;
+  /** σ of the block (48 bytes, or empty when the block runs without a beacon value). */
+  sigma: Uint8Array = new Uint8Array(0);
 }
 
 export class EventSink {

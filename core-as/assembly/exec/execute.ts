@@ -16,6 +16,7 @@ import { Prefix } from "../state/keys";
 import { State } from "./state";
 import { EventSink, TxContext } from "./events";
 import { register, faucet, rotateAdmins, setPolicy } from "./accounts";
+import { startGame, moveGame } from "./games";
 import {
   E_WRONG_CHAIN, E_WRONG_HEIGHT, E_WRONG_PARENT, E_TIMESTAMP_REGRESSION, E_BAD_BEACON, E_TX_ROOT_MISMATCH,
   E_MALFORMED_TX, E_NONCE_MISMATCH, E_UNKNOWN_ACCOUNT,
@@ -102,6 +103,7 @@ export class Executor {
     const ctx = this.ctx;
     ctx.height = h.height;
     ctx.timestampMs = h.timestampMs;
+    ctx.sigma = sigma;
     s.txLog.appendLeafHashes(leafHashes, <u32>n);
     hashSignerKeys(block, this.keyHashes.dataStart);
     for (let i = 0; i < n; i++) {
@@ -166,6 +168,8 @@ export class Executor {
     if (tx.op == Op.FAUCET) return faucet(s, this.ctx, a, this.ev);
     if (tx.op == Op.ADMIN_ROTATE_KEYS) return rotateAdmins(s, this.ctx, tx, this.ev);
     if (tx.op == Op.ADMIN_SET_POLICY) return setPolicy(s, this.ctx, tx, this.ev);
+    if (tx.op == Op.GAME_START) return startGame(s, this.ctx, tx, a, this.ev);
+    if (tx.op == Op.GAME_MOVE) return moveGame(s, this.ctx, tx, a, this.ev);
     return E_MALFORMED_TX; // unreachable: decodeTx refuses unknown ops
   }
 

@@ -14,9 +14,19 @@ export class RandomStream {
   constructor(sigma: Uint8Array, sessionId: u64, move: u32) {
     this.sigmaLen = sigma.length;
     this.input = new Uint8Array(sigma.length + 16);
+    this.reset(sigma, sessionId, move);
+  }
+
+  /** Points this stream at (σ, session, move) from its start (hot paths reuse one stream). */
+  reset(sigma: Uint8Array, sessionId: u64, move: u32): RandomStream {
+    if (this.input.length != sigma.length + 16) this.input = new Uint8Array(sigma.length + 16);
+    this.sigmaLen = sigma.length;
     memory.copy(this.input.dataStart, sigma.dataStart, <usize>sigma.length);
     store<u64>(this.input.dataStart + <usize>sigma.length, sessionId);
     store<u32>(this.input.dataStart + <usize>sigma.length + 8, move);
+    this.used = 32;
+    this.counter = 0;
+    return this;
   }
 
   /** The next 32-bit word of the stream. */

@@ -16,6 +16,8 @@ export interface LocalChainOptions {
   blockIntervalMs?: bigint;
   adminSeeds?: Uint8Array[];
   faucetEnabled?: boolean;
+  /** The beacon value of each height (default devBeacon); tests choose σ to force outcomes. */
+  beacon?: (height: bigint) => Uint8Array;
 }
 
 // Dev keys sign synchronously; where the platform's default is WebCrypto (async only), use noble.
@@ -47,6 +49,8 @@ export class LocalChain {
   private pending: Uint8Array[] = [];
   private nonces = new Map<string, bigint>();
   private readonly interval: bigint;
+  /** σ of each height; replaceable, so a test can pick the σ of the next block. */
+  beacon: (height: bigint) => Uint8Array;
 
   private constructor(
     readonly core: Core,
@@ -55,6 +59,7 @@ export class LocalChain {
     this.chainId = o.chainId ?? 1n;
     this.timestampMs = o.genesisTimeMs ?? 1_700_000_000_000n;
     this.interval = o.blockIntervalMs ?? 1000n;
+    this.beacon = o.beacon ?? devBeacon;
     this.admins = (o.adminSeeds ?? [testSeed(1_000_000)]).map((s) => devKeys.signerFromSeedSync(s));
   }
 
@@ -109,7 +114,7 @@ export class LocalChain {
   /** Executes a block built for this chain and advances the chain's tip. */
   executeBlock(block: Uint8Array): ExecutionResult & { sigma: Uint8Array } {
     const height = this.height + 1n;
-    const sigma = devBeacon(height);
+    const sigma = this.beacon(height);
     const r = this.core.execute(block, sigma);
     if (r.executed) this.syncTip();
     return { ...r, sigma };
@@ -117,9 +122,15 @@ export class LocalChain {
 
   /** Executes a block built for this chain, returning the raw result frame (benchmarks). */
   executeBlockRaw(block: Uint8Array): Uint8Array {
-    const frame = this.core.executeRaw(block, devBeacon(this.height + 1n));
+    const frame = this.core.executeRaw(block, this.beacon(this.height + 1n));
     this.syncTip();
     return frame;
+  }
+
+  /** Replaces the state with a snapshot of this chain and moves the tip back to it. */
+  restore(snapshot: Uint8Array): void {
+    this.core.restore(snapshot);
+    this.syncTip();
   }
 
   /** Takes height, parent and time of the next block from the executed state. */

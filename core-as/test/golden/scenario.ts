@@ -4,6 +4,7 @@
 import { Core, StateKey } from "../../src/core.js";
 import { sha256, toHex } from "../../src/crypto/sha256.js";
 import { LocalChain } from "../../src/dev/local-chain.js";
+import { baccarat, casinoWar, hiLo, RouletteOption, roulette, SicBoOption, sicBo, threeCard, videoPoker } from "../../src/games/index.js";
 
 export interface GoldenVectors {
   wasmSha256: string;
@@ -13,6 +14,69 @@ export interface GoldenVectors {
   randomness: { sigma: string; sessionId: string; move: number; draws52: number[]; words: number[]; shuffle52: number[] };
   snapshotSha256: string;
   proofs: { key: string; value: string | null; proof: string }[];
+  /** Recorded game sessions: their transactions replay to these events and roots everywhere. */
+  games: { txs: string[]; blocks: { sigma: string; events: string[]; stateRoot: string }[]; gamesRecord: string; sessions: string[] };
+}
+
+/** A recorded set of table sessions (roulette, sic bo, baccarat) with rounds, a refusal and closes. */
+async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
+  const chain = await LocalChain.create({ wasm, chainId: 7n, genesisTimeMs: 1_700_000_000_000n });
+  const [alice, bob] = [LocalChain.signer(1), LocalChain.signer(2)];
+  const txs: Uint8Array[] = [];
+  const blocks: GoldenVectors["games"]["blocks"] = [];
+  const seal = () => {
+    const r = chain.seal();
+    blocks.push({ sigma: toHex(r.sigma), events: r.events.map(toHex), stateRoot: r.progressView!.stateRoot });
+  };
+  txs.push(chain.submit(alice, { op: "register", name: "alice" }), chain.submit(bob, { op: "register", name: "bob" }));
+  txs.push(chain.submit(alice, roulette.start(1n, RouletteOption.enPrison)), chain.submit(bob, sicBo.start(1n, SicBoOption.atlanticCity)));
+  txs.push(chain.submit(alice, baccarat.start(2n)));
+  seal();
+  for (let i = 0; i < 3; i++) {
+    txs.push(
+      chain.submit(
+        alice,
+        roulette.spin(1n, [roulette.red(10n), roulette.straight(i * 11, 2n), roulette.corner(1, 3n), roulette.split(0, 3, 1n)]),
+      ),
+    );
+    txs.push(
+      chain.submit(
+        bob,
+        sicBo.roll(1n, [sicBo.small(5n), sicBo.total(10, 2n), sicBo.single(i + 1, 3n), sicBo.easyHopFour([1, 2, 5, 6], 1n)]),
+      ),
+    );
+    txs.push(
+      chain.submit(alice, baccarat.deal(2n, [baccarat.banker(20n), baccarat.tie(1n), baccarat.dragonPlayer(2n), baccarat.perfectPair(1n)])),
+    );
+    seal();
+  }
+  // One-hand games: whatever the deal, these moves are either played or refused, the same everywhere.
+  txs.push(chain.submit(alice, casinoWar.start(3n, 10n, 1n)), chain.submit(bob, hiLo.start(4n, 5n)));
+  txs.push(chain.submit(alice, videoPoker.start(5n, 20n)));
+  txs.push(chain.submit(bob, threeCard.start(6n, 10n, { pairplus: 5n, sixCard: 2n, progressive: true })));
+  seal();
+  txs.push(chain.submit(alice, casinoWar.war(3n)), chain.submit(bob, hiLo.higher(4n)), chain.submit(bob, hiLo.lower(4n)));
+  txs.push(chain.submit(bob, hiLo.cashOut(4n)), chain.submit(alice, videoPoker.draw(5n, [true, true, false, false, true])));
+  txs.push(chain.submit(bob, threeCard.play(6n)));
+  seal();
+  txs.push(chain.submit(bob, roulette.spin(1n, [roulette.red(1n)]))); // bob has no session 1 at roulette: refused
+  txs.push(chain.submit(bob, sicBo.close(1n)), chain.submit(alice, baccarat.close(2n)));
+  seal();
+  const sessions = [
+    [alice, 1n],
+    [bob, 1n],
+    [alice, 2n],
+    [alice, 3n],
+    [bob, 4n],
+    [alice, 5n],
+    [bob, 6n],
+  ] as const;
+  return {
+    txs: txs.map(toHex),
+    blocks,
+    gamesRecord: toHex(chain.core.get(StateKey.games())!),
+    sessions: sessions.map(([p, id]) => toHex(chain.core.get(StateKey.session(p.publicKey, id))!)),
+  };
 }
 
 export async function computeGolden(wasm: Uint8Array): Promise<GoldenVectors> {
@@ -74,5 +138,6 @@ export async function computeGolden(wasm: Uint8Array): Promise<GoldenVectors> {
       const value = chain.core.get(key);
       return { key: toHex(key), value: value ? toHex(value) : null, proof: toHex(chain.core.prove(key)) };
     }),
+    games: await recordGames(wasm),
   };
 }

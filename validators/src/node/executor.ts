@@ -19,8 +19,11 @@ import type { Network } from "../runtime/network.js";
 /** Which heights get a beacon value: those with a randomness-consuming transaction, or every non-empty one. */
 export type BeaconPolicy = "random-ops" | "non-empty";
 
-/** Instruction tags whose execution draws randomness (the games'; none before they exist). */
-export const RANDOM_OPS: ReadonlySet<number> = new Set<number>();
+/**
+ * Instruction tags whose execution may draw randomness: GameStart (0x05; one-hand games deal at the
+ * start) and GameMove (0x06) (docs/formats.md). Consensus-critical: see decisions/004.
+ */
+export const RANDOM_OPS: ReadonlySet<number> = new Set<number>([0x05, 0x06]);
 
 export interface ExecutorArchive {
   putFinalized(height: bigint, block: Uint8Array, finalization: Uint8Array): Promise<unknown> | undefined;

@@ -1,0 +1,112 @@
+// GameStart and GameMove: the common session model of games.md. Sessions are keyed by the
+// player's key and a client-chosen id, so a move can only ever reach its own player's session.
+import { Tx, PlayMode } from "../codec/tx";
+import { Ev } from "../codec/event";
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { encodeGameStarted } from "../codec/game-event";
+import { Account } from "../state/account";
+import { Prefix, sessionKeyInto, singletonKey } from "../state/keys";
+import { Session, GamesRecord, encodeSession, decodeSession, encodeGames, decodeGames } from "../games/session";
+import { TableAction } from "../games/catalogue";
+import { tableGameFor, handGameFor } from "../games/registry";
+import { playTableRound, closeTable } from "../games/table";
+import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from "../games/hand";
+import { State } from "./state";
+import { Store } from "../state/store";
+import { EventSink, TxContext } from "./events";
+import {
+  E_UNKNOWN_ACCOUNT, E_UNKNOWN_GAME, E_INVALID_OPTIONS, E_STAKE_NOT_ALLOWED, E_SESSION_ID_USED, E_SESSION_NOT_FOUND,
+  E_SESSION_FINISHED, E_TOURNAMENT_NOT_ACTIVE, E_MODIFIER_NOT_ALLOWED, E_UNKNOWN_ACTION, E_INVALID_VALUE,
+} from "../errors";
+
+const GAMES_KEY = singletonKey(Prefix.GAMES);
+const key = new Uint8Array(41);
+const w = new Writer(128);
+const reader = new Reader(0, 0);
+
+function loadGames(s: State): GamesRecord {
+  const v = s.store.get(GAMES_KEY);
+  if (v == null) return new GamesRecord();
+  const g = decodeGames(Reader.of(v));
+  return g == null ? new GamesRecord() : g; // written only by encodeGames: always decodes
+}
+
+/** Writes the session under `key`; `entry` is its store entry from find() (or 0), so its hash is reused. */
+function saveSession(s: State, sess: Session, entry: usize): void {
+  encodeSession(sess, w.reset());
+  s.store.put(entry, key.dataStart, 41, w.ptr, <u32>w.len);
+}
+
+export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
+  if (!a.registered) return E_UNKNOWN_ACCOUNT;
+  // Tournaments (and with them the tournament stack, Shield and Double) are not running yet.
+  if (tx.mode == PlayMode.TOURNAMENT) return E_TOURNAMENT_NOT_ACTIVE;
+  if (tx.modifiers != 0) return E_MODIFIER_NOT_ALLOWED;
+  const table = tableGameFor(tx.game);
+  const hand = handGameFor(tx.game);
+  if (table == null && hand == null) return E_UNKNOWN_GAME;
+  if (table != null) {
+    if (!table.isValidOptions(tx.options)) return E_INVALID_OPTIONS;
+    // Table games take their stakes round by round (GameMove), not at the start.
+    if (tx.stake != 0 || tx.bets.count != 0) return E_STAKE_NOT_ALLOWED;
+  } else {
+    if (!hand!.isValidOptions(tx.options)) return E_INVALID_OPTIONS;
+    const code = checkHandStart(hand!, tx.game, tx.stake, tx.bets);
+    if (code != 0) return code;
+  }
+  sessionKeyInto(key, tx.signer, tx.sessionId);
+  const entry = s.store.find(key.dataStart, 41);
+  if (Store.isLive(entry)) return E_SESSION_ID_USED;
+
+  const g = loadGames(s);
+  const sess = new Session();
+  sess.game = tx.game;
+  sess.mode = tx.mode;
+  sess.options = tx.options;
+  sess.serial = g.nextSerial;
+  sess.stake = hand != null ? tx.stake : 0;
+  if (hand != null) {
+    const code = checkHandOpen(s, ctx, a, sess, hand, tx.bets, g);
+    if (code != 0) return code;
+  }
+  // The started event comes first (balance after the stakes); a hand's opening deal follows as
+  // the round of move 0.
+  const staked = hand != null ? startStake(tx.stake, tx.bets) : 0;
+  const e = ev.begin(ctx, Ev.GAME_STARTED);
+  encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, sess.stake, tx.bets, a.chips - staked);
+  ev.end();
+  if (hand != null) openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId, g);
+  g.nextSerial++;
+  encodeGames(g, w.reset());
+  s.store.set(GAMES_KEY, w.toBytes());
+  saveSession(s, sess, 0); // the games record write above may have moved store entries
+  return 0;
+}
+
+export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
+  if (!a.registered) return E_UNKNOWN_ACCOUNT;
+  sessionKeyInto(key, tx.signer, tx.sessionId);
+  const entry = s.store.find(key.dataStart, 41);
+  if (!Store.isLive(entry)) return E_SESSION_NOT_FOUND;
+  // Decoded straight from the store (no copy); the entry is reused to save.
+  const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)));
+  if (sess == null) return E_INVALID_VALUE;
+  if (sess.finished) return E_SESSION_FINISHED;
+  if (tx.modifiers != 0 && sess.mode != PlayMode.TOURNAMENT) return E_MODIFIER_NOT_ALLOWED;
+  const hand = handGameFor(sess.game);
+  if (hand != null) {
+    const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId);
+    if (code == 0) saveSession(s, sess, entry);
+    return code;
+  }
+  const game = tableGameFor(sess.game);
+  if (game == null) return E_UNKNOWN_GAME;
+  let code: u16 = 0;
+  if (tx.action == TableAction.PLAY) code = playTableRound(s, ctx, ev, a, sess, game, tx.bets, tx.sessionId);
+  else if (tx.action == TableAction.CLOSE) {
+    code = tx.bets.count != 0 ? E_STAKE_NOT_ALLOWED : closeTable(ctx, ev, a, sess, tx.sessionId);
+  } else code = E_UNKNOWN_ACTION;
+  if (code == 0) saveSession(s, sess, entry);
+  return code;
+}

@@ -1,0 +1,76 @@
+// Session records (state key 07 ‖ player ‖ session id) and the games record (key 08): the serial
+// counter that makes every session's randomness stream distinct chain-wide, and the progressive
+// meters. A session's public state holds only what has been revealed: cards and dice are drawn at
+// the move that shows them, never stored ahead.
+import { Reader } from "../codec/reader";
+import { Writer } from "../codec/writer";
+import { Json } from "../codec/json";
+import { FORMAT_VERSION } from "../codec/limits";
+import { E_UNKNOWN_VERSION } from "../errors";
+
+/** Game-specific bytes a session may keep between moves (held bets, revealed cards). */
+export const MAX_SESSION_DATA: u32 = 512;
+
+export class Session {
+  game: u8 = 0;
+  mode: u8 = 0;
+  options: u32 = 0;
+  /** Chain-wide session number: the `session id` of the randomness stream (docs/randomness.md). */
+  serial: u64 = 0;
+  /** Moves made so far; GameStart is move 0, the n-th GameMove is move n. */
+  moves: u32 = 0;
+  phase: u8 = 0;
+  finished: bool = false;
+  /** The main stake of a one-hand game (0 for table games, whose stakes are in each round). */
+  stake: u64 = 0;
+  data: Uint8Array = new Uint8Array(0);
+}
+
+export function encodeSession(s: Session, w: Writer): void {
+  w.u8(FORMAT_VERSION).u8(s.game).u8(s.mode).varint(<u64>s.options).varint(s.serial).varint(<u64>s.moves);
+  w.u8(s.phase).bool(s.finished).varint(s.stake).varBytes(s.data);
+}
+
+export function decodeSession(r: Reader): Session | null {
+  const s = new Session();
+  if (r.u8() != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
+  s.game = r.u8();
+  s.mode = r.u8();
+  s.options = r.varintMax(0xffff_ffff);
+  s.serial = r.varint();
+  s.moves = r.varintMax(0xffff_ffff);
+  s.phase = r.u8();
+  s.finished = r.bool();
+  s.stake = r.varint();
+  s.data = r.varBytes(MAX_SESSION_DATA);
+  return r.finish() ? s : null;
+}
+
+export function sessionToJson(s: Session, j: Json): void {
+  j.num("game", s.game).num("mode", s.mode).num("options", s.options).big("serial", s.serial).num("moves", s.moves);
+  j.num("phase", s.phase).bool("finished", s.finished).big("stake", s.stake).hexBytes("data", s.data);
+}
+
+/** The games record. It enters state with the first session, so a chain without games keeps its roots. */
+export class GamesRecord {
+  nextSerial: u64 = 0;
+  /**
+   * Progressive meters (games.md): Three Card Poker and Ultimate Texas Hold'em. 0 means not yet
+   * seeded: the first progressive stake will mint METER_START into supply.pools (not built yet).
+   */
+  meterThreeCard: u64 = 0;
+  meterUth: u64 = 0;
+}
+
+export function encodeGames(g: GamesRecord, w: Writer): void {
+  w.u8(FORMAT_VERSION).varint(g.nextSerial).varint(g.meterThreeCard).varint(g.meterUth);
+}
+
+export function decodeGames(r: Reader): GamesRecord | null {
+  const g = new GamesRecord();
+  if (r.u8() != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
+  g.nextSerial = r.varint();
+  g.meterThreeCard = r.varint();
+  g.meterUth = r.varint();
+  return r.finish() ? g : null;
+}

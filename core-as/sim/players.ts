@@ -1,0 +1,45 @@
+// The simulation's players (registered on demand, replaced when low on chips) and its tally.
+import type { Signer } from "../src/crypto/ed25519.js";
+import { LocalChain } from "../src/dev/local-chain.js";
+
+/** Keys from 900,000 up: never a test or bench key. */
+const FIRST_KEY = 900_000;
+
+export class Players {
+  private next = 0;
+  constructor(private readonly chain: LocalChain) {}
+
+  /** A fresh player, registering in the next block (its other transactions may follow in it). */
+  add(): Signer {
+    const p = LocalChain.signer(FIRST_KEY + this.next++);
+    this.chain.submit(p, { op: "register", name: `sim${this.next}` });
+    return p;
+  }
+}
+
+/** Rounds, initial wagers and net results (returns − stakes of the bet followed), with moments for the standard error. */
+export class Tally {
+  rounds = 0;
+  wagered = 0n;
+  net = 0n;
+  private sum = 0;
+  private sumSq = 0;
+
+  /** One settled round: its initial wager and its net result. */
+  add(wager: bigint, net: bigint): void {
+    this.rounds++;
+    this.wagered += wager;
+    this.net += net;
+    const x = Number(net);
+    this.sum += x;
+    this.sumSq += x * x;
+  }
+
+  /** Standard error of the edge per initial wager, in percent. */
+  stdErrPct(stake: bigint): number {
+    const n = this.rounds;
+    const mean = this.sum / n;
+    const variance = this.sumSq / n - mean * mean;
+    return (Math.sqrt(variance / n) / Number(stake)) * 100;
+  }
+}
