@@ -1,6 +1,6 @@
 // Chip movements of a round, between the player and the house (supply.house). Stakes go to the
 // house when placed; returns come from it when settled. A house short of chips draws the shortfall
-// from the unminted supply (docs/decisions/005-house-bankroll.md), so the conservation identity
+// from the unminted supply (docs/decisions/008-house-bankroll.md), so the conservation identity
 // balances + house + pools + treasury = minted − burned holds after every transaction.
 import { Account } from "../state/account";
 import { TOTAL_SUPPLY } from "../state/policy";
