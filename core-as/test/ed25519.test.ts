@@ -424,7 +424,7 @@ describe("domain separation", () => {
   });
 
   it("rejects unknown kinds and out-of-range chain ids with typed errors", () => {
-    for (const kind of [0, 8, 255, -1, 1.5, "1", undefined]) {
+    for (const kind of [0, 9, 255, -1, 1.5, "1", undefined]) {
       expect(() => domainPrefix(kind as SignatureKind, 1n)).toThrowError(expect.objectContaining({ code: "BAD_KIND" }));
     }
     for (const chainId of [-1n, 1n << 64n, 1, "1", undefined]) {
