@@ -1,8 +1,7 @@
 // Starts one relay from its options: store (PGlite folder, or PostgreSQL with DATABASE_URL),
 // trust root (the public genesis file), the verified pipeline and the API. Used by the CLI and tests.
 import { readFile } from "node:fs/promises";
-import type { FastifyInstance } from "fastify";
-import { type ApiOptions, buildApi } from "./api/server.js";
+import { type Api, type ApiOptions, buildApi } from "./api/server.js";
 import { trustRootOf } from "./chain/trust.js";
 import type { LogFn } from "./relay.js";
 import { RelayCore } from "./relay.js";
@@ -22,7 +21,7 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
 
 export interface RunningRelay {
   relay: RelayCore;
-  api: FastifyInstance;
+  api: Api;
   url: string;
   stop(): Promise<void>;
 }

@@ -79,6 +79,8 @@ export function relayMetrics(r: Registry) {
     subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
     frames: r.counter("relay_update_frames_total", "update frames sent"),
     evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),
+    roomSockets: r.gauge("relay_room_sockets", "open /rooms sockets"),
+    roomClosed: r.counter("relay_room_closed_total", "room sockets the relay closed, by reason"),
   };
 }
 
