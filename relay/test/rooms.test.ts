@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { createGenesis } from "../../validators/src/genesis/genesis.js";
+import type { Room } from "../src/rooms/room.js";
+import { parseRoomName } from "../src/rooms/room-name.js";
+import { Rooms } from "../src/rooms/rooms.js";
 import { type RunningRelay, type StartOptions, startRelay } from "../src/start.js";
+import { AccountDocs } from "../src/store/account-docs.js";
 import { WASM_PATH, waitUntil } from "./support/devnet.js";
 import { json } from "./support/relays.js";
 import { YClient } from "./support/yclient.js";
@@ -54,6 +58,8 @@ beforeAll(async () => {
     challengeTtlMs: 1500,
     roomRate: { rate: 50, burst: 100 },
     maxRoomMessageBytes: 64 * 1024,
+    maxRoomPeers: 4,
+    maxAccountDocBytes: 16 * 1024,
   };
   relay = await startRelay(options);
 });
@@ -123,6 +129,13 @@ describe("table rooms", () => {
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
   });
 
+  it("a full room refuses the next socket before the handshake", async () => {
+    const four = [1, 2, 3, 4].map(() => client("table:2:full"));
+    await Promise.all(four.map((c) => c.opened));
+    expect(await upgradeStatus(`${relay.url.replace("http", "ws")}/rooms/table:2:full`)).toBe(503);
+    expect(await upgradeStatus(`${relay.url.replace("http", "ws")}/rooms/table:2:other`)).toBe(101);
+  });
+
   it("a bad room name, a foreign origin and an unknown path are refused before the handshake", async () => {
     const ws = relay.url.replace("http", "ws");
     expect(await upgradeStatus(`${ws}/rooms/table:x:main`)).toBe(400);
@@ -185,6 +198,29 @@ describe("account rooms", () => {
       expect(c.doc.getArray("moves").length).toBe(0);
     }
     expect(JSON.stringify(serverDoc(accountRoom))).toBe(before);
+  });
+
+  it("an owner's write past the document limit closes with 4413 and is not applied", async () => {
+    const writer = ed25519.signerFromSeedSync(new Uint8Array(32).fill(13));
+    const room = `account:${toHex(writer.publicKey)}`;
+    const device = client(room, { signer: writer, chainId });
+    await waitUntil("it joins", () => device.isJoined);
+    device.doc.getMap("settings").set("note", "x".repeat(20 * 1024));
+    expect(await device.closed).toMatchObject({ code: 4413, reason: expect.stringMatching(/^RELAY_ROOM_DOC_FULL/) });
+    expect(relay.api.rooms.open.get(room)?.doc.getMap("settings").size).toBe(0);
+  });
+
+  it("the registry holds at most maxRooms documents, evicting idle ones first", async () => {
+    const rooms = new Rooms({ docs: new AccountDocs(relay.relay.store.db), log: () => {}, maxRooms: 2, idleMs: 60_000, maxChatEntries: 10, maxClientIdsPerPeer: 4 });
+    const a = rooms.acquire(parseRoomName("table:9:a")) as Room;
+    const b = rooms.acquire(parseRoomName("table:9:b")) as Room;
+    a.sockets = 1;
+    b.sockets = 1;
+    expect(rooms.acquire(parseRoomName("table:9:c"))).toBeUndefined();
+    b.sockets = 0;
+    expect(rooms.acquire(parseRoomName("table:9:c"))).toBeDefined();
+    expect([...rooms.open.keys()]).toEqual(["table:9:a", "table:9:c"]);
+    await rooms.close();
   });
 
   it("the account document survives a relay restart", async () => {
