@@ -211,7 +211,14 @@ describe("account rooms", () => {
   });
 
   it("the registry holds at most maxRooms documents, evicting idle ones first", async () => {
-    const rooms = new Rooms({ docs: new AccountDocs(relay.relay.store.db), log: () => {}, maxRooms: 2, idleMs: 60_000, maxChatEntries: 10, maxClientIdsPerPeer: 4 });
+    const rooms = new Rooms({
+      docs: new AccountDocs(relay.relay.store.db),
+      log: () => {},
+      maxRooms: 2,
+      idleMs: 60_000,
+      maxChatEntries: 10,
+      maxClientIdsPerPeer: 4,
+    });
     const a = rooms.acquire(parseRoomName("table:9:a")) as Room;
     const b = rooms.acquire(parseRoomName("table:9:b")) as Room;
     a.sockets = 1;
