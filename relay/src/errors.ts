@@ -87,7 +87,11 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
   RELAY_ROOM_FLOOD: { status: 429, hint: "send fewer room messages: reconnect after a pause" },
 };
 
-/** WebSocket close codes of /rooms (docs/relay-api.md, "WebSocket /rooms"); ws itself closes an oversized message with 1009. */
+/**
+ * WebSocket close codes of /rooms (docs/relay-api.md, "WebSocket /rooms"); ws itself closes an
+ * oversized message with 1009. y-websocket clients stop reconnecting on 4400–4499 and retry on
+ * anything else, so permanent refusals sit in 44xx and a flood (transient) in 45xx.
+ */
 export const RoomCloseCode = {
   RELAY_SHUTTING_DOWN: 1001,
   RELAY_INTERNAL: 1011,
@@ -96,7 +100,7 @@ export const RoomCloseCode = {
   RELAY_ROOM_JOIN_TIMEOUT: 4401,
   RELAY_ROOM_JOIN_REFUSED: 4403,
   RELAY_ROOM_DOC_FULL: 4413,
-  RELAY_ROOM_FLOOD: 4429,
+  RELAY_ROOM_FLOOD: 4529,
 } as const;
 export type RoomCloseReason = keyof typeof RoomCloseCode;
 

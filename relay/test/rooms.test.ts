@@ -7,11 +7,14 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ed25519, toHex } from "@nullspace/core";
+import { decodeJoinChallenge, ed25519, signJoinChallenge, toHex } from "@nullspace/core";
+import * as decoding from "lib0/decoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { createGenesis } from "../../validators/src/genesis/genesis.js";
+import { joinSignatureMessage } from "../src/rooms/messages.js";
 import type { Room } from "../src/rooms/room.js";
 import { parseRoomName } from "../src/rooms/room-name.js";
 import { Rooms } from "../src/rooms/rooms.js";
@@ -28,6 +31,7 @@ const owner = ed25519.signerFromSeedSync(new Uint8Array(32).fill(11));
 const stranger = ed25519.signerFromSeedSync(new Uint8Array(32).fill(12));
 const accountRoom = `account:${toHex(owner.publicKey)}`;
 const clients: YClient[] = [];
+const providers: WebsocketProvider[] = [];
 
 function client(room: string, joinAs?: ConstructorParameters<typeof YClient>[2]): YClient {
   const c = new YClient(relay.url, room, joinAs);
@@ -65,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const p of providers) p.destroy();
   for (const c of clients) c.ws.terminate();
   await relay?.stop();
 });
@@ -107,7 +112,7 @@ describe("table rooms", () => {
     expect([...doc.share.keys()]).toEqual(["chat"]);
   });
 
-  it("an oversized message gets 1009, a flood 4429, and the relay stays up", async () => {
+  it("an oversized message gets 1009, a flood 4529, and the relay stays up", async () => {
     const big = client("table:1:main");
     await big.opened;
     big.sendRaw(new Uint8Array(100 * 1024));
@@ -115,7 +120,7 @@ describe("table rooms", () => {
     const flood = client("table:1:main");
     await flood.opened;
     for (let i = 0; i < 300; i++) flood.sendRaw(Uint8Array.of(3)); // query awareness: cheap, valid
-    expect(await flood.closed).toMatchObject({ code: 4429, reason: expect.stringMatching(/^RELAY_ROOM_FLOOD/) });
+    expect(await flood.closed).toMatchObject({ code: 4529, reason: expect.stringMatching(/^RELAY_ROOM_FLOOD/) });
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
   });
 
@@ -243,6 +248,41 @@ describe("account rooms", () => {
     await t.opened;
     await waitUntil("the table syncs", () => t.received >= 2);
     expect(t.doc.getArray("chat").length).toBe(0);
+  });
+});
+
+describe("stock y-websocket providers", () => {
+  it("join a table as they are, and an account room with one message handler for the signed join", async () => {
+    const serverUrl = `${relay.url.replace("http", "ws")}/rooms`;
+    // disableBc: two providers in one process would otherwise sync through BroadcastChannel, not the relay.
+    const provider = (room: string, doc: Y.Doc) =>
+      new WebsocketProvider(serverUrl, room, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true });
+    const [da, db] = [new Y.Doc(), new Y.Doc()];
+    const [pa, pb] = [provider("table:3:stock", da), provider("table:3:stock", db)];
+    providers.push(pa, pb);
+    pa.awareness.setLocalStateField("name", "carol");
+    da.getArray("chat").push([{ from: "carol", text: "gl" }]);
+    await waitUntil(
+      "b sees carol and her chat",
+      () => pb.awareness.getStates().get(da.clientID)?.name === "carol" && db.getArray("chat").length === 1,
+    );
+
+    const dc = new Y.Doc();
+    const pc = new WebsocketProvider(serverUrl, accountRoom, dc, {
+      WebSocketPolyfill: WebSocket as never,
+      disableBc: true,
+      connect: false,
+    });
+    providers.push(pc);
+    pc.messageHandlers[100] = (_encoder, decoder) => {
+      if (decoding.readVarUint(decoder) !== 0) return;
+      const challenge = decoding.readVarUint8Array(decoder);
+      const c = decodeJoinChallenge(challenge);
+      if (c.room !== accountRoom || c.host !== new URL(relay.url).host) return; // not ours to sign
+      void signJoinChallenge(owner, chainId, challenge).then((sig) => pc.ws?.send(joinSignatureMessage(sig)));
+    };
+    pc.connect();
+    await waitUntil("the provider syncs the account document", () => dc.getMap("settings").get("theme") === "dark");
   });
 });
 
