@@ -148,6 +148,8 @@ describe("table rooms", () => {
     expect(await upgradeStatus(`${ws}/rooms/table:1:main`, { origin: "https://evil.invalid" })).toBe(403);
     expect(await upgradeStatus(`${ws}/rooms/table:1:main`, { origin: "https://play.nullspace.invalid" })).toBe(101);
     expect(await upgradeStatus(`${ws}/nowhere`)).toBe(404);
+    expect(await upgradeStatus(`${ws}/rooms/${accountRoom}`, { host: "a b" })).toBe(400);
+    expect((await json(`${relay.url}/healthz`)).status).toBe(200);
   });
 });
 
@@ -205,14 +207,28 @@ describe("account rooms", () => {
     expect(JSON.stringify(serverDoc(accountRoom))).toBe(before);
   });
 
-  it("an owner's write past the document limit closes with 4413 and is not applied", async () => {
+  it("an account document compacts to make room, and a write past its limit closes with 4413 and is not applied", async () => {
     const writer = ed25519.signerFromSeedSync(new Uint8Array(32).fill(13));
     const room = `account:${toHex(writer.publicKey)}`;
     const device = client(room, { signer: writer, chainId });
     await waitUntil("it joins", () => device.isJoined);
-    device.doc.getMap("settings").set("note", "x".repeat(20 * 1024));
+    const settings = device.doc.getMap("settings");
+    const server = () => relay.api.rooms.open.get(room)?.doc.getMap("settings");
+    // 3 × 6 KiB written, 16 KiB allowed: each overwrite leaves garbage that compaction drops.
+    for (const fill of ["a", "b", "c"]) {
+      settings.set("note", fill.repeat(6 * 1024));
+      await waitUntil(`the relay has note ${fill}`, () => (server()?.get("note") as string | undefined)?.[0] === fill);
+    }
+    await relay.api.rooms.flush();
+    const rows = await relay.relay.store.db.query(
+      "SELECT count(*)::int AS n, sum(length(bytes))::int AS bytes FROM account_doc_updates WHERE account = $1",
+      [writer.publicKey],
+    );
+    expect(rows[0]?.bytes).toBeLessThanOrEqual(16 * 1024);
+    settings.set("extra", "x".repeat(12 * 1024));
     expect(await device.closed).toMatchObject({ code: 4413, reason: expect.stringMatching(/^RELAY_ROOM_DOC_FULL/) });
-    expect(relay.api.rooms.open.get(room)?.doc.getMap("settings").size).toBe(0);
+    expect(server()?.has("extra")).toBe(false);
+    expect(String(server()?.get("note"))[0]).toBe("c");
   });
 
   it("the registry holds at most maxRooms documents, evicting idle ones first", async () => {

@@ -56,6 +56,10 @@ export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: 
       if (e instanceof RoomNameError || e instanceof URIError) return refuseUpgrade(socket, new RelayError("RELAY_BAD_ROOM", e.message));
       throw e;
     }
+    // The host is bound into account challenges (printable ASCII, as the client dialed it).
+    const host = req.headers.host ?? "relay";
+    if (!/^[\x21-\x7e]{1,255}$/.test(host))
+      return refuseUpgrade(socket, new RelayError("RELAY_BAD_REQUEST", "a Host header of printable ASCII"));
     if (sockets >= guard.maxRoomSockets)
       return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another room socket"));
     const room = rooms.acquire(name);
@@ -64,11 +68,12 @@ export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: 
       return refuseUpgrade(socket, new RelayError("RELAY_ROOM_FULL", `${name.name} holds ${guard.maxRoomPeers} sockets`));
     const options: ConnectionOptions = {
       chainId: relay.chain.trust.chainId,
-      host: (req.headers.host ?? "").slice(0, 255) || "relay",
+      host,
       challengeTtlMs: guard.challengeTtlMs,
       rate: guard.roomRate,
       maxQueuedBytes: 4 * guard.maxRoomMessageBytes,
       maxAccountDocBytes: guard.maxAccountDocBytes,
+      accountDocFits: (r, bytes) => rooms.makeRoom(r, bytes, guard.maxAccountDocBytes),
       table: { maxEntryChars: guard.maxChatEntryChars },
       maxAwarenessStateChars: 4096,
       maxClientIdsPerPeer,

@@ -205,7 +205,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   });
 
   registerExplorer(app, relay);
-  const router = new UpgradeRouter(app, { isAllowed, maxSocketsPerIp: o.maxSubscribersPerIp ?? 64 });
+  const router = new UpgradeRouter(app, { isAllowed, maxSocketsPerIp: o.maxSubscribersPerIp ?? 64, log: o.log });
   const pingIntervalMs = o.pingIntervalMs ?? 30_000;
   attachUpdates(app, router, relay, o.log, { maxSubscribers: o.maxSubscribers ?? 20_000, pingIntervalMs });
   const rooms = attachRooms(app, router, relay, o.log, {

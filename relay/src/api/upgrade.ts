@@ -7,6 +7,7 @@ import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket, WebSocketServer } from "ws";
 import { RelayError } from "../errors.js";
+import type { LogFn } from "../relay.js";
 
 export interface UpgradeContext {
   req: IncomingMessage;
@@ -23,6 +24,7 @@ export interface UpgradeGuard {
   isAllowed(origin: string): boolean;
   /** Open WebSockets of one remote address, all endpoints together. */
   maxSocketsPerIp: number;
+  log: LogFn;
 }
 
 export class UpgradeRouter {
@@ -41,7 +43,18 @@ export class UpgradeRouter {
       const ip = req.socket.remoteAddress ?? "?";
       if ((this.perIp.get(ip) ?? 0) >= guard.maxSocketsPerIp)
         return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "this address holds its maximum of WebSockets"));
-      handler({ req, socket, head, url, hold: (ws) => this.hold(ip, ws) });
+      try {
+        handler({ req, socket, head, url, hold: (ws) => this.hold(ip, ws) });
+      } catch (e) {
+        // A bug in an endpoint costs one socket, never the process.
+        guard.log("error", "upgrade_failed", {
+          path: url.pathname.slice(0, 100),
+          message: (e as Error).message,
+          stack: (e as Error).stack,
+        });
+        if (socket.writable) refuseUpgrade(socket, new RelayError("RELAY_INTERNAL", "the relay failed to open this socket"));
+        else socket.destroy();
+      }
     });
   }
 

@@ -33,6 +33,8 @@ export interface ConnectionOptions {
   /** A socket whose unsent bytes pass this is closed as a slow consumer. */
   maxQueuedBytes: number;
   maxAccountDocBytes: number;
+  /** Whether an account document can take `bytes` more (Rooms.makeRoom: compacts when that helps). */
+  accountDocFits(room: Room, bytes: number): boolean;
   table: TablePolicy;
   maxAwarenessStateChars: number;
   maxClientIdsPerPeer: number;
@@ -193,7 +195,7 @@ export class RoomConnection implements Peer {
       }
     } else {
       Y.decodeUpdate(update); // throws on bytes that are not an update, before the document sees them
-      if (this.room.storedBytes + update.length > this.o.maxAccountDocBytes) {
+      if (!this.o.accountDocFits(this.room, update.length)) {
         this.close("RELAY_ROOM_DOC_FULL", `the document would pass ${this.o.maxAccountDocBytes} bytes`);
         return;
       }

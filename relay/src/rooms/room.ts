@@ -37,8 +37,9 @@ export class Room {
   /** Sockets attached (joined or not): a room with none may be evicted. */
   sockets = 0;
   lastActiveMs = Date.now();
-  /** Stored bytes of an account document (counted against its limit). */
+  /** Stored bytes of an account document (counted against its limit), and its rows in the store. */
   storedBytes = 0;
+  storedSeqs: bigint[] = [];
   private loading: Promise<void> | undefined;
 
   constructor(

@@ -3,7 +3,6 @@
 // memory only; an account room loads its stored updates on its first join and stores every update
 // its owner applies. Store work runs one step at a time in arrival order, so a room loaded after an
 // eviction sees every write made before it.
-import { toHex } from "@nullspace/core";
 import * as Y from "yjs";
 import type { LogFn } from "../relay.js";
 import type { AccountDocs } from "../store/account-docs.js";
@@ -55,21 +54,44 @@ export class Rooms {
     return this.serially(async () => {
       const stored = await this.o.docs.load(account);
       if (stored.updates.length === 0) return;
-      const merged = Y.mergeUpdates(stored.updates);
-      Y.applyUpdate(room.doc, merged, LOADED);
-      room.storedBytes = stored.bytes;
-      if (stored.updates.length > (this.o.compactAfter ?? 32)) {
-        await this.o.docs.compact(account, merged, stored.throughSeq);
-        room.storedBytes = merged.length;
-      }
+      Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates), LOADED);
+      room.storedSeqs = stored.seqs;
+      room.storedBytes = stored.updates.reduce((n, u) => n + u.length, 0);
+      if (stored.updates.length > (this.o.compactAfter ?? 32)) await this.compactNow(room, account);
     });
   }
 
   private persist(room: Room, account: Uint8Array, update: Uint8Array): void {
     room.storedBytes += update.length;
-    this.serially(() => this.o.docs.append(account, update)).catch((e: Error) =>
-      this.o.log("error", "room_store_failed", { room: `account:${toHex(account)}`, message: e.message }),
+    this.serially(async () => {
+      room.storedSeqs.push(await this.o.docs.append(account, update));
+    }).catch((e: Error) => this.o.log("error", "room_store_failed", { room: room.name.name, message: e.message }));
+  }
+
+  /**
+   * Makes room for `incoming` more bytes in an account document by storing its state in place of
+   * its rows (deleted content is garbage-collected in the state, not in the rows). False when even
+   * the state leaves no room.
+   */
+  makeRoom(room: Room, incoming: number, maxBytes: number): boolean {
+    if (room.storedBytes + incoming <= maxBytes) return true;
+    if (room.name.kind !== "account") return false;
+    const stateBytes = Y.encodeStateAsUpdate(room.doc).length;
+    if (stateBytes + incoming > maxBytes) return false;
+    room.storedBytes = stateBytes;
+    const account = room.name.publicKey;
+    this.serially(() => this.compactNow(room, account)).catch((e: Error) =>
+      this.o.log("error", "room_store_failed", { room: room.name.name, message: e.message }),
     );
+    return true;
+  }
+
+  /** Runs inside serially(): every append queued before it has its seq in room.storedSeqs. */
+  private async compactNow(room: Room, account: Uint8Array): Promise<void> {
+    const state = Y.encodeStateAsUpdate(room.doc);
+    const seq = await this.o.docs.compact(account, state, room.storedSeqs);
+    room.storedSeqs = [seq];
+    room.storedBytes = state.length;
   }
 
   private serially<T>(step: () => Promise<T>): Promise<T> {
