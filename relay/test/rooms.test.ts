@@ -14,7 +14,7 @@ import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { createGenesis } from "../../validators/src/genesis/genesis.js";
-import { joinSignatureMessage } from "../src/rooms/messages.js";
+import { joinSignatureMessage, syncUpdateMessage } from "../src/rooms/messages.js";
 import type { Room } from "../src/rooms/room.js";
 import { parseRoomName } from "../src/rooms/room-name.js";
 import { Rooms } from "../src/rooms/rooms.js";
@@ -110,6 +110,21 @@ describe("table rooms", () => {
     const doc = (relay.api.rooms.open.get("table:1:main") as { doc: Y.Doc }).doc;
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
     expect([...doc.share.keys()]).toEqual(["chat"]);
+  });
+
+  it("an update that arrives before the history it needs is kept until that history comes", async () => {
+    const origin = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    origin.on("update", (u: Uint8Array) => updates.push(u));
+    origin.getArray("chat").push([{ text: "first" }]);
+    origin.getArray("chat").push([{ text: "second" }]);
+    const late = client("table:4:order");
+    const reader = client("table:4:order");
+    await Promise.all([late.opened, reader.opened]);
+    late.sendRaw(syncUpdateMessage(updates[1] as Uint8Array));
+    late.sendRaw(syncUpdateMessage(updates[0] as Uint8Array));
+    await waitUntil("both entries arrive, in order", () => reader.doc.getArray("chat").length === 2);
+    expect(reader.doc.getArray("chat").toJSON()).toEqual([{ text: "first" }, { text: "second" }]);
   });
 
   it("an oversized message gets 1009, a flood 4529, and the relay stays up", async () => {
@@ -239,6 +254,7 @@ describe("account rooms", () => {
       idleMs: 60_000,
       maxChatEntries: 10,
       maxClientIdsPerPeer: 4,
+      maxPendingBytes: 1024,
     });
     const a = rooms.acquire(parseRoomName("table:9:a")) as Room;
     const b = rooms.acquire(parseRoomName("table:9:b")) as Room;

@@ -46,6 +46,7 @@ export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: 
     idleMs: guard.roomIdleMs,
     maxChatEntries: guard.maxChatEntries,
     maxClientIdsPerPeer,
+    maxPendingBytes: guard.maxRoomMessageBytes,
   });
   let sockets = 0;
   router.route("/rooms/", ({ req, socket, head, url, hold }) => {

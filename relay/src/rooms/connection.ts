@@ -200,6 +200,6 @@ export class RoomConnection implements Peer {
         return;
       }
     }
-    if (!this.room.applyUpdate(update, this)) this.close("RELAY_ROOM_BAD_MESSAGE", "the update needs history the relay does not have");
+    this.room.applyUpdate(update, this);
   }
 }

@@ -1,9 +1,10 @@
 // One open room: its Yjs document, its awareness (presence), and the peers that have joined it.
 // Every change, whoever made it, is sent to every other joined peer; the room never decides who
 // may write (connection.ts does, before calling applyUpdate), it only keeps documents bounded:
-// a table's chat is trimmed to its newest entries, and an update that leaves structs waiting for
-// missing history is undone from the pending set (no honest client sends one: each sends its own
-// changes in order over one socket).
+// a table's chat is trimmed to its newest entries, and structs waiting for missing history are
+// kept only up to a byte bound. (An honest client can send one: an edit made right after it
+// reconnected to a room the relay had dropped reaches the relay before its sync step 2 carries
+// the history; dropping it is harmless, as that step 2 carries the edit too.)
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { awarenessMessage, syncStep1Message, syncStep2Message, syncUpdateMessage } from "./messages.js";
@@ -20,6 +21,8 @@ export interface RoomOptions {
   maxChatEntries: number;
   /** Awareness client IDs one peer may speak for. */
   maxClientIdsPerPeer: number;
+  /** Bytes of updates waiting for missing history the room keeps (past it they are dropped). */
+  maxPendingBytes: number;
   /** Called with every update applied from a peer (account rooms persist it). */
   onUpdate?: (update: Uint8Array) => void;
   /** Fills the document from the store (account rooms), on the first join. */
@@ -92,20 +95,20 @@ export class Room {
     return Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
-  /** Applies a peer's update (already checked by the caller); false when it needed history we do not have. */
-  applyUpdate(update: Uint8Array, from: Peer): boolean {
+  /** Applies a peer's update, already checked by the caller. */
+  applyUpdate(update: Uint8Array, from: Peer): void {
     this.touch();
     Y.applyUpdate(this.doc, update, from);
     const store = this.doc.store;
-    const complete = store.pendingStructs === null && store.pendingDs === null;
-    store.pendingStructs = null;
-    store.pendingDs = null;
+    if ((store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0) > this.o.maxPendingBytes) {
+      store.pendingStructs = null;
+      store.pendingDs = null;
+    }
     if (this.name.kind === "table") {
       const chat = this.doc.getArray(TABLE_CHAT);
       const over = chat.length - this.o.maxChatEntries;
       if (over > 0) this.doc.transact(() => chat.delete(0, over), RELAY);
     }
-    return complete;
   }
 
   /**

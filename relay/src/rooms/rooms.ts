@@ -18,6 +18,7 @@ export interface RoomsOptions {
   idleMs: number;
   maxChatEntries: number;
   maxClientIdsPerPeer: number;
+  maxPendingBytes: number;
   /** Rows of one account document folded into one on load past this many (default 32). */
   compactAfter?: number;
 }
@@ -41,6 +42,7 @@ export class Rooms {
     const room = new Room(name, {
       maxChatEntries: this.o.maxChatEntries,
       maxClientIdsPerPeer: this.o.maxClientIdsPerPeer,
+      maxPendingBytes: this.o.maxPendingBytes,
       // Loaded on the first join, never for a connection that has not proved the key.
       ...(name.kind === "account"
         ? { onUpdate: (u: Uint8Array) => this.persist(room, name.publicKey, u), load: (r: Room) => this.load(r, name.publicKey) }
