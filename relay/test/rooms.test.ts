@@ -137,6 +137,9 @@ describe("table rooms", () => {
     for (let i = 0; i < 300; i++) flood.sendRaw(Uint8Array.of(3)); // query awareness: cheap, valid
     expect(await flood.closed).toMatchObject({ code: 4529, reason: expect.stringMatching(/^RELAY_ROOM_FLOOD/) });
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/relay_room_closed_total\{reason="RELAY_ROOM_FLOOD"\} 1/);
+    expect(metrics).toMatch(/relay_rooms_open [1-9]/);
   });
 
   it("an oversized /updates frame gets 1009 and the relay stays up (the socket's error is heard)", async () => {

@@ -80,6 +80,7 @@ export function relayMetrics(r: Registry) {
     frames: r.counter("relay_update_frames_total", "update frames sent"),
     evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),
     roomSockets: r.gauge("relay_room_sockets", "open /rooms sockets"),
+    roomsOpen: r.gauge("relay_rooms_open", "room documents in memory"),
     roomClosed: r.counter("relay_room_closed_total", "room sockets the relay closed, by reason"),
   };
 }

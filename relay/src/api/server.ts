@@ -197,6 +197,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   });
   app.get("/metrics", async (_req, reply) => {
     relay.metrics.subscribers.set(relay.hub.subscribers.size);
+    relay.metrics.roomsOpen.set(rooms.open.size);
     reply.header("content-type", METRICS_CONTENT_TYPE);
     return relay.registry.render();
   });
