@@ -1,5 +1,6 @@
 // @nullspace/core: the state machine's host API and the client SDK, for Node, browsers and workers.
 
+export * from "./client/room-join.js";
 export * from "./client/sign-tx.js";
 export * from "./client/update-frame.js";
 export * from "./client/varint.js";

@@ -413,7 +413,7 @@ describe("domain separation", () => {
   const seed = new Uint8Array(32).fill(42);
 
   it("prefix bytes are exact", () => {
-    expect(SignatureKind).toEqual({ TX: 1, NOTARIZE: 2, NULLIFY: 3, FINALIZE: 4, PROGRESS: 5, BEACON: 6, PEER: 7 });
+    expect(SignatureKind).toEqual({ TX: 1, NOTARIZE: 2, NULLIFY: 3, FINALIZE: 4, PROGRESS: 5, BEACON: 6, PEER: 7, ROOM_JOIN: 8 });
     expect(DOMAIN_PREFIX_LENGTH).toBe(18);
     expect(toHex(domainPrefix(SignatureKind.NOTARIZE, 0x0102030405060708n))).toBe("4e554c4c5350414345" + "02" + "0102030405060708");
     expect(toHex(domainPrefix(SignatureKind.TX, 0n))).toBe("4e554c4c5350414345010000000000000000");
@@ -424,7 +424,7 @@ describe("domain separation", () => {
   });
 
   it("rejects unknown kinds and out-of-range chain ids with typed errors", () => {
-    for (const kind of [0, 8, 255, -1, 1.5, "1", undefined]) {
+    for (const kind of [0, 9, 255, -1, 1.5, "1", undefined]) {
       expect(() => domainPrefix(kind as SignatureKind, 1n)).toThrowError(expect.objectContaining({ code: "BAD_KIND" }));
     }
     for (const chainId of [-1n, 1n << 64n, 1, "1", undefined]) {

@@ -29,6 +29,14 @@ export const RelayErrorCode = {
   RELAY_INTERNAL: "RELAY_INTERNAL",
   RELAY_ORIGIN_NOT_ALLOWED: "RELAY_ORIGIN_NOT_ALLOWED",
   RELAY_TOO_MANY_CONNECTIONS: "RELAY_TOO_MANY_CONNECTIONS",
+  RELAY_BAD_ROOM: "RELAY_BAD_ROOM",
+  RELAY_ROOM_FULL: "RELAY_ROOM_FULL",
+  RELAY_TOO_MANY_ROOMS: "RELAY_TOO_MANY_ROOMS",
+  RELAY_ROOM_BAD_MESSAGE: "RELAY_ROOM_BAD_MESSAGE",
+  RELAY_ROOM_JOIN_TIMEOUT: "RELAY_ROOM_JOIN_TIMEOUT",
+  RELAY_ROOM_JOIN_REFUSED: "RELAY_ROOM_JOIN_REFUSED",
+  RELAY_ROOM_DOC_FULL: "RELAY_ROOM_DOC_FULL",
+  RELAY_ROOM_FLOOD: "RELAY_ROOM_FLOOD",
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -63,7 +71,38 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
     status: 503,
     hint: "the relay or this address holds its maximum of subscriptions: retry later or use another relay",
   },
+  RELAY_BAD_ROOM: { status: 400, hint: "rooms are /rooms/table:<gameId>:<tableId> or /rooms/account:<64 hex>" },
+  RELAY_ROOM_FULL: { status: 503, hint: "this room holds its maximum of connections: retry later" },
+  RELAY_TOO_MANY_ROOMS: { status: 503, hint: "the relay holds its maximum of open rooms: retry later or use another relay" },
+  RELAY_ROOM_BAD_MESSAGE: {
+    status: 400,
+    hint: "speak the y-websocket protocol; table documents hold only the 'chat' array of small JSON entries",
+  },
+  RELAY_ROOM_JOIN_TIMEOUT: { status: 401, hint: "answer the join challenge with the account key's signature before it expires" },
+  RELAY_ROOM_JOIN_REFUSED: {
+    status: 403,
+    hint: "sign this connection's challenge with the room's account key on this chain (ROOM_JOIN, docs/signatures.md)",
+  },
+  RELAY_ROOM_DOC_FULL: { status: 413, hint: "the account document is at its size limit: remove entries (e.g. sent moves)" },
+  RELAY_ROOM_FLOOD: { status: 429, hint: "send fewer room messages: reconnect after a pause" },
 };
+
+/**
+ * WebSocket close codes of /rooms (docs/relay-api.md, "WebSocket /rooms"); ws itself closes an
+ * oversized message with 1009. y-websocket clients stop reconnecting on 4400–4499 and retry on
+ * anything else, so permanent refusals sit in 44xx and a flood (transient) in 45xx.
+ */
+export const RoomCloseCode = {
+  RELAY_SHUTTING_DOWN: 1001,
+  RELAY_INTERNAL: 1011,
+  RELAY_SLOW_CONSUMER: 4008,
+  RELAY_ROOM_BAD_MESSAGE: 4400,
+  RELAY_ROOM_JOIN_TIMEOUT: 4401,
+  RELAY_ROOM_JOIN_REFUSED: 4403,
+  RELAY_ROOM_DOC_FULL: 4413,
+  RELAY_ROOM_FLOOD: 4529,
+} as const;
+export type RoomCloseReason = keyof typeof RoomCloseCode;
 
 /** WebSocket close codes of /updates (1000–2999 are RFC 6455's, 4000–4999 ours). */
 export const UpdatesCloseCode = {

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
-import { type ApiOptions, buildApi } from "./api/server.js";
+import { type Api, type ApiOptions, buildApi } from "./api/server.js";
 import { RedisBus } from "./bus/redis-bus.js";
 import { trustRootOf } from "./chain/trust.js";
 import type { LogFn } from "./relay.js";
@@ -30,7 +30,7 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
 
 export interface RunningRelay {
   relay: RelayCore;
-  api: FastifyInstance;
+  api: Api;
   url: string;
   stop(): Promise<void>;
 }

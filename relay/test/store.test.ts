@@ -46,7 +46,7 @@ describe("store migrations", () => {
       ]);
     }
 
-    expect(await migrate(db)).toEqual([2]);
+    expect(await migrate(db)).toEqual([2, 3]);
     expect(await migrate(db)).toEqual([]);
     const store = new Store(db, chain.core.codec);
     expect(await store.reindexAccounts()).toBe(r.events.length);
@@ -60,6 +60,6 @@ describe("store migrations", () => {
     expect((await store.accountsNamed("ALI", 10)).map((a) => a.name)).toEqual(["Alice"]);
     expect(await store.accountsNamed("%", 10)).toEqual([]);
     const versions = await db.query("SELECT version FROM schema_migrations ORDER BY version");
-    expect(versions.map((v) => Number(v.version))).toEqual([1, 2]);
+    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3]);
   });
 });

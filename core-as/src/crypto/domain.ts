@@ -15,6 +15,8 @@ export const SignatureKind = {
   PROGRESS: 5,
   BEACON: 6,
   PEER: 7,
+  /** A player's join of its account room on a relay (client/room-join.ts). */
+  ROOM_JOIN: 8,
 } as const;
 export type SignatureKind = (typeof SignatureKind)[keyof typeof SignatureKind];
 

@@ -93,6 +93,9 @@ export function relayMetrics(r: Registry) {
     busReconnects: r.counter("relay_bus_reconnects_total", "bus subscriptions confirmed again after a loss"),
     busLag: r.gauge("relay_bus_lag_heights", "highest height announced on the bus minus this relay's height"),
     busDelayMs: r.gauge("relay_bus_delay_ms", "receive time minus the sender's publish time of the last bus message (clocks of two hosts)"),
+    roomSockets: r.gauge("relay_room_sockets", "open /rooms sockets"),
+    roomsOpen: r.gauge("relay_rooms_open", "room documents in memory"),
+    roomClosed: r.counter("relay_room_closed_total", "room sockets the relay closed, by reason"),
   };
 }
 

@@ -5,15 +5,18 @@ import { randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
+import type { Rooms } from "../rooms/rooms.js";
 import { registerExplorer } from "./explorer.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { RateLimiter } from "./rate-limit.js";
+import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
 import { forward, precheck, type SubmitDeps } from "./submit.js";
 import { attachUpdates } from "./updates-upgrade.js";
+import { UpgradeRouter } from "./upgrade.js";
 
-export interface ApiOptions {
+export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> {
   relay: RelayCore;
   validators: readonly string[];
   log: LogFn;
@@ -31,10 +34,10 @@ export interface ApiOptions {
   accountRate?: { rate: number; burst: number };
   /** Browser origins allowed (HTTP and WebSocket); requests without an Origin header always pass. Default: any. */
   allowedOrigins?: readonly string[];
-  /** Open /updates sockets, in all and per remote address (default 20,000 and 64). */
+  /** Open /updates sockets in all (default 20,000); open WebSockets of one remote address, /updates and /rooms together (default 64). */
   maxSubscribers?: number;
   maxSubscribersPerIp?: number;
-  /** /updates heartbeat: ping this often, drop a subscriber that missed the previous pong (default 30 s). */
+  /** /updates and /rooms heartbeat: ping this often, drop a subscriber that missed the previous pong (default 30 s). */
   pingIntervalMs?: number;
   /** Most bytes of bundles in one /log answer (default 8 MiB; at least one bundle is always sent). */
   maxLogBytes?: number;
@@ -43,7 +46,15 @@ export interface ApiOptions {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
 
-export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
+/** The listening API and, for tests, its open Yjs rooms. */
+export interface Api {
+  app: FastifyInstance;
+  rooms: Rooms;
+  server: FastifyInstance["server"];
+  close(): Promise<void>;
+}
+
+export async function buildApi(o: ApiOptions): Promise<Api> {
   const relay = o.relay;
   const app = Fastify({
     logger: false,
@@ -187,6 +198,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   });
   app.get("/metrics", async (_req, reply) => {
     relay.metrics.subscribers.set(relay.hub.subscribers.size);
+    relay.metrics.roomsOpen.set(rooms.open.size);
     reply.header("content-type", METRICS_CONTENT_TYPE);
     return relay.registry.render();
   });
@@ -195,12 +207,22 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   });
 
   registerExplorer(app, relay);
-  attachUpdates(app, relay, o.log, {
-    isAllowed,
-    maxSubscribers: o.maxSubscribers ?? 20_000,
-    maxSubscribersPerIp: o.maxSubscribersPerIp ?? 64,
-    pingIntervalMs: o.pingIntervalMs ?? 30_000,
+  const router = new UpgradeRouter(app, { isAllowed, maxSocketsPerIp: o.maxSubscribersPerIp ?? 64, log: o.log });
+  const pingIntervalMs = o.pingIntervalMs ?? 30_000;
+  attachUpdates(app, router, relay, o.log, { maxSubscribers: o.maxSubscribers ?? 20_000, pingIntervalMs });
+  const rooms = attachRooms(app, router, relay, o.log, {
+    maxRoomSockets: o.maxRoomSockets ?? 10_000,
+    maxRoomPeers: o.maxRoomPeers ?? 64,
+    maxRooms: o.maxRooms ?? 10_000,
+    roomIdleMs: o.roomIdleMs ?? 60_000,
+    maxRoomMessageBytes: o.maxRoomMessageBytes ?? 256 * 1024,
+    challengeTtlMs: o.challengeTtlMs ?? 10_000,
+    roomRate: o.roomRate ?? { rate: 20, burst: 60 },
+    maxAccountDocBytes: o.maxAccountDocBytes ?? 1024 * 1024,
+    maxChatEntries: o.maxChatEntries ?? 100,
+    maxChatEntryChars: o.maxChatEntryChars ?? 1024,
+    pingIntervalMs,
   });
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
-  return app;
+  return { app, rooms, close: () => app.close(), server: app.server };
 }

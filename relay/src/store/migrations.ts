@@ -70,6 +70,19 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX accounts_name ON accounts (lower(name) text_pattern_ops)",
     ],
   },
+  {
+    version: 3,
+    name: "Yjs updates of account rooms",
+    sql: [
+      `CREATE TABLE account_doc_updates (
+        seq BIGSERIAL PRIMARY KEY,
+        account BYTEA NOT NULL,
+        bytes BYTEA NOT NULL,
+        stored_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      "CREATE INDEX account_doc_updates_account ON account_doc_updates (account, seq)",
+    ],
+  },
 ];
 
 /** Brings the schema to the latest version; returns the versions it applied. */

@@ -1,0 +1,131 @@
+// The open rooms of one relay, bounded: at most `maxRooms` documents in memory, rooms without
+// sockets evicted after `idleMs` (or at once when a new room needs the slot). Table rooms live in
+// memory only; an account room loads its stored updates on its first join and stores every update
+// its owner applies. Store work runs one step at a time in arrival order, so a room loaded after an
+// eviction sees every write made before it.
+import * as Y from "yjs";
+import type { LogFn } from "../relay.js";
+import type { AccountDocs } from "../store/account-docs.js";
+import { LOADED, Room } from "./room.js";
+import type { RoomName } from "./room-name.js";
+
+export interface RoomsOptions {
+  docs: AccountDocs;
+  log: LogFn;
+  /** Documents in memory (default 10,000). */
+  maxRooms: number;
+  /** A room without sockets is evicted after this long (default 60 s). */
+  idleMs: number;
+  maxChatEntries: number;
+  maxClientIdsPerPeer: number;
+  maxPendingBytes: number;
+  /** Rows of one account document folded into one on load past this many (default 32). */
+  compactAfter?: number;
+}
+
+export class Rooms {
+  readonly open = new Map<string, Room>();
+  private storeWork: Promise<unknown> = Promise.resolve();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly o: RoomsOptions) {
+    this.sweeper = setInterval(() => this.evictIdle(this.o.idleMs), Math.max(1000, Math.floor(o.idleMs / 2)));
+    this.sweeper.unref();
+  }
+
+  /** The room of `name`, opened if needed; undefined when maxRooms rooms are open and none is idle. */
+  acquire(name: RoomName): Room | undefined {
+    const have = this.open.get(name.name);
+    if (have) return have;
+    if (this.open.size >= this.o.maxRooms) this.evictIdle(0, 1);
+    if (this.open.size >= this.o.maxRooms) return undefined;
+    const room = new Room(name, {
+      maxChatEntries: this.o.maxChatEntries,
+      maxClientIdsPerPeer: this.o.maxClientIdsPerPeer,
+      maxPendingBytes: this.o.maxPendingBytes,
+      // Loaded on the first join, never for a connection that has not proved the key.
+      ...(name.kind === "account"
+        ? { onUpdate: (u: Uint8Array) => this.persist(room, name.publicKey, u), load: (r: Room) => this.load(r, name.publicKey) }
+        : {}),
+    });
+    this.open.set(name.name, room);
+    return room;
+  }
+
+  private load(room: Room, account: Uint8Array): Promise<void> {
+    return this.serially(async () => {
+      const stored = await this.o.docs.load(account);
+      if (stored.updates.length === 0) return;
+      Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates), LOADED);
+      room.storedSeqs = stored.seqs;
+      room.storedBytes = stored.updates.reduce((n, u) => n + u.length, 0);
+      if (stored.updates.length > (this.o.compactAfter ?? 32)) await this.compactNow(room, account);
+    });
+  }
+
+  private persist(room: Room, account: Uint8Array, update: Uint8Array): void {
+    room.storedBytes += update.length;
+    this.serially(async () => {
+      room.storedSeqs.push(await this.o.docs.append(account, update));
+    }).catch((e: Error) => this.o.log("error", "room_store_failed", { room: room.name.name, message: e.message }));
+  }
+
+  /**
+   * Makes room for `incoming` more bytes in an account document by storing its state in place of
+   * its rows (deleted content is garbage-collected in the state, not in the rows). False when even
+   * the state leaves no room.
+   */
+  makeRoom(room: Room, incoming: number, maxBytes: number): boolean {
+    if (room.storedBytes + incoming <= maxBytes) return true;
+    if (room.name.kind !== "account") return false;
+    const stateBytes = Y.encodeStateAsUpdate(room.doc).length;
+    if (stateBytes + incoming > maxBytes) return false;
+    room.storedBytes = stateBytes;
+    const account = room.name.publicKey;
+    this.serially(() => this.compactNow(room, account)).catch((e: Error) =>
+      this.o.log("error", "room_store_failed", { room: room.name.name, message: e.message }),
+    );
+    return true;
+  }
+
+  /** Runs inside serially(): every append queued before it has its seq in room.storedSeqs. */
+  private async compactNow(room: Room, account: Uint8Array): Promise<void> {
+    const state = Y.encodeStateAsUpdate(room.doc);
+    const seq = await this.o.docs.compact(account, state, room.storedSeqs);
+    room.storedSeqs = [seq];
+    room.storedBytes = state.length;
+  }
+
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.storeWork.then(step, step);
+    this.storeWork = run.catch(() => {});
+    return run;
+  }
+
+  /** Closes rooms without sockets idle for at least `minIdleMs`, oldest first, at most `limit`. */
+  evictIdle(minIdleMs: number, limit = Number.POSITIVE_INFINITY): number {
+    const now = Date.now();
+    const idle = [...this.open.values()].filter((r) => r.isIdle && now - r.lastActiveMs >= minIdleMs);
+    idle.sort((a, b) => a.lastActiveMs - b.lastActiveMs);
+    let evicted = 0;
+    for (const r of idle) {
+      if (evicted >= limit) break;
+      this.open.delete(r.name.name);
+      r.destroy();
+      evicted++;
+    }
+    return evicted;
+  }
+
+  /** Waits for pending store writes (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.serially(async () => {});
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.flush();
+    for (const r of this.open.values()) r.destroy();
+    this.open.clear();
+  }
+}
