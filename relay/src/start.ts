@@ -2,7 +2,6 @@
 // trust root (the public genesis file), the verified pipeline and the API. Used by the CLI and tests.
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { FastifyInstance } from "fastify";
 import { type Api, type ApiOptions, buildApi } from "./api/server.js";
 import { RedisBus } from "./bus/redis-bus.js";
 import { trustRootOf } from "./chain/trust.js";
