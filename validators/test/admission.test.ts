@@ -132,5 +132,19 @@ describe("a validator shedding load", () => {
     expect((await node.submit(txs.slice(0, 2))).map((r) => r.ok)).toEqual([true, true]);
     expect(node.mempool.size).toBe(2);
     expect(node.admission.shed).toBe(4);
+
+    // Execution behind finality by more than maxExecutionLag sheds too: here any lag at all (0 > −1).
+    const behind = await ValidatorNode.open({
+      genesis,
+      secret: secrets[1] as ValidatorSecret,
+      wasm: WASM,
+      clock: new SimClock(scheduler, { label: "v1" }),
+      network: new SimNetwork({ scheduler, rng: new Rng("admission-2"), size: 4, link: { latencyMs: 1, jitterMs: 0, loss: 0 } }).recover(1),
+      storage: new SimStorage({ rng: new Rng("storage-2").floatSource() }),
+      mempool: { verifyBatch: async (items) => verifyBatchSync(items) },
+      admission: { maxExecutionLag: -1 },
+    });
+    expect((await behind.submit(txs.slice(2)))[0]).toEqual({ ok: false, code: "BUSY" });
+    expect(behind.mempool.size).toBe(0);
   });
 });

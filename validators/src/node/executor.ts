@@ -275,6 +275,12 @@ export class Executor {
       this.retry = undefined;
       const head = this.queue[0];
       if (!head?.needsBeacon || head.sigma) return;
+      // A recovery from enough partials is under way: asking peers now would only queue σ checks
+      // (pairings) behind it on the same thread, the very work that is late.
+      if (head.recovering && (this.partials.get(head.f.block.height)?.size ?? 0) >= this.t) {
+        this.scheduleRetry();
+        return;
+      }
       this.o.network.broadcast(encodeGetSigma(head.f.block.height));
       const own = this.partials.get(head.f.block.height)?.get(this.o.share.index);
       if (own) this.o.network.broadcast(encodePartial(head.f.block.height, this.o.share.index, own));

@@ -50,8 +50,10 @@ export interface ValidatorNodeOptions {
   verifyBatch?: ChainAppOptions["verifyBatch"];
   /** Where the beacon's BLS work runs (default: inline; `start` passes a worker thread). */
   beaconCrypto?: (keys: BeaconKeys) => BeaconCrypto;
-  /** Load shedding of submissions (node/admission.ts). */
-  admission?: AdmissionOptions;
+  /** Load shedding of submissions (node/admission.ts). Besides the host's probe, the node sheds
+   * while execution lags finality by more than `maxExecutionLag` heights (default 8, the readiness
+   * bound): a beacon or execution backlog must not grow without bound behind consensus. */
+  admission?: AdmissionOptions & { maxExecutionLag?: number };
   /** Links to peers that are up (for health); default: everyone. */
   peersConnected?: () => number;
   hooks?: VoterHooks & ExecutorHooks & { journalSynced?(ms: number): void; finalized?(f: FinalizedBlock): void };
@@ -105,7 +107,12 @@ export class ValidatorNode implements ValidatorApiSource {
       now: () => o.clock.now(),
       ...o.mempool,
     });
-    this.admission = new Admission(o.admission);
+    const maxExecutionLag = BigInt(o.admission?.maxExecutionLag ?? 8);
+    this.admission = new Admission({
+      maxInflight: o.admission?.maxInflight,
+      overloaded: () =>
+        o.admission?.overloaded?.() === true || this.engine.voter.last.height - this.executor.executedHeight > maxExecutionLag,
+    });
   }
 
   static async open(o: ValidatorNodeOptions): Promise<ValidatorNode> {
