@@ -16,7 +16,7 @@ import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH } from "./support/devnet.js";
-import { certified, json, submit } from "./support/relays.js";
+import { certified, json, submit, upgradeStatus } from "./support/relays.js";
 
 let devnet: Devnet;
 let wasm: Uint8Array;
@@ -181,16 +181,3 @@ describe("forged bundles", () => {
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
   });
 });
-
-/** The HTTP status an upgrade gets (101 when it opens). */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on("open", () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on("error", () => {});
-  });
-}

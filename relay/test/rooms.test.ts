@@ -21,7 +21,7 @@ import { Rooms } from "../src/rooms/rooms.js";
 import { type RunningRelay, type StartOptions, startRelay } from "../src/start.js";
 import { AccountDocs } from "../src/store/account-docs.js";
 import { WASM_PATH, waitUntil } from "./support/devnet.js";
-import { json } from "./support/relays.js";
+import { json, upgradeStatus } from "./support/relays.js";
 import { YClient } from "./support/yclient.js";
 
 let relay: RunningRelay;
@@ -323,17 +323,4 @@ describe("stock y-websocket providers", () => {
 
 function joinSignature(signature: Uint8Array): Uint8Array {
   return Uint8Array.of(100, 1, 64, ...signature);
-}
-
-/** The HTTP status an upgrade gets (101 when it opens). */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on("open", () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on("error", () => {});
-  });
 }

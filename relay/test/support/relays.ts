@@ -1,5 +1,6 @@
 // Helpers for tests that talk to relays over HTTP and compare what they serve.
 import { type Core, fromHex, toHex } from "@nullspace/core";
+import WebSocket from "ws";
 
 export async function json(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const r = await fetch(url, init);
@@ -19,5 +20,18 @@ export function certified(core: Core, bundles: readonly (string | Uint8Array)[])
   return bundles.map((b) => {
     const v = core.codec.decodeFinalized(typeof b === "string" ? fromHex(b) : b);
     return { block: toHex(v.block), record: core.codec.decodeProgressCertificate(v.progress as Uint8Array).record };
+  });
+}
+
+/** The HTTP status an upgrade gets (101 when it opens). */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on("open", () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on("error", () => {});
   });
 }
