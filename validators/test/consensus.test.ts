@@ -52,6 +52,18 @@ describe("fault campaign (consensus.md)", () => {
     }, 120_000);
   }
 
+  it("seed 8352 (found by the 10,000-seed run): a node that crashed before its first journal sync is not muted", async () => {
+    // Node 2 loses its journal and node 0 crashes 50 ms after its first start. Node 0 had synced
+    // nothing, so it had sent nothing; muting it as if its journal were lost left two voters of
+    // four, and finality never came back after the heal.
+    const s = scenarioOf(8352);
+    expect(s.faults).toContainEqual(expect.objectContaining({ kind: "crash", node: 0, at: 50, wipeJournal: false }));
+    expect(s.faults).toContainEqual(expect.objectContaining({ kind: "crash", node: 2, wipeJournal: true }));
+    const r = await runScenario(core.codec, s, { trace: false });
+    expect(r.violations, describeFailure(r)).toEqual([]);
+    expect(r.stall, describeFailure(r)).toBeUndefined();
+  }, 60_000);
+
   it("the same seed gives a byte-identical trace; another seed does not", async () => {
     const s = scenarioOf(3);
     const a = await runScenario(core.codec, s);

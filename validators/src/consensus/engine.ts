@@ -89,16 +89,30 @@ export class Engine {
       engine.voter.replay(r.payload);
       replayed++;
     }
-    const markers = await o.storage.list(MARKER);
-    if (markers.length === 0) {
-      const marker = await o.storage.open(MARKER);
-      await marker.sync();
-      await marker.close();
-    } else if (replayed === 0) {
-      // We ran before but remember nothing: we may have voted in any recent view.
+    // The marker says "this node has journaled something, so it may have sent votes". It is
+    // written after the first journal sync, before anything that sync covers is sent: a node that
+    // crashed before ever syncing has sent nothing and must not be muted (the campaign found the
+    // stall: seed 8352, one node with a lost journal and one that had crashed 50 ms after its
+    // first start were both muted, and two voters of four never finalize again).
+    engine.hasMarker = (await o.storage.list(MARKER)).length > 0;
+    if (engine.hasMarker && replayed === 0) {
+      // We journaled before but remember nothing: we may have voted in any recent view.
       engine.voter.muteAfterJournalLoss(2 * o.config.viewTimeoutMs);
     }
     return engine;
+  }
+
+  /** Whether the marker exists (see open). */
+  private hasMarker = false;
+
+  private async writeMarker(): Promise<void> {
+    const marker = await this.o.storage.open(MARKER);
+    try {
+      await marker.sync();
+    } finally {
+      await marker.close();
+    }
+    this.hasMarker = true;
   }
 
   start(): void {
@@ -148,6 +162,7 @@ export class Engine {
             const t0 = this.o.clock.now();
             await this.journal.sync();
             this.o.hooks?.journalSynced?.(this.o.clock.now() - t0);
+            if (!this.hasMarker) await this.writeMarker();
           } catch (e) {
             this.failure = e instanceof Error ? e : new Error(String(e));
           }
