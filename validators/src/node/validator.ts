@@ -48,7 +48,7 @@ export interface ValidatorNodeOptions {
   app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "maxDriftMs">;
   /** Transaction signature batches of proposals (default the libuv-pool verifyBatch; simulations pass a synchronous one). */
   verifyBatch?: ChainAppOptions["verifyBatch"];
-  /** Where the beacon's BLS work runs (default: inline; `start` passes a worker thread). */
+  /** Where the beacon's BLS work runs (default: inline; `start` passes a worker thread when node.json says `beaconThread`). */
   beaconCrypto?: (keys: BeaconKeys) => BeaconCrypto;
   /** Load shedding of submissions (node/admission.ts). Besides the host's probe, the node sheds
    * while execution lags finality by more than `maxExecutionLag` heights (default 8, the readiness
