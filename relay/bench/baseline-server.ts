@@ -35,7 +35,7 @@ process.on("message", async (m: { op: string; sizes: number[]; intervalMs: numbe
     const frame = frameOf(i + 1, m.sizes[i] as number);
     const atMs = nowMs();
     for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
-    process.send?.({ op: "published", height: i + 1, atMs });
+    process.send?.({ op: "published", height: i + 1, atMs, sendMs: nowMs() - atMs });
   }
   process.send?.({ op: "done" });
 });

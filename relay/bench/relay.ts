@@ -176,8 +176,8 @@ async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: num
   const elapsed = (performance.now() - t0) / 1000;
   // Delivery of the last height may lag by seconds under load: wait for it (up to 30 s).
   for (let k = 0; k < 300; k++) {
-    const st = await askAll<Reply & { last: number; lastCount: number }>({ op: "status" });
-    if (st.every((x) => x.last >= last)) break;
+    const st = await askAll<Reply & { open: number; last: number; lastCount: number }>({ op: "status" });
+    if (st.every((x) => x.last > last || (x.last === last && x.lastCount >= x.open))) break;
     await sleep(100);
   }
   await sleep(500);
@@ -230,9 +230,9 @@ await askAll({ op: "close" });
 // --- phase 2: the bare ws baseline, same processes, same count, same sizes and rate
 const baseline = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT)], { execArgv: ["--import", "tsx"] });
 await new Promise<void>((resolve) => baseline.on("message", (m: Reply) => m.op === "listening" && resolve()));
-const baselineSent = new Map<number, { atMs: number }>();
-baseline.on("message", (m: Reply & { height: number; atMs: number }) => {
-  if (m.op === "published") baselineSent.set(m.height, { atMs: m.atMs });
+const baselineSent = new Map<number, { atMs: number; sendMs: number }>();
+baseline.on("message", (m: Reply & { height: number; atMs: number; sendMs: number }) => {
+  if (m.op === "published") baselineSent.set(m.height, { atMs: m.atMs, sendMs: m.sendMs });
 });
 say(`phase 2: bare ws baseline, ${CONNECTIONS} subscribers`);
 const baseOpen = await connectAll(`ws://127.0.0.1:${BASELINE_PORT}`);
@@ -242,6 +242,8 @@ const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
 say(`  replaying ${sizes.length} frames (${Math.round(meanSize)} bytes on average) at the relay's rate`);
 baseline.send({ op: "broadcast", sizes, intervalMs: (relayM.seconds * 1000) / Math.max(1, sizes.length) });
 const baseM = await measure(() => baselineSent, relayM.seconds, baseOpen);
+const baseLoop = [...baselineSent.values()].map((v) => v.sendMs).sort((a, b) => a - b);
+say(`  baseline's send loop per frame: p50 ${round(baseLoop[baseLoop.length >> 1] ?? Number.NaN, 1)} ms`);
 await askAll({ op: "close" });
 baseline.kill();
 
