@@ -1,0 +1,55 @@
+// The relay under test, in its own process: a real relay (startRelay: PGlite store in a temp
+// folder, verify → replay → store → publish) following the bench's devnet. Two things differ from
+// `npm run relay`, both for the benchmark's sake:
+// - every height's publish start is printed (`bench_published`, wall-clock ms) so the load
+//   generators can measure delivery against the moment the relay began sending that height;
+// - the per-address caps (64 WebSockets, 20 /submit a second) are lifted, because the whole load
+//   generator comes from 127.0.0.1 and stands for thousands of players.
+// argv: --genesis FILE --validators URL,URL --port P --data DIR
+import { createRequire } from "node:module";
+import type { AppliedHeight } from "../src/chain/chain.js";
+import { jsonLog, startRelay } from "../src/start.js";
+import { nowMs } from "./histogram.js";
+
+function flag(name: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : undefined;
+  if (!v) throw new Error(`relay-process needs --${name}`);
+  return v;
+}
+
+const running = await startRelay({
+  genesisPath: flag("genesis"),
+  validators: flag("validators").split(","),
+  wasmPath: createRequire(import.meta.url).resolve("@nullspace/core/wasm"),
+  dataDir: flag("data"),
+  host: "127.0.0.1",
+  port: Number(flag("port")),
+  maxSubscribersPerIp: 1_000_000,
+  ipRate: { rate: 1_000_000, burst: 1_000_000 },
+  log: jsonLog,
+});
+const hub = running.relay.hub;
+const publish = hub.publish.bind(hub);
+hub.publish = (a: AppliedHeight) => {
+  const atMs = nowMs();
+  publish(a);
+  const doneMs = nowMs();
+  process.stdout.write(
+    `${JSON.stringify({ event: "bench_published", height: Number(a.height), atMs, sendMs: doneMs - atMs, subscribers: hub.subscribers.size, events: a.events.length })}\n`,
+  );
+};
+// SIGUSR2: collect garbage, so the bench reads RSS that is held rather than not yet collected
+// (spawned with --expose-gc).
+process.on("SIGUSR2", () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  process.stdout.write(`${JSON.stringify({ event: "bench_gc", rss: process.memoryUsage().rss })}\n`);
+});
+const stop = async () => {
+  await running.stop();
+  process.exit(0);
+};
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);

@@ -1,0 +1,95 @@
+// The /submit load generator, in its own process: signs register transactions for many fresh
+// accounts before the clock starts (one transaction per account, so neither the nonce window nor
+// the per-account rate limit is what is measured), then posts them at rising concurrency, each
+// level for a fixed time, and reports accepted transactions per second and request latencies.
+// IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "level" | "direct", …}, {op: "done"}.
+import { readFileSync } from "node:fs";
+import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
+import { type Histogram, quantileOf, record } from "./histogram.js";
+
+interface Run {
+  op: "run";
+  url: string;
+  wasmPath: string;
+  chainId: string;
+  levels: number[];
+  seconds: number;
+  txs: number;
+  seed: string;
+  /** A validator's API URL to post to directly after the levels, for comparison. */
+  direct?: string;
+  directConcurrency: number;
+}
+
+async function run(m: Run): Promise<void> {
+  const core = await Core.load(readFileSync(m.wasmPath));
+  const chainId = BigInt(m.chainId);
+  const txs: Uint8Array[] = [];
+  for (let a = 0; a < m.txs; a++) {
+    const signer = signerFromSeedSync(sha256(new TextEncoder().encode(`${m.seed}-${a}`)));
+    txs.push(signTxSync({ codec: core.codec, signer, chainId, nonce: 0n, instruction: { op: "register", name: `s${a}` } }));
+  }
+  process.send?.({ op: "signed", txs: txs.length });
+  let next = 0;
+  /** Posts transactions with `concurrency` requests in flight for `m.seconds`; reports what was accepted. */
+  const level = async (url: string, concurrency: number) => {
+    const hist: Histogram = new Map();
+    const refused = new Map<string, number>();
+    let accepted = 0;
+    const start = performance.now();
+    const end = start + m.seconds * 1000;
+    const worker = async () => {
+      while (performance.now() < end && next < txs.length) {
+        const tx = txs[next++] as Uint8Array;
+        const t0 = performance.now();
+        let code = "FETCH_FAILED";
+        try {
+          const r = await fetch(`${url}/submit`, {
+            method: "POST",
+            headers: { "content-type": "application/vnd.nullspace.tx" },
+            body: Buffer.from(tx),
+          });
+          // The relay answers {ok} or {error}; a validator {results: [verdict]}.
+          const body = (await r.json()) as {
+            ok?: boolean;
+            error?: { code: string; reason?: string };
+            results?: { ok: boolean; code?: string }[];
+          };
+          const verdict = body.results?.[0];
+          if (verdict) code = verdict.ok ? "ok" : `${verdict.code}`;
+          else code = body.ok ? "ok" : `${body.error?.code}${body.error?.reason ? `:${body.error.reason}` : ""}`;
+        } catch {}
+        record(hist, performance.now() - t0);
+        if (code === "ok") accepted++;
+        else refused.set(code, (refused.get(code) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      concurrency,
+      seconds,
+      accepted,
+      perSec: accepted / seconds,
+      p50Ms: quantileOf(hist, 0.5),
+      p99Ms: quantileOf(hist, 0.99),
+      refused: Object.fromEntries(refused),
+    };
+  };
+  const drain = () => new Promise((r) => setTimeout(r, 2000)); // let the validators drain between levels
+  for (const concurrency of m.levels) {
+    process.send?.({ op: "level", ...(await level(m.url, concurrency)) });
+    if (next >= txs.length) break;
+    await drain();
+  }
+  // For comparison: the same load straight to one validator, to tell the relay's cost from the chain's.
+  if (m.direct && next < txs.length) {
+    await drain();
+    process.send?.({ op: "direct", ...(await level(m.direct, m.directConcurrency)) });
+  }
+  process.send?.({ op: "done" });
+}
+
+process.on("message", (m: Run) => {
+  if (m.op === "run") void run(m);
+});

@@ -1,0 +1,126 @@
+// One load-generator process: holds thousands of `ws` clients on one URL, timestamps every frame
+// on arrival, and turns arrival times into delivery latencies once told when each height was sent
+// (by the relay's or the baseline's own clock reading at the start of its broadcast).
+// IPC in: connect {url, count}, record, status, collect {sent: [height, atMs][]}, close.
+// IPC out: replies with the same op.
+import WebSocket from "ws";
+import { frameHeight, type Histogram, nowMs, record } from "./histogram.js";
+
+type Command =
+  | { op: "connect"; url: string; count: number }
+  | { op: "record" }
+  | { op: "status" }
+  | { op: "collect"; sent: [number, number][] }
+  | { op: "close" };
+
+/** Connection attempts in flight: enough to open thousands in seconds, few enough for the server's accept backlog. */
+const CONNECTING = 64;
+
+let sockets: WebSocket[] = [];
+let open = 0;
+let closed = 0;
+let failed = 0;
+let recording = false;
+/** Set while the bench closes its own sockets, so those closes are not counted as drops. */
+let isClosing = false;
+let openAtRecord = 0;
+/** Arrival times by height while recording. */
+let arrivals = new Map<number, number[]>();
+/** Frame size by height (of the first socket that saw it). */
+let sizes = new Map<number, number>();
+
+function onFrame(data: Buffer): void {
+  const at = nowMs();
+  if (!recording) return;
+  const h = frameHeight(data);
+  let list = arrivals.get(h);
+  if (!list) {
+    list = [];
+    arrivals.set(h, list);
+    sizes.set(h, data.length);
+  }
+  list.push(at);
+}
+
+function connectOne(url: string): Promise<void> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    let isOpen = false;
+    ws.binaryType = "nodebuffer";
+    ws.on("message", onFrame);
+    ws.once("open", () => {
+      isOpen = true;
+      open++;
+      sockets.push(ws);
+      resolve();
+    });
+    ws.on("error", () => {});
+    ws.once("close", () => {
+      if (isClosing) return;
+      if (isOpen) {
+        open--;
+        closed++;
+      } else {
+        failed++;
+        resolve();
+      }
+    });
+  });
+}
+
+async function connect(url: string, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      await connectOne(url);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECTING, count) }, worker));
+}
+
+function collect(sent: [number, number][]) {
+  const hist: Histogram = new Map();
+  let frames = 0;
+  let missing = 0;
+  for (const [h, atMs] of sent) {
+    const list = arrivals.get(h) ?? [];
+    frames += list.length;
+    missing += Math.max(0, openAtRecord - list.length);
+    for (const t of list) record(hist, t - atMs);
+  }
+  const out = { hist: [...hist], frames, missing, closed, sizes: [...sizes] };
+  arrivals = new Map();
+  sizes = new Map();
+  recording = false;
+  return out;
+}
+
+process.on("message", async (m: Command) => {
+  const reply = (body: object) => process.send?.({ op: m.op, ...body });
+  switch (m.op) {
+    case "connect":
+      closed = 0;
+      failed = 0;
+      isClosing = false;
+      await connect(m.url, m.count);
+      return reply({ open, failed });
+    case "record":
+      recording = true;
+      openAtRecord = open;
+      return reply({ open });
+    case "status": {
+      const last = Math.max(-1, ...arrivals.keys());
+      return reply({ open, closed, last, lastCount: arrivals.get(last)?.length ?? 0 });
+    }
+    case "collect":
+      return reply(collect(m.sent));
+    case "close":
+      recording = false;
+      isClosing = true;
+      for (const ws of sockets) ws.terminate();
+      sockets = [];
+      open = 0;
+      return reply({});
+  }
+});
