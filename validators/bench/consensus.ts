@@ -205,16 +205,21 @@ function validatorCpuSeconds(): number {
   return ticks / ticksPerSecond;
 }
 
+/** Validator 0's metrics: one value per name (NaN when missing or unreachable). */
+async function metricsOf0(...names: string[]): Promise<number[]> {
+  const text = await fetch(`${devnet.apiUrl(0)}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
+  return names.map((n) => Number(new RegExp(`^${n} (\\S+)$`, "m").exec(text)?.[1]));
+}
+
 /** Samples validator 0's event-loop lag gauge (ms) every 250 ms until stopped. */
 function sampleLoopLag(): () => number[] {
   const samples: number[] = [];
   const timer = setInterval(async () => {
-    const text = await fetch(`${devnet.apiUrl(0)}/metrics`).then(
-      (r) => r.text(),
-      () => "",
-    );
-    const m = /^event_loop_lag_seconds (\S+)$/m.exec(text);
-    if (m) samples.push(Number(m[1]) * 1000);
+    const [lag] = await metricsOf0("event_loop_lag_seconds");
+    if (Number.isFinite(lag)) samples.push((lag as number) * 1000);
   }, 250);
   return () => {
     clearInterval(timer);
@@ -235,12 +240,7 @@ await new Promise((r) => setTimeout(r, 2000));
 measuring = false;
 const lagMs = stopLagSampling();
 {
-  const text = await fetch(`${devnet.apiUrl(0)}/metrics`).then(
-    (r) => r.text(),
-    () => "",
-  );
-  const sum = Number(/^journal_sync_seconds_sum (\S+)$/m.exec(text)?.[1]);
-  const count = Number(/^journal_sync_seconds_count (\S+)$/m.exec(text)?.[1]);
+  const [sum = Number.NaN, count = Number.NaN] = await metricsOf0("journal_sync_seconds_sum", "journal_sync_seconds_count");
   console.log(`[bench] validator 0 journal syncs so far: ${count}, ${roundTenth((sum / count) * 1000)} ms on average`);
 }
 const cpuPerTxMs = ((validatorCpuSeconds() - cpuBefore) * 1000) / Math.max(1, finalizedTx - finalizedBeforeLatency);
