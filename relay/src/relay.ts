@@ -93,9 +93,14 @@ export class RelayCore {
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
     const applied = await migrate(o.db);
     const relay = new RelayCore(o, await VerifiedChain.create(o.wasm, o.trust));
-    // Migration 2 added the accounts table: fill it from the events an older store already holds.
-    if (applied.includes(2) && (await relay.store.tip()) > 0n)
-      o.log("info", "reindex_accounts", { events: await relay.store.reindexAccounts() });
+    // Migrations 2 and 4 added tables derived from events (accounts, sessions): fill them from the
+    // events an older store already holds, showing progress on a large one.
+    if ((applied.includes(2) || applied.includes(4)) && (await relay.store.tip()) > 0n) {
+      const events = await relay.store.reindex((n) => {
+        if (n % 100_000 === 0) o.log("info", "reindex_progress", { events: n });
+      });
+      o.log("info", "reindex_done", { events });
+    }
     relay.hub = new UpdateHub({
       codec: relay.chain.core.codec,
       prove: (indices) => relay.chain.proveEvents(indices),

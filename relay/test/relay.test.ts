@@ -12,6 +12,7 @@ import {
   Core,
   fromHex,
   LocalChain,
+  roulette,
   StateKey,
   signTxSync,
   toHex,
@@ -38,7 +39,14 @@ async function newRelay(validators: string[], dataDir?: string): Promise<Running
     wasmPath: WASM_PATH,
     validators,
     dataDir: dataDir ?? (await mkdtemp(join(tmpdir(), "relay-store-"))),
-    log: () => {},
+    log: process.env.RELAY_TEST_LOG
+      ? (level: string, msg: string, f?: object) =>
+          console.error(
+            level,
+            msg,
+            JSON.stringify(f ?? {}, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+          )
+      : () => {},
   });
   relays.push(r);
   return r;
@@ -141,6 +149,63 @@ describe("relay on a devnet", () => {
 
     // Sending it again: its nonce is used now.
     expect((await submit(relay.url, tx)).body).toMatchObject({ error: { code: "RELAY_STALE_NONCE" } });
+  }, 60_000);
+
+  it("a game reaches the subscribers of its session and its game, and the explorer lists the player's sessions", async () => {
+    const player = LocalChain.signer(4500);
+    const account = toHex(player.publicKey);
+    const sign = (nonce: bigint, instruction: Parameters<typeof signTxSync>[0]["instruction"]) =>
+      signTxSync({ codec: core.codec, signer: player, chainId, nonce, instruction });
+    const register = await submit(relay.url, sign(0n, { op: "register", name: "gambler" }));
+    await waitUntil("registered", async () => (await json(`${relay.url}/tx/${register.body.hash}`)).status === 200);
+
+    const bySession = await subscribe(relay.url, "session:99");
+    const byGame = await subscribe(relay.url, "game:4");
+    expect((await submit(relay.url, sign(1n, roulette.start(99n)))).body).toMatchObject({ ok: true });
+    const spin = await submit(relay.url, sign(2n, roulette.spin(99n, [roulette.red(10n), roulette.straight(0, 1n)])));
+    expect(spin.body).toMatchObject({ ok: true });
+
+    const check = { codec: core.codec, chainId, validators: validatorKeys };
+    /** The verified game events of a subscription so far. */
+    const gameEvents = async (frames: Uint8Array[]) => {
+      const out = [];
+      for (const frame of frames) {
+        const v = await verifyUpdate({ ...check, frame });
+        expect(v.ok).toBe(true);
+        if (v.ok) out.push(...v.events);
+      }
+      return out;
+    };
+    for (const sub of [bySession, byGame])
+      await waitUntil("the spin's update", async () => (await gameEvents(sub.frames)).some((e) => e.kind === "gameRound"));
+    for (const e of await gameEvents(bySession.frames)) expect(e).toMatchObject({ sessionId: 99n });
+    for (const e of await gameEvents(byGame.frames)) expect(e).toMatchObject({ game: 4 });
+    const round = (await gameEvents(bySession.frames)).find((e) => e.kind === "gameRound");
+    if (round?.kind !== "gameRound") throw new Error("unreachable");
+    bySession.ws.close();
+    byGame.ws.close();
+
+    const list = await json(`${relay.url}/accounts/${account}/sessions`);
+    expect(list.status).toBe(200);
+    expect(list.body.sessions).toEqual([
+      expect.objectContaining({
+        sessionId: "99",
+        game: 4,
+        moves: 1,
+        staked: "11",
+        returned: round.returned.toString(),
+        net: (round.returned - 11n).toString(),
+        finished: false,
+      }),
+    ]);
+    const one = await json(`${relay.url}/accounts/${account}/sessions/99`);
+    expect(one.body).toMatchObject({ sessionId: "99", staked: "11" });
+    expect((one.body.events as { kind: string }[]).map((e) => e.kind)).toEqual(["gameStarted", "gameRound"]);
+    expect((await json(`${relay.url}/accounts/${account}/sessions/98`)).body).toMatchObject({ error: { code: "RELAY_NOT_FOUND" } });
+    expect((await json(`${relay.url}/accounts/${account}/sessions/099`)).body).toMatchObject({ error: { code: "RELAY_BAD_REQUEST" } });
+    // The balance the round reported is the leaderboard's.
+    const board = await json(`${relay.url}/leaderboard?limit=100`);
+    expect(board.body.leaders).toContainEqual(expect.objectContaining({ account, chips: round.chips.toString() }));
   }, 60_000);
 
   it("forwards each transaction to one validator and falls through past one that is down", async () => {

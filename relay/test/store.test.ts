@@ -1,5 +1,5 @@
 // The store's schema on real PGlite: migrations apply once each and in order, and migration 2
-// (accounts) on a store that already holds events is filled from them by reindexAccounts.
+// (accounts) on a store that already holds events is filled from them by reindex.
 import { readFileSync } from "node:fs";
 import { LocalChain, sha256, toHex } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,10 +46,10 @@ describe("store migrations", () => {
       ]);
     }
 
-    expect(await migrate(db)).toEqual([2, 3]);
+    expect(await migrate(db)).toEqual([2, 3, 4]);
     expect(await migrate(db)).toEqual([]);
     const store = new Store(db, chain.core.codec);
-    expect(await store.reindexAccounts()).toBe(r.events.length);
+    expect(await store.reindex()).toBe(r.events.length);
     const board = await store.leaderboard(10);
     expect(board.map((a) => [toHex(a.account), a.name])).toEqual(
       [
@@ -60,6 +60,6 @@ describe("store migrations", () => {
     expect((await store.accountsNamed("ALI", 10)).map((a) => a.name)).toEqual(["Alice"]);
     expect(await store.accountsNamed("%", 10)).toEqual([]);
     const versions = await db.query("SELECT version FROM schema_migrations ORDER BY version");
-    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3]);
+    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4]);
   });
 });

@@ -4,7 +4,7 @@ import { StateKey, toHex } from "@nullspace/core";
 import type { FastifyInstance } from "fastify";
 import { RelayError } from "../errors.js";
 import type { RelayCore } from "../relay.js";
-import type { AccountRow, EventRow, HeightRow, TxRow } from "../store/store.js";
+import type { AccountRow, EventRow, HeightRow, SessionRow, TxRow } from "../store/store.js";
 import { jsonSafe, parseHex, parseLimit, parseU64 } from "./params.js";
 
 function heightJson(h: HeightRow) {
@@ -27,6 +27,23 @@ function txJson(t: TxRow) {
 
 function accountJson(a: AccountRow) {
   return { account: a.account, name: a.name, chips: a.chips, registeredHeight: a.registeredHeight, lastHeight: a.lastHeight };
+}
+
+function sessionJson(r: SessionRow) {
+  return {
+    sessionId: r.sessionId,
+    game: r.game,
+    mode: r.mode,
+    serial: r.serial,
+    startedHeight: r.startedHeight,
+    lastHeight: r.lastHeight,
+    moves: r.moves,
+    staked: r.staked,
+    returned: r.returned,
+    net: r.returned - r.staked,
+    finished: r.finished,
+    cursor: r.lastLeaf,
+  };
 }
 
 const U64 = /^(0|[1-9][0-9]{0,19})$/;
@@ -73,6 +90,30 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore): void {
     const events = await relay.store.eventsOfAccount(key, limit, before);
     if (!account && events.length === 0) throw new RelayError("RELAY_NOT_FOUND", `no account ${toHex(key)}`);
     return jsonSafe({ key, height, stateKey: StateKey.account(key), account, history: events.map(eventJson) });
+  });
+
+  // Sessions of a player, most recently active first; page with before=<cursor of the last one>.
+  app.get("/accounts/:key/sessions", async (req) => {
+    const key = parseHex((req.params as { key: string }).key, 32, "key");
+    const q = req.query as Record<string, unknown>;
+    const limit = parseLimit(q.limit, 20, 100);
+    const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_REQUEST", "before");
+    const rows = await relay.store.sessionsOf(key, limit, before);
+    return jsonSafe({ key, height: relay.height, sessions: rows.map(sessionJson) });
+  });
+
+  // One session with its events in order (every draw, bet and return); page with after=<leaf>.
+  app.get("/accounts/:key/sessions/:id", async (req) => {
+    const p = req.params as { key: string; id: string };
+    const key = parseHex(p.key, 32, "key");
+    const id = parseU64(p.id, "RELAY_BAD_REQUEST", "session id");
+    const q = req.query as Record<string, unknown>;
+    const limit = parseLimit(q.limit, 100, 500);
+    const after = q.after === undefined ? undefined : parseU64(q.after, "RELAY_BAD_REQUEST", "after");
+    const row = await relay.store.session(key, id);
+    if (!row) throw new RelayError("RELAY_NOT_FOUND", `no session ${id} of ${toHex(key)}`);
+    const events = await relay.store.eventsOfSession(key, id, limit, after);
+    return jsonSafe({ key, ...sessionJson(row), events: events.map(eventJson) });
   });
 
   app.get("/leaderboard", async (req) => {

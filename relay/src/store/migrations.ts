@@ -83,6 +83,30 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX account_doc_updates_account ON account_doc_updates (account, seq)",
     ],
   },
+  {
+    version: 4,
+    name: "game sessions of each player; session ids are u64",
+    sql: [
+      // Session ids are chosen by clients over the whole u64 range; BIGINT stops at 2^63 − 1.
+      "ALTER TABLE events ALTER COLUMN session_id TYPE NUMERIC(20,0)",
+      `CREATE TABLE sessions (
+        account BYTEA NOT NULL,
+        session_id NUMERIC(20,0) NOT NULL,
+        game_id INTEGER NOT NULL,
+        mode INTEGER NOT NULL,
+        serial NUMERIC(20,0) NOT NULL,
+        started_height BIGINT NOT NULL,
+        last_height BIGINT NOT NULL,
+        last_leaf BIGINT NOT NULL,
+        moves INTEGER NOT NULL DEFAULT 0,
+        staked NUMERIC NOT NULL DEFAULT 0,
+        returned NUMERIC NOT NULL DEFAULT 0,
+        finished BOOLEAN NOT NULL DEFAULT false,
+        PRIMARY KEY (account, session_id)
+      )`,
+      "CREATE INDEX sessions_recent ON sessions (account, last_leaf DESC)",
+    ],
+  },
 ];
 
 /** Brings the schema to the latest version; returns the versions it applied. */

@@ -36,6 +36,40 @@ export interface EventRow {
   bytes: Uint8Array;
 }
 
+export interface SessionRow {
+  account: Uint8Array;
+  sessionId: bigint;
+  game: number;
+  mode: number;
+  serial: bigint;
+  startedHeight: bigint;
+  lastHeight: bigint;
+  lastLeaf: bigint;
+  /** The last move reported (GameStart is move 0). */
+  moves: number;
+  /** Chips staked and returned over every round of the session. */
+  staked: bigint;
+  returned: bigint;
+  finished: boolean;
+}
+
+function sessionRow(r: Record<string, unknown>): SessionRow {
+  return {
+    account: bytes(r.account),
+    sessionId: big(r.session_id),
+    game: Number(r.game_id),
+    mode: Number(r.mode),
+    serial: big(r.serial),
+    startedHeight: big(r.started_height),
+    lastHeight: big(r.last_height),
+    lastLeaf: big(r.last_leaf),
+    moves: Number(r.moves),
+    staked: big(r.staked),
+    returned: big(r.returned),
+    finished: Boolean(r.finished),
+  };
+}
+
 export interface AccountRow {
   account: Uint8Array;
   name: string | null;
@@ -62,12 +96,35 @@ async function indexAccount(tx: Queryable, ev: EventView): Promise<void> {
        ON CONFLICT (account) DO UPDATE SET name = $2, chips = $3, registered_height = $4, last_height = $4`,
       [fromHex(ev.account), ev.name, ev.chips, ev.height],
     );
-  else if (ev.kind === "faucetClaimed")
+  else if (ev.kind === "faucetClaimed" || ev.kind === "gameStarted" || ev.kind === "gameRound")
     await tx.query(
       `INSERT INTO accounts (account, chips, last_height) VALUES ($1,$2,$3)
        ON CONFLICT (account) DO UPDATE SET chips = $2, last_height = $3`,
       [fromHex(ev.account), ev.chips, ev.height],
     );
+}
+
+/** Keeps the sessions table in step with a game event; `leaf` orders a player's sessions by activity. */
+async function indexSession(tx: Queryable, ev: EventView, leaf: bigint): Promise<void> {
+  if (ev.kind === "gameStarted")
+    await tx.query(
+      `INSERT INTO sessions (account, session_id, game_id, mode, serial, started_height, last_height, last_leaf)
+       VALUES ($1,$2,$3,$4,$5,$6,$6,$7) ON CONFLICT (account, session_id) DO NOTHING`,
+      [fromHex(ev.account), ev.sessionId, ev.game, ev.mode, ev.serial, ev.height, leaf],
+    );
+  else if (ev.kind === "gameRound")
+    await tx.query(
+      `UPDATE sessions SET last_height = $3, last_leaf = $4, moves = GREATEST(moves, $5), staked = staked + $6,
+         returned = returned + $7, finished = $8 WHERE account = $1 AND session_id = $2`,
+      [fromHex(ev.account), ev.sessionId, ev.height, leaf, ev.move, ev.staked, ev.returned, ev.finished],
+    );
+}
+
+/** The session and game an event belongs to, for the events table's indexes. */
+function sessionOf(ev: EventView): { sessionId: bigint | null; gameId: number | null } {
+  return ev.kind === "gameStarted" || ev.kind === "gameRound"
+    ? { sessionId: ev.sessionId, gameId: ev.game }
+    : { sessionId: null, gameId: null };
 }
 
 const HEIGHT_COLUMNS = "height, digest, parent, timestamp_ms, tx_count, state_root, events_root, event_start, event_end";
@@ -166,28 +223,72 @@ export class Store {
       }
       for (const e of a.events) {
         const ev = this.codec.decodeEvent(e.bytes);
+        const { sessionId, gameId } = sessionOf(ev);
         await tx.query(
-          "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,NULL,NULL,$6)",
-          [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, e.bytes],
+          "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+          [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, sessionId, gameId, e.bytes],
         );
         await indexAccount(tx, ev);
+        await indexSession(tx, ev, e.index);
       }
     });
   }
 
-  /** Rebuilds the accounts table from the stored events (after migration 2 on an existing store). */
-  async reindexAccounts(): Promise<number> {
+  /**
+   * Rebuilds what is derived from the stored events — the accounts and sessions tables and the
+   * events' session and game columns — after a migration added one of them to an existing store.
+   * Idempotent: sessions are rebuilt from scratch, accounts end at their latest event.
+   */
+  async reindex(onProgress?: (events: number) => void): Promise<number> {
+    await this.db.query("DELETE FROM sessions");
     let after = -1n;
     let n = 0;
     for (;;) {
       const rows = await this.db.query("SELECT leaf, bytes FROM events WHERE leaf > $1 ORDER BY leaf LIMIT 1000", [after]);
       if (rows.length === 0) return n;
       await this.db.transaction(async (tx) => {
-        for (const r of rows) await indexAccount(tx, this.codec.decodeEvent(bytes(r.bytes)));
+        for (const r of rows) {
+          const leaf = big(r.leaf);
+          const ev = this.codec.decodeEvent(bytes(r.bytes));
+          const { sessionId, gameId } = sessionOf(ev);
+          if (sessionId !== null)
+            await tx.query("UPDATE events SET session_id = $2, game_id = $3 WHERE leaf = $1", [leaf, sessionId, gameId]);
+          await indexAccount(tx, ev);
+          await indexSession(tx, ev, leaf);
+        }
       });
       after = big(rows[rows.length - 1]?.leaf);
       n += rows.length;
+      onProgress?.(n);
     }
+  }
+
+  /** A player's sessions, most recently active first, below activity leaf `before` when given. */
+  async sessionsOf(account: Uint8Array, limit: number, before?: bigint): Promise<SessionRow[]> {
+    const rows = before
+      ? await this.db.query("SELECT * FROM sessions WHERE account = $1 AND last_leaf < $2 ORDER BY last_leaf DESC LIMIT $3", [
+          account,
+          before,
+          limit,
+        ])
+      : await this.db.query("SELECT * FROM sessions WHERE account = $1 ORDER BY last_leaf DESC LIMIT $2", [account, limit]);
+    return rows.map(sessionRow);
+  }
+
+  async session(account: Uint8Array, sessionId: bigint): Promise<SessionRow | undefined> {
+    const rows = await this.db.query("SELECT * FROM sessions WHERE account = $1 AND session_id = $2", [account, sessionId]);
+    return rows[0] ? sessionRow(rows[0]) : undefined;
+  }
+
+  /** The events of one player's session in order, from leaf `after` (exclusive) when given. */
+  async eventsOfSession(account: Uint8Array, sessionId: bigint, limit: number, after?: bigint): Promise<EventRow[]> {
+    const rows = await this.db.query("SELECT * FROM events WHERE session_id = $2 AND account = $1 AND leaf > $3 ORDER BY leaf LIMIT $4", [
+      account,
+      sessionId,
+      after ?? -1n,
+      limit,
+    ]);
+    return rows.map(eventRow);
   }
 
   /** Accounts by chips, richest first (ties by key). */

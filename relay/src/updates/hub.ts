@@ -6,7 +6,7 @@
 // Memory per subscriber is bounded: a frame is queued only while the socket's send queue holds at
 // most `maxQueuedBytes`; a subscriber past it is closed with 4008 (RELAY_SLOW_CONSUMER) and
 // resumes by reconnecting and reading the heights it missed from /log.
-import { type Codec, encodeUpdateFrame } from "@nullspace/core";
+import { type Codec, type EventView, encodeUpdateFrame } from "@nullspace/core";
 import type { WebSocket } from "ws";
 import type { AppliedHeight } from "../chain/chain.js";
 import { UpdatesCloseCode } from "../errors.js";
@@ -48,7 +48,7 @@ export class UpdateHub {
     const frameOf = (f: UpdateFilter, key: string): Uint8Array => {
       let frame = frames.get(key);
       if (!frame) {
-        const chosen = decoded.filter((e) => matches(f, e.view.account));
+        const chosen = decoded.filter((e) => matches(f, e.view));
         // Filters that select nothing this height share one frame: only the certificate.
         const shareKey = chosen.length === 0 ? "" : key;
         frame = frames.get(shareKey);
@@ -85,9 +85,16 @@ export class UpdateHub {
   }
 }
 
-/** Whether an event of `account` belongs to filter `f` (sessions and games arrive with the games issue). */
-function matches(f: UpdateFilter, account: string): boolean {
-  if (f.kind === "all") return true;
-  if (f.kind === "account") return account === f.account;
-  return false;
+/** Whether an event belongs to filter `f`: its account's, or a game event of the session or game. */
+export function matches(f: UpdateFilter, ev: EventView): boolean {
+  switch (f.kind) {
+    case "all":
+      return true;
+    case "account":
+      return ev.account === f.account;
+    case "session":
+      return (ev.kind === "gameStarted" || ev.kind === "gameRound") && ev.sessionId === f.id;
+    case "game":
+      return (ev.kind === "gameStarted" || ev.kind === "gameRound") && BigInt(ev.game) === f.id;
+  }
 }

@@ -1,0 +1,169 @@
+// Sessions of a player in the store (real PGlite, real wasm): games played on a local chain are
+// indexed by player and session as heights are stored — stakes, returns, moves, finished — with
+// u64 session ids, balances that follow game events onto the leaderboard, and the same answers
+// when an older store (events stored before migration 4) is reindexed.
+import { readFileSync } from "node:fs";
+import { casinoWar, type EventView, LocalChain, roulette, sha256, toHex } from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppliedHeight } from "../src/chain/chain.js";
+import { type Db, openPglite } from "../src/store/db.js";
+import { MIGRATIONS, migrate } from "../src/store/migrations.js";
+import { type SessionRow, Store } from "../src/store/store.js";
+import { WASM_PATH } from "./support/devnet.js";
+
+const U64_MAX = (1n << 64n) - 1n;
+const alice = LocalChain.signer(11);
+const bob = LocalChain.signer(12);
+
+let chain: LocalChain;
+const heights: AppliedHeight[] = [];
+const views: EventView[] = [];
+const dbs: Db[] = [];
+
+/** Seals the queued transactions and keeps the height as the relay would store it. */
+function seal(): void {
+  const r = chain.seal();
+  const progress = r.progressView;
+  if (!progress) throw new Error("block not executed");
+  const start = progress.eventEnd - BigInt(r.events.length);
+  heights.push({
+    height: chain.height,
+    bundle: r.block,
+    view: { block: r.block } as AppliedHeight["view"],
+    progress,
+    record: r.progress ?? new Uint8Array(0),
+    progressCertificate: new Uint8Array(0),
+    events: r.events.map((bytes, i) => ({ index: start + BigInt(i), bytes })),
+    txs: chain.core.codec.blockParts(r.block).txs,
+  });
+  views.push(...r.events.map((e) => chain.core.codec.decodeEvent(e)));
+}
+
+/** What the sessions table must say, computed from the events themselves. */
+function expected(player: Uint8Array, id: bigint) {
+  const mine = views.filter(
+    (e): e is Extract<EventView, { kind: "gameStarted" | "gameRound" }> =>
+      (e.kind === "gameStarted" || e.kind === "gameRound") && e.account === toHex(player) && e.sessionId === id,
+  );
+  const rounds = mine.filter((e) => e.kind === "gameRound") as Extract<EventView, { kind: "gameRound" }>[];
+  return {
+    game: mine[0]?.game,
+    staked: rounds.reduce((s, e) => s + e.staked, 0n),
+    returned: rounds.reduce((s, e) => s + e.returned, 0n),
+    moves: Math.max(0, ...rounds.map((e) => e.move)),
+    finished: rounds.at(-1)?.finished ?? false,
+    events: mine.length,
+  };
+}
+
+const summary = (r: SessionRow | undefined) =>
+  r && { game: r.game, staked: r.staked, returned: r.returned, moves: r.moves, finished: r.finished };
+
+beforeAll(async () => {
+  chain = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });
+  chain.submit(alice, { op: "register", name: "alice" });
+  chain.submit(bob, { op: "register", name: "bob" });
+  seal();
+  // Alice sits at roulette (id 7) for three spins and leaves; plays Casino War with the largest
+  // u64 id; Bob uses the same id 7 for his own table, which must not mix with Alice's.
+  chain.submit(alice, roulette.start(7n));
+  chain.submit(alice, casinoWar.start(U64_MAX, 5n));
+  chain.submit(bob, roulette.start(7n));
+  seal();
+  for (let i = 0; i < 3; i++) {
+    chain.submit(alice, roulette.spin(7n, [roulette.red(10n), roulette.straight(17, 2n)]));
+    chain.submit(bob, roulette.spin(7n, [roulette.black(4n)]));
+    seal();
+  }
+  chain.submit(alice, roulette.close(7n));
+  seal();
+});
+
+afterAll(async () => {
+  for (const db of dbs) await db.close();
+});
+
+async function freshStore(): Promise<Store> {
+  const db = await openPglite(undefined);
+  dbs.push(db);
+  return new Store(db, chain.core.codec);
+}
+
+describe("sessions of a player", () => {
+  it("are indexed as heights are stored: stakes, returns, moves and finished per player and id", async () => {
+    const store = await freshStore();
+    await migrate(store.db);
+    for (const h of heights) await store.put(h);
+
+    const list = await store.sessionsOf(alice.publicKey, 10);
+    // Most recently active first: the roulette table (closed last), then the war hand.
+    expect(list.map((s) => s.sessionId)).toEqual([7n, U64_MAX]);
+    expect(summary(list[0])).toEqual({ ...expected(alice.publicKey, 7n), events: undefined, game: 4 });
+    expect(list[0]).toMatchObject({ finished: true, moves: 4 });
+    const war = expected(alice.publicKey, U64_MAX);
+    expect(summary(list[1])).toEqual({ ...war, events: undefined });
+    expect(list[1]?.staked).toBeGreaterThanOrEqual(5n);
+
+    // Bob's table 7 is his own: only his spins, not finished.
+    expect(summary(await store.session(bob.publicKey, 7n))).toEqual({ ...expected(bob.publicKey, 7n), events: undefined });
+    expect((await store.session(bob.publicKey, 7n))?.finished).toBe(false);
+    expect(await store.session(bob.publicKey, U64_MAX)).toBeUndefined();
+
+    // A session's events: exactly that player's, in order, paged by leaf.
+    const events = await store.eventsOfSession(alice.publicKey, 7n, 100);
+    expect(events).toHaveLength(expected(alice.publicKey, 7n).events);
+    expect(new Set(events.map((e) => toHex(e.account)))).toEqual(new Set([toHex(alice.publicKey)]));
+    const page = await store.eventsOfSession(alice.publicKey, 7n, 2, events[1]?.leaf);
+    expect(page.map((e) => e.leaf)).toEqual(events.slice(2, 4).map((e) => e.leaf));
+    // Paging the list: before the cursor of the first comes the second.
+    expect((await store.sessionsOf(alice.publicKey, 10, list[0]?.lastLeaf)).map((s) => s.sessionId)).toEqual([U64_MAX]);
+
+    // Balances follow game events, so the leaderboard is the chain's.
+    const board = await store.leaderboard(10);
+    for (const who of [alice, bob])
+      expect(board.find((a) => toHex(a.account) === toHex(who.publicKey))?.chips).toBe(chain.core.account(who.publicKey)?.chips);
+  });
+
+  it("an older store reindexed after migration 4 gives the same answers", async () => {
+    const store = await freshStore();
+    expect(await migrate(store.db, MIGRATIONS.slice(0, 3))).toEqual([1, 2, 3]);
+    // Heights stored by a schema-3 relay: events without session or game columns.
+    for (const h of heights) {
+      await store.db.query(
+        `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root, event_start, event_end, record, bundle)
+         VALUES ($1, $2, $2, 0, 0, $2, $2, $2, 0, 0, $2, $2)`,
+        [h.height, sha256(h.bundle)],
+      );
+      for (const e of h.events) {
+        const ev = chain.core.codec.decodeEvent(e.bytes);
+        await store.db.query("INSERT INTO events (leaf, height, tx_index, account, kind, bytes) VALUES ($1, $2, $3, $4, $5, $6)", [
+          e.index,
+          h.height,
+          ev.txIndex,
+          Buffer.from(ev.account, "hex"),
+          ev.kind,
+          e.bytes,
+        ]);
+      }
+    }
+    expect(await migrate(store.db)).toEqual([4]);
+    let progress = 0;
+    const n = await store.reindex((k) => {
+      progress = k;
+    });
+    expect(n).toBe(views.length);
+    expect(progress).toBe(views.length);
+    // Twice is the same as once.
+    await store.reindex();
+    for (const [who, id] of [
+      [alice, 7n],
+      [alice, U64_MAX],
+      [bob, 7n],
+    ] as const)
+      expect(summary(await store.session(who.publicKey, id))).toEqual({ ...expected(who.publicKey, id), events: undefined });
+    expect(await store.eventsOfSession(alice.publicKey, U64_MAX, 10)).toHaveLength(expected(alice.publicKey, U64_MAX).events);
+    expect((await store.leaderboard(10)).find((a) => toHex(a.account) === toHex(alice.publicKey))?.chips).toBe(
+      chain.core.account(alice.publicKey)?.chips,
+    );
+  });
+});
