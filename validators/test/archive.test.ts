@@ -131,6 +131,22 @@ async function fill(archive: Archive, to: number, parts = { sigma: true, progres
 }
 
 describe("Archive: put, get, bundle", () => {
+  it("completeBundle calls a bundle complete only when its bytes hold the certificate, also when it lands mid-read", async () => {
+    const archive = await open(new SimStorage(), { genesisDigest });
+    await fill(archive, HEIGHTS, { sigma: true, progress: false });
+    // Reads and certificate writes interleave: whatever each read saw, its flag must agree with it.
+    const reads = chain.map((x) => archive.completeBundle(x.height));
+    const writes = chain.map((x) => archive.putProgress(x.height, x.progress));
+    const later = chain.map((x) => archive.completeBundle(x.height));
+    await Promise.all(writes);
+    for (const b of [...(await Promise.all(reads)), ...(await Promise.all(later))]) {
+      expect(b).toBeDefined();
+      expect(codec.decodeFinalized(b!.bytes).progress !== undefined).toBe(b!.hasProgress);
+    }
+    for (const x of chain) expect((await archive.completeBundle(x.height))?.hasProgress).toBe(true);
+    expect(await archive.completeBundle(BigInt(HEIGHTS + 1))).toBeUndefined();
+  });
+
   it("round-trips every part, in any arrival order of σ and progress across heights", async () => {
     const sim = new SimStorage();
     const archive = await open(sim, { genesisDigest });

@@ -228,9 +228,19 @@ export class Archive {
 
   /** The finalized bundle of a height (Codec.encodeFinalized of its parts), or undefined. */
   async bundle(height: bigint): Promise<Uint8Array | undefined> {
+    return (await this.completeBundle(height))?.bytes;
+  }
+
+  /**
+   * The bundle of a height and whether it holds the progress certificate, both from the same read:
+   * a certificate stored while the read is under way is in neither (asking status() afterwards
+   * could call bytes without it complete).
+   */
+  async completeBundle(height: bigint): Promise<{ bytes: Uint8Array; hasProgress: boolean } | undefined> {
     const parts = await this.get(height);
     if (!parts) return undefined;
-    return codecCheck(() => this.codec.encodeFinalized(parts), height, "finalized", true);
+    const bytes = codecCheck(() => this.codec.encodeFinalized(parts), height, "finalized", true);
+    return { bytes, hasProgress: parts.progress !== undefined };
   }
 
   /** Bundles of heights from..to (inclusive, clamped to 1..tip), in order: what relays and peers fetch. */

@@ -306,8 +306,8 @@ export class ValidatorNode implements ValidatorApiSource {
 
   async bundle(height: bigint): Promise<{ bytes: Uint8Array; isComplete: boolean } | undefined> {
     if (height < 1n || height > this.archive.tip()) return undefined;
-    const bytes = await this.archive.bundle(height);
-    return bytes ? { bytes, isComplete: this.archive.status(height).progress } : undefined;
+    const b = await this.archive.completeBundle(height);
+    return b && { bytes: b.bytes, isComplete: b.hasProgress };
   }
 
   onFinalized(listener: (height: bigint, isComplete: boolean) => void): () => void {
