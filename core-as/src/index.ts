@@ -2,6 +2,7 @@
 
 export * from "./client/room-join.js";
 export * from "./client/sign-tx.js";
+export * from "./client/tx-batch.js";
 export * from "./client/update-frame.js";
 export * from "./client/varint.js";
 export * from "./client/verify-certificate.js";

@@ -13,9 +13,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Core, sha256, signerFromSeedSync, signTxSync, toHex } from "@nullspace/core";
+import { Core, encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE, toHex } from "@nullspace/core";
 import WebSocket from "ws";
-import { decodeFrame, encodeBatch, FrameTag } from "../src/api/batch.js";
+import { decodeFrame, FrameTag } from "../src/api/batch.js";
 import { Devnet } from "../src/cli/devnet.js";
 import { quantile, round } from "./stats.js";
 
@@ -142,8 +142,8 @@ async function post(api: string, txs: Uint8Array[]): Promise<void> {
   try {
     r = await fetch(`${api}/submit`, {
       method: "POST",
-      headers: { "content-type": "application/vnd.nullspace.tx-batch" },
-      body: Buffer.from(encodeBatch(txs)),
+      headers: { "content-type": TX_BATCH_MEDIA_TYPE },
+      body: Buffer.from(encodeTxBatch(txs)),
     });
   } catch {
     note("FETCH_FAILED", txs.length);

@@ -5,11 +5,11 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
-import { Core, LocalChain, signTxSync } from "@nullspace/core";
+import { Core, encodeTxBatch, LocalChain, signTxSync } from "@nullspace/core";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { DEFAULT_MAX_BATCH_TXS, decodeBatch, decodeFrame, encodeBatch, encodeFrame, FrameTag } from "../src/api/batch.js";
+import { DEFAULT_MAX_BATCH_TXS, decodeBatch, decodeFrame, encodeFrame, FrameTag } from "../src/api/batch.js";
 import { API_ERRORS, ApiConfigError, ApiError, type ApiErrorCode } from "../src/api/errors.js";
 import { Registry, validatorMetrics } from "../src/api/metrics.js";
 import { ApiServer, type ApiServerOptions, type LogRecord } from "../src/api/server.js";
@@ -241,21 +241,21 @@ describe("batch framing", () => {
   it("decodes what it encodes", () => {
     fc.assert(
       fc.property(txs, (ts) => {
-        expect(decodeBatch(encodeBatch(ts)).map((t) => [...t])).toEqual(ts.map((t) => [...t]));
+        expect(decodeBatch(encodeTxBatch(ts)).map((t) => [...t])).toEqual(ts.map((t) => [...t]));
       }),
     );
   });
 
   it("on any bytes returns a canonical batch or throws API_BAD_BATCH, nothing else", () => {
     const mutated = txs.chain((ts) =>
-      fc.tuple(fc.constant(encodeBatch(ts)), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat()),
+      fc.tuple(fc.constant(encodeTxBatch(ts)), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat()),
     );
     const check = (bytes: Uint8Array) => {
       try {
         const out = decodeBatch(bytes, 64);
         expect(out.length).toBeGreaterThan(0);
         expect(out.length).toBeLessThanOrEqual(64);
-        expect([...encodeBatch(out)]).toEqual([...bytes]); // one encoding per batch
+        expect([...encodeTxBatch(out)]).toEqual([...bytes]); // one encoding per batch
       } catch (e) {
         expect(e).toBeInstanceOf(ApiError);
         expect((e as ApiError).code).toBe("API_BAD_BATCH");
@@ -275,7 +275,7 @@ describe("batch framing", () => {
   it("refuses empty, zero, oversized counts, lying lengths, trailing bytes and long varints", () => {
     const bad = [[], [0], [2, 1, 7], [1, 2, 7], [1, 1, 7, 0], [0x81, 0], [1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02]];
     for (const b of bad) expect(() => decodeBatch(Uint8Array.from(b)), JSON.stringify(b)).toThrow(ApiError);
-    expect(() => decodeBatch(encodeBatch(Array.from({ length: DEFAULT_MAX_BATCH_TXS + 1 }, () => Uint8Array.of(1))))).toThrow(/at most/);
+    expect(() => decodeBatch(encodeTxBatch(Array.from({ length: DEFAULT_MAX_BATCH_TXS + 1 }, () => Uint8Array.of(1))))).toThrow(/at most/);
     const f = decodeFrame(encodeFrame(FrameTag.COMPLETED, 300n, Uint8Array.of(9, 8)));
     expect([f.tag, f.height, [...f.bundle]]).toEqual([FrameTag.COMPLETED, 300n, [9, 8]]);
   });
@@ -345,7 +345,7 @@ describe("submit", () => {
     const h = await start();
     const forged = tx(1, 0).slice();
     forged[forged.length - 1]! ^= 1;
-    const batch = encodeBatch([tx(0, 0), tx(0, 1), forged, Uint8Array.of(1, 2, 3)]);
+    const batch = encodeTxBatch([tx(0, 0), tx(0, 1), forged, Uint8Array.of(1, 2, 3)]);
     const res = await post(h.url, batch, "application/vnd.nullspace.tx-batch");
     const { results } = await res.json();
     expect(results.map((r: { ok: boolean; code?: string }) => (r.ok ? "ok" : r.code))).toEqual(["ok", "ok", "BAD_SIGNATURE", "MALFORMED"]);
@@ -359,7 +359,7 @@ describe("submit", () => {
     const cases: [Promise<Response>, number, ApiErrorCode][] = [
       [post(h.url, new Uint8Array(5000)), 413, "API_BODY_TOO_LARGE"],
       [post(h.url, Uint8Array.of(5, 1, 2), "application/vnd.nullspace.tx-batch"), 400, "API_BAD_BATCH"],
-      [post(h.url, encodeBatch(Array.from({ length: 9 }, () => tx(0, 0))), "application/vnd.nullspace.tx-batch"), 400, "API_BAD_BATCH"],
+      [post(h.url, encodeTxBatch(Array.from({ length: 9 }, () => tx(0, 0))), "application/vnd.nullspace.tx-batch"), 400, "API_BAD_BATCH"],
       [post(h.url, new Uint8Array(0)), 400, "API_BAD_BATCH"],
       [post(h.url, tx(0, 0), "application/json"), 415, "API_UNSUPPORTED_MEDIA"],
       [post(h.url, tx(0, 0), "text/plain"), 415, "API_UNSUPPORTED_MEDIA"],

@@ -10,10 +10,10 @@ import { mkdtemp } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Core, fromHex, LocalChain, signTxSync, toHex, verifyCertificate, verifyProgressCertificate } from "@nullspace/core";
+import { Core, encodeTxBatch, fromHex, LocalChain, signTxSync, toHex, verifyCertificate, verifyProgressCertificate } from "@nullspace/core";
 import { beaconMessage, verifySignature } from "@nullspace/core/bls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeBatch } from "../src/api/batch.js";
+
 import { Devnet } from "../src/cli/devnet.js";
 import { decodeMessage, Tag } from "../src/consensus/wire.js";
 import { Journal } from "../src/journal/journal.js";
@@ -216,7 +216,7 @@ describe("a devnet of 4 validator processes", () => {
     // some are refused BUSY; nothing may stall, and what was accepted must leave every mempool.
     const chainId = BigInt(devnet.genesis.chainId);
     const batches = Array.from({ length: 6 }, (_, b) =>
-      encodeBatch(
+      encodeTxBatch(
         Array.from({ length: 1024 }, (_, k) =>
           signTxSync({
             codec: core.codec,

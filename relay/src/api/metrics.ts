@@ -75,6 +75,11 @@ export function relayMetrics(r: Registry) {
     refused: r.counter("relay_bundles_refused_total", "bundles refused, by reason"),
     followReconnects: r.counter("relay_follow_reconnects_total", "reconnections to validators' streams"),
     submitted: r.counter("relay_submit_total", "transactions submitted, by result (ok or error code)"),
+    forwardBatches: r.counter("relay_forward_batches_total", "batched /submit requests sent to validators"),
+    forwardTxs: r.counter(
+      "relay_forward_transactions_total",
+      "transactions carried by those batches (retries to another validator included)",
+    ),
     requests: r.counter("relay_http_requests_total", "HTTP requests, by route and status"),
     subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
     frames: r.counter("relay_update_frames_total", "update frames sent"),

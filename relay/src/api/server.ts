@@ -7,12 +7,13 @@ import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import type { Rooms } from "../rooms/rooms.js";
 import { registerExplorer } from "./explorer.js";
+import { Forwarder } from "./forward.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { RateLimiter } from "./rate-limit.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
-import { forward, precheck, type SubmitDeps } from "./submit.js";
+import { precheck, type SubmitDeps } from "./submit.js";
 import { attachUpdates } from "./updates-upgrade.js";
 import { UpgradeRouter } from "./upgrade.js";
 
@@ -119,20 +120,25 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   const submitDeps: SubmitDeps = {
     core: () => relay.chain.core,
     chainId: relay.chain.trust.chainId,
-    validators: o.validators,
     perIp: new RateLimiter(o.ipRate ?? { rate: 20, burst: 40 }),
     perAccount: new RateLimiter(o.accountRate ?? { rate: 5, burst: 20 }),
     nonceWindow: 64,
-    forwardTimeoutMs: 5000,
-    turn: { next: 0 },
   };
+  const forwarder = new Forwarder({
+    validators: o.validators,
+    timeoutMs: 5000,
+    onBatch: (_validator, txs) => {
+      relay.metrics.forwardBatches.inc();
+      relay.metrics.forwardTxs.inc({}, txs);
+    },
+  });
   app.post("/submit", async (req) => {
     const body = req.body;
     if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
     const tx = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     try {
       const { hash } = precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
-      const v = await forward(submitDeps, tx);
+      const v = await forwarder.forward(tx);
       if (!v.ok)
         throw new RelayError("RELAY_REJECTED", `the validators refused it: ${v.code}`, { reason: v.code, retryable: v.retryable ?? false });
       relay.metrics.submitted.inc({ result: "ok" });

@@ -1,0 +1,111 @@
+// Forwarding accepted transactions to the validators (docs/relay-api.md, "POST /submit"). Every
+// transaction that passed the relay's checks in one event-loop turn goes out together, as one
+// batched /submit to one validator (the next in turn): a validator's per-address request limit
+// (50/s by default) then bounds batches, not transactions, and a busy relay costs validators one
+// request per turn instead of one per player. Transactions a validator refuses for a reason of
+// its own (BUSY, a full pool), or all of them when it does not answer, go on to the next; any
+// other verdict, acceptance or refusal, is the answer.
+import { encodeTxBatch, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
+import { RelayError } from "../errors.js";
+
+export interface MempoolVerdict {
+  ok: boolean;
+  hash?: string;
+  code?: string;
+  hint?: string;
+  retryable?: boolean;
+}
+
+export interface ForwarderOptions {
+  validators: readonly string[];
+  /** Per request to a validator (ms). */
+  timeoutMs: number;
+  /** Transactions per batch (the validators accept up to 1,024). */
+  maxBatch?: number;
+  /** Called once per batch sent: the validator and how many transactions it carried. */
+  onBatch?: (validator: string, txs: number) => void;
+}
+
+/** Refusals that say something about the validator, not the transaction: another may accept. */
+const TRY_ANOTHER = new Set(["BUSY", "POOL_FULL"]);
+
+interface Waiting {
+  tx: Uint8Array;
+  resolve: (v: MempoolVerdict) => void;
+  reject: (e: Error) => void;
+  /** The first validator's own refusal, answered if no other accepts. */
+  refusal?: MempoolVerdict;
+}
+
+export class Forwarder {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+  private turn = 0;
+  private readonly maxBatch: number;
+
+  constructor(private readonly o: ForwarderOptions) {
+    this.maxBatch = o.maxBatch ?? 256;
+  }
+
+  /** The verdict of the validator that took or refused `tx`; RELAY_UPSTREAM_UNAVAILABLE if none answered. */
+  forward(tx: Uint8Array): Promise<MempoolVerdict> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ tx, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      void this.send(batch, this.turn++ % this.o.validators.length);
+    }
+  }
+
+  private async send(batch: Waiting[], first: number): Promise<void> {
+    const n = this.o.validators.length;
+    let left = batch;
+    for (let k = 0; k < n && left.length > 0; k++) {
+      const base = this.o.validators[(first + k) % n] as string;
+      const verdicts = await this.post(base, left);
+      if (!verdicts) continue; // down, slow or refusing requests: all of them go to the next
+      const again: Waiting[] = [];
+      for (const [i, w] of left.entries()) {
+        const v = verdicts[i] as MempoolVerdict;
+        if (v.ok || !TRY_ANOTHER.has(v.code ?? "")) w.resolve(v);
+        else {
+          w.refusal ??= v;
+          again.push(w);
+        }
+      }
+      left = again;
+    }
+    for (const w of left) {
+      if (w.refusal) w.resolve(w.refusal);
+      else w.reject(new RelayError("RELAY_UPSTREAM_UNAVAILABLE", "no validator answered"));
+    }
+  }
+
+  /** One batched /submit; the verdicts in order, or undefined when the validator gave none. */
+  private async post(base: string, batch: Waiting[]): Promise<MempoolVerdict[] | undefined> {
+    try {
+      this.o.onBatch?.(base, batch.length);
+      const r = await fetch(`${base}/submit`, {
+        method: "POST",
+        headers: { "content-type": TX_BATCH_MEDIA_TYPE },
+        body: Buffer.from(encodeTxBatch(batch.map((w) => w.tx))),
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
+      if (!r.ok) return undefined;
+      const results = ((await r.json()) as { results?: MempoolVerdict[] }).results;
+      return Array.isArray(results) && results.length === batch.length ? results : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
