@@ -16,7 +16,11 @@ beforeAll(async () => {
 const replay = (r: Omit<BlackjackReplay, "cards"> & { cards: string | number[] }) =>
   core.codec.games.blackjack({ ...r, cards: typeof r.cards === "string" ? cards(r.cards) : r.cards });
 /** The returns of a hand played to the end, keyed "kind:target". */
-const settle = (deal: string, actions: number[], opts: { stake?: bigint; options?: BlackjackRules | number; side?: BlackjackReplay["side"] } = {}) => {
+const settle = (
+  deal: string,
+  actions: number[],
+  opts: { stake?: bigint; options?: BlackjackRules | number; side?: BlackjackReplay["side"] } = {},
+) => {
   const moves = replay({ stake: opts.stake ?? 10n, cards: deal, actions, options: opts.options, side: opts.side });
   for (const m of moves) expect(m.code).toBe(0);
   expect(moves.at(-1)!.finished).toBe(true);
@@ -240,7 +244,12 @@ describe("side bets", () => {
   it("Bust It: the dealer busting with 3 cards pays 1, 4 cards 2, 5 cards 9, 6 or more 50", () => {
     const bust = (dealer: string) => {
       const d = cards(dealer);
-      const moves = core.codec.games.blackjack({ stake: 1n, cards: [...cards("Th"), d[0]!, ...cards("9h"), ...d.slice(1)], side: { bustIt: 10n }, actions: [A.stand] });
+      const moves = core.codec.games.blackjack({
+        stake: 1n,
+        cards: [...cards("Th"), d[0]!, ...cards("9h"), ...d.slice(1)],
+        side: { bustIt: 10n },
+        actions: [A.stand],
+      });
       return returnsOf(moves)["5:0"];
     };
     expect(bust("6s Ts 9s")).toBe(20n);

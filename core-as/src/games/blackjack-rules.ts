@@ -40,7 +40,8 @@ export function replayBlackjack(wasm: WasmInstance, r: BlackjackReplay): Blackja
   checkUint("options", options, 0xffff_ffff);
   const side = blackjackSideBets(r.side ?? {});
   const actions = r.actions ?? [];
-  if (r.cards.length > 255 || r.cards.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) throw new CoreError(900, "cards: up to 255 bytes");
+  if (r.cards.length > 255 || r.cards.some((c) => !Number.isInteger(c) || c < 0 || c > 255))
+    throw new CoreError(900, "cards: up to 255 bytes");
   if (actions.some((a) => !Number.isInteger(a) || a < 0 || a > 255)) throw new CoreError(900, "actions: bytes");
   const input = new Uint8Array(9 + side.length * 9 + 1 + r.cards.length + actions.length);
   const view = new DataView(input.buffer);

@@ -365,7 +365,11 @@ const blackjack: GameSpec = {
   options: [
     { bit: BlackjackOption.standSoft17, name: "S17", description: "the dealer stands on soft 17" },
     { bit: BlackjackOption.sixToFive, name: "6:5", description: "blackjack pays 6:5" },
-    { bit: BlackjackOption.lateSurrender, name: "Late surrender", description: "half back as the first decision; nothing against a dealer blackjack" },
+    {
+      bit: BlackjackOption.lateSurrender,
+      name: "Late surrender",
+      description: "half back as the first decision; nothing against a dealer blackjack",
+    },
     {
       bit: 0xf0,
       name: "Decks",
