@@ -1,7 +1,7 @@
 // The bets the simulation command knows, by the names of the spec's tables (games.md), with the
 // fixed targets it plays (overridable with --target) and the session options of --rules.
 import type { Bet } from "../src/games/index.js";
-import { baccarat, GameId, RouletteOption, roulette, SicBoOption, sicBo } from "../src/games/index.js";
+import { BlackjackOption, baccarat, GameId, RouletteOption, roulette, SicBoOption, sicBo } from "../src/games/index.js";
 
 export interface TableBetSpec {
   game: number;
@@ -59,11 +59,25 @@ export const TABLE_BETS: Record<string, Record<string, TableBetSpec>> = {
 };
 
 /** Hand games and their bets: the main stake, or a side bet played next to a 1-chip main stake. */
-export const HAND_BETS: Record<string, string[]> = { war: ["ante", "tie"], hilo: ["stake"] };
+export const HAND_BETS: Record<string, string[]> = {
+  war: ["ante", "tie"],
+  hilo: ["stake"],
+  blackjack: ["main", "21+3", "perfect-pairs", "royal-match", "lucky-ladies", "bust-it"],
+};
 
 const RULES: Record<string, Record<string, number>> = {
   roulette: { "la-partage": RouletteOption.laPartage, "en-prison": RouletteOption.enPrison, american: RouletteOption.american },
   sicbo: { "atlantic-city": SicBoOption.atlanticCity },
+  // Blackjack: bits, and the deck count as a field (bits 4–7).
+  blackjack: {
+    s17: BlackjackOption.standSoft17,
+    "6:5": BlackjackOption.sixToFive,
+    surrender: BlackjackOption.lateSurrender,
+    "decks-1": 0x10,
+    "decks-2": 0x20,
+    "decks-4": 0x40,
+    "decks-6": 0x60,
+  },
 };
 
 /** Option bits of a comma-separated --rules list; throws on a rule the game does not have. */

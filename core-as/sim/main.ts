@@ -4,12 +4,13 @@
 // one JSON object: {game, bet, rules, rounds, wagered, returned, houseEdgePct, stdErrPct}, the
 // edge per initial wager (games.md, "Simulation command"). Strategies: Casino War always goes to
 // war; Hi-Lo guesses toward the side with more winning ranks (Higher on a 7), again after a push,
-// then cashes out.
+// then cashes out; blackjack plays the spec's basic strategy (sim/blackjack-strategy.ts).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sha256 } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { HAND_BETS, optionsOf, TABLE_BETS } from "./bets.js";
+import { playBlackjack } from "./blackjack.js";
 import { playHands } from "./hands.js";
 import { Players, Tally } from "./players.js";
 import { playTable } from "./table.js";
@@ -56,6 +57,7 @@ const players = new Players(chain);
 const options = optionsOf(game, values.rules!);
 const target = values.target === undefined ? undefined : Number(values.target);
 if (TABLE_BETS[game]) playTable(chain, players, tally, TABLE_BETS[game]![bet]!, stake, options, target, rounds);
+else if (game === "blackjack") playBlackjack(chain, players, tally, bet, stake, options, rounds);
 else playHands(chain, players, tally, game, bet, stake, rounds);
 
 const wagered = tally.wagered;

@@ -107,7 +107,7 @@ describe("refusals change nothing but the nonce", () => {
 
   it("UNKNOWN_GAME for an unknown or not yet playable game", () => {
     expectRefused(chain, alice, { op: "gameStart", game: 99, sessionId: 9n }, 400, watch());
-    expectRefused(chain, alice, { op: "gameStart", game: GameId.blackjack, sessionId: 9n, stake: 10n }, 400, watch());
+    expectRefused(chain, alice, { op: "gameStart", game: 11, sessionId: 9n, stake: 10n }, 400, watch());
   });
 
   it("SESSION_ID_USED for an id in use or finished", () => {

@@ -28,4 +28,13 @@ describe("npm run sim", () => {
     expect(() => sim("--game", "roulette", "--bet", "pass", "--rounds", "1")).toThrow();
     expect(() => sim("--game", "sicbo", "--bet", "small", "--rules", "american", "--rounds", "1")).toThrow();
   }, 60_000);
+
+  it("plays blackjack hands with the spec's basic strategy under the given rules", () => {
+    const r = sim("--game", "blackjack", "--bet", "main", "--rounds", "2000", "--seed", "2", "--stake", "2", "--rules", "s17,decks-6");
+    expect(r).toMatchObject({ game: "blackjack", bet: "main", rules: "s17,decks-6", rounds: 2000, wagered: 4000 });
+    expect(Math.abs((r.houseEdgePct as number) - 0.6)).toBeLessThan(4 * (r.stdErrPct as number));
+    const side = sim("--game", "blackjack", "--bet", "perfect-pairs", "--rounds", "1000", "--seed", "2");
+    expect(side).toMatchObject({ bet: "perfect-pairs", rounds: 1000, wagered: 1000 });
+    expect(() => sim("--game", "blackjack", "--bet", "main", "--rules", "decks-3", "--rounds", "1")).toThrow();
+  }, 120_000);
 });

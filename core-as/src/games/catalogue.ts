@@ -22,6 +22,19 @@ export const HiLoAction = { higher: 0, lower: 1, same: 2, cashOut: 3 } as const;
 export const VideoPokerOption = { eightFive: 1 } as const;
 export const ThreeCardBet = { ante: 0, pairplus: 1, sixCard: 2, progressive: 3, play: 4 } as const;
 export const ThreeCardAction = { play: 0, fold: 1 } as const;
+/** Blackjack bet kinds: the hand (target: hand index 0–3, a split adds one), side bets (target 0), a double (target: hand index). */
+export const BlackjackBet = {
+  hand: 0,
+  twentyOnePlusThree: 1,
+  perfectPairs: 2,
+  royalMatch: 3,
+  luckyLadies: 4,
+  bustIt: 5,
+  double: 6,
+} as const;
+export const BlackjackAction = { hit: 0, stand: 1, double: 2, split: 3, surrender: 4 } as const;
+/** Option bits; the deck count (1, 2, 4, 6, 8; 0 = 8) is `decks << 4` (blackjackOptions builds both). */
+export const BlackjackOption = { standSoft17: 1, sixToFive: 2, lateSurrender: 4 } as const;
 export const PROGRESSIVE_BET = 1n;
 export const METER_START = 10_000n;
 /** Hand categories (Codec.games.pokerHand, Video Poker round info). */
@@ -317,6 +330,54 @@ const threeCard: GameSpec = {
   options: [],
 };
 
+const blackjack: GameSpec = {
+  id: GameId.blackjack,
+  name: "blackjack",
+  title: "Blackjack",
+  available: true,
+  table: false,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    {
+      kind: BlackjackBet.hand,
+      name: "Hand",
+      pays: "1; blackjack 3:2 (6:5), floored; a dealer blackjack beats every hand, doubles and splits included",
+      target: "hand index 0–3",
+    },
+    { kind: BlackjackBet.double, name: "Double (= the hand's stake)", pays: "as its hand", target: "hand index 0–3" },
+    {
+      kind: BlackjackBet.twentyOnePlusThree,
+      name: "21+3",
+      pays: "suited trips 100, straight flush 40, trips 30, straight 10, flush 5",
+      target: "none",
+    },
+    { kind: BlackjackBet.perfectPairs, name: "Perfect Pairs", pays: "same suit 25, same colour 12, mixed 6", target: "none" },
+    { kind: BlackjackBet.royalMatch, name: "Royal Match", pays: "suited K-Q 25, other suited 5:2 (floored)", target: "none" },
+    {
+      kind: BlackjackBet.luckyLadies,
+      name: "Lucky Ladies",
+      pays: "Q♥ pair with dealer blackjack 1000, Q♥ pair 125, matched 20 19, suited 20 9, any 20 4",
+      target: "none",
+    },
+    { kind: BlackjackBet.bustIt, name: "Bust It", pays: "dealer busts with 3 cards 1, 4 cards 2, 5 cards 9, 6+ cards 50", target: "none" },
+  ],
+  options: [
+    { bit: BlackjackOption.standSoft17, name: "S17", description: "the dealer stands on soft 17" },
+    { bit: BlackjackOption.sixToFive, name: "6:5", description: "blackjack pays 6:5" },
+    {
+      bit: BlackjackOption.lateSurrender,
+      name: "Late surrender",
+      description: "half back as the first decision; nothing against a dealer blackjack",
+    },
+    {
+      bit: 0xf0,
+      name: "Decks",
+      description: "a field, not a bit: decks << 4 with 1, 2, 4, 6 or 8 decks (0: the default 8)",
+    },
+  ],
+};
+
 function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
   return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
 }
@@ -324,7 +385,7 @@ function pending(id: number, name: GameName, title: string, table: boolean, maxB
 /** Every game, in id order. `available: false` games are refused by the state machine (UNKNOWN_GAME). */
 export const GAMES: readonly GameSpec[] = [
   baccarat,
-  pending(GameId.blackjack, "blackjack", "Blackjack", false, MAX_BET),
+  blackjack,
   pending(GameId.craps, "craps", "Craps", true, MAX_BET),
   roulette,
   sicBo,

@@ -1,6 +1,8 @@
 // Games: the catalogue clients render from and typed builders for every move.
 export { baccarat, card } from "./baccarat.js";
 export { type Bet, betEntries } from "./bet.js";
+export * from "./blackjack.js";
+export type { BlackjackBetResult, BlackjackMoveResult, BlackjackReplay } from "./blackjack-rules.js";
 export * from "./catalogue.js";
 export { casinoWar, hiLo, threeCard, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";

@@ -6,6 +6,7 @@ import { CoreError } from "../errors.js";
 import { checkU64, checkUint } from "../wasm/args.js";
 import type { WasmInstance } from "../wasm/instance.js";
 import { type Bet, betEntries } from "./bet.js";
+import { type BlackjackMoveResult, type BlackjackReplay, replayBlackjack } from "./blackjack-rules.js";
 
 /** One bet's result: return (stake included) and status (BetResultView). */
 export interface BetSettlement {
@@ -108,6 +109,11 @@ export class GameRules {
       dealer: out[41]!,
       qualifies: out[42] === 1,
     };
+  }
+
+  /** Blackjack replayed on given cards and actions (the executor's game code): each move's bets, info and refusal code. */
+  blackjack(replay: BlackjackReplay): BlackjackMoveResult[] {
+    return replayBlackjack(this.wasm, replay);
   }
 }
 
