@@ -74,7 +74,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
     ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
   });
   await relay.start();
-  const api = await buildApi({ ...o, relay, validators: o.validators, log });
+  const api = await buildApi({ ...o, relay, validators: o.validators, log, ...(bus ? { roomBus: bus } : {}) });
   const address = api.server.address();
   const url = typeof address === "object" && address ? `http://${address.address}:${address.port}` : String(address);
   log("info", "relay_listening", {

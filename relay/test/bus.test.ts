@@ -15,6 +15,7 @@ import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./supp
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { type RedisServer, redisMissing, startRedis } from "./support/redis.js";
 import { submit } from "./support/relays.js";
+import { YClient } from "./support/yclient.js";
 
 const missing = postgresMissing() ?? redisMissing();
 if (missing && process.env.CI === "true") throw new Error(missing);
@@ -26,6 +27,7 @@ let redis: RedisServer;
 let core: Core;
 let a: RunningRelay;
 let b: RunningRelay;
+const rooms: YClient[] = [];
 const sockets: WebSocket[] = [];
 
 /** Every frame one /updates socket received, verified, in arrival order. */
@@ -107,6 +109,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
 
   afterAll(async () => {
     for (const ws of sockets) ws.terminate();
+    for (const c of rooms) c.close();
     await a?.stop().catch(() => {});
     await b?.stop().catch(() => {});
     await redis?.stop();
@@ -131,6 +134,50 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
       expectEveryHeightOnce(s);
       s.ws.close();
     }
+  }, 30_000);
+
+  it("a table room spans the relays: chat and presence cross the bus, and a room opened later on B gets A's history", async () => {
+    const onA = new YClient(a.url, "table:4:lobby");
+    const onB = new YClient(b.url, "table:4:lobby");
+    rooms.push(onA, onB);
+    await Promise.all([onA.opened, onB.opened]);
+    onA.awareness.setLocalStateField("name", "alice");
+    onB.awareness.setLocalStateField("name", "bob");
+    onA.doc.getArray("chat").push([{ from: "alice", text: "hi from A" }]);
+    await waitUntil(
+      "B's client sees alice and her message",
+      () => onB.awareness.getStates().get(onA.doc.clientID)?.name === "alice" && onB.doc.getArray("chat").length === 1,
+    );
+    onB.doc.getArray("chat").push([{ from: "bob", text: "hi from B" }]);
+    await waitUntil(
+      "A's client sees bob and his answer",
+      () => onA.awareness.getStates().get(onB.doc.clientID)?.name === "bob" && onA.doc.getArray("chat").length === 2,
+    );
+    expect(onA.doc.getArray("chat").toJSON()).toEqual(onB.doc.getArray("chat").toJSON());
+
+    // A room only A has open: B opens it when its first client arrives and asks A for the history.
+    const first = new YClient(a.url, "table:4:quiet");
+    rooms.push(first);
+    await first.opened;
+    first.awareness.setLocalStateField("name", "carol");
+    first.doc.getArray("chat").push([{ from: "carol", text: "anyone?" }]);
+    await waitUntil(
+      "A's room holds carol's message",
+      () => (a.api.rooms.open.get("table:4:quiet")?.doc.getArray("chat").length ?? 0) === 1,
+    );
+    const late = new YClient(b.url, "table:4:quiet");
+    rooms.push(late);
+    await late.opened;
+    await waitUntil(
+      "the late client on B gets the history and carol's presence",
+      () => late.doc.getArray("chat").length === 1 && late.awareness.getStates().get(first.doc.clientID)?.name === "carol",
+    );
+    expect(b.relay.metrics.roomBusIn.get({ result: "ok" })).toBeGreaterThan(0);
+    expect(b.relay.metrics.roomBusIn.get({ result: "malformed" })).toBe(0);
+
+    // One leaves on A: its presence goes on B too.
+    onA.close();
+    await waitUntil("B's client sees alice leave", () => !onB.awareness.getStates().has(onA.doc.clientID));
   }, 30_000);
 
   it("the bus dies and comes back: both relays keep serving, and B's subscribers get every height once, in order", async () => {

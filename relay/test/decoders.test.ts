@@ -7,8 +7,16 @@ import { describe, expect, it } from "vitest";
 import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
 import { BusMessageMalformed, decodeHeightStored, encodeHeightStored } from "../src/bus/message.js";
+import {
+  decodeRoomBusMessage,
+  encodeRoomBusMessage,
+  RoomBusKind,
+  type RoomBusMessage,
+  RoomBusMessageMalformed,
+} from "../src/bus/room-message.js";
 import { RelayError } from "../src/errors.js";
 import { decodeStreamFrame, StreamFrameError, StreamTag } from "../src/follow/stream-frame.js";
+import { parseRoomName } from "../src/rooms/room-name.js";
 import { FilterError, filterKey, parseFilter } from "../src/updates/filter.js";
 
 function frame(tag: number, height: bigint, bundle: Uint8Array): Uint8Array {
@@ -82,6 +90,55 @@ describe("bus messages", () => {
           expect(encodeHeightStored(m)).toBe(text);
         } catch (e) {
           expect(e).toBeInstanceOf(BusMessageMalformed);
+        }
+      }),
+    );
+  });
+});
+
+describe("room bus messages", () => {
+  const id = fc.uint8Array({ minLength: 8, maxLength: 8 }).map((b) => toHex(b));
+  const room = fc.oneof(
+    fc.tuple(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.stringMatching(/^[a-z0-9-]{1,32}$/)).map(([g, t]) => `table:${g}:${t}`),
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((k) => `account:${toHex(k)}`),
+  );
+  const message: fc.Arbitrary<RoomBusMessage> = fc
+    .record({ from: id, to: id, kind: fc.constantFrom(...Object.values(RoomBusKind)), room, payload: fc.uint8Array({ maxLength: 64 }) })
+    .map(({ to, kind, room, ...m }) => ({ ...m, kind, room: parseRoomName(room), ...(kind === RoomBusKind.SYNC_REPLY ? { to } : {}) }));
+
+  it("round-trip, and re-encode to the same bytes", () => {
+    fc.assert(
+      fc.property(message, (m) => {
+        const bytes = encodeRoomBusMessage(m);
+        const back = decodeRoomBusMessage(bytes);
+        expect({ ...back, payload: [...back.payload] }).toEqual({ ...m, payload: [...m.payload] });
+        expect([...encodeRoomBusMessage(back)]).toEqual([...bytes]);
+      }),
+    );
+  });
+
+  it("anything else is RoomBusMessageMalformed, never another throw", () => {
+    const good = encodeRoomBusMessage({
+      from: "0011223344556677",
+      kind: RoomBusKind.UPDATE,
+      room: parseRoomName("table:1:a"),
+      payload: Uint8Array.of(1),
+    });
+    for (const bad of [
+      new Uint8Array(0),
+      good.subarray(0, 10),
+      Uint8Array.of(2, ...good.subarray(1)),
+      Uint8Array.of(...good.subarray(0, 9), 9, ...good.subarray(10)),
+    ])
+      expect(() => decodeRoomBusMessage(bad)).toThrow(RoomBusMessageMalformed);
+    const badName = Uint8Array.of(...good.subarray(0, 11), ...new TextEncoder().encode("table:1:A"), 1);
+    expect(() => decodeRoomBusMessage(badName)).toThrow(RoomBusMessageMalformed);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        try {
+          decodeRoomBusMessage(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(RoomBusMessageMalformed);
         }
       }),
     );

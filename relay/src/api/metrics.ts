@@ -95,6 +95,7 @@ export function relayMetrics(r: Registry) {
     busConnected: r.gauge("relay_bus_connected", "1 while the bus subscription is confirmed"),
     busIn: r.counter("relay_bus_messages_in_total", "bus messages received, by result (ok, own, malformed)"),
     busOut: r.counter("relay_bus_messages_out_total", "heights announced on the bus, by result (ok, failed)"),
+    roomBusIn: r.counter("relay_room_bus_messages_in_total", "room messages from other relays, by result (ok, ignored, malformed)"),
     busReconnects: r.counter("relay_bus_reconnects_total", "bus subscriptions confirmed again after a loss"),
     busLag: r.gauge("relay_bus_lag_heights", "highest height announced on the bus minus this relay's height"),
     busDelayMs: r.gauge("relay_bus_delay_ms", "receive time minus the sender's publish time of the last bus message (clocks of two hosts)"),

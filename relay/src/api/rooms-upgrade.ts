@@ -4,6 +4,7 @@
 // y-websocket protocol with a RoomConnection, and every later refusal is a close code.
 import type { FastifyInstance } from "fastify";
 import { WebSocketServer } from "ws";
+import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError, RoomCloseCode } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import { type ConnectionOptions, RoomConnection } from "../rooms/connection.js";
@@ -33,6 +34,8 @@ export interface RoomsGuard {
   maxChatEntries: number;
   maxChatEntryChars: number;
   pingIntervalMs: number;
+  /** Shares room changes with the other relays. */
+  bus?: RoomBus;
 }
 
 export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: RelayCore, log: LogFn, guard: RoomsGuard): Rooms {
@@ -47,6 +50,7 @@ export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: 
     maxChatEntries: guard.maxChatEntries,
     maxClientIdsPerPeer,
     maxPendingBytes: guard.maxRoomMessageBytes,
+    ...(guard.bus ? { bus: guard.bus, onBusMessage: (result) => relay.metrics.roomBusIn.inc({ result }) } : {}),
   });
   let sockets = 0;
   router.route("/rooms/", ({ req, socket, head, url, hold }) => {

@@ -3,6 +3,7 @@
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { randomBytes } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import type { Rooms } from "../rooms/rooms.js";
@@ -42,6 +43,8 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
   pingIntervalMs?: number;
   /** Most bytes of bundles in one /log answer (default 8 MiB; at least one bundle is always sent). */
   maxLogBytes?: number;
+  /** The relays' bus, through which Yjs rooms share changes with the other relays (absent: rooms are this relay's only). */
+  roomBus?: RoomBus;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -228,6 +231,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     maxChatEntries: o.maxChatEntries ?? 100,
     maxChatEntryChars: o.maxChatEntryChars ?? 1024,
     pingIntervalMs,
+    ...(o.roomBus ? { bus: o.roomBus } : {}),
   });
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
   return { app, rooms, close: () => app.close(), server: app.server };

@@ -9,6 +9,7 @@
 // newer heights replace a waiting one, nothing queues while the bus is down.
 import { Redis } from "ioredis";
 import { BusMessageMalformed, decodeHeightStored, encodeHeightStored, type HeightStored, heightsChannel } from "./message.js";
+import { MAX_ROOM_BUS_MESSAGE_BYTES, roomsChannel } from "./room-message.js";
 
 export interface BusEvents {
   /** A peer relay stored heights up to `m.height` (own messages are not passed on). */
@@ -35,6 +36,19 @@ export interface RedisBusOptions {
   maxBackoffMs?: number;
 }
 
+/**
+ * Yjs room traffic between relays (rooms/rooms.ts): at most once, only while connected. A room
+ * asks the others for what it lacks when it opens and after every (re)subscription, so a lost
+ * message costs a delay, not a divergence.
+ */
+export interface RoomBus {
+  readonly relayId: string;
+  /** Sends an encoded RoomBusMessage to the other relays. Never throws, never queues. */
+  publishRoom(message: Uint8Array): void;
+  /** `onMessage` gets every room message of another relay; `onSubscribed` runs after each (re)subscription. */
+  listenRooms(onMessage: (message: Uint8Array) => void, onSubscribed: () => void): void;
+}
+
 /** The bus a RelayCore talks to (Redis here; an in-memory one would do for a single process). */
 export interface HeightBus {
   readonly isConnected: boolean;
@@ -44,10 +58,12 @@ export interface HeightBus {
   stop(): Promise<void>;
 }
 
-export class RedisBus implements HeightBus {
+export class RedisBus implements HeightBus, RoomBus {
   private sub: Redis | undefined;
   private pub: Redis | undefined;
   private readonly channel: string;
+  private readonly rooms: string;
+  private roomListener: { onMessage: (m: Uint8Array) => void; onSubscribed: () => void } | undefined;
   private events: BusEvents | undefined;
   private inFlight = false;
   private waiting: bigint | undefined;
@@ -56,6 +72,22 @@ export class RedisBus implements HeightBus {
 
   constructor(private readonly o: RedisBusOptions) {
     this.channel = heightsChannel(o.chainId);
+    this.rooms = roomsChannel(o.chainId);
+  }
+
+  get relayId(): string {
+    return this.o.relayId;
+  }
+
+  listenRooms(onMessage: (message: Uint8Array) => void, onSubscribed: () => void): void {
+    this.roomListener = { onMessage, onSubscribed };
+  }
+
+  publishRoom(message: Uint8Array): void {
+    if (!this.pub || message.length > MAX_ROOM_BUS_MESSAGE_BYTES) return;
+    this.pub.publish(this.rooms, Buffer.from(message.buffer, message.byteOffset, message.byteLength)).catch(() => {
+      // at most once: the rooms resynchronise when the bus is back
+    });
   }
 
   start(events: BusEvents): void {
@@ -78,7 +110,11 @@ export class RedisBus implements HeightBus {
     });
     this.sub.on("ready", () => this.subscribe());
     this.sub.on("close", () => this.disconnected());
-    this.sub.on("message", (_channel: string, text: string) => this.receive(text));
+    this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+      if (channel.toString() === this.rooms)
+        this.roomListener?.onMessage(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
+      else this.receive(message.toString());
+    });
     for (const [role, c] of [
       ["sub", this.sub],
       ["pub", this.pub],
@@ -89,7 +125,7 @@ export class RedisBus implements HeightBus {
   private subscribe(): void {
     const sub = this.sub;
     if (!sub) return;
-    sub.subscribe(this.channel).then(
+    sub.subscribe(this.channel, this.rooms).then(
       () => {
         if (this.everSubscribed) this.o.counters.reconnected();
         this.everSubscribed = true;
@@ -97,6 +133,7 @@ export class RedisBus implements HeightBus {
         this.o.counters.connected(true);
         this.o.log("info", "bus_subscribed", { channel: this.channel });
         this.events?.onSubscribed();
+        this.roomListener?.onSubscribed();
       },
       (e: Error) => this.o.log("warn", "bus_subscribe_failed", { message: e.message }),
     );

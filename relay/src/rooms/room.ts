@@ -27,10 +27,14 @@ export interface RoomOptions {
   onUpdate?: (update: Uint8Array) => void;
   /** Fills the document from the store (account rooms), on the first join. */
   load?: (room: Room) => Promise<void>;
+  /** Passes on what this relay's own sockets changed (rooms.ts sends it to the other relays). */
+  share?: (kind: "update" | "awareness", bytes: Uint8Array) => void;
 }
 
 export const LOADED = Symbol("loaded");
 const RELAY = Symbol("relay");
+/** Changes that came from another relay: sent to this relay's sockets, neither stored nor passed on again. */
+export const FROM_BUS = Symbol("bus");
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
@@ -53,12 +57,18 @@ export class Room {
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       const m = syncUpdateMessage(update);
       for (const p of this.peers.keys()) if (p !== origin) p.send(m);
-      if (origin !== LOADED && origin !== RELAY) this.o.onUpdate?.(update);
+      // Each relay trims its own tables (RELAY) and loads its own copy (LOADED); what another relay
+      // sent was stored and shared by that relay.
+      if (origin === LOADED || origin === RELAY || origin === FROM_BUS) return;
+      this.o.onUpdate?.(update);
+      this.o.share?.("update", update);
     });
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
-      const m = awarenessMessage(encodeAwarenessUpdate(this.awareness, changed));
+      const encoded = encodeAwarenessUpdate(this.awareness, changed);
+      const m = awarenessMessage(encoded);
       for (const p of this.peers.keys()) if (p !== origin) p.send(m);
+      if (origin !== FROM_BUS) this.o.share?.("awareness", encoded);
     });
   }
 
@@ -99,6 +109,21 @@ export class Room {
   applyUpdate(update: Uint8Array, from: Peer): void {
     this.touch();
     Y.applyUpdate(this.doc, update, from);
+    this.bound();
+  }
+
+  /** Applies another relay's update or awareness update (rooms.ts decoded the message). Throws on malformed bytes. */
+  applyFromBus(kind: "update" | "awareness", bytes: Uint8Array): void {
+    this.touch();
+    if (kind === "awareness") applyAwarenessUpdate(this.awareness, bytes, FROM_BUS);
+    else {
+      Y.applyUpdate(this.doc, bytes, FROM_BUS);
+      this.bound();
+    }
+  }
+
+  /** Keeps the document bounded: waiting structs up to a byte bound, a table's newest chat entries. */
+  private bound(): void {
     const store = this.doc.store;
     if ((store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0) > this.o.maxPendingBytes) {
       store.pendingStructs = null;
@@ -131,7 +156,12 @@ export class Room {
   }
 
   awarenessStates(): Uint8Array {
-    return awarenessMessage(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+    return awarenessMessage(this.awarenessUpdate());
+  }
+
+  /** Every current awareness state, as one awareness update. */
+  awarenessUpdate(): Uint8Array {
+    return encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
   }
 
   get isIdle(): boolean {

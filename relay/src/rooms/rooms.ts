@@ -4,6 +4,8 @@
 // its owner applies. Store work runs one step at a time in arrival order, so a room loaded after an
 // eviction sees every write made before it.
 import * as Y from "yjs";
+import type { RoomBus } from "../bus/redis-bus.js";
+import { decodeRoomBusMessage, encodeRoomBusMessage, RoomBusKind, RoomBusMessageMalformed } from "../bus/room-message.js";
 import type { LogFn } from "../relay.js";
 import type { AccountDocs } from "../store/account-docs.js";
 import { LOADED, Room } from "./room.js";
@@ -21,6 +23,10 @@ export interface RoomsOptions {
   maxPendingBytes: number;
   /** Rows of one account document folded into one on load past this many (default 32). */
   compactAfter?: number;
+  /** Other relays behind the same load balancer: rooms share their changes through it. */
+  bus?: RoomBus;
+  /** Counts room messages from the bus by result (ok, malformed, ignored). */
+  onBusMessage?: (result: "ok" | "malformed" | "ignored") => void;
 }
 
 export class Rooms {
@@ -31,6 +37,13 @@ export class Rooms {
   constructor(private readonly o: RoomsOptions) {
     this.sweeper = setInterval(() => this.evictIdle(this.o.idleMs), Math.max(1000, Math.floor(o.idleMs / 2)));
     this.sweeper.unref();
+    o.bus?.listenRooms(
+      (m) => this.fromBus(m),
+      // Whatever was said while the subscription was down is lost: ask again for every open room.
+      () => {
+        for (const room of this.open.values()) this.requestSync(room);
+      },
+    );
   }
 
   /** The room of `name`, opened if needed; undefined when maxRooms rooms are open and none is idle. */
@@ -47,9 +60,50 @@ export class Rooms {
       ...(name.kind === "account"
         ? { onUpdate: (u: Uint8Array) => this.persist(room, name.publicKey, u), load: (r: Room) => this.load(r, name.publicKey) }
         : {}),
+      ...(this.o.bus ? { share: (kind: "update" | "awareness", bytes: Uint8Array) => this.share(room, kind, bytes) } : {}),
     });
     this.open.set(name.name, room);
+    this.requestSync(room);
     return room;
+  }
+
+  private share(room: Room, kind: "update" | "awareness", payload: Uint8Array): void {
+    const bus = this.o.bus;
+    if (!bus) return;
+    const k = kind === "update" ? RoomBusKind.UPDATE : RoomBusKind.AWARENESS;
+    bus.publishRoom(encodeRoomBusMessage({ from: bus.relayId, kind: k, room: room.name, payload }));
+  }
+
+  /** Asks the other relays for what this room lacks (its state vector); holders answer SYNC_REPLY. */
+  private requestSync(room: Room): void {
+    const bus = this.o.bus;
+    if (!bus) return;
+    const payload = Y.encodeStateVector(room.doc);
+    bus.publishRoom(encodeRoomBusMessage({ from: bus.relayId, kind: RoomBusKind.SYNC_REQUEST, room: room.name, payload }));
+  }
+
+  /** A message of another relay: applied to the room if it is open here, else ignored. */
+  private fromBus(bytes: Uint8Array): void {
+    const bus = this.o.bus;
+    if (!bus) return;
+    let count: "ok" | "malformed" | "ignored" = "ok";
+    try {
+      const m = decodeRoomBusMessage(bytes);
+      const room = this.open.get(m.room.name);
+      if (m.from === bus.relayId || !room || (m.kind === RoomBusKind.SYNC_REPLY && m.to !== bus.relayId)) count = "ignored";
+      else if (m.kind === RoomBusKind.SYNC_REQUEST) {
+        const payload = room.diff(m.payload);
+        bus.publishRoom(encodeRoomBusMessage({ from: bus.relayId, kind: RoomBusKind.SYNC_REPLY, room: room.name, to: m.from, payload }));
+        // Presence is not in the document: the asker gets everyone's current state too.
+        if (room.awareness.getStates().size > 0) this.share(room, "awareness", room.awarenessUpdate());
+      } else room.applyFromBus(m.kind === RoomBusKind.AWARENESS ? "awareness" : "update", m.payload);
+    } catch (e) {
+      // A malformed message or payload (Yjs refuses it) changes nothing; the bus is shared only by
+      // this operator's relays, so this is a bug or corruption to count, not an attack to fight.
+      if (!(e instanceof RoomBusMessageMalformed)) this.o.log("warn", "room_bus_refused", { message: (e as Error).message });
+      count = "malformed";
+    }
+    this.o.onBusMessage?.(count);
   }
 
   private load(room: Room, account: Uint8Array): Promise<void> {
