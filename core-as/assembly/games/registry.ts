@@ -10,6 +10,7 @@ import { CasinoWar } from "./war";
 import { HiLo } from "./hilo";
 import { VideoPoker } from "./videopoker";
 import { ThreeCardPoker } from "./threecard";
+import { UltimateHoldem } from "./uth";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
@@ -18,6 +19,7 @@ const war = new CasinoWar();
 const hiLo = new HiLo();
 const videoPoker = new VideoPoker();
 const threeCard = new ThreeCardPoker();
+const uth = new UltimateHoldem();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
@@ -33,5 +35,6 @@ export function handGameFor(id: u8): HandGame | null {
   if (id == GameId.HI_LO) return hiLo;
   if (id == GameId.VIDEO_POKER) return videoPoker;
   if (id == GameId.THREE_CARD) return threeCard;
+  if (id == GameId.ULTIMATE_HOLDEM) return uth;
   return null;
 }

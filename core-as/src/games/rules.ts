@@ -6,6 +6,7 @@ import { CoreError } from "../errors.js";
 import { checkU64, checkUint } from "../wasm/args.js";
 import type { WasmInstance } from "../wasm/instance.js";
 import { type Bet, betEntries } from "./bet.js";
+import { holdemHand, settleUth, type UthSettlement } from "./uth-rules.js";
 
 /** One bet's result: return (stake included) and status (BetResultView). */
 export interface BetSettlement {
@@ -108,6 +109,20 @@ export class GameRules {
       dealer: out[41]!,
       qualifies: out[42] === 1,
     };
+  }
+
+  /** Ultimate Texas Hold'em's settlement of given cards (player's two ‖ flop ‖ turn ‖ river ‖ dealer's two). */
+  uth(
+    cards: readonly number[],
+    bets: { ante: bigint; play?: bigint; trips?: bigint; sixCard?: bigint; meter?: bigint },
+    fold = false,
+  ): UthSettlement {
+    return settleUth(this.wasm, cards, bets, fold);
+  }
+
+  /** The best five of 5–7 cards: score (compare scores to compare hands) and category (PokerHand, 1 any pair). */
+  holdemHand(cards: readonly number[]): { score: number; category: number } {
+    return holdemHand(this.wasm, cards);
   }
 }
 
