@@ -65,10 +65,10 @@ const TABLES = [
   { game: GameId.baccarat, bet: baccaratBetArb, options: [0, 0, 1] },
 ];
 
-// Sessions 4/104 are Casino War hands, 5/105 Hi-Lo, 6/106 Video Poker, 7/107 Three Card Poker (a new
-// hand alternates between two ids).
-const HANDS: number[] = [GameId.casinoWar, GameId.hiLo, GameId.videoPoker, GameId.threeCard];
-const HAND_SESSIONS = [4n, 5n, 6n, 7n];
+// Sessions 4/104 are Casino War hands, 5/105 Hi-Lo, 6/106 Video Poker, 7/107 Three Card Poker,
+// 8/108 Ultimate Texas Hold'em (a new hand alternates between two ids).
+const HANDS: number[] = [GameId.casinoWar, GameId.hiLo, GameId.videoPoker, GameId.threeCard, GameId.ultimateHoldem];
+const HAND_SESSIONS = [4n, 5n, 6n, 7n, 8n];
 
 type Step =
   | { t: "hand"; who: number; hand: number; stake: bigint; tie: bigint }
@@ -111,7 +111,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("hand" as const),
       who: fc.nat(2),
-      hand: fc.nat(3),
+      hand: fc.nat(HANDS.length - 1),
       stake: fc.oneof({ arbitrary: amountArb, weight: 9 }, { arbitrary: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), weight: 1 }),
       tie: fc.constantFrom(0n, 0n, 1n, 5n),
     }),
@@ -121,8 +121,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("act" as const),
       who: fc.nat(2),
-      hand: fc.nat(3),
-      action: fc.constantFrom(0, 0, 1, 1, 2, 3, 3, 5, 17, 31, 40),
+      hand: fc.nat(HANDS.length - 1),
+      action: fc.constantFrom(0, 0, 1, 1, 2, 3, 3, 4, 5, 17, 31, 40),
     }),
     weight: 5,
   },
@@ -185,7 +185,9 @@ describe("random game play", () => {
             expect(who).toBeGreaterThanOrEqual(0);
             // A start shows the balance once its stakes are taken; the opening round (same
             // transaction) states those stakes again and the balance after it.
-            if (e.kind === "gameStarted") expect(e.chips).toBe(balance[who]! - e.stake - e.bets.reduce((t, b) => t + b.amount, 0n));
+            // (Ultimate Texas Hold'em's Blind is the Ante again.)
+            const blind = e.kind === "gameStarted" && e.game === GameId.ultimateHoldem ? e.stake : 0n;
+            if (e.kind === "gameStarted") expect(e.chips).toBe(balance[who]! - e.stake - blind - e.bets.reduce((t, b) => t + b.amount, 0n));
             if (e.kind === "txError") seen.refusals++;
             if (e.kind !== "gameRound") return;
             seen.rounds++;
@@ -202,7 +204,12 @@ describe("random game play", () => {
             expect(newStakes).toBe(e.staked);
             for (const b of e.bets)
               expect(b.return).toBeLessThanOrEqual(
-                b.stake * (e.game === GameId.videoPoker ? 800n : e.game === GameId.threeCard ? 100_000n : 251n) +
+                b.stake *
+                  (e.game === GameId.videoPoker
+                    ? 800n
+                    : e.game === GameId.threeCard || e.game === GameId.ultimateHoldem
+                      ? 100_000n
+                      : 251n) +
                   (e.game === GameId.hiLo ? b.return : 0n),
               );
             // A held bet is released once, later, and only if it was held; a table's held bets all
@@ -231,9 +238,10 @@ describe("random game play", () => {
           };
           for (const s of steps) {
             if (s.t === "hand") {
-              const n = (hands[s.who * 4 + s.hand] ?? -1) + 1;
-              hands[s.who * 4 + s.hand] = n;
-              // War: the Tie bet; Three Card Poker: Pairplus and the 1-chip Progressive (feeding the meter).
+              const n = (hands[s.who * HANDS.length + s.hand] ?? -1) + 1;
+              hands[s.who * HANDS.length + s.hand] = n;
+              // War: the Tie bet; Three Card Poker: Pairplus and the 1-chip Progressive (feeding the meter);
+              // Ultimate Texas Hold'em: Trips and the 1-chip Progressive.
               const sideBets =
                 s.tie > 0n && s.hand === 0
                   ? [{ kind: 1, target: 0, amount: s.tie }]
@@ -242,12 +250,17 @@ describe("random game play", () => {
                         { kind: 1, target: 0, amount: s.tie },
                         { kind: 3, target: 0, amount: 1n },
                       ]
-                    : [];
+                    : s.tie > 0n && s.hand === 4
+                      ? [
+                          { kind: 2, target: 0, amount: s.tie },
+                          { kind: 4, target: 0, amount: 1n },
+                        ]
+                      : [];
               send(s.who, { op: "gameStart", game: HANDS[s.hand]!, sessionId: handSession(s.hand, n), stake: s.stake, sideBets });
               continue;
             }
             if (s.t === "act") {
-              send(s.who, { op: "gameMove", sessionId: handSession(s.hand, hands[s.who * 4 + s.hand] ?? 0), action: s.action });
+              send(s.who, { op: "gameMove", sessionId: handSession(s.hand, hands[s.who * HANDS.length + s.hand] ?? 0), action: s.action });
               continue;
             }
             const session = s.t === "seal" ? 0n : SESSIONS[s.table]!;
