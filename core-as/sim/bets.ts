@@ -60,6 +60,8 @@ export const TABLE_BETS: Record<string, Record<string, TableBetSpec>> = {
 
 /** Hand games and their bets: the main stake, or a side bet played next to a 1-chip main stake. */
 export const HAND_BETS: Record<string, string[]> = { war: ["ante", "tie"], hilo: ["stake"] };
+// Ultimate Texas Hold'em: the Ante (with its Blind and Play), or a side bet next to a 1-chip Ante (sim/uth.ts).
+HAND_BETS.uth = ["ante", "trips", "six-card", "progressive"];
 
 const RULES: Record<string, Record<string, number>> = {
   roulette: { "la-partage": RouletteOption.laPartage, "en-prison": RouletteOption.enPrison, american: RouletteOption.american },
