@@ -20,11 +20,11 @@ import type { Players, Tally } from "./players.js";
 const PLAYERS = 250;
 
 /** 2 … 14 (ace high). */
-const valueOf = (c: number) => (c % 13 === 0 ? 14 : (c % 13) + 1);
+const rankValue = (c: number) => (c % 13 === 0 ? 14 : (c % 13) + 1);
 const suitOf = (c: number) => Math.floor(c / 13);
 
 export function shouldRaisePreFlop(hole: number[]): boolean {
-  const [a, b] = hole.map(valueOf) as [number, number];
+  const [a, b] = hole.map(rankValue) as [number, number];
   const hi = Math.max(a, b);
   const lo = Math.min(a, b);
   const suited = suitOf(hole[0]!) === suitOf(hole[1]!);
@@ -40,8 +40,8 @@ const TWO_PAIR = 2;
 
 export function shouldBetFlop(core: Core, hole: number[], flop: number[]): boolean {
   if (core.codec.games.holdemHand([...hole, ...flop]).category >= TWO_PAIR) return true;
-  const flopValues = flop.map(valueOf);
-  const [a, b] = hole.map(valueOf) as [number, number];
+  const flopValues = flop.map(rankValue);
+  const [a, b] = hole.map(rankValue) as [number, number];
   return (a === b && a > 2) || flopValues.includes(a) || flopValues.includes(b);
 }
 
