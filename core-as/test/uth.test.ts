@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Core } from "../src/core.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { card, PokerHand, UthBet, uth } from "../src/games/index.js";
+import { card, gameSpec, PokerHand, UthBet, uth } from "../src/games/index.js";
 import { forceCards } from "./support/cards.js";
 import { newChain } from "./support/chain.js";
 import { expectRefused, play, playUntil, round, started } from "./support/games.js";
@@ -337,6 +337,12 @@ describe("through real blocks", () => {
     play(chain, alice, uth.check(3n));
     expect(round(play(chain, alice, uth.bet(3n, 1))[0]).info[3]).toBeGreaterThanOrEqual(1);
     conserved();
+  });
+
+  it("the catalogue lists the game as playable with every bet kind the wasm settles", () => {
+    const spec = gameSpec("ultimateHoldem");
+    expect(spec).toMatchObject({ id: 7, available: true, table: false, maxBet: 10_000n });
+    expect(spec.bets.map((b) => b.kind).sort()).toEqual(Object.values(UthBet).sort());
   });
 
   describe("refusals", () => {
