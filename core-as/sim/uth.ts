@@ -4,8 +4,9 @@
 //   or Q-8+ offsuit, J-8+ suited or J-T offsuit; else check;
 // - at the flop, bet 2x with two pair or better, or a hidden pair (a hole card pairs the flop, or a
 //   pocket pair above 2s); else check;
-// - at the river, bet 1x when the hole cards play: the best of seven is a pair or better and of a
-//   higher category than the board alone; else fold.
+// - at the river, bet 1x when the hole cards play (the best of seven is a pair or better and of a
+//   higher category than the board alone) or the dealer has fewer than 21 outs (unseen cards that,
+//   with the board, beat the player's hand); else fold.
 // Bets followed: `ante` (Ante + Blind + Play, per Ante), `trips`, `six-card`, `progressive` (each
 // next to a 1-chip Ante, per chip of the side bet).
 
@@ -45,9 +46,19 @@ export function shouldBetFlop(core: Core, hole: number[], flop: number[]): boole
   return (a === b && a > 2) || flopValues.includes(a) || flopValues.includes(b);
 }
 
+/** Unseen cards that, with the board, give the dealer a hand beating the player's: the dealer's "outs". */
+export function dealerOuts(core: Core, hole: number[], board: number[]): number {
+  const mine = core.codec.games.holdemHand([...hole, ...board]).score;
+  const seen = new Set([...hole, ...board]);
+  let outs = 0;
+  for (let c = 0; c < 52; c++) if (!seen.has(c) && core.codec.games.holdemHand([c, ...board]).score > mine) outs++;
+  return outs;
+}
+
 export function shouldBetRiver(core: Core, hole: number[], board: number[]): boolean {
   const mine = core.codec.games.holdemHand([...hole, ...board]).category;
-  return mine >= 1 && mine > core.codec.games.holdemHand(board).category;
+  if (mine >= 1 && mine > core.codec.games.holdemHand(board).category) return true;
+  return dealerOuts(core, hole, board) < 21;
 }
 
 interface Seat {
