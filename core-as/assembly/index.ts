@@ -8,3 +8,4 @@ export * from "./abi/codec";
 export * from "./abi/hash4";
 export * from "./abi/games";
 export * from "./abi/blackjack";
+export * from "./abi/uth";

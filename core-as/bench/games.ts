@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Instruction } from "../src/codec.js";
 import type { Signer } from "../src/crypto/ed25519.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { baccarat, blackjack, casinoWar, hiLo, roulette, sicBo, threeCard, videoPoker } from "../src/games/index.js";
+import { baccarat, blackjack, casinoWar, hiLo, roulette, sicBo, threeCard, uth, videoPoker } from "../src/games/index.js";
 
 const WASM = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
@@ -36,6 +36,8 @@ const GAMES: GameBench[] = [
   // Deal, then draw holding the first two cards.
   // Deal with Pairplus, then play.
   { name: "threecard", round: (n) => [threeCard.start(BigInt(10 + n), 1n, { pairplus: 1n }), threeCard.play(BigInt(10 + n))] },
+  // Deal with Trips, then bet 4x pre-flop (board and dealer drawn, every hand evaluated, settled).
+  { name: "uth", round: (n) => [uth.start(BigInt(10 + n), 1n, { trips: 1n }), uth.bet(BigInt(10 + n), 4)] },
   { name: "videopoker", round: (n) => [videoPoker.start(BigInt(10 + n), 1n), videoPoker.draw(BigInt(10 + n), [true, true])] },
   // Deal with 21+3, hit, stand (the stand is refused when the hit busted or made 21, or the deal was a blackjack).
   {

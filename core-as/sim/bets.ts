@@ -63,6 +63,8 @@ export const HAND_BETS: Record<string, string[]> = {
   war: ["ante", "tie"],
   hilo: ["stake"],
   blackjack: ["main", "21+3", "perfect-pairs", "royal-match", "lucky-ladies", "bust-it"],
+  // The Ante (with its Blind and Play), or a side bet next to a 1-chip Ante (sim/uth.ts).
+  uth: ["ante", "trips", "six-card", "progressive"],
 };
 
 const RULES: Record<string, Record<string, number>> = {

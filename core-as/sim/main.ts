@@ -4,7 +4,8 @@
 // one JSON object: {game, bet, rules, rounds, wagered, returned, houseEdgePct, stdErrPct}, the
 // edge per initial wager (games.md, "Simulation command"). Strategies: Casino War always goes to
 // war; Hi-Lo guesses toward the side with more winning ranks (Higher on a 7), again after a push,
-// then cashes out; blackjack plays the spec's basic strategy (sim/blackjack-strategy.ts).
+// then cashes out; blackjack plays the spec's basic strategy (sim/blackjack-strategy.ts);
+// Ultimate Texas Hold'em the simple strategy of sim/uth.ts.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sha256 } from "../src/crypto/sha256.js";
@@ -14,6 +15,7 @@ import { playBlackjack } from "./blackjack.js";
 import { playHands } from "./hands.js";
 import { Players, Tally } from "./players.js";
 import { playTable } from "./table.js";
+import { playUth } from "./uth.js";
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +60,7 @@ const options = optionsOf(game, values.rules!);
 const target = values.target === undefined ? undefined : Number(values.target);
 if (TABLE_BETS[game]) playTable(chain, players, tally, TABLE_BETS[game]![bet]!, stake, options, target, rounds);
 else if (game === "blackjack") playBlackjack(chain, players, tally, bet, stake, options, rounds);
+else if (game === "uth") playUth(chain, players, tally, bet, stake, rounds);
 else playHands(chain, players, tally, game, bet, stake, rounds);
 
 const wagered = tally.wagered;

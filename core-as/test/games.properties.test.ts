@@ -66,9 +66,9 @@ const TABLES = [
 ];
 
 // Sessions 4/104 are Casino War hands, 5/105 Hi-Lo, 6/106 Video Poker, 7/107 Three Card Poker, 8/108
-// Blackjack (a new hand alternates between two ids).
-const HANDS: number[] = [GameId.casinoWar, GameId.hiLo, GameId.videoPoker, GameId.threeCard, GameId.blackjack];
-const HAND_SESSIONS = [4n, 5n, 6n, 7n, 8n];
+// Blackjack, 9/109 Ultimate Texas Hold'em (a new hand alternates between two ids).
+const HANDS: number[] = [GameId.casinoWar, GameId.hiLo, GameId.videoPoker, GameId.threeCard, GameId.blackjack, GameId.ultimateHoldem];
+const HAND_SESSIONS = [4n, 5n, 6n, 7n, 8n, 9n];
 
 type Step =
   | { t: "hand"; who: number; hand: number; stake: bigint; tie: bigint }
@@ -122,7 +122,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       t: fc.constant("act" as const),
       who: fc.nat(2),
       hand: fc.nat(HANDS.length - 1),
-      action: fc.constantFrom(0, 0, 1, 1, 2, 3, 3, 5, 17, 31, 40),
+      action: fc.constantFrom(0, 0, 1, 1, 2, 3, 3, 4, 5, 17, 31, 40),
     }),
     weight: 5,
   },
@@ -185,7 +185,9 @@ describe("random game play", () => {
             expect(who).toBeGreaterThanOrEqual(0);
             // A start shows the balance once its stakes are taken; the opening round (same
             // transaction) states those stakes again and the balance after it.
-            if (e.kind === "gameStarted") expect(e.chips).toBe(balance[who]! - e.stake - e.bets.reduce((t, b) => t + b.amount, 0n));
+            // (Ultimate Texas Hold'em's Blind is the Ante again.)
+            const blind = e.kind === "gameStarted" && e.game === GameId.ultimateHoldem ? e.stake : 0n;
+            if (e.kind === "gameStarted") expect(e.chips).toBe(balance[who]! - e.stake - blind - e.bets.reduce((t, b) => t + b.amount, 0n));
             if (e.kind === "txError") seen.refusals++;
             if (e.kind !== "gameRound") return;
             seen.rounds++;
@@ -205,7 +207,7 @@ describe("random game play", () => {
                 b.stake *
                   (e.game === GameId.videoPoker
                     ? 800n
-                    : e.game === GameId.threeCard
+                    : e.game === GameId.threeCard || e.game === GameId.ultimateHoldem
                       ? 100_000n
                       : e.game === GameId.blackjack
                         ? 1001n
@@ -254,7 +256,12 @@ describe("random game play", () => {
                           { kind: 4, target: 0, amount: s.tie },
                           { kind: 5, target: 0, amount: s.tie },
                         ]
-                      : [];
+                      : s.tie > 0n && s.hand === 5 // Ultimate Texas Hold'em: Trips and the 1-chip Progressive
+                        ? [
+                            { kind: 2, target: 0, amount: s.tie },
+                            { kind: 4, target: 0, amount: 1n },
+                          ]
+                        : [];
               send(s.who, { op: "gameStart", game: HANDS[s.hand]!, sessionId: handSession(s.hand, n), stake: s.stake, sideBets });
               continue;
             }

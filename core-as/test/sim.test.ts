@@ -37,4 +37,15 @@ describe("npm run sim", () => {
     expect(side).toMatchObject({ bet: "perfect-pairs", rounds: 1000, wagered: 1000 });
     expect(() => sim("--game", "blackjack", "--bet", "main", "--rules", "decks-3", "--rounds", "1")).toThrow();
   }, 120_000);
+
+  it("plays Ultimate Texas Hold'em hands with its simple strategy: Trips near its exact 0.902%, the Ante per Ante", () => {
+    const r = sim("--game", "uth", "--bet", "trips", "--rounds", "1500", "--seed", "2", "--stake", "2");
+    expect(r).toMatchObject({ game: "uth", bet: "trips", rounds: 1500, wagered: 3000 });
+    expect(Math.abs((r.houseEdgePct as number) - 0.9018)).toBeLessThan(4 * (r.stdErrPct as number));
+    expect(sim("--game", "uth", "--bet", "ante", "--rounds", "600", "--seed", "2", "--stake", "3")).toMatchObject({
+      rounds: 600,
+      wagered: 1800,
+    });
+    expect(() => sim("--game", "uth", "--bet", "progressive", "--stake", "2", "--rounds", "1")).toThrow();
+  }, 120_000);
 });

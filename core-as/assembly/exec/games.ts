@@ -72,7 +72,7 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   }
   // The started event comes first (balance after the stakes); a hand's opening deal follows as
   // the round of move 0.
-  const staked = hand != null ? startStake(tx.stake, tx.bets) : 0;
+  const staked = hand != null ? startStake(hand, tx.stake, tx.bets) : 0;
   const e = ev.begin(ctx, Ev.GAME_STARTED);
   encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, sess.stake, tx.bets, a.chips - staked);
   ev.end();
@@ -96,9 +96,16 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   if (tx.modifiers != 0 && sess.mode != PlayMode.TOURNAMENT) return E_MODIFIER_NOT_ALLOWED;
   const hand = handGameFor(sess.game);
   if (hand != null) {
-    const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId);
-    if (code == 0) saveSession(s, sess, entry);
-    return code;
+    // A game with a meter may pay and re-seed it at a move (UTH's Progressive settles on the flop).
+    const g = hand.meterOf() >= 0 ? loadGames(s) : null;
+    const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId, g);
+    if (code != 0) return code;
+    if (hand.topHit) {
+      encodeGames(g!, w.reset());
+      s.store.set(GAMES_KEY, w.toBytes());
+      saveSession(s, sess, 0); // the games record write may have moved store entries
+    } else saveSession(s, sess, entry);
+    return 0;
   }
   const game = tableGameFor(sess.game);
   if (game == null) return E_UNKNOWN_GAME;

@@ -14,10 +14,17 @@ export class HandGame {
   /** Progressive games: the meter (stake included) when open() runs, and whether open() hit the top. */
   meter: u64 = 0;
   topHit: bool = false;
+  /** Set by checkMove: whether the action settles a progressive bet (which may hit the meter). */
+  moveMayHitTop: bool = false;
 
   /** The progressive meter this game feeds (games/meters.ts Meter), or −1. */
   meterOf(): i32 {
     return -1;
+  }
+
+  /** Chips a GameStart takes beyond the stake and side bets (Ultimate Texas Hold'em's Blind). */
+  startExtraStake(stake: u64): u64 {
+    return 0;
   }
 
   /** The side-bet kind that is the progressive bet, or −1. */

@@ -45,16 +45,16 @@ function progressiveStake(game: HandGame, sideBets: BetList): u64 {
   return 0;
 }
 
-/** Chips a GameStart puts on the table: the stake and its side bets (each ≤ 10,000: no overflow). */
-export function startStake(stake: u64, sideBets: BetList): u64 {
-  let t = stake;
+/** Chips a GameStart puts on the table: the stake, any forced bet (a Blind) and the side bets (each ≤ 10,000: no overflow). */
+export function startStake(game: HandGame, stake: u64, sideBets: BetList): u64 {
+  let t = stake + game.startExtraStake(stake);
   for (let i = 0; i < sideBets.count; i++) t += sideBets.amount(i);
   return t;
 }
 
 /** Whether the hand can open: balance, house cover, randomness. 0 or a code. */
 export function checkHandOpen(s: State, ctx: TxContext, a: Account, sess: Session, game: HandGame, sideBets: BetList, g: GamesRecord): u16 {
-  const staked = startStake(sess.stake, sideBets);
+  const staked = startStake(game, sess.stake, sideBets);
   if (staked > a.chips) return E_INSUFFICIENT_CHIPS;
   if (!canCover(s, staked, game.startMaxReturn(sess.stake, sideBets, sess.options))) return E_SUPPLY_EXHAUSTED;
   if (progressiveStake(game, sideBets) != 0 && !canSeedMeter(s, g, <u8>game.meterOf())) return E_SUPPLY_EXHAUSTED;
@@ -66,7 +66,7 @@ export function checkHandOpen(s: State, ctx: TxContext, a: Account, sess: Sessio
 export function openHand(
   s: State, ctx: TxContext, ev: EventSink, a: Account, sess: Session, game: HandGame, sideBets: BetList, sessionId: u64, g: GamesRecord,
 ): void {
-  const staked = startStake(sess.stake, sideBets);
+  const staked = startStake(game, sess.stake, sideBets);
   takeStake(s, a, staked);
   const progressive = progressiveStake(game, sideBets);
   const which = <u8>game.meterOf();
@@ -81,20 +81,30 @@ export function openHand(
   finish(ctx, ev, a, sess, sessionId);
 }
 
-/** One action of an open hand. Returns 0 or a code, having changed nothing. */
+/**
+ * One action of an open hand. Returns 0 or a code, having changed nothing. `g` is the games record
+ * for a game with a meter (null otherwise); an action that may hit the meter's top changes it.
+ */
 export function playHand(
   s: State, ctx: TxContext, ev: EventSink, a: Account, sess: Session, game: HandGame, action: u8, bets: BetList, sessionId: u64,
+  g: GamesRecord | null,
 ): u16 {
+  game.moveMayHitTop = false;
   const code = game.checkMove(sess, action, bets);
   if (code != 0) return code;
   if (game.moveStake > a.chips) return E_INSUFFICIENT_CHIPS;
   if (!canCover(s, game.moveStake, game.moveMaxReturn)) return E_SUPPLY_EXHAUSTED;
+  const which = <u8>game.meterOf();
+  if (game.moveMayHitTop && (g == null || !canSeedMeter(s, g, which))) return E_SUPPLY_EXHAUSTED;
   if (ctx.sigma.length == 0) return E_NO_RANDOMNESS;
   takeStake(s, a, game.moveStake);
   sess.moves++;
   const r = report.reset(sess.moves);
   r.staked = game.moveStake;
+  game.meter = game.moveMayHitTop ? meterValue(g!, which) : 0;
+  game.topHit = false;
   game.play(sess, action, stream.reset(ctx.sigma, sess.serial, sess.moves), r);
+  if (game.topHit) releaseMeter(s, g!, which); // the meter moves to the house, which pays it below
   payReturn(s, a, r.returned);
   finish(ctx, ev, a, sess, sessionId);
   return 0;

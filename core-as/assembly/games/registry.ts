@@ -11,6 +11,7 @@ import { HiLo } from "./hilo";
 import { VideoPoker } from "./videopoker";
 import { ThreeCardPoker } from "./threecard";
 import { Blackjack } from "./blackjack";
+import { UltimateHoldem } from "./uth";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
@@ -20,6 +21,7 @@ const hiLo = new HiLo();
 const videoPoker = new VideoPoker();
 const threeCard = new ThreeCardPoker();
 const blackjack = new Blackjack();
+const uth = new UltimateHoldem();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
@@ -36,5 +38,6 @@ export function handGameFor(id: u8): HandGame | null {
   if (id == GameId.VIDEO_POKER) return videoPoker;
   if (id == GameId.THREE_CARD) return threeCard;
   if (id == GameId.BLACKJACK) return blackjack;
+  if (id == GameId.ULTIMATE_HOLDEM) return uth;
   return null;
 }

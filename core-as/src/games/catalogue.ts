@@ -35,6 +35,9 @@ export const BlackjackBet = {
 export const BlackjackAction = { hit: 0, stand: 1, double: 2, split: 3, surrender: 4 } as const;
 /** Option bits; the deck count (1, 2, 4, 6, 8; 0 = 8) is `decks << 4` (blackjackOptions builds both). */
 export const BlackjackOption = { standSoft17: 1, sixToFive: 2, lateSurrender: 4 } as const;
+export const UthBet = { ante: 0, blind: 1, trips: 2, sixCard: 3, progressive: 4, play: 5 } as const;
+/** A bet's action is its multiple of the Ante (4 or 3 pre-flop, 2 at the flop, 1 at the river). */
+export const UthAction = { check: 0, bet1x: 1, bet2x: 2, bet3x: 3, bet4x: 4, fold: 5 } as const;
 export const PROGRESSIVE_BET = 1n;
 export const METER_START = 10_000n;
 /** Hand categories (Codec.games.pokerHand, Video Poker round info). */
@@ -378,6 +381,45 @@ const blackjack: GameSpec = {
   ],
 };
 
+const ultimateHoldem: GameSpec = {
+  id: GameId.ultimateHoldem,
+  name: "ultimateHoldem",
+  title: "Ultimate Texas Hold'em",
+  available: true,
+  table: false,
+  minBet: MIN_BET,
+  maxBet: MAX_BET,
+  bets: [
+    { kind: UthBet.ante, name: "Ante", pays: "1 (pushes when the dealer does not qualify: a pair or better)", target: "none" },
+    {
+      kind: UthBet.blind,
+      name: "Blind (= Ante, automatic)",
+      pays: "on a win: royal 500, SF 50, quads 10, full house 3, flush 3:2, straight 1, less pushes; tie pushes",
+      target: "none",
+    },
+    { kind: UthBet.play, name: "Play (4x/3x pre-flop, 2x flop, 1x river)", pays: "1", target: "none" },
+    {
+      kind: UthBet.trips,
+      name: "Trips",
+      pays: "royal 50, SF 40, quads 30, full house 9, flush 7, straight 4, trips 3 (paid on a fold)",
+      target: "none",
+    },
+    {
+      kind: UthBet.sixCard,
+      name: "6-Card Bonus (hole cards, flop and turn)",
+      pays: "royal 1000, SF 200, quads 100, full house 20, flush 15, straight 10, trips 7",
+      target: "none",
+    },
+    {
+      kind: UthBet.progressive,
+      name: "Progressive (exactly 1; hole cards and flop)",
+      pays: "for one: royal the meter, SF 1000, quads 300, full house 50, flush 40, straight 30, trips 9",
+      target: "none",
+    },
+  ],
+  options: [],
+};
+
 function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
   return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
 }
@@ -390,7 +432,7 @@ export const GAMES: readonly GameSpec[] = [
   roulette,
   sicBo,
   threeCard,
-  pending(GameId.ultimateHoldem, "ultimateHoldem", "Ultimate Texas Hold'em", false, MAX_BET),
+  ultimateHoldem,
   casinoWar,
   videoPoker,
   hiLo,

@@ -8,3 +8,4 @@ export { casinoWar, hiLo, threeCard, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";
 export { type BetSettlement, GameRules } from "./rules.js";
 export { sicBo } from "./sicbo.js";
+export { uth } from "./uth.js";

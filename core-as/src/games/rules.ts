@@ -7,6 +7,7 @@ import { checkU64, checkUint } from "../wasm/args.js";
 import type { WasmInstance } from "../wasm/instance.js";
 import { type Bet, betEntries } from "./bet.js";
 import { type BlackjackMoveResult, type BlackjackReplay, replayBlackjack } from "./blackjack-rules.js";
+import { holdemHand, settleUth, type UthSettlement } from "./uth-rules.js";
 
 /** One bet's result: return (stake included) and status (BetResultView). */
 export interface BetSettlement {
@@ -114,6 +115,20 @@ export class GameRules {
   /** Blackjack replayed on given cards and actions (the executor's game code): each move's bets, info and refusal code. */
   blackjack(replay: BlackjackReplay): BlackjackMoveResult[] {
     return replayBlackjack(this.wasm, replay);
+  }
+
+  /** Ultimate Texas Hold'em's settlement of given cards (player's two ‖ flop ‖ turn ‖ river ‖ dealer's two). */
+  uth(
+    cards: readonly number[],
+    bets: { ante: bigint; play?: bigint; trips?: bigint; sixCard?: bigint; meter?: bigint },
+    fold = false,
+  ): UthSettlement {
+    return settleUth(this.wasm, cards, bets, fold);
+  }
+
+  /** The best five of 5–7 cards: score (compare scores to compare hands) and category (PokerHand, 1 any pair). */
+  holdemHand(cards: readonly number[]): { score: number; category: number } {
+    return holdemHand(this.wasm, cards);
   }
 }
 
