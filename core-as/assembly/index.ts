@@ -7,3 +7,4 @@ export * from "./abi/core";
 export * from "./abi/codec";
 export * from "./abi/hash4";
 export * from "./abi/games";
+export * from "./abi/craps";

@@ -10,6 +10,7 @@ import { CasinoWar } from "./war";
 import { HiLo } from "./hilo";
 import { VideoPoker } from "./videopoker";
 import { ThreeCardPoker } from "./threecard";
+import { Craps } from "./craps";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
@@ -18,12 +19,14 @@ const war = new CasinoWar();
 const hiLo = new HiLo();
 const videoPoker = new VideoPoker();
 const threeCard = new ThreeCardPoker();
+const craps = new Craps();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
   if (id == GameId.ROULETTE) return roulette;
   if (id == GameId.SIC_BO) return sicBo;
   if (id == GameId.BACCARAT) return baccarat;
+  if (id == GameId.CRAPS) return craps;
   return null;
 }
 

@@ -2,6 +2,8 @@
 // limits and session options. The numbers are the wire format's (assembly/games/); a test plays
 // every bet kind through the wasm, so the two cannot drift apart unnoticed.
 
+import { crapsSpec } from "./craps-catalogue.js";
+
 export const GameId = {
   baccarat: 1,
   blackjack: 2,
@@ -325,7 +327,7 @@ function pending(id: number, name: GameName, title: string, table: boolean, maxB
 export const GAMES: readonly GameSpec[] = [
   baccarat,
   pending(GameId.blackjack, "blackjack", "Blackjack", false, MAX_BET),
-  pending(GameId.craps, "craps", "Craps", true, MAX_BET),
+  crapsSpec,
   roulette,
   sicBo,
   threeCard,

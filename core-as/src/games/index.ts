@@ -2,6 +2,9 @@
 export { baccarat, card } from "./baccarat.js";
 export { type Bet, betEntries } from "./bet.js";
 export * from "./catalogue.js";
+export { craps } from "./craps.js";
+export { CRAPS_MAX_HELD, CrapsBet } from "./craps-catalogue.js";
+export { type CrapsRoll, type CrapsStep, type CrapsTransition } from "./craps-rules.js";
 export { casinoWar, hiLo, threeCard, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";
 export { type BetSettlement, GameRules } from "./rules.js";
