@@ -84,7 +84,7 @@ export function games_craps(len: u32): i32 {
 /**
  * Every roll from one table, for Markov chains over the executor's own settlement. Input: the
  * table's bytes (sess.data). Output: for each of the 36 rolls (first die 1–6, then second die
- * 1–6): u64le returned ‖ u16le n ‖ the table after it. Fails with NO_BETS on an empty table.
+ * 1–6): u64le returned ‖ u8 bets left on the table ‖ u16le n ‖ the table after it. Fails with NO_BETS on an empty table.
  */
 export function games_craps_next(len: u32): i32 {
   if (len > MAX_SESSION_DATA) return fail(E_BAD_ARGUMENTS);
@@ -96,7 +96,7 @@ export function games_craps_next(len: u32): i32 {
     for (let d2: u32 = 1; d2 <= 6; d2++) {
       const r = report.reset(0);
       resolveCrapsRoll(table, empty, d1, d2, next, r);
-      w.u64le(r.returned);
+      w.u64le(r.returned).u8(<u8>next.count);
       writeTable(next, w);
     }
   }

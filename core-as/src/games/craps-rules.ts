@@ -25,6 +25,8 @@ export interface CrapsRoll {
 /** One of the 36 rolls from a table: what it returns and the table after it. */
 export interface CrapsTransition {
   returned: bigint;
+  /** Bets left on the table after the roll (0: everything decided). */
+  held: number;
   table: Uint8Array;
 }
 
@@ -77,9 +79,9 @@ export function crapsNext(wasm: WasmInstance, table: Uint8Array): CrapsTransitio
   let at = 0;
   for (let i = 0; i < 36; i++) {
     const returned = view.getBigUint64(at, true);
-    const n = view.getUint16(at + 8, true);
-    next.push({ returned, table: out.subarray(at + 10, at + 10 + n) });
-    at += 10 + n;
+    const n = view.getUint16(at + 9, true);
+    next.push({ returned, held: out[at + 8]!, table: out.subarray(at + 11, at + 11 + n) });
+    at += 11 + n;
   }
   return next;
 }
