@@ -13,7 +13,7 @@ beforeAll(async () => {
   core = await Core.load(wasmBytes());
 });
 
-const FRESH = new Uint8Array();
+const FRESH: Uint8Array = new Uint8Array();
 const DICE_FOR: Record<number, [number, number]> = { 4: [1, 3], 5: [1, 4], 6: [1, 5], 8: [2, 6], 9: [3, 6], 10: [4, 6] };
 const POINTS = [4, 5, 6, 8, 9, 10] as const;
 

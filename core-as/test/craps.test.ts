@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 type Dice = [number, number];
-const FRESH = new Uint8Array();
+const FRESH: Uint8Array = new Uint8Array();
 /** A roll of each total (the first pair is never a double except for 2 and 12). */
 const T: Record<number, Dice> = { 2: [1, 1], 3: [1, 2], 4: [1, 3], 5: [1, 4], 6: [1, 5], 7: [3, 4], 8: [2, 6], 9: [3, 6], 10: [4, 6], 11: [5, 6], 12: [6, 6] };
 const HARD: Record<number, Dice> = { 4: [2, 2], 6: [3, 3], 8: [4, 4], 10: [5, 5] };
