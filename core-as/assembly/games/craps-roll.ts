@@ -83,9 +83,9 @@ export function crapsRollMaxReturn(t: CrapsTable, bets: BetList): u64 {
 }
 
 /**
- * Rolls d1, d2 on table `before` with the checked batch `bets`: every bet is settled or held
- * (reported in `r`: held bets first, then the batch), and `after` becomes the table after the
- * roll. Info: [total, point after the roll].
+ * Rolls d1, d2 on table `before` with the checked batch `bets`: every bet is settled or held,
+ * and `after` becomes the table after the roll. Reported in `r`: bets from earlier rolls settled
+ * now (status 2), then the batch (0 settled, 1 held). Info: [total, point after the roll].
  */
 export function resolveCrapsRoll(before: CrapsTable, bets: BetList, d1: u32, d2: u32, after: CrapsTable, r: RoundReport): void {
   after.clear();
@@ -93,8 +93,10 @@ export function resolveCrapsRoll(before: CrapsTable, bets: BetList, d1: u32, d2:
   for (let i = 0; i < before.count; i++) {
     const kind = before.kind(i);
     settleCrapsBet(kind, before.target(i), before.amount(i), before.progressOf(i), point, d1, d2, result);
+    // A bet still waiting was reported when placed; the event shows it again only once settled
+    // (status 2), so a round's stakes are always its bets with status 0 and 1.
     if (result.held) after.push(kind, result.target, before.amount(i), result.progress);
-    r.bet(kind, result.held ? result.target : before.target(i), before.amount(i), result.ret, statusOf(result, true));
+    else r.bet(kind, before.target(i), before.amount(i), result.ret, statusOf(result, true));
   }
   for (let i = 0; i < bets.count; i++) {
     const kind = bets.kind(i);
