@@ -27,7 +27,7 @@ function expected(table: Uint8Array, bets: Bet[], reward: (r: bigint) => number 
       const r = core.codec.games.craps(table, [{ dice: [d1, d2], bets }]);
       const ret = r.rolls[0]!.bets.reduce((s, b) => s + b.return, 0n);
       if (ret > 0n) now += reward(ret);
-      if (r.rolls[0]!.bets.some((b) => b.status === 1)) after.push(r.table);
+      if (r.rolls[0]!.held > 0) after.push(r.table);
     }
   const chain = after.length > 0 ? expectedValues(after, (t) => core.codec.games.crapsNext(t), reward) : { values: [], states: 0 };
   return { value: (now + chain.values.reduce((s, v) => s + v, 0)) / 36, states: chain.states };

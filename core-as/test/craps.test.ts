@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Core } from "../src/core.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { type Bet, CrapsBet, type CrapsStep, craps } from "../src/games/index.js";
+import { type Bet, CrapsBet, type CrapsStep, craps, gameSpec } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
 import { codeOf } from "./support/errors.js";
 import { expectRefused, forceNextDraws, play, round } from "./support/games.js";
@@ -230,6 +230,15 @@ describe("bonus bets", () => {
   it("each bonus bet counts from its own first roll: rolls before it do not help it", () => {
     const r = run([s(T[2]!, craps.allSmall(1n)), s(T[3]!, craps.allSmall(1n)), s(T[4]!), s(T[5]!), s(T[6]!)]).rolls;
     expect(r[4]!.bets.map((b) => [b.return, b.status])).toEqual([[31n, 2]]);
+  });
+});
+
+describe("catalogue", () => {
+  it("lists every craps bet kind the wasm knows, and the game as available", () => {
+    const spec = gameSpec("craps");
+    expect(spec).toMatchObject({ id: 3, available: true, table: true, maxBet: 10_000n });
+    expect(spec.bets.map((b) => b.kind)).toEqual(Object.values(CrapsBet));
+    expect(Object.values(CrapsBet)).toEqual(Array.from({ length: 22 }, (_, i) => i));
   });
 });
 

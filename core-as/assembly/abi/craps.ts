@@ -40,7 +40,8 @@ function writeTable(t: CrapsTable, w: Writer): void {
  * Input: u16le n ‖ n bytes of table state (sess.data; none for a fresh table) ‖ u8 s ‖ s × step,
  * a step being u8 die ‖ u8 die ‖ u8 k ‖ k × (u8 kind ‖ u32le target ‖ u64le amount): bets placed,
  * then the roll. Output per step: u8 m ‖ m × (u8 kind ‖ u32le target ‖ u64le stake ‖ u64le return
- * ‖ u8 status) ‖ u8 total ‖ u8 point after ‖ u8 shooter has a point; then u16le n ‖ the table
+ * ‖ u8 status) ‖ u8 total ‖ u8 point after ‖ u8 shooter has a point ‖ u8 bets left on the table;
+ * then u16le n ‖ the table
  * after the last step. A step the executor would refuse fails the call with its code.
  */
 export function games_craps(len: u32): i32 {
@@ -71,7 +72,7 @@ export function games_craps(len: u32): i32 {
     for (let i = 0; i < r.betCount; i++) {
       w.u8(r.kinds[i]).u32le(r.targets[i]).u64le(r.stakes[i]).u64le(r.returns[i]).u8(r.statuses[i]);
     }
-    w.u8(<u8>(d1 + d2)).u8(<u8>next.point).bool(next.shooterHasPoint);
+    w.u8(<u8>(d1 + d2)).u8(<u8>next.point).bool(next.shooterHasPoint).u8(<u8>next.count);
     const t = table; // the table after this roll is the next step's table
     table = next;
     next = t;

@@ -11,8 +11,7 @@ export interface CrapsStep {
   bets?: readonly Bet[];
 }
 
-/** What one roll did: every bet on the table and in the batch (held first), as a round event
- * reports them, and the table after it. */
+/** What one roll did: the bets it settled or took (as a round event reports them) and the table after it. */
 export interface CrapsRoll {
   bets: { kind: number; target: number; stake: bigint; return: bigint; status: number }[];
   total: number;
@@ -20,6 +19,8 @@ export interface CrapsRoll {
   point: number;
   /** Whether the shooter has set a point (bonus bets are closed until the seven-out). */
   shooterHasPoint: boolean;
+  /** Bets left on the table after the roll (a waiting bet is listed in `bets` only when placed and when settled). */
+  held: number;
 }
 
 /** One of the 36 rolls from a table: what it returns and the table after it. */
@@ -62,8 +63,8 @@ export function crapsRolls(wasm: WasmInstance, table: Uint8Array, steps: readonl
       at += 22;
       return b;
     });
-    const roll = { bets, total: out[at]!, point: out[at + 1]!, shooterHasPoint: out[at + 2] === 1 };
-    at += 3;
+    const roll = { bets, total: out[at]!, point: out[at + 1]!, shooterHasPoint: out[at + 2] === 1, held: out[at + 3]! };
+    at += 4;
     return roll;
   });
   const n = view.getUint16(at, true);
