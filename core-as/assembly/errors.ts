@@ -63,6 +63,10 @@ export const E_NO_RANDOMNESS: u16 = 414;
 export const E_TOURNAMENT_NOT_ACTIVE: u16 = 415;
 export const E_MODIFIER_NOT_ALLOWED: u16 = 416;
 export const E_DUPLICATE_BET: u16 = 417;
+// Craps (430–439)
+export const E_TABLE_FULL: u16 = 430;
+/** A bet of the spec that is closed to chips: as specified its pay table favours the player (docs/games.md). */
+export const E_BET_CLOSED: u16 = 431;
 
 // Host ABI misuse (9xx): a bug in the caller, never in a block
 export const E_BAD_ARGUMENTS: u16 = 900;

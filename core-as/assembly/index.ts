@@ -9,3 +9,4 @@ export * from "./abi/hash4";
 export * from "./abi/games";
 export * from "./abi/blackjack";
 export * from "./abi/uth";
+export * from "./abi/craps";

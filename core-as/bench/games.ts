@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Instruction } from "../src/codec.js";
 import type { Signer } from "../src/crypto/ed25519.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { baccarat, blackjack, casinoWar, hiLo, roulette, sicBo, threeCard, uth, videoPoker } from "../src/games/index.js";
+import { baccarat, blackjack, casinoWar, craps, hiLo, roulette, sicBo, threeCard, uth, videoPoker } from "../src/games/index.js";
 
 const WASM = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
@@ -29,6 +29,8 @@ const GAMES: GameBench[] = [
   { name: "roulette", sit: (id) => roulette.start(id), round: () => [roulette.spin(TABLE, [roulette.straight(17, 1n)])] },
   { name: "sicbo", sit: (id) => sicBo.start(id), round: () => [sicBo.roll(TABLE, [sicBo.small(1n)])] },
   { name: "baccarat", sit: (id) => baccarat.start(id), round: () => [baccarat.deal(TABLE, [baccarat.banker(1n)])] },
+  // A Field bet per roll (one-roll, so the table state stays small).
+  { name: "craps", sit: (id) => craps.start(id), round: () => [craps.roll(TABLE, [craps.field(1n)])] },
   // One hand per round; a war move follows every start (refused when the first deal did not tie).
   { name: "war", round: (n) => [casinoWar.start(BigInt(10 + n), 1n), casinoWar.war(BigInt(10 + n))] },
   // The spec's strategy shape: one guess, then cash out (refused when the guess lost).

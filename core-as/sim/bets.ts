@@ -58,6 +58,9 @@ export const TABLE_BETS: Record<string, Record<string, TableBetSpec>> = {
   },
 };
 
+/** Craps: bets followed roll by roll until they resolve (sim/craps.ts). */
+export { CRAPS_BETS } from "./craps.js";
+
 /** Hand games and their bets: the main stake, or a side bet played next to a 1-chip main stake. */
 export const HAND_BETS: Record<string, string[]> = {
   war: ["ante", "tie"],

@@ -10,8 +10,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sha256 } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { HAND_BETS, optionsOf, TABLE_BETS } from "./bets.js";
+import { CRAPS_BETS, HAND_BETS, optionsOf, TABLE_BETS } from "./bets.js";
 import { playBlackjack } from "./blackjack.js";
+import { playCraps } from "./craps.js";
 import { playHands } from "./hands.js";
 import { Players, Tally } from "./players.js";
 import { playTable } from "./table.js";
@@ -33,9 +34,10 @@ const game = values.game ?? "";
 const bet = values.bet ?? "";
 const stake = BigInt(values.stake!);
 const rounds = Number(values.rounds);
-if (!TABLE_BETS[game] && !HAND_BETS[game])
-  throw new Error(`--game: one of ${[...Object.keys(TABLE_BETS), ...Object.keys(HAND_BETS)].join(", ")}`);
-if (!(TABLE_BETS[game]?.[bet] || HAND_BETS[game]?.includes(bet))) {
+if (!TABLE_BETS[game] && !HAND_BETS[game] && game !== "craps")
+  throw new Error(`--game: one of ${[...Object.keys(TABLE_BETS), ...Object.keys(HAND_BETS), "craps"].join(", ")}`);
+if (game === "craps" && !CRAPS_BETS[bet]) throw new Error(`--bet for craps: one of ${Object.keys(CRAPS_BETS).join(", ")}`);
+if (game !== "craps" && !(TABLE_BETS[game]?.[bet] || HAND_BETS[game]?.includes(bet))) {
   throw new Error(`--bet for ${game}: one of ${(TABLE_BETS[game] ? Object.keys(TABLE_BETS[game]!) : HAND_BETS[game]!).join(", ")}`);
 }
 if (stake < 1n || !Number.isInteger(rounds) || rounds < 1) throw new Error("--stake and --rounds must be positive integers");
@@ -58,7 +60,8 @@ const tally = new Tally();
 const players = new Players(chain);
 const options = optionsOf(game, values.rules!);
 const target = values.target === undefined ? undefined : Number(values.target);
-if (TABLE_BETS[game]) playTable(chain, players, tally, TABLE_BETS[game]![bet]!, stake, options, target, rounds);
+if (game === "craps") playCraps(chain, players, tally, CRAPS_BETS[bet]!, stake, rounds);
+else if (TABLE_BETS[game]) playTable(chain, players, tally, TABLE_BETS[game]![bet]!, stake, options, target, rounds);
 else if (game === "blackjack") playBlackjack(chain, players, tally, bet, stake, options, rounds);
 else if (game === "uth") playUth(chain, players, tally, bet, stake, rounds);
 else playHands(chain, players, tally, game, bet, stake, rounds);

@@ -56,6 +56,8 @@ export const ERROR_NAMES: Readonly<Record<number, string>> = {
   415: "TOURNAMENT_NOT_ACTIVE",
   416: "MODIFIER_NOT_ALLOWED",
   417: "DUPLICATE_BET",
+  430: "TABLE_FULL",
+  431: "BET_CLOSED",
   900: "BAD_ARGUMENTS",
   901: "NOT_FOUND",
 };

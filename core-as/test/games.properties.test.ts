@@ -9,12 +9,12 @@ import { StateKey } from "../src/core.js";
 import type { Signer } from "../src/crypto/ed25519.js";
 import { toHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
-import { type Bet, GameId, RouletteBet, SicBoBet, TableAction } from "../src/games/index.js";
+import { type Bet, CrapsBet, GameId, RouletteBet, SicBoBet, TableAction } from "../src/games/index.js";
 import type { EventView } from "../src/views.js";
 import { newChain } from "./support/chain.js";
 
 const PLAYERS: Signer[] = Array.from({ length: 3 }, (_, i) => LocalChain.signer(40 + i));
-const SESSIONS = [1n, 2n, 3n];
+const SESSIONS = [1n, 2n, 3n, 10n];
 
 const amountArb = fc.oneof(
   { arbitrary: fc.bigInt({ min: 1n, max: 200n }), weight: 9 },
@@ -52,17 +52,48 @@ const sicBoBetArb: fc.Arbitrary<Bet> = fc.oneof(
   fc.record({ kind: fc.constant(SicBoBet.easyHopFour), target: fc.constantFrom(1234, 2356, 1456), amount: amountArb }),
 );
 const baccaratBetArb: fc.Arbitrary<Bet> = fc.record({ kind: fc.nat(9), target: fc.constant(0), amount: amountArb });
+// Craps: every kind, mostly bets any roll takes (phases and odds limits refuse the others often).
+const crapsBetArb: fc.Arbitrary<Bet> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant(CrapsBet.hard), target: fc.constantFrom(4, 6, 8, 10), amount: amountArb }), weight: 3 },
+  {
+    arbitrary: fc.record({ kind: fc.constantFrom(CrapsBet.yes, CrapsBet.no), target: fc.constantFrom(2, 4, 5, 9, 12), amount: amountArb }),
+    weight: 3,
+  },
+  { arbitrary: fc.record({ kind: fc.constant(CrapsBet.next), target: fc.constantFrom(2, 7, 11), amount: amountArb }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant(CrapsBet.field), target: fc.constant(0), amount: amountArb }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom(CrapsBet.pass, CrapsBet.dontPass, CrapsBet.come, CrapsBet.dontCome, CrapsBet.passOdds, CrapsBet.dontPassOdds),
+      target: fc.constant(0),
+      amount: amountArb,
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.integer({ min: CrapsBet.fire, max: CrapsBet.hotRoller }), target: fc.constant(0), amount: amountArb }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom(CrapsBet.comeOdds, CrapsBet.dontComeOdds),
+      target: fc.constantFrom(4, 6, 9),
+      amount: amountArb,
+    }),
+    weight: 1,
+  },
+);
 const anyBetArb: fc.Arbitrary<Bet> = fc.record({
   kind: fc.nat(255),
   target: fc.oneof(fc.nat(5000), fc.constant(0xffff_ffff)),
   amount: fc.oneof(amountArb, fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })),
 });
 
-// Session 1 is a roulette table, 2 sic bo, 3 baccarat (a start may still name another game).
+// Session 1 is a roulette table, 2 sic bo, 3 baccarat, 8 craps (a start may still name another game).
 const TABLES = [
   { game: GameId.roulette, bet: rouletteBetArb, options: [0, 2, 2, 1, 4, 6, 3] },
   { game: GameId.sicBo, bet: sicBoBetArb, options: [0, 1, 2] },
   { game: GameId.baccarat, bet: baccaratBetArb, options: [0, 0, 1] },
+  { game: GameId.craps, bet: crapsBetArb, options: [0, 0, 1] },
 ];
 
 // Sessions 4/104 are Casino War hands, 5/105 Hi-Lo, 6/106 Video Poker, 7/107 Three Card Poker, 8/108
@@ -78,7 +109,7 @@ type Step =
   | { t: "close"; who: number; table: number }
   | { t: "seal" };
 
-const tableArb = fc.nat(2);
+const tableArb = fc.nat(TABLES.length - 1);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: tableArb.chain((table) =>
@@ -144,10 +175,10 @@ function stateOf(chain: LocalChain, who: number): string {
 
 describe("random game play", () => {
   it("conserves chips, never overdraws, pays each bet once and touches only the signer's state", async () => {
-    const seen = { rounds: 0, refusals: 0, held: 0, released: 0, closed: 0, hands: 0 };
+    const seen = { rounds: 0, refusals: 0, held: 0, released: 0, closed: 0, hands: 0, crapsRolls: 0 };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(6), { minLength: 9, maxLength: 9 }),
+        fc.array(fc.nat(6), { minLength: 3 * TABLES.length, maxLength: 3 * TABLES.length }),
         fc.array(stepArb, { minLength: 1, maxLength: 80, size: "medium" }),
         async (options, steps) => {
           const chain = await newChain();
@@ -155,7 +186,7 @@ describe("random game play", () => {
           PLAYERS.forEach((p, who) => {
             chain.submit(p, { op: "register", name: "p" });
             TABLES.forEach((t, i) => {
-              const o = t.options[options[who * 3 + i]! % t.options.length]!;
+              const o = t.options[options[who * TABLES.length + i]! % t.options.length]!;
               chain.submit(p, { op: "gameStart", game: t.game, sessionId: SESSIONS[i]!, options: o });
             });
           });
@@ -193,6 +224,7 @@ describe("random game play", () => {
             seen.rounds++;
             seen.held += e.bets.filter((b) => b.status === 1).length;
             seen.released += e.bets.filter((b) => b.status === 2).length;
+            if (e.game === GameId.craps && e.draws.length > 0) seen.crapsRolls++;
             if (e.finished) seen.closed++;
             if (e.finished && HANDS.includes(e.game)) seen.hands++;
             // The balance moves by exactly this round's stakes and returns, never below zero.
@@ -209,7 +241,7 @@ describe("random game play", () => {
                     ? 800n
                     : e.game === GameId.threeCard || e.game === GameId.ultimateHoldem
                       ? 100_000n
-                      : e.game === GameId.blackjack
+                      : e.game === GameId.blackjack || e.game === GameId.craps
                         ? 1001n
                         : 251n) +
                   (e.game === GameId.hiLo ? b.return : 0n),
@@ -285,5 +317,7 @@ describe("random game play", () => {
     expect(seen.hands).toBeGreaterThan(30);
     expect(seen.closed).toBeGreaterThan(5);
     expect(seen.refusals).toBeGreaterThan(100);
+    // Craps is played, not only refused (its held bets are settled at later rolls in most runs).
+    expect(seen.crapsRolls).toBeGreaterThan(15);
   });
 });

@@ -8,7 +8,8 @@ import { encodeGameStarted } from "../codec/game-event";
 import { Account } from "../state/account";
 import { Prefix, sessionKeyInto, singletonKey } from "../state/keys";
 import { Session, GamesRecord, encodeSession, decodeSession, encodeGames, decodeGames } from "../games/session";
-import { TableAction } from "../games/catalogue";
+import { TableAction, GameId } from "../games/catalogue";
+import { moveCraps } from "../games/craps";
 import { tableGameFor, handGameFor } from "../games/registry";
 import { playTableRound, closeTable } from "../games/table";
 import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from "../games/hand";
@@ -110,6 +111,12 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   const game = tableGameFor(sess.game);
   if (game == null) return E_UNKNOWN_GAME;
   let code: u16 = 0;
+  if (sess.game == GameId.CRAPS) {
+    // Craps keeps its table (point, held bets, bonus progress) between rolls: its own runner.
+    code = moveCraps(s, ctx, ev, a, sess, tx.action, tx.bets, tx.sessionId);
+    if (code == 0) saveSession(s, sess, entry);
+    return code;
+  }
   if (tx.action == TableAction.PLAY) code = playTableRound(s, ctx, ev, a, sess, game, tx.bets, tx.sessionId);
   else if (tx.action == TableAction.CLOSE) {
     code = tx.bets.count != 0 ? E_STAKE_NOT_ALLOWED : closeTable(ctx, ev, a, sess, tx.sessionId);

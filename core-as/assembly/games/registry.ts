@@ -12,6 +12,7 @@ import { VideoPoker } from "./videopoker";
 import { ThreeCardPoker } from "./threecard";
 import { Blackjack } from "./blackjack";
 import { UltimateHoldem } from "./uth";
+import { Craps } from "./craps";
 
 const roulette = new Roulette();
 const sicBo = new SicBo();
@@ -22,12 +23,14 @@ const videoPoker = new VideoPoker();
 const threeCard = new ThreeCardPoker();
 const blackjack = new Blackjack();
 const uth = new UltimateHoldem();
+const craps = new Craps();
 
 /** The table game of `id`, or null for an id that is unknown or not built yet. */
 export function tableGameFor(id: u8): TableGame | null {
   if (id == GameId.ROULETTE) return roulette;
   if (id == GameId.SIC_BO) return sicBo;
   if (id == GameId.BACCARAT) return baccarat;
+  if (id == GameId.CRAPS) return craps;
   return null;
 }
 

@@ -2,6 +2,8 @@
 // limits and session options. The numbers are the wire format's (assembly/games/); a test plays
 // every bet kind through the wasm, so the two cannot drift apart unnoticed.
 
+import { crapsSpec } from "./craps-catalogue.js";
+
 export const GameId = {
   baccarat: 1,
   blackjack: 2,
@@ -70,6 +72,8 @@ export interface BetSpec {
   pays: string;
   /** How the target is written, or "none" (target 0). */
   target: string;
+  /** A bet of the spec the state machine does not take for chips (BET_CLOSED): clients show it as closed. */
+  closed?: boolean;
 }
 
 export interface OptionSpec {
@@ -428,7 +432,7 @@ function pending(id: number, name: GameName, title: string, table: boolean, maxB
 export const GAMES: readonly GameSpec[] = [
   baccarat,
   blackjack,
-  pending(GameId.craps, "craps", "Craps", true, MAX_BET),
+  crapsSpec,
   roulette,
   sicBo,
   threeCard,

@@ -7,6 +7,7 @@ import { checkU64, checkUint } from "../wasm/args.js";
 import type { WasmInstance } from "../wasm/instance.js";
 import { type Bet, betEntries } from "./bet.js";
 import { type BlackjackMoveResult, type BlackjackReplay, replayBlackjack } from "./blackjack-rules.js";
+import { type CrapsRoll, type CrapsStep, type CrapsTransition, crapsNext, crapsRolls } from "./craps-rules.js";
 import { holdemHand, settleUth, type UthSettlement } from "./uth-rules.js";
 
 /** One bet's result: return (stake included) and status (BetResultView). */
@@ -72,6 +73,17 @@ export class GameRules {
     const out = this.wasm.call("games_deal", sigma, game, options, serial, move);
     const n = out[0] as number;
     return { draws: Array.from(out.subarray(1, 1 + n)), info: readInfo(new DataView(out.buffer, out.byteOffset, out.byteLength), 1 + n) };
+  }
+
+  /** Craps: runs rolls on given dice from a table (sess.data bytes; empty for a fresh table),
+   * bets placed before each roll, with the executor's checks and settlement. */
+  craps(table: Uint8Array, steps: readonly CrapsStep[]): { rolls: CrapsRoll[]; table: Uint8Array } {
+    return crapsRolls(this.wasm, table, steps);
+  }
+
+  /** Craps: the 36 rolls from a table, each with its return and the table after it. */
+  crapsNext(table: Uint8Array): CrapsTransition[] {
+    return crapsNext(this.wasm, table);
   }
 
   /** Three Card Poker's settlement of given cards (player's three, dealer's three): every bet's return. */

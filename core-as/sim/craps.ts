@@ -1,0 +1,117 @@
+// Craps in the simulation: one round is one bet of the name given, placed when its phase allows
+// and rolled (empty batches) until it resolves. Many players sit at one table each and make one
+// roll per block, since each roll depends on the last. Where the followed bet cannot be placed
+// yet (Come needs a point on; Pass a come-out roll; bonus bets a shooter without a point), the
+// table is moved on with a 1-chip Field bet that is not counted.
+import type { Signer } from "../src/crypto/ed25519.js";
+import type { LocalChain } from "../src/dev/local-chain.js";
+import { type Bet, craps } from "../src/games/index.js";
+import type { Players, Tally } from "./players.js";
+
+type Phase = "any" | "comeOut" | "point" | "newShooter";
+
+interface CrapsBetSpec {
+  make: (stake: bigint) => Bet;
+  phase: Phase;
+}
+
+const NUMBERS = [2, 3, 4, 5, 6, 8, 9, 10, 11, 12];
+
+/** Bets by the spec's names (games.md §3). */
+export const CRAPS_BETS: Record<string, CrapsBetSpec> = {
+  pass: { make: craps.pass, phase: "comeOut" },
+  "dont-pass": { make: craps.dontPass, phase: "comeOut" },
+  come: { make: craps.come, phase: "point" },
+  "dont-come": { make: craps.dontCome, phase: "point" },
+  field: { make: craps.field, phase: "any" },
+  ...Object.fromEntries(
+    ([4, 6, 8, 10] as const).map((n) => [`hard-${n}`, { make: (s: bigint) => craps.hard(n, s), phase: "any" as Phase }]),
+  ),
+  ...Object.fromEntries(NUMBERS.map((n) => [`yes-${n}`, { make: (s: bigint) => craps.yes(n, s), phase: "any" as Phase }])),
+  ...Object.fromEntries(NUMBERS.map((n) => [`no-${n}`, { make: (s: bigint) => craps.no(n, s), phase: "any" as Phase }])),
+  ...Object.fromEntries([...NUMBERS, 7].map((n) => [`next-${n}`, { make: (s: bigint) => craps.next(n, s), phase: "any" as Phase }])),
+  fire: { make: craps.fire, phase: "newShooter" },
+  "all-small": { make: craps.allSmall, phase: "newShooter" },
+  "all-tall": { make: craps.allTall, phase: "newShooter" },
+  "make-em-all": { make: craps.makeEmAll, phase: "newShooter" },
+  muggsy: { make: craps.muggsy, phase: "newShooter" },
+  "different-doubles": { make: craps.differentDoubles, phase: "newShooter" },
+  "ride-the-line": { make: craps.rideTheLine, phase: "newShooter" },
+  replay: { make: craps.replay, phase: "newShooter" },
+};
+
+// Each player is granted 1,000,000 chips (the policy maximum): 200 of them stay far from the supply cap.
+const SEATS = 200;
+const TABLE = 1n;
+const FILLER = craps.field(1n);
+
+interface Seat {
+  player: Signer;
+  chips: bigint;
+  point: number;
+  shooterHasPoint: boolean;
+  /** Whether the followed bet is on the table. */
+  holding: boolean;
+}
+
+function canPlace(seat: Seat, phase: Phase): boolean {
+  if (phase === "comeOut") return seat.point === 0;
+  if (phase === "point") return seat.point !== 0;
+  if (phase === "newShooter") return seat.point === 0 && !seat.shooterHasPoint;
+  return true;
+}
+
+export function playCraps(chain: LocalChain, players: Players, tally: Tally, spec: CrapsBetSpec, stake: bigint, rounds: number): void {
+  const bet = spec.make(stake);
+  const sit = (): Seat => {
+    const player = players.add();
+    chain.submit(player, craps.start(TABLE));
+    return { player, chips: 1_000_000n, point: 0, shooterHasPoint: false, holding: false };
+  };
+  const seats = Array.from({ length: Math.min(SEATS, rounds) }, sit);
+  const byKey = new Map<string, Seat>();
+  const index = () => {
+    byKey.clear();
+    for (const s of seats) byKey.set(Buffer.from(s.player.publicKey).toString("hex"), s);
+  };
+  index();
+  let placed = 0;
+  while (placed < rounds || seats.some((s) => s.holding)) {
+    for (const [i, s] of seats.entries()) {
+      if (s.holding) {
+        chain.submit(s.player, craps.roll(TABLE, []));
+        continue;
+      }
+      if (placed >= rounds) continue;
+      if (s.chips < stake + 1n) {
+        seats[i] = sit(); // a fresh player at a fresh table rolls from the next block
+        index();
+        continue;
+      }
+      const ready = canPlace(s, spec.phase);
+      chain.submit(s.player, craps.roll(TABLE, [ready ? bet : FILLER]));
+      if (ready) {
+        placed++;
+        s.holding = true;
+      }
+    }
+    const r = chain.seal();
+    for (const bytes of r.events) {
+      const e = chain.core.codec.decodeEvent(bytes);
+      if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+      if (e.kind !== "gameRound" || e.finished) continue;
+      const s = byKey.get(e.account)!;
+      s.chips = e.chips;
+      const [total, point] = e.info as [number, number];
+      if (s.point !== 0 && total === 7) s.shooterHasPoint = false; // seven-out: a new shooter
+      if (point !== 0) s.shooterHasPoint = true;
+      s.point = point;
+      // The followed bet: its kind, never the filler's (a Field bet followed needs no filler).
+      const mine = e.bets.find((b) => b.kind === bet.kind && b.stake === bet.amount && (b.kind !== FILLER.kind || b.status !== 1));
+      if (s.holding && mine && mine.status !== 1) {
+        tally.add(mine.stake, mine.return - mine.stake);
+        s.holding = false;
+      }
+    }
+  }
+}
