@@ -4,7 +4,20 @@
 import { Core, StateKey } from "../../src/core.js";
 import { sha256, toHex } from "../../src/crypto/sha256.js";
 import { LocalChain } from "../../src/dev/local-chain.js";
-import { baccarat, casinoWar, hiLo, RouletteOption, roulette, SicBoOption, sicBo, threeCard, videoPoker } from "../../src/games/index.js";
+import {
+  baccarat,
+  blackjack,
+  casinoWar,
+  craps,
+  hiLo,
+  RouletteOption,
+  roulette,
+  SicBoOption,
+  sicBo,
+  threeCard,
+  uth,
+  videoPoker,
+} from "../../src/games/index.js";
 
 export interface GoldenVectors {
   wasmSha256: string;
@@ -62,6 +75,23 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
   txs.push(chain.submit(bob, roulette.spin(1n, [roulette.red(1n)]))); // bob has no session 1 at roulette: refused
   txs.push(chain.submit(bob, sicBo.close(1n)), chain.submit(alice, baccarat.close(2n)));
   seal();
+  // Blackjack (6 decks, late surrender), Ultimate Texas Hold'em and craps, recorded after the games above so
+  // that their blocks stay as they were. Moves the deal makes impossible are refused, the same everywhere.
+  txs.push(
+    chain.submit(
+      alice,
+      blackjack.start(7n, 10n, { twentyOnePlusThree: 2n, luckyLadies: 1n, bustIt: 1n, options: { decks: 6, lateSurrender: true } }),
+    ),
+  );
+  txs.push(chain.submit(bob, uth.start(8n, 5n, { trips: 2n, sixCard: 1n, progressive: true })));
+  txs.push(chain.submit(alice, craps.start(9n)));
+  txs.push(chain.submit(alice, craps.roll(9n, [craps.pass(10n), craps.field(5n), craps.fire(1n), craps.hard(6, 2n)])));
+  seal();
+  txs.push(chain.submit(alice, blackjack.hit(7n)), chain.submit(alice, blackjack.stand(7n)), chain.submit(bob, uth.check(8n)));
+  seal();
+  txs.push(chain.submit(bob, uth.bet(8n, 2)));
+  txs.push(chain.submit(alice, craps.roll(9n, [craps.passOdds(20n), craps.come(5n), craps.yes(4, 10n), craps.next(11, 1n)])));
+  seal();
   const sessions = [
     [alice, 1n],
     [bob, 1n],
@@ -70,6 +100,9 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
     [bob, 4n],
     [alice, 5n],
     [bob, 6n],
+    [alice, 7n],
+    [bob, 8n],
+    [alice, 9n],
   ] as const;
   return {
     txs: txs.map(toHex),
