@@ -40,8 +40,8 @@ const devnet = await Devnet.create({
   basePort: 7600,
   apiBasePort: 7610,
   wasmPath,
+  beaconPolicy: arg("beacon", "non-empty") as "non-empty" | "random-ops",
   node: {
-    beaconPolicy: arg("beacon", "non-empty") as "non-empty" | "random-ops",
     admission: { maxLoopLagMs: Number(arg("max-loop-lag-ms", "250")) },
   },
   env: { NULLSPACE_TRACE_HEIGHTS: "1" },

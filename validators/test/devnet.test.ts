@@ -110,7 +110,8 @@ beforeAll(async () => {
     basePort: PORT,
     apiBasePort: PORT + 5,
     wasmPath: WASM_PATH,
-    node: { beaconPolicy: "non-empty", checkpointEvery: 20 },
+    beaconPolicy: "non-empty",
+    node: { checkpointEvery: 20 },
     say: () => {},
   });
   devnet.startAll();

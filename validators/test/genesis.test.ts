@@ -11,6 +11,7 @@ import { partialSign } from "../src/beacon/partial.js";
 import { recover } from "../src/beacon/recover.js";
 import { GENESIS_FILE, readJson, validatorKeyFile, writeGenesisDir } from "../src/genesis/files.js";
 import {
+  beaconPolicyOf,
   createGenesis,
   GenesisError,
   type GenesisFile,
@@ -87,6 +88,18 @@ describe("genesis ceremony", () => {
     expect(verifySignature(fromHex(ceremony.genesis.beacon.groupKey), message, a)).toBe(true);
   });
 
+  it("fixes the beacon policy for the chain: random-ops by default and for older files, non-empty when asked", async () => {
+    expect(ceremony.genesis.beacon.policy).toBe("random-ops");
+    const older = tampered((g) => delete g.beacon.policy);
+    await verifyGenesis(older, wasm);
+    expect(beaconPolicyOf(older)).toBe("random-ops");
+    const every = await createGenesis({ n: 4, chainId: 9n, genesisTimeMs: 1_700_000_000_000n, wasm, seed, beaconPolicy: "non-empty" });
+    expect(beaconPolicyOf(every.genesis)).toBe("non-empty");
+    await expect(
+      createGenesis({ n: 4, chainId: 9n, genesisTimeMs: 0n, wasm, beaconPolicy: "sometimes" as GenesisFile["beacon"]["policy"] }),
+    ).rejects.toThrow(/BAD_OPTIONS/);
+  });
+
   it("refuses a tampered genesis, naming the problem", async () => {
     const cases: [(g: GenesisFile) => void, RegExp][] = [
       [(g) => (g.coreWasmSha256 = "00".repeat(32)), /core.wasm/],
@@ -97,6 +110,7 @@ describe("genesis ceremony", () => {
       [(g) => (g.admins = [g.admins[1]!, g.admins[0]!]), /admins/],
       [(g) => (g.beacon.groupKey = g.validators[0]!.beaconShareKey), /group key/],
       [(g) => (g.version = 2), /version/],
+      [(g) => (g.beacon.policy = "every-height" as GenesisFile["beacon"]["policy"]), /beacon policy/],
     ];
     for (const [change, why] of cases) await expect(verifyGenesis(tampered(change), wasm)).rejects.toThrow(why);
   });

@@ -34,7 +34,14 @@ let secrets: ValidatorSecret[];
 
 beforeAll(async () => {
   core = await Core.load(WASM);
-  const c = await createGenesis({ n: 4, chainId: 11n, genesisTimeMs: GENESIS_TIME, wasm: WASM, seed: new Uint8Array(32).fill(5) });
+  const c = await createGenesis({
+    n: 4,
+    chainId: 11n,
+    genesisTimeMs: GENESIS_TIME,
+    wasm: WASM,
+    seed: new Uint8Array(32).fill(5),
+    beaconPolicy: "non-empty",
+  });
   genesis = c.genesis;
   secrets = c.validators;
 });
@@ -69,7 +76,6 @@ class SimValidators {
       storage: this.storages[i] as SimStorage,
       wallClockMs: () => GENESIS_TIME + BigInt(Math.floor(this.scheduler.now)),
       timing: { leaderTimeoutMs: 300, viewTimeoutMs: 500, retryMs: 200 },
-      beaconPolicy: "non-empty",
       checkpointEvery: 5,
       verifyBatch: async (items) => verifyBatchSync(items),
       mempool: { verifyBatch: async (items) => verifyBatchSync(items) },

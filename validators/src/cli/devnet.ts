@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGenesis, type GenesisFile } from "../genesis/genesis.js";
+import type { BeaconPolicy } from "../node/executor.js";
 import { KEY_FILE, NODE_FILE, type NodeConfig } from "./start.js";
 
 export interface DevnetOptions {
@@ -17,6 +18,8 @@ export interface DevnetOptions {
   basePort?: number;
   apiBasePort?: number;
   chainId?: bigint;
+  /** The chain's beacon policy, written into a new genesis (default "random-ops"). */
+  beaconPolicy?: BeaconPolicy;
   wasmPath: string;
   /** Start from an empty folder (default: reuse what is there). */
   fresh?: boolean;
@@ -77,7 +80,13 @@ export class Devnet {
     }
     this.say(`[devnet] genesis ceremony for ${this.n} validators in ${this.o.dir}`);
     const wasm = new Uint8Array(await readFile(this.o.wasmPath));
-    const c = await createGenesis({ n: this.n, chainId: this.o.chainId ?? 1337n, genesisTimeMs: BigInt(Date.now()), wasm });
+    const c = await createGenesis({
+      n: this.n,
+      chainId: this.o.chainId ?? 1337n,
+      genesisTimeMs: BigInt(Date.now()),
+      wasm,
+      ...(this.o.beaconPolicy ? { beaconPolicy: this.o.beaconPolicy } : {}),
+    });
     this.genesis = c.genesis;
     await mkdir(join(this.o.dir, "admins"), { recursive: true });
     const write = (path: string, value: unknown, mode = 0o644) => writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { mode });

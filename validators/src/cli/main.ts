@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { fromHex, publicKeyFromSeed, sha256, toHex } from "@nullspace/core";
 import { writeGenesisDir } from "../genesis/files.js";
 import { createGenesis, verifyGenesis } from "../genesis/genesis.js";
+import type { BeaconPolicy } from "../node/executor.js";
 import { Devnet } from "./devnet.js";
 import { startValidator } from "./start.js";
 
@@ -30,7 +31,7 @@ const DEFAULT_WASM = fileURLToPath(new URL("../../../core-as/build/core.wasm", i
 
 const USAGE = `usage:
   validators keygen --out FILE
-  validators genesis --out DIR [--validators 4] [--chain-id 1] [--admins 1] [--time MS] [--seed HEX] [--no-faucet] [--wasm PATH]
+  validators genesis --out DIR [--validators 4] [--chain-id 1] [--admins 1] [--time MS] [--seed HEX] [--no-faucet] [--beacon-policy random-ops|non-empty] [--wasm PATH]
   validators verify-genesis FILE [--wasm PATH]
   validators start --home DIR [--wasm PATH]
   validators devnet [--dir .devnet] [--validators 4] [--base-port 7100] [--api-base-port 7200] [--fresh] [--wasm PATH]`;
@@ -79,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
         wasm,
         admins: Number(f.get("admins") ?? 1),
         faucetEnabled: !f.has("no-faucet"),
+        ...(f.has("beacon-policy") ? { beaconPolicy: String(f.get("beacon-policy")) as BeaconPolicy } : {}),
         ...(typeof seed === "string" ? { seed: fromHex(seed) } : {}),
       });
       await verifyGenesis(ceremony.genesis, wasm);

@@ -14,7 +14,6 @@ import { ApiServer } from "../api/server.js";
 import { WorkerBeaconCrypto } from "../beacon/worker-crypto.js";
 import { type GenesisFile, type ValidatorSecret, validatorSigner } from "../genesis/genesis.js";
 import { TcpNetwork } from "../net/tcp-network.js";
-import type { BeaconPolicy } from "../node/executor.js";
 import { LoopLag } from "../node/loop-lag.js";
 import { type Timing, ValidatorNode } from "../node/validator.js";
 import { RealClock } from "../runtime/clock.js";
@@ -27,7 +26,6 @@ export interface NodeConfig {
   peers: { host: string; port: number }[];
   api: { host: string; port: number };
   timing?: Partial<Timing>;
-  beaconPolicy?: BeaconPolicy;
   checkpointEvery?: number;
   /** Per-IP request limit of the read API (false: off, for a devnet on loopback). */
   apiRateLimit?: { ratePerSecond: number; burst: number } | false;
@@ -54,6 +52,9 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   const genesis = JSON.parse(await readFile(join(home, "genesis.json"), "utf8")) as GenesisFile;
   const secret = JSON.parse(await readFile(join(home, KEY_FILE), "utf8")) as ValidatorSecret;
   const config = JSON.parse(await readFile(join(home, NODE_FILE), "utf8")) as NodeConfig;
+  // Which heights get σ is a chain rule: two validators with different policies would disagree on
+  // every progress record. It lives in the genesis file now; a node.json that still sets it is refused.
+  if ("beaconPolicy" in config) throw new Error(`${NODE_FILE}: beaconPolicy moved to the genesis file (beacon.policy); remove it here`);
   if (config.index !== secret.index) throw new Error(`node.json index ${config.index} but the key is validator ${secret.index}`);
   const wasm = new Uint8Array(await readFile(wasmPath));
   const clock = new RealClock();
@@ -91,7 +92,6 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     network,
     storage,
     timing: config.timing,
-    beaconPolicy: config.beaconPolicy,
     checkpointEvery: config.checkpointEvery,
     peersConnected: () => network.peerStatus().filter((p) => p.connected).length,
     admission: { maxInflight: config.admission?.maxInflight, overloaded: () => loopLag.recentMs > maxLoopLagMs },

@@ -3,6 +3,7 @@
 //
 // Indices: a validator's consensus index i is 0-based (signer bitmaps); its beacon share is
 // evaluated at i + 1 (share indices are 1-based: p(0) is the group secret).
+
 import { Core, ed25519, fromHex, publicKeyFromSeed, type Signer, sha256, toHex } from "@nullspace/core";
 import { decodePublicKey, encodePublicKey } from "@nullspace/core/bls";
 import {
@@ -16,6 +17,7 @@ import {
   quorumThreshold,
   verifyShare,
 } from "../beacon/keys.js";
+import type { BeaconPolicy } from "../node/executor.js";
 
 export const GENESIS_VERSION = 1;
 
@@ -30,7 +32,12 @@ export interface GenesisFile {
   genesisRecord: string;
   genesisDigest: string;
   validators: { index: number; publicKey: string; beaconShareKey: string }[];
-  beacon: { threshold: number; groupKey: string; commitments: string };
+  /**
+   * `policy`: which heights get a beacon value (decisions/004): "random-ops" (a block with a game
+   * instruction) or "non-empty" (every block with a transaction). A chain rule, so it is here and
+   * not in a validator's node.json; absent in files written before it moved here: "random-ops".
+   */
+  beacon: { threshold: number; groupKey: string; commitments: string; policy?: BeaconPolicy };
   admins: string[];
   faucetEnabled: boolean;
 }
@@ -63,6 +70,15 @@ export interface GenesisOptions {
   faucetEnabled?: boolean;
   /** Deterministic ceremony (tests, devnets). Without it every secret comes from the platform's CSPRNG. */
   seed?: Uint8Array;
+  /** Which heights get a beacon value (default "random-ops"). */
+  beaconPolicy?: BeaconPolicy;
+}
+
+export const BEACON_POLICIES: readonly BeaconPolicy[] = ["random-ops", "non-empty"];
+
+/** The chain's beacon policy: the genesis file's, "random-ops" for a file written before it was there. */
+export function beaconPolicyOf(g: GenesisFile): BeaconPolicy {
+  return g.beacon.policy ?? "random-ops";
 }
 
 export type GenesisErrorCode = "BAD_OPTIONS" | "BAD_GENESIS" | "BAD_SECRET";
@@ -92,6 +108,8 @@ export async function createGenesis(
   if (!Number.isInteger(o.n) || o.n < 1 || o.n > 64) throw new GenesisError("BAD_OPTIONS", "n must be 1..64");
   if (!Number.isInteger(adminCount) || adminCount < 1 || adminCount > 8) throw new GenesisError("BAD_OPTIONS", "admins must be 1..8");
   if (o.chainId < 0n || o.chainId >= 1n << 64n) throw new GenesisError("BAD_OPTIONS", "chainId must be a u64");
+  if (o.beaconPolicy !== undefined && !BEACON_POLICIES.includes(o.beaconPolicy))
+    throw new GenesisError("BAD_OPTIONS", `beaconPolicy must be one of ${BEACON_POLICIES.join(", ")}`);
   const chainId = o.chainId.toString();
   const validatorSeeds = Array.from({ length: o.n }, (_, i) => derive(o.seed, `validator/${i}`));
   const adminSeeds = Array.from({ length: adminCount }, (_, j) => derive(o.seed, `admin/${j}`));
@@ -120,6 +138,7 @@ export async function createGenesis(
       threshold: dealing.t,
       groupKey: toHex(encodePublicKey(groupKeyOf(dealing.commitments))),
       commitments: toHex(encodeCommitments(dealing.commitments)),
+      policy: o.beaconPolicy ?? "random-ops",
     },
     admins: adminKeys.map(toHex),
     faucetEnabled: o.faucetEnabled ?? true,
@@ -155,6 +174,8 @@ export async function verifyGenesis(g: GenesisFile, wasm?: Uint8Array): Promise<
     return bad(`beacon commitments: ${(e as Error).message}`);
   }
   if (toHex(encodePublicKey(groupKeyOf(commitments))) !== g.beacon.groupKey) bad("beacon group key is not the first commitment");
+  if (g.beacon.policy !== undefined && !BEACON_POLICIES.includes(g.beacon.policy))
+    bad(`beacon policy must be one of ${BEACON_POLICIES.join(", ")}`);
   const n = g.validators.length;
   if (n < 1 || g.beacon.threshold !== quorumThreshold(n)) bad("beacon threshold must be the quorum n - f");
   const seen = new Set<string>();

@@ -15,7 +15,7 @@ import { proposedBlockOf } from "../consensus/header.js";
 import { type BlockRef, type ConsensusConfig, DEFAULT_TIMING, type FinalizedBlock, type ProposedBlock } from "../consensus/types.js";
 import type { VoterHooks } from "../consensus/voter.js";
 import { decodeMessage, encodeTxs, MAX_TXS_PER_MESSAGE, Tag } from "../consensus/wire.js";
-import { type GenesisFile, type ValidatorSecret, validatorSigner, verifyValidatorSecret } from "../genesis/genesis.js";
+import { beaconPolicyOf, type GenesisFile, type ValidatorSecret, validatorSigner, verifyValidatorSecret } from "../genesis/genesis.js";
 import { MempoolErrorCode } from "../mempool/errors.js";
 import { Mempool, type MempoolOptions } from "../mempool/mempool.js";
 import type { Clock } from "../runtime/clock.js";
@@ -23,7 +23,7 @@ import type { Network } from "../runtime/network.js";
 import type { Storage } from "../runtime/storage.js";
 import { Admission, type AdmissionOptions } from "./admission.js";
 import { ChainApp, type ChainAppOptions } from "./chain-app.js";
-import { type BeaconPolicy, Executor, type ExecutorHooks } from "./executor.js";
+import { Executor, type ExecutorHooks } from "./executor.js";
 
 export type Timing = Pick<
   ConsensusConfig,
@@ -41,7 +41,6 @@ export interface ValidatorNodeOptions {
   /** Wall-clock ms since the epoch, for block timestamps (default Date.now). */
   wallClockMs?: () => bigint;
   timing?: Partial<Timing>;
-  beaconPolicy?: BeaconPolicy;
   /** Snapshot the state every this many executed heights (default 1,000). */
   checkpointEvery?: number;
   mempool?: Partial<Omit<MempoolOptions, "codec" | "chainId" | "getAccountNonce">>;
@@ -176,7 +175,7 @@ export class ValidatorNode implements ValidatorApiSource {
       network: o.network,
       clock: o.clock,
       archive: archiveSink,
-      beaconPolicy: o.beaconPolicy,
+      beaconPolicy: beaconPolicyOf(g),
       executedHeight: executed,
       hooks: {
         ...o.hooks,
