@@ -347,6 +347,28 @@ describe("TcpNetwork", () => {
     await until(() => expect(box.map((m) => `${m.from}|${m.text}`).sort()).toEqual(["0|lawful", "2|fine"]));
   });
 
+  it("one address cannot hold every handshake slot: past its share it is cut off at once, and the slots free up", async () => {
+    const { nodes, ports } = await cluster(2, [1], {
+      handshakeTimeoutMs: 2000,
+      maxPendingHandshakes: 10,
+      maxPendingHandshakesPerAddress: 2,
+    });
+    const node1 = nodes[1]!;
+    const [a, b] = [await raw(ports[1]!), await raw(ports[1]!)];
+    const third = await raw(ports[1]!);
+    await until(() => expect(third.isClosed()).toBe(true));
+    expect(a.isClosed() || b.isClosed()).toBe(false); // the first two wait for their handshake timeout
+    expect(node1.stats().handshakes).toMatchObject({ pending: 2, failed: { NET_TOO_MANY_HANDSHAKES: 1 } });
+    a.socket.destroy();
+    b.socket.destroy();
+    // Their slots are free again: a peer from the same address authenticates.
+    await until(() => expect(node1.stats().handshakes.pending).toBe(0));
+    const ok = await rawDial(ports[1]!, 0, 1, signers[0]!);
+    await until(() => expect(isConnected(node1, 0)).toBe(true));
+    expect(ok.isClosed()).toBe(false);
+    expect(node1.stats().handshakes.failed.NET_TOO_MANY_HANDSHAKES).toBe(1);
+  });
+
   it("a flood past the rate limit is dropped and counted; traffic after the refill is delivered", async () => {
     const { nodes } = await cluster(2, [0, 1], { rateLimit: { messagesPerSecond: 100, messageBurst: 50 } });
     await untilMeshUp(nodes);

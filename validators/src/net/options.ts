@@ -65,6 +65,8 @@ export interface TcpNetworkOptions {
   idleTimeoutMs?: number;
   /** Unauthenticated inbound connections held at once; more are closed at once (default 64). */
   maxPendingHandshakes?: number;
+  /** Of those, from one remote address (default 8): one host cannot take every slot from the peers. */
+  maxPendingHandshakesPerAddress?: number;
   log?: (entry: NetLogEntry) => void;
 }
 
@@ -83,6 +85,7 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   idleTimeoutMs: number;
   maxPendingHandshakes: number;
+  maxPendingHandshakesPerAddress: number;
   log: ((entry: NetLogEntry) => void) | undefined;
 }
 
@@ -177,6 +180,7 @@ export function resolveOptions(o: TcpNetworkOptions): ResolvedOptions {
     pingIntervalMs,
     idleTimeoutMs,
     maxPendingHandshakes: positive("maxPendingHandshakes", o.maxPendingHandshakes ?? 64),
+    maxPendingHandshakesPerAddress: positive("maxPendingHandshakesPerAddress", o.maxPendingHandshakesPerAddress ?? 8),
     log: o.log,
   };
 }

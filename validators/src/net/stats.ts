@@ -87,6 +87,8 @@ export interface NetStats {
     dialed: number;
     accepted: number;
     authenticated: number;
+    /** Inbound connections still handshaking now. */
+    pending: number;
     /** Connections that closed before authenticating, by code. */
     failed: Partial<Record<NetErrorCode, number>>;
   };

@@ -44,10 +44,12 @@ export class TcpNetwork implements Network {
   readonly self: number;
   readonly size: number;
   private readonly slots: Slot[];
-  private readonly inbound = new Set<Connection>();
+  /** Unauthenticated inbound connections, by the remote address they came from. */
+  private readonly inbound = new Map<Connection, string>();
+  private readonly pendingByAddress = new Map<string, number>();
   private handlers: MessageHandler[] = [];
   private readonly totals = emptyDrops();
-  private readonly handshakes: NetStats["handshakes"] = { dialed: 0, accepted: 0, authenticated: 0, failed: {} };
+  private readonly handshakes: Omit<NetStats["handshakes"], "pending"> = { dialed: 0, accepted: 0, authenticated: 0, failed: {} };
   private handlerErrors = 0;
   private isClosed = false;
   private readonly config: ConnectionConfig;
@@ -173,7 +175,7 @@ export class TcpNetwork implements Network {
       slot.link?.close("NET_CLOSED", "network closed");
       slot.dialing?.close("NET_CLOSED", "network closed");
     }
-    for (const conn of [...this.inbound]) conn.close("NET_CLOSED", "network closed");
+    for (const conn of [...this.inbound.keys()]) conn.close("NET_CLOSED", "network closed");
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.log("info", "closed", {});
   }
@@ -197,7 +199,7 @@ export class TcpNetwork implements Network {
     return {
       peers: this.slots.map((s) => ({ ...s.stats, connected: s.link?.isOpen ?? false, drops: { ...s.stats.drops } })),
       drops: { ...this.totals },
-      handshakes: { ...this.handshakes, failed: { ...this.handshakes.failed } },
+      handshakes: { ...this.handshakes, pending: this.inbound.size, failed: { ...this.handshakes.failed } },
       handlerErrors: this.handlerErrors,
     };
   }
@@ -290,18 +292,35 @@ export class TcpNetwork implements Network {
   }
 
   private accept(socket: Socket): void {
-    if (this.isClosed || this.inbound.size >= this.options.maxPendingHandshakes) {
+    const address = socket.remoteAddress ?? "?";
+    const fromAddress = this.pendingByAddress.get(address) ?? 0;
+    if (
+      this.isClosed ||
+      this.inbound.size >= this.options.maxPendingHandshakes ||
+      fromAddress >= this.options.maxPendingHandshakesPerAddress
+    ) {
       socket.on("error", () => {});
       socket.destroy();
       this.countFailure(this.isClosed ? "NET_CLOSED" : "NET_TOO_MANY_HANDSHAKES");
       return;
     }
     this.handshakes.accepted++;
-    this.inbound.add(new Connection(socket, "acceptor", this.config, this.events));
+    this.pendingByAddress.set(address, fromAddress + 1);
+    this.inbound.set(new Connection(socket, "acceptor", this.config, this.events), address);
+  }
+
+  /** An inbound connection is no longer pending (authenticated or closed): frees its slots. */
+  private settleInbound(conn: Connection): void {
+    const address = this.inbound.get(conn);
+    if (address === undefined) return;
+    this.inbound.delete(conn);
+    const left = (this.pendingByAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.pendingByAddress.set(address, left);
+    else this.pendingByAddress.delete(address);
   }
 
   private onAuthenticated(conn: Connection): void {
-    this.inbound.delete(conn);
+    this.settleInbound(conn);
     const slot = this.slots[conn.peer!]!;
     if (slot.dialing === conn) slot.dialing = undefined;
     if (this.isClosed) {
@@ -319,7 +338,7 @@ export class TcpNetwork implements Network {
   }
 
   private onClosed(conn: Connection, code: NetErrorCode, detail: string, wasOpen: boolean): void {
-    this.inbound.delete(conn);
+    this.settleInbound(conn);
     const slot = conn.peer === undefined ? undefined : this.slots[conn.peer];
     if (slot?.dialing === conn) slot.dialing = undefined;
     if (slot && slot.link === conn) slot.link = undefined;
