@@ -1,7 +1,7 @@
 // The bets the simulation command knows, by the names of the spec's tables (games.md), with the
 // fixed targets it plays (overridable with --target) and the session options of --rules.
 import type { Bet } from "../src/games/index.js";
-import { baccarat, GameId, RouletteOption, roulette, SicBoOption, sicBo } from "../src/games/index.js";
+import { baccarat, GameId, RouletteOption, roulette, SicBoOption, sicBo, VideoPokerOption } from "../src/games/index.js";
 
 export interface TableBetSpec {
   game: number;
@@ -64,6 +64,7 @@ export const HAND_BETS: Record<string, string[]> = { war: ["ante", "tie"], hilo:
 const RULES: Record<string, Record<string, number>> = {
   roulette: { "la-partage": RouletteOption.laPartage, "en-prison": RouletteOption.enPrison, american: RouletteOption.american },
   sicbo: { "atlantic-city": SicBoOption.atlanticCity },
+  videopoker: { "8-5": VideoPokerOption.eightFive },
 };
 
 /** Option bits of a comma-separated --rules list; throws on a rule the game does not have. */

@@ -11,6 +11,7 @@ import { sha256 } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { HAND_BETS, optionsOf, TABLE_BETS } from "./bets.js";
 import { playHands } from "./hands.js";
+import { POKER_BETS, playPoker } from "./poker.js";
 import { Players, Tally } from "./players.js";
 import { playTable } from "./table.js";
 
@@ -30,11 +31,14 @@ const game = values.game ?? "";
 const bet = values.bet ?? "";
 const stake = BigInt(values.stake!);
 const rounds = Number(values.rounds);
-if (!TABLE_BETS[game] && !HAND_BETS[game])
-  throw new Error(`--game: one of ${[...Object.keys(TABLE_BETS), ...Object.keys(HAND_BETS)].join(", ")}`);
-if (!(TABLE_BETS[game]?.[bet] || HAND_BETS[game]?.includes(bet))) {
-  throw new Error(`--bet for ${game}: one of ${(TABLE_BETS[game] ? Object.keys(TABLE_BETS[game]!) : HAND_BETS[game]!).join(", ")}`);
+if (!TABLE_BETS[game] && !HAND_BETS[game] && !POKER_BETS[game])
+  throw new Error(`--game: one of ${[...Object.keys(TABLE_BETS), ...Object.keys(HAND_BETS), ...Object.keys(POKER_BETS)].join(", ")}`);
+if (!(TABLE_BETS[game]?.[bet] || HAND_BETS[game]?.includes(bet) || POKER_BETS[game]?.[bet])) {
+  const names = TABLE_BETS[game] ? Object.keys(TABLE_BETS[game]!) : (HAND_BETS[game] ?? Object.keys(POKER_BETS[game]!));
+  throw new Error(`--bet for ${game}: one of ${names.join(", ")}`);
 }
+const fixedStake = POKER_BETS[game]?.[bet]?.fixedStake;
+if (fixedStake !== undefined && stake !== fixedStake) throw new Error(`--stake: ${game} ${bet} takes exactly ${fixedStake}`);
 if (stake < 1n || !Number.isInteger(rounds) || rounds < 1) throw new Error("--stake and --rounds must be positive integers");
 
 const wasm = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
@@ -56,6 +60,7 @@ const players = new Players(chain);
 const options = optionsOf(game, values.rules!);
 const target = values.target === undefined ? undefined : Number(values.target);
 if (TABLE_BETS[game]) playTable(chain, players, tally, TABLE_BETS[game]![bet]!, stake, options, target, rounds);
+else if (POKER_BETS[game]) playPoker(chain, players, tally, POKER_BETS[game]![bet]!, stake, options, rounds);
 else playHands(chain, players, tally, game, bet, stake, rounds);
 
 const wagered = tally.wagered;
