@@ -87,7 +87,7 @@ export function playHands(
     // War hands: per session id, across the start and the war move of one block.
     const war = new Map<bigint, { wager: bigint; net: bigint }>();
     for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEvent(bytes);
+      const e = chain.core.codec.decodeEventFrame(bytes);
       if (e.kind !== "gameRound") continue;
       const h = byKey.get(e.account)!;
       if (game === "war") {

@@ -65,7 +65,7 @@ export function playTable(
     }
     const r = chain.seal();
     for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEvent(bytes);
+      const e = chain.core.codec.decodeEventFrame(bytes);
       if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
       if (e.kind !== "gameRound" || e.finished) continue;
       const s = byKey.get(e.account)!;

@@ -18,6 +18,7 @@ import type {
   VoteKind,
   VoteView,
 } from "./views.js";
+import { readEventFrame } from "./event-frame.js";
 import { parseView } from "./views.js";
 import { checkU64, checkUint } from "./wasm/args.js";
 import type { WasmInstance } from "./wasm/instance.js";
@@ -262,6 +263,12 @@ export class Codec {
 
   decodeEvent(event: Uint8Array): EventView {
     return this.json<EventView>("event_decode", event);
+  }
+
+  /** decodeEvent's view through the event_frame ABI frame instead of JSON (several times faster):
+   * for hosts that follow many rounds. Same checks, same CoreError for malformed bytes. */
+  decodeEventFrame(event: Uint8Array): EventView {
+    return readEventFrame(this.wasm.call("event_frame", event));
   }
 
   decodeProgress(progress: Uint8Array): ProgressView {
