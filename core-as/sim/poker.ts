@@ -99,7 +99,7 @@ export function playPoker(
   const perBlock = bet.exposure(stake) * BigInt(HANDS_PER_SEAT);
   while (tally.rounds < rounds) {
     for (const [i, s] of seats.entries()) {
-      for (const id of s.toDecide) chain.submit(s.player, bet.decide(s.hands.get(id)!.dealt, id));
+      for (const id of s.toDecide) chain.enqueue(s.player, bet.decide(s.hands.get(id)!.dealt, id));
       s.toDecide = [];
       // A seat low on chips stops dealing; once its hands are played it gives way to a new player.
       if (s.chips < 2n * perBlock) {
@@ -110,7 +110,7 @@ export function playPoker(
       for (let k = 0; k < HANDS_PER_SEAT && started < rounds; k++, started++) {
         const id = ++sessions;
         t.hands.set(id, { wager: 0n, net: 0n, dealt: [] });
-        chain.submit(t.player, { ...bet.start(id, stake), options });
+        chain.enqueue(t.player, { ...bet.start(id, stake), options });
       }
     }
     const r = chain.seal();
