@@ -52,7 +52,18 @@ function subsets(k: number): number[][] {
 const SUBSETS = [0, 1, 2, 3, 4, 5].map(subsets);
 
 /** The made hand of five cards, in the strategy's terms. */
-export type Made = "royal" | "straightFlush" | "quads" | "fullHouse" | "flush" | "straight" | "trips" | "twoPair" | "highPair" | "lowPair" | "nothing";
+export type Made =
+  | "royal"
+  | "straightFlush"
+  | "quads"
+  | "fullHouse"
+  | "flush"
+  | "straight"
+  | "trips"
+  | "twoPair"
+  | "highPair"
+  | "lowPair"
+  | "nothing";
 
 export function madeHand(cards: readonly number[]): Made {
   const ranks = cards.map(highRank);
@@ -125,7 +136,10 @@ export function holdJacksOrBetter(cards: readonly number[]): number {
   const straightFlush3 = findSubset(3, straightFlushDraw);
   if (straightFlush3) return maskOf(straightFlush3);
   if (high.length >= 2) return maskOf([...high].sort((a, b) => ranks[a]! - ranks[b]!).slice(0, 2));
-  const suitedTen = findSubset(2, (ps) => suited(ps) && ps.some((p) => ranks[p] === 10) && ps.some((p) => ranks[p]! >= HIGH && ranks[p]! <= 13));
+  const suitedTen = findSubset(
+    2,
+    (ps) => suited(ps) && ps.some((p) => ranks[p] === 10) && ps.some((p) => ranks[p]! >= HIGH && ranks[p]! <= 13),
+  );
   if (suitedTen) return maskOf(suitedTen);
   if (high.length === 1) return maskOf(high);
   return 0;

@@ -15,8 +15,8 @@ import { LocalChain } from "../src/dev/local-chain.js";
 import { SigningPool } from "../src/dev/signing-pool.js";
 import { HAND_BETS, optionsOf, TABLE_BETS } from "./bets.js";
 import { playHands } from "./hands.js";
-import { POKER_BETS, playPoker } from "./poker.js";
 import { Players, Tally } from "./players.js";
+import { POKER_BETS, playPoker } from "./poker.js";
 import { playTable } from "./table.js";
 
 const CHAIN_ID = 1n;

@@ -55,7 +55,11 @@ export const POKER_BETS: Record<string, Record<string, PokerBet>> = {
   videopoker: {
     stake: {
       start: (id, s) => videoPoker.start(id, s),
-      decide: (dealt, id) => videoPoker.draw(id, [0, 1, 2, 3, 4].map((i) => (holdJacksOrBetter(dealt) & (1 << i)) !== 0)),
+      decide: (dealt, id) =>
+        videoPoker.draw(
+          id,
+          [0, 1, 2, 3, 4].map((i) => (holdJacksOrBetter(dealt) & (1 << i)) !== 0),
+        ),
       followed: [0],
       initial: [0],
       exposure: (s) => s,

@@ -3,6 +3,7 @@
 
 import { concatBytes, toHex } from "./crypto/sha256.js";
 import { CoreError } from "./errors.js";
+import { readEventFrame } from "./event-frame.js";
 import { type Bet, betEntries } from "./games/bet.js";
 import { GameRules } from "./games/rules.js";
 import type {
@@ -18,7 +19,6 @@ import type {
   VoteKind,
   VoteView,
 } from "./views.js";
-import { readEventFrame } from "./event-frame.js";
 import { parseView } from "./views.js";
 import { checkU64, checkUint } from "./wasm/args.js";
 import type { WasmInstance } from "./wasm/instance.js";

@@ -3,10 +3,10 @@
 // Three Card Poker's Q-6-4 rule; the made hands they recognise agree with the wasm's evaluation.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Core } from "../src/core.js";
-import { PokerHand } from "../src/games/index.js";
 import { holdJacksOrBetter, madeHand } from "../sim/jacks-strategy.js";
 import { playsThreeCard } from "../sim/three-card-strategy.js";
+import { Core } from "../src/core.js";
+import { PokerHand } from "../src/games/index.js";
 import { wasmBytes } from "./support/wasm.js";
 
 let core: Core;

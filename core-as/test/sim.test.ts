@@ -50,13 +50,29 @@ describe("npm run sim", () => {
     ["videopoker", "stake", "5", 0.54, ""],
     // 8/5 with the same holds: about 2.7% (optimal 97.30% return).
     ["videopoker", "stake", "5", 2.7, "8-5"],
-  ])("plays %s %s hands (stake %s) with the documented strategy: edge near %s percent %s", (game, bet, stake, edge, rules) => {
-    const r = sim("--game", game, "--bet", bet, "--rounds", "6000", "--seed", "2", "--stake", stake, ...(rules ? ["--rules", rules] : []));
-    expect(Object.keys(r)).toEqual(["game", "bet", "rules", "rounds", "wagered", "returned", "houseEdgePct", "stdErrPct"]);
-    expect(r).toMatchObject({ game, bet, rules, rounds: 6000, wagered: 6000 * Number(stake) });
-    expect(r.stdErrPct).toBeGreaterThan(0);
-    expect(Math.abs((r.houseEdgePct as number) - edge)).toBeLessThan(4 * (r.stdErrPct as number));
-  }, 120_000);
+  ])(
+    "plays %s %s hands (stake %s) with the documented strategy: edge near %s percent %s",
+    (game, bet, stake, edge, rules) => {
+      const r = sim(
+        "--game",
+        game,
+        "--bet",
+        bet,
+        "--rounds",
+        "6000",
+        "--seed",
+        "2",
+        "--stake",
+        stake,
+        ...(rules ? ["--rules", rules] : []),
+      );
+      expect(Object.keys(r)).toEqual(["game", "bet", "rules", "rounds", "wagered", "returned", "houseEdgePct", "stdErrPct"]);
+      expect(r).toMatchObject({ game, bet, rules, rounds: 6000, wagered: 6000 * Number(stake) });
+      expect(r.stdErrPct).toBeGreaterThan(0);
+      expect(Math.abs((r.houseEdgePct as number) - edge)).toBeLessThan(4 * (r.stdErrPct as number));
+    },
+    120_000,
+  );
 
   it("plays the 6-Card Bonus and the Progressive next to a 1-chip Ante, and refuses a Progressive stake other than 1", () => {
     const six = sim("--game", "threecard", "--bet", "six-card", "--rounds", "3000", "--seed", "3", "--stake", "4");

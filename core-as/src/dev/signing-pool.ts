@@ -37,8 +37,8 @@ function workerEntry(): URL {
 
 /** A batch that takes longer than this means a lost worker, not a slow one. */
 const TIMEOUT_MS = 600_000;
+/** A lane's flag: WAITING while its worker signs, 1 once it has replied (set by the worker). */
 const WAITING = 0;
-const DONE = 1;
 
 export class SigningPool implements BulkSigner {
   private constructor(

@@ -1,8 +1,9 @@
 // One thread of the SigningPool: builds transaction bodies with its own core.wasm and signs them
 // with dev signers it derives once per seed. Replies go to its MessagePort, then its flag is set
 // and notified (the pool's caller is blocked in Atomics.wait and reads the port synchronously).
-import { parentPort, workerData } from "node:worker_threads";
+
 import type { MessagePort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { signTxSync } from "../client/sign-tx.js";
 import { Core } from "../core.js";
 import { createEd25519, ed25519, type Signer } from "../crypto/ed25519.js";
@@ -33,7 +34,10 @@ try {
       const txs = jobs.map((j) => {
         const id = toHex(j.seed);
         let signer = signers.get(id);
-        if (!signer) signers.set(id, (signer = keys.signerFromSeedSync(j.seed)));
+        if (!signer) {
+          signer = keys.signerFromSeedSync(j.seed);
+          signers.set(id, signer);
+        }
         return signTxSync({ codec: core.codec, signer, chainId, nonce: j.nonce, instruction: j.instruction });
       });
       reply({ txs });
