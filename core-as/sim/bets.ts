@@ -1,7 +1,7 @@
 // The bets the simulation command knows, by the names of the spec's tables (games.md), with the
 // fixed targets it plays (overridable with --target) and the session options of --rules.
 import type { Bet } from "../src/games/index.js";
-import { BlackjackOption, baccarat, GameId, RouletteOption, roulette, SicBoOption, sicBo } from "../src/games/index.js";
+import { BlackjackOption, baccarat, GameId, RouletteOption, roulette, SicBoOption, sicBo, VideoPokerOption } from "../src/games/index.js";
 
 export interface TableBetSpec {
   game: number;
@@ -83,6 +83,7 @@ const RULES: Record<string, Record<string, number>> = {
     "decks-4": 0x40,
     "decks-6": 0x60,
   },
+  videopoker: { "8-5": VideoPokerOption.eightFive },
 };
 
 /** Option bits of a comma-separated --rules list; throws on a rule the game does not have. */

@@ -67,8 +67,8 @@ export function playHands(
       if (game === "war") {
         for (let k = 0; k < WAR_HANDS_PER_BLOCK && started < rounds; k++, started++) {
           const id = ++sessions;
-          chain.submit(s.player, casinoWar.start(id, mainStake, bet === "tie" ? stake : undefined));
-          chain.submit(s.player, casinoWar.war(id));
+          chain.enqueue(s.player, casinoWar.start(id, mainStake, bet === "tie" ? stake : undefined));
+          chain.enqueue(s.player, casinoWar.war(id));
         }
       } else if (!s.open) {
         if (started >= rounds) continue;
@@ -79,15 +79,15 @@ export function playHands(
         s.net = 0n;
         s.won = false;
         s.multiplier = 10_000;
-        chain.submit(s.player, hiLo.start(s.session, stake));
-      } else if (s.won) chain.submit(s.player, hiLo.cashOut(s.session));
-      else chain.submit(s.player, (s.card % 13) + 1 <= 7 ? hiLo.higher(s.session) : hiLo.lower(s.session));
+        chain.enqueue(s.player, hiLo.start(s.session, stake));
+      } else if (s.won) chain.enqueue(s.player, hiLo.cashOut(s.session));
+      else chain.enqueue(s.player, (s.card % 13) + 1 <= 7 ? hiLo.higher(s.session) : hiLo.lower(s.session));
     }
     const r = chain.seal();
     // War hands: per session id, across the start and the war move of one block.
     const war = new Map<bigint, { wager: bigint; net: bigint }>();
     for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEvent(bytes);
+      const e = chain.core.codec.decodeEventFrame(bytes);
       if (e.kind !== "gameRound") continue;
       const h = byKey.get(e.account)!;
       if (game === "war") {

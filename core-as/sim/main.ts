@@ -1,22 +1,30 @@
 // npm run sim -- --game roulette --bet straight --rounds 1000000 --seed 1 [--stake 1] [--rules en-prison] [--target 17]
+//   [--workers n] [--segment 500000]
 // Plays rounds through the real transaction path (register, start, moves, settle: signed
 // transactions in blocks executed by core.wasm, σ of each height derived from --seed) and prints
 // one JSON object: {game, bet, rules, rounds, wagered, returned, houseEdgePct, stdErrPct}, the
 // edge per initial wager (games.md, "Simulation command"). Strategies: Casino War always goes to
 // war; Hi-Lo guesses toward the side with more winning ranks (Higher on a 7), again after a push,
 // then cashes out; blackjack plays the spec's basic strategy (sim/blackjack-strategy.ts);
-// Ultimate Texas Hold'em the simple strategy of sim/uth.ts.
+// Ultimate Texas Hold'em the simple strategy of sim/uth.ts; Three Card Poker plays Q-6-4 or better
+// (three-card-strategy.ts); Video Poker holds by the 9/6 simple strategy (jacks-strategy.ts). Each
+// block's transactions are built and signed on --workers threads (default one per core; 0: this
+// thread), which changes no result.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sha256 } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
+import { SigningPool } from "../src/dev/signing-pool.js";
 import { CRAPS_BETS, HAND_BETS, optionsOf, TABLE_BETS } from "./bets.js";
 import { playBlackjack } from "./blackjack.js";
 import { playCraps } from "./craps.js";
 import { playHands } from "./hands.js";
 import { Players, Tally } from "./players.js";
+import { POKER_BETS, playPoker } from "./poker.js";
 import { playTable } from "./table.js";
 import { playUth } from "./uth.js";
+
+const CHAIN_ID = 1n;
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +35,10 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     rules: { type: "string", default: "" },
     target: { type: "string" },
+    // Threads that build and sign each block's transactions (0: the main thread); results do not depend on it.
+    workers: { type: "string" },
+    // Rounds per fresh chain (see below); part of what the seed determines.
+    segment: { type: "string", default: "500000" },
   },
 });
 
@@ -34,37 +46,60 @@ const game = values.game ?? "";
 const bet = values.bet ?? "";
 const stake = BigInt(values.stake!);
 const rounds = Number(values.rounds);
-if (!TABLE_BETS[game] && !HAND_BETS[game] && game !== "craps")
-  throw new Error(`--game: one of ${[...Object.keys(TABLE_BETS), ...Object.keys(HAND_BETS), "craps"].join(", ")}`);
+if (!TABLE_BETS[game] && !HAND_BETS[game] && !POKER_BETS[game] && game !== "craps")
+  throw new Error(
+    `--game: one of ${[...Object.keys(TABLE_BETS), ...Object.keys(HAND_BETS), ...Object.keys(POKER_BETS), "craps"].join(", ")}`,
+  );
 if (game === "craps" && !CRAPS_BETS[bet]) throw new Error(`--bet for craps: one of ${Object.keys(CRAPS_BETS).join(", ")}`);
-if (game !== "craps" && !(TABLE_BETS[game]?.[bet] || HAND_BETS[game]?.includes(bet))) {
-  throw new Error(`--bet for ${game}: one of ${(TABLE_BETS[game] ? Object.keys(TABLE_BETS[game]!) : HAND_BETS[game]!).join(", ")}`);
+if (game !== "craps" && !(TABLE_BETS[game]?.[bet] || HAND_BETS[game]?.includes(bet) || POKER_BETS[game]?.[bet])) {
+  const names = TABLE_BETS[game] ? Object.keys(TABLE_BETS[game]!) : (HAND_BETS[game] ?? Object.keys(POKER_BETS[game]!));
+  throw new Error(`--bet for ${game}: one of ${names.join(", ")}`);
 }
+const fixedStake = POKER_BETS[game]?.[bet]?.fixedStake;
+if (fixedStake !== undefined && stake !== fixedStake) throw new Error(`--stake: ${game} ${bet} takes exactly ${fixedStake}`);
 if (stake < 1n || !Number.isInteger(rounds) || rounds < 1) throw new Error("--stake and --rounds must be positive integers");
 
 const wasm = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
-const seed = new TextEncoder().encode(`nullspace-sim:${values.seed}`);
-// σ of each height from the seed (a dev chain: never for money).
-const beacon = (height: bigint) => {
-  const h = new Uint8Array(8);
-  new DataView(h.buffer).setBigUint64(0, height);
-  const a = sha256(seed, h);
-  return new Uint8Array([...a, ...sha256(a).subarray(0, 16)]);
-};
-const chain = await LocalChain.create({ wasm, beacon });
-// The largest grant policy allows, so few players carry a long run; more register when one runs low.
-chain.submit(chain.admins[0]!, { op: "adminSetPolicy", field: 0, value: 1_000_000n });
-chain.seal();
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+const pool = workers === 0 ? undefined : await SigningPool.create({ wasm, chainId: CHAIN_ID, workers });
+const segmentRounds = Number(values.segment);
+if (!Number.isInteger(segmentRounds) || segmentRounds < 1) throw new Error("--segment must be a positive integer");
+
+/** A fresh dev chain for segment k, σ of each height from the seed (never for money). */
+async function segmentChain(k: number): Promise<LocalChain> {
+  const seed = new TextEncoder().encode(k === 0 ? `nullspace-sim:${values.seed}` : `nullspace-sim:${values.seed}:${k}`);
+  const beacon = (height: bigint) => {
+    const h = new Uint8Array(8);
+    new DataView(h.buffer).setBigUint64(0, height);
+    const a = sha256(seed, h);
+    return new Uint8Array([...a, ...sha256(a).subarray(0, 16)]);
+  };
+  const chain = await LocalChain.create({ wasm, beacon, chainId: CHAIN_ID });
+  chain.bulkSigner = pool;
+  // The largest grant policy allows, so few players carry a long run; more register when one runs low.
+  chain.enqueue(chain.admins[0]!, { op: "adminSetPolicy", field: 0, value: 1_000_000n });
+  chain.seal();
+  return chain;
+}
 
 const tally = new Tally();
-const players = new Players(chain);
 const options = optionsOf(game, values.rules!);
 const target = values.target === undefined ? undefined : Number(values.target);
-if (game === "craps") playCraps(chain, players, tally, CRAPS_BETS[bet]!, stake, rounds);
-else if (TABLE_BETS[game]) playTable(chain, players, tally, TABLE_BETS[game]![bet]!, stake, options, target, rounds);
-else if (game === "blackjack") playBlackjack(chain, players, tally, bet, stake, options, rounds);
-else if (game === "uth") playUth(chain, players, tally, bet, stake, rounds);
-else playHands(chain, players, tally, game, bet, stake, rounds);
+// A long run is played on a fresh chain every --segment rounds: every hand leaves its session record
+// in state (games.md), up to about 1 KB of wasm memory a round, and a wasm32 memory stops at 4 GB.
+for (let k = 0; tally.rounds < rounds; k++) {
+  const chain = await segmentChain(k);
+  const players = new Players(chain);
+  const segment = new Tally();
+  const n = Math.min(segmentRounds, rounds - tally.rounds);
+  if (game === "craps") playCraps(chain, players, segment, CRAPS_BETS[bet]!, stake, n);
+  else if (TABLE_BETS[game]) playTable(chain, players, segment, TABLE_BETS[game]![bet]!, stake, options, target, n);
+  else if (POKER_BETS[game]) playPoker(chain, players, segment, POKER_BETS[game]![bet]!, stake, options, n);
+  else if (game === "blackjack") playBlackjack(chain, players, segment, bet, stake, options, n);
+  else if (game === "uth") playUth(chain, players, segment, bet, stake, n);
+  else playHands(chain, players, segment, game, bet, stake, n);
+  tally.merge(segment);
+}
 
 const wagered = tally.wagered;
 const returned = wagered + tally.net;

@@ -12,7 +12,7 @@ export class Players {
   /** A fresh player, registering in the next block (its other transactions may follow in it). */
   add(): Signer {
     const p = LocalChain.signer(FIRST_KEY + this.next++);
-    this.chain.submit(p, { op: "register", name: `sim${this.next}` });
+    this.chain.enqueue(p, { op: "register", name: `sim${this.next}` });
     return p;
   }
 }
@@ -33,6 +33,15 @@ export class Tally {
     const x = Number(net);
     this.sum += x;
     this.sumSq += x * x;
+  }
+
+  /** Adds the rounds of another tally (a segment of the run played on its own chain). */
+  merge(t: Tally): void {
+    this.rounds += t.rounds;
+    this.wagered += t.wagered;
+    this.net += t.net;
+    this.sum += t.sum;
+    this.sumSq += t.sumSq;
   }
 
   /** Standard error of the edge per initial wager, in percent. */

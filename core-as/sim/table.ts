@@ -31,7 +31,7 @@ export function playTable(
   const bet = spec.make(stake, target);
   const seat = (): Seat => {
     const player = players.add();
-    chain.submit(player, { op: "gameStart", game: spec.game, sessionId: TABLE, options });
+    chain.enqueue(player, { op: "gameStart", game: spec.game, sessionId: TABLE, options });
     return { player, chips: 1_000_000n, held: [] };
   };
   const seats = Array.from({ length: SEATS }, seat);
@@ -47,12 +47,12 @@ export function playTable(
     for (const [i, s] of seats.entries()) {
       if (placed >= rounds) {
         // Play out held bets with an empty round.
-        if (s.held.length > 0) chain.submit(s.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [] });
+        if (s.held.length > 0) chain.enqueue(s.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [] });
         continue;
       }
       if (s.chips < stake * BigInt(perSeat)) {
         if (s.held.length > 0) {
-          chain.submit(s.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [] });
+          chain.enqueue(s.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [] });
           continue;
         }
         seats[i] = seat();
@@ -60,12 +60,12 @@ export function playTable(
       }
       const n = Math.min(perSeat, rounds - placed);
       for (let k = 0; k < n; k++)
-        chain.submit(seats[i]!.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [bet] });
+        chain.enqueue(seats[i]!.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [bet] });
       placed += n;
     }
     const r = chain.seal();
     for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEvent(bytes);
+      const e = chain.core.codec.decodeEventFrame(bytes);
       if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
       if (e.kind !== "gameRound" || e.finished) continue;
       const s = byKey.get(e.account)!;

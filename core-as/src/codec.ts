@@ -3,6 +3,7 @@
 
 import { concatBytes, toHex } from "./crypto/sha256.js";
 import { CoreError } from "./errors.js";
+import { readEventFrame } from "./event-frame.js";
 import { type Bet, betEntries } from "./games/bet.js";
 import { GameRules } from "./games/rules.js";
 import type {
@@ -262,6 +263,12 @@ export class Codec {
 
   decodeEvent(event: Uint8Array): EventView {
     return this.json<EventView>("event_decode", event);
+  }
+
+  /** decodeEvent's view through the event_frame ABI frame instead of JSON (several times faster):
+   * for hosts that follow many rounds. Same checks, same CoreError for malformed bytes. */
+  decodeEventFrame(event: Uint8Array): EventView {
+    return readEventFrame(this.wasm.call("event_frame", event));
   }
 
   decodeProgress(progress: Uint8Array): ProgressView {

@@ -48,4 +48,63 @@ describe("npm run sim", () => {
     });
     expect(() => sim("--game", "uth", "--bet", "progressive", "--stake", "2", "--rounds", "1")).toThrow();
   }, 120_000);
+
+  it("gives the same result with signing on worker threads, on this thread, and across fresh-chain segments", () => {
+    const args = ["--game", "baccarat", "--bet", "banker", "--rounds", "3000", "--seed", "9", "--stake", "2"];
+    const threads = sim(...args, "--workers", "2");
+    expect(sim(...args, "--workers", "0")).toEqual(threads);
+    // Segments are fresh chains with their own σ: another sample, every round still counted once.
+    const segmented = sim(...args, "--segment", "1000");
+    expect(segmented).toMatchObject({ rounds: 3000, wagered: 6000 });
+    expect(segmented.returned).not.toBe(threads.returned);
+    expect(Math.abs((segmented.houseEdgePct as number) - 1.458)).toBeLessThan(4 * (segmented.stdErrPct as number) + 0.1);
+  }, 120_000);
+
+  // Exact or published edges; each run's edge must lie within 4 standard errors of it.
+  it.each([
+    // Ante and Play per Ante, playing Q-6-4 or better: 3.37% (Wizard of Odds, "Three Card Poker").
+    ["threecard", "ante", "5", 3.37, ""],
+    // Pairplus at 40/30/6/3/1: 7.28%.
+    ["threecard", "pairplus", "5", 7.28, ""],
+    // Video Poker 9/6 with the simple strategy: return about 99.46%, so an edge near 0.54%.
+    ["videopoker", "stake", "5", 0.54, ""],
+    // 8/5 with the same holds: about 2.7% (optimal 97.30% return).
+    ["videopoker", "stake", "5", 2.7, "8-5"],
+  ])(
+    "plays %s %s hands (stake %s) with the documented strategy: edge near %s percent %s",
+    (game, bet, stake, edge, rules) => {
+      const r = sim(
+        "--game",
+        game,
+        "--bet",
+        bet,
+        "--rounds",
+        "6000",
+        "--seed",
+        "2",
+        "--stake",
+        stake,
+        ...(rules ? ["--rules", rules] : []),
+      );
+      expect(Object.keys(r)).toEqual(["game", "bet", "rules", "rounds", "wagered", "returned", "houseEdgePct", "stdErrPct"]);
+      expect(r).toMatchObject({ game, bet, rules, rounds: 6000, wagered: 6000 * Number(stake) });
+      expect(r.stdErrPct).toBeGreaterThan(0);
+      expect(Math.abs((r.houseEdgePct as number) - edge)).toBeLessThan(4 * (r.stdErrPct as number));
+    },
+    120_000,
+  );
+
+  it("plays the 6-Card Bonus and the Progressive next to a 1-chip Ante, and refuses a Progressive stake other than 1", () => {
+    const six = sim("--game", "threecard", "--bet", "six-card", "--rounds", "3000", "--seed", "3", "--stake", "4");
+    expect(six).toMatchObject({ game: "threecard", bet: "six-card", rounds: 3000, wagered: 12000 });
+    expect(six.returned).toBeGreaterThan(0);
+    const progressive = sim("--game", "threecard", "--bet", "progressive", "--rounds", "3000", "--seed", "3");
+    expect(progressive).toMatchObject({ bet: "progressive", rounds: 3000, wagered: 3000 });
+    // Straights (6), trips (60), straight flushes (70) pay it; this seed also deals A-K-Q of spades
+    // once, which pays the whole meter (10,000 plus the stakes fed to it).
+    expect(progressive.returned).toBeGreaterThan(10_000);
+    expect(() => sim("--game", "threecard", "--bet", "progressive", "--stake", "2", "--rounds", "1")).toThrow();
+    expect(() => sim("--game", "videopoker", "--bet", "ante", "--rounds", "1")).toThrow();
+    expect(() => sim("--game", "threecard", "--bet", "ante", "--rules", "8-5", "--rounds", "1")).toThrow();
+  }, 120_000);
 });

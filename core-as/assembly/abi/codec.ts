@@ -7,6 +7,7 @@ import { Json } from "../codec/json";
 import { Tx, Op, decodeTx, decodeTxInto, encodeTxBody, txToJson } from "../codec/tx";
 import { BlockHeader, decodeBlock, encodeHeader, headerDigest, headerToJson } from "../codec/block";
 import { eventToJson } from "../codec/event";
+import { eventToFrame } from "../codec/event-frame";
 import { decodeProgress, progressToJson } from "../codec/progress";
 import { Genesis, encodeGenesis, decodeGenesis } from "../codec/genesis";
 import { isValidUtf8 } from "../codec/utf8";
@@ -204,6 +205,13 @@ export function event_decode(len: u32): i32 {
   if (s == null) return fail(r.err);
   const buf = String.UTF8.encode(s);
   return out.reset().raw(changetype<usize>(buf), <usize>buf.byteLength).toOutput();
+}
+
+/** The event as an ABI frame (no JSON): the fields of event_decode's view, fixed-width. */
+export function event_frame(len: u32): i32 {
+  const r = new Reader(inputPtr(), len);
+  if (!eventToFrame(r, out.reset())) return fail(r.err);
+  return out.toOutput();
 }
 
 export function progress_decode(len: u32): i32 {

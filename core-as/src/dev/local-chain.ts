@@ -7,6 +7,7 @@ import type { Instruction } from "../codec.js";
 import { Core, type ExecutionResult } from "../core.js";
 import { createEd25519, ed25519, type Signer } from "../crypto/ed25519.js";
 import { fromHex, sha256 } from "../crypto/sha256.js";
+import type { BulkSigner, SignJob } from "./signing-pool.js";
 
 export interface LocalChainOptions {
   wasm: Uint8Array;
@@ -22,6 +23,14 @@ export interface LocalChainOptions {
 
 // Dev keys sign synchronously; where the platform's default is WebCrypto (async only), use noble.
 const devKeys = ed25519.backend === "webcrypto" ? createEd25519("noble") : ed25519;
+/** Seeds of the dev signers made here, so enqueued transactions can be signed on other threads. */
+const seeds = new WeakMap<Signer, Uint8Array>();
+
+function devSigner(seed: Uint8Array): Signer {
+  const signer = devKeys.signerFromSeedSync(seed);
+  seeds.set(signer, seed);
+  return signer;
+}
 
 /** A deterministic test key: seed = sha256("nullspace-test-key" ‖ u32 index). */
 export function testSeed(index: number): Uint8Array {
@@ -39,6 +48,12 @@ export function devBeacon(height: bigint): Uint8Array {
   return new Uint8Array([...a, ...sha256(a).subarray(0, 16)]);
 }
 
+/** An enqueued transaction: its signer (for signing here) and the job a bulk signer gets. */
+interface Deferred {
+  signer: Signer;
+  job: SignJob;
+}
+
 export class LocalChain {
   readonly chainId: bigint;
   readonly admins: Signer[];
@@ -46,7 +61,10 @@ export class LocalChain {
   height = 0n;
   timestampMs: bigint;
   parent!: Uint8Array;
-  private pending: Uint8Array[] = [];
+  /** Queued transactions: signed, or (enqueue) to be built and signed at seal. */
+  private pending: (Uint8Array | Deferred)[] = [];
+  /** Signs enqueued transactions at seal (worker threads); on the calling thread when absent. */
+  bulkSigner: BulkSigner | undefined;
   private nonces = new Map<string, bigint>();
   private readonly interval: bigint;
   /** σ of each height; replaceable, so a test can pick the σ of the next block. */
@@ -60,7 +78,7 @@ export class LocalChain {
     this.timestampMs = o.genesisTimeMs ?? 1_700_000_000_000n;
     this.interval = o.blockIntervalMs ?? 1000n;
     this.beacon = o.beacon ?? devBeacon;
-    this.admins = (o.adminSeeds ?? [testSeed(1_000_000)]).map((s) => devKeys.signerFromSeedSync(s));
+    this.admins = (o.adminSeeds ?? [testSeed(1_000_000)]).map(devSigner);
   }
 
   static async create(o: LocalChainOptions): Promise<LocalChain> {
@@ -85,6 +103,20 @@ export class LocalChain {
     return tx;
   }
 
+  /**
+   * Like submit, but the transaction is built and signed at seal, together with the block's other
+   * enqueued ones (on the bulk signer's threads when one is set): for hosts that submit many. The
+   * signer must be a dev signer of this module (LocalChain.signer, the admins).
+   */
+  enqueue(signer: Signer, instruction: Instruction): void {
+    const seed = seeds.get(signer);
+    if (!seed) throw new Error("enqueue: not a LocalChain dev signer (use submit)");
+    const key = signer.publicKey.join(",");
+    const nonce = this.nonces.get(key) ?? 0n;
+    this.nonces.set(key, nonce + 1n);
+    this.pending.push({ signer, job: { seed, nonce, instruction } });
+  }
+
   /** Queues raw bytes as a transaction (malformed input tests). */
   submitRaw(tx: Uint8Array): void {
     this.pending.push(tx);
@@ -99,10 +131,23 @@ export class LocalChain {
       parent: this.parent,
       timestampMs: this.timestampMs + (opts.advanceMs ?? this.interval),
       proposer: 0,
-      txs: this.pending,
+      txs: this.signPending(),
     });
     this.pending = [];
     return block;
+  }
+
+  /** The queue as transactions, enqueued ones signed in one batch. */
+  private signPending(): Uint8Array[] {
+    const deferred = this.pending.filter((t): t is Deferred => !(t instanceof Uint8Array));
+    if (deferred.length === 0) return this.pending as Uint8Array[];
+    const signed = this.bulkSigner
+      ? this.bulkSigner.signAll(deferred.map((d) => d.job))
+      : deferred.map(({ signer, job }) =>
+          signTxSync({ codec: this.core.codec, signer, chainId: this.chainId, nonce: job.nonce, instruction: job.instruction }),
+        );
+    let next = 0;
+    return this.pending.map((t) => (t instanceof Uint8Array ? t : signed[next++]!));
   }
 
   /** Seals and executes the queued transactions as the next block. */
@@ -143,6 +188,6 @@ export class LocalChain {
 
   /** A deterministic signer for tests (the same index gives the same key everywhere). */
   static signer(index: number): Signer {
-    return devKeys.signerFromSeedSync(testSeed(index));
+    return devSigner(testSeed(index));
   }
 }
