@@ -71,16 +71,16 @@ export function playBlackjack(
         bySession.set(s.session, s);
         s.open = true;
         s.net = 0n;
-        chain.submit(s.player, start(s.session));
+        chain.enqueue(s.player, start(s.session));
         continue;
       }
       const t = decodeBlackjackTable(Buffer.from(chain.core.session(s.player.publicKey, s.session)!.data, "hex"));
       const action = basicStrategy(t.hands[t.active]!.cards, t.up, t.hands.length);
-      chain.submit(s.player, { ...blackjack.hit(s.session), action });
+      chain.enqueue(s.player, { ...blackjack.hit(s.session), action });
     }
     const r = chain.seal();
     for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEvent(bytes);
+      const e = chain.core.codec.decodeEventFrame(bytes);
       if (e.kind === "txError") throw new Error(`refused: ${e.op} code ${e.code}`);
       if (e.kind !== "gameRound") continue;
       const s = bySession.get(e.sessionId)!;

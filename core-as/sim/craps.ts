@@ -65,7 +65,7 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
   const bet = spec.make(stake);
   const sit = (): Seat => {
     const player = players.add();
-    chain.submit(player, craps.start(TABLE));
+    chain.enqueue(player, craps.start(TABLE));
     return { player, chips: 1_000_000n, point: 0, shooterHasPoint: false, holding: false };
   };
   const seats = Array.from({ length: Math.min(SEATS, rounds) }, sit);
@@ -79,7 +79,7 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
   while (placed < rounds || seats.some((s) => s.holding)) {
     for (const [i, s] of seats.entries()) {
       if (s.holding) {
-        chain.submit(s.player, craps.roll(TABLE, []));
+        chain.enqueue(s.player, craps.roll(TABLE, []));
         continue;
       }
       if (placed >= rounds) continue;
@@ -89,7 +89,7 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
         continue;
       }
       const ready = canPlace(s, spec.phase);
-      chain.submit(s.player, craps.roll(TABLE, [ready ? bet : FILLER]));
+      chain.enqueue(s.player, craps.roll(TABLE, [ready ? bet : FILLER]));
       if (ready) {
         placed++;
         s.holding = true;
@@ -97,7 +97,7 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
     }
     const r = chain.seal();
     for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEvent(bytes);
+      const e = chain.core.codec.decodeEventFrame(bytes);
       if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
       if (e.kind !== "gameRound" || e.finished) continue;
       const s = byKey.get(e.account)!;

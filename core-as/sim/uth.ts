@@ -107,11 +107,11 @@ export function playUth(chain: LocalChain, players: Players, tally: Tally, bet: 
       else if (s.phase === 2)
         ins = shouldBetRiver(core, s.cards.slice(0, 2), s.cards.slice(2)) ? uth.bet(s.session, 1) : uth.fold(s.session);
       else continue; // waiting for the start's block
-      chain.submit(s.player, ins);
+      chain.enqueue(s.player, ins);
     }
     const r = chain.seal();
     for (const bytes of r.events) {
-      const e = core.codec.decodeEvent(bytes);
+      const e = core.codec.decodeEventFrame(bytes);
       if (e.kind === "txError") throw new Error(`sim: a UTH move was refused (${e.code})`);
       if (e.kind !== "gameRound") continue;
       const s = byKey.get(e.account)!;
