@@ -160,8 +160,10 @@ interface Measured {
 
 /** Records for `seconds`, then waits for the last height's frames and turns arrivals into latencies. */
 async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: number, open: number): Promise<Measured> {
-  await askAll({ op: "record" });
-  const first = Math.max(0, ...sentAt().keys()) + 1; // the first height sent entirely while recording
+  const started = await askAll<Reply & { lastSeen: number }>({ op: "record" });
+  // The first height sent entirely while recording: past every height whose sending had begun (the
+  // sender's report may lag its first frames, so what the subscribers already saw counts too).
+  const first = Math.max(0, ...sentAt().keys(), ...started.map((r) => r.lastSeen)) + 1;
   const t0 = performance.now();
   for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
@@ -174,10 +176,12 @@ async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: num
   }
   const last = Math.max(0, ...sentAt().keys());
   const elapsed = (performance.now() - t0) / 1000;
-  // Delivery of the last height may lag by seconds under load: wait for it (up to 30 s).
+  // Delivery of the last height may lag by seconds under load: wait until every open socket has it
+  // (up to 30 s). Frames reach a socket in order, so then it has every earlier height too. (Waiting
+  // only until some socket saw a later height counted in-flight frames as missing.)
   for (let k = 0; k < 300; k++) {
-    const st = await askAll<Reply & { open: number; last: number; lastCount: number }>({ op: "status" });
-    if (st.every((x) => x.last > last || (x.last === last && x.lastCount >= x.open))) break;
+    const st = await askAll<Reply & { open: number; heightCount: number }>({ op: "status", height: last });
+    if (st.every((x) => x.heightCount >= x.open)) break;
     await sleep(100);
   }
   await sleep(500);

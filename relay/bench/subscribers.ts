@@ -9,7 +9,7 @@ import { frameHeight, type Histogram, nowMs, record } from "./histogram.js";
 type Command =
   | { op: "connect"; url: string; count: number }
   | { op: "record" }
-  | { op: "status" }
+  | { op: "status"; height?: number }
   | { op: "collect"; sent: [number, number][] }
   | { op: "close" };
 
@@ -29,10 +29,14 @@ let arrivals = new Map<number, number[]>();
 /** Frame size by height (of the first socket that saw it). */
 let sizes = new Map<number, number>();
 
+/** The highest height any socket has received, recording or not. */
+let lastSeen = -1;
+
 function onFrame(data: Buffer): void {
   const at = nowMs();
-  if (!recording) return;
   const h = frameHeight(data);
+  if (h > lastSeen) lastSeen = h;
+  if (!recording) return;
   let list = arrivals.get(h);
   if (!list) {
     list = [];
@@ -108,16 +112,20 @@ process.on("message", async (m: Command) => {
     case "record":
       recording = true;
       openAtRecord = open;
-      return reply({ open });
+      // Frames of heights up to lastSeen may have reached some sockets before recording began.
+      return reply({ open, lastSeen });
     case "status": {
       const last = Math.max(-1, ...arrivals.keys());
-      return reply({ open, closed, last, lastCount: arrivals.get(last)?.length ?? 0 });
+      // `heightCount`: frames of the asked height so far (the bench waits for every socket's).
+      const heightCount = m.height === undefined ? 0 : (arrivals.get(m.height)?.length ?? 0);
+      return reply({ open, closed, last, lastCount: arrivals.get(last)?.length ?? 0, heightCount });
     }
     case "collect":
       return reply(collect(m.sent));
     case "close":
       recording = false;
       isClosing = true;
+      lastSeen = -1; // the next server numbers its frames afresh
       for (const ws of sockets) ws.terminate();
       sockets = [];
       open = 0;
