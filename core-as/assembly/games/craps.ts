@@ -6,7 +6,6 @@
 import { Account } from "../state/account";
 import { State } from "../exec/state";
 import { EventSink, TxContext } from "../exec/events";
-import { Ev } from "../codec/event";
 import { Writer } from "../codec/writer";
 import { BetList } from "../codec/bets";
 import { BetStatus } from "../codec/game-event";
@@ -14,6 +13,7 @@ import { RandomStream } from "../random/stream";
 import { Session } from "./session";
 import { TableGame } from "./table-game";
 import { RoundReport } from "./round";
+import { closeSitting, emitRound } from "./sitting";
 import { maxBet, TableAction } from "./catalogue";
 import { canCover, takeStake, payReturn } from "./ledger";
 import { CrapsTable, encodeCrapsTable, decodeCrapsTable } from "./craps-table";
@@ -112,7 +112,7 @@ export function playCrapsRoll(
   payReturn(s, a, r.returned);
   encodeCrapsTable(after, dataWriter.reset());
   sess.data = dataWriter.toBytes();
-  emitRound(ctx, ev, sessionId, sess, a, false);
+  emitRound(ctx, ev, report, sessionId, sess, a, false);
   return 0;
 }
 
@@ -120,16 +120,6 @@ export function playCrapsRoll(
 export function closeCraps(ctx: TxContext, ev: EventSink, a: Account, sess: Session, sessionId: u64): u16 {
   if (!decodeCrapsTable(sess.data, before)) return E_INVALID_VALUE;
   if (before.count != 0) return E_BETS_PENDING;
-  if (sess.moves > 0) a.sessionsPlayed++; // a sitting with a roll counts as a session played
-  sess.moves++;
-  sess.finished = true;
-  report.reset(sess.moves);
-  emitRound(ctx, ev, sessionId, sess, a, true);
+  closeSitting(ctx, ev, report, a, sess, sessionId);
   return 0;
-}
-
-function emitRound(ctx: TxContext, ev: EventSink, sessionId: u64, sess: Session, a: Account, finished: bool): void {
-  const w = ev.begin(ctx, Ev.GAME_ROUND);
-  report.encode(w, sessionId, sess.game, sess.phase, a.chips, finished);
-  ev.end();
 }

@@ -4,7 +4,6 @@
 import { Account } from "../state/account";
 import { State } from "../exec/state";
 import { EventSink, TxContext } from "../exec/events";
-import { Ev } from "../codec/event";
 import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { BetList, decodeBets, encodeBets } from "../codec/bets";
@@ -13,6 +12,7 @@ import { RandomStream } from "../random/stream";
 import { Session } from "./session";
 import { TableGame } from "./table-game";
 import { RoundReport } from "./round";
+import { closeSitting, emitRound } from "./sitting";
 import { MIN_BET, maxBet } from "./catalogue";
 import { canCover, takeStake, payReturn, addSaturating } from "./ledger";
 import {
@@ -90,7 +90,7 @@ export function playTableRound(
     encodeBets(nextHeld, dataWriter.reset());
     sess.data = dataWriter.toBytes();
   }
-  emitRound(ctx, ev, sessionId, sess, a, false);
+  emitRound(ctx, ev, report, sessionId, sess, a, false);
   return 0;
 }
 
@@ -98,17 +98,6 @@ export function playTableRound(
 export function closeTable(ctx: TxContext, ev: EventSink, a: Account, sess: Session, sessionId: u64): u16 {
   if (!loadHeld(sess)) return E_INVALID_VALUE;
   if (held.count != 0) return E_BETS_PENDING;
-  // A sitting counts as a session played once it had a round (the faucet's eligibility rule).
-  if (sess.moves > 0) a.sessionsPlayed++;
-  sess.moves++;
-  sess.finished = true;
-  report.reset(sess.moves);
-  emitRound(ctx, ev, sessionId, sess, a, true);
+  closeSitting(ctx, ev, report, a, sess, sessionId);
   return 0;
-}
-
-function emitRound(ctx: TxContext, ev: EventSink, sessionId: u64, sess: Session, a: Account, finished: bool): void {
-  const w = ev.begin(ctx, Ev.GAME_ROUND);
-  report.encode(w, sessionId, sess.game, sess.phase, a.chips, finished);
-  ev.end();
 }
