@@ -424,10 +424,6 @@ const ultimateHoldem: GameSpec = {
   options: [],
 };
 
-function pending(id: number, name: GameName, title: string, table: boolean, maxBet: bigint): GameSpec {
-  return { id, name, title, available: false, table, minBet: MIN_BET, maxBet, bets: [], options: [] };
-}
-
 /** Every game, in id order. `available: false` games are refused by the state machine (UNKNOWN_GAME). */
 export const GAMES: readonly GameSpec[] = [
   baccarat,

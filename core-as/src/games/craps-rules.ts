@@ -46,7 +46,11 @@ export function crapsRolls(wasm: WasmInstance, table: Uint8Array, steps: readonl
     parts.push(Uint8Array.of(s.dice[0], s.dice[1], bets.length), betEntries(bets));
   }
   const input = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (input.set(p, at), at + p.length), 0);
+  let written = 0;
+  for (const p of parts) {
+    input.set(p, written);
+    written += p.length;
+  }
   const out = wasm.call("games_craps", input);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = 0;
