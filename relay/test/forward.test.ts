@@ -45,6 +45,11 @@ describe("forwarder", () => {
     expect(verdicts.map((x) => x.hash)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
     expect(v.got.map((b) => b.length)).toEqual([8, 8, 4]);
     expect(v.got.flat()).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // A byte bound too: transactions of 4 bytes, at most 10 bytes a batch, so two a batch.
+    const small = await standIn((t) => ({ ok: true, hash: String(t[0]) }));
+    const byBytes = new Forwarder({ validators: [small.url], timeoutMs: 2000, maxBatchBytes: 10 });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => byBytes.forward(tx(i))));
+    expect(small.got).toEqual([[0, 1], [2, 3], [4]]);
   });
 
   it("passes a whole batch on past a validator that refuses the request, and only BUSY ones past a busy one", async () => {

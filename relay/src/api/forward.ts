@@ -22,6 +22,8 @@ export interface ForwarderOptions {
   timeoutMs: number;
   /** Transactions per batch (the validators accept up to 1,024). */
   maxBatch?: number;
+  /** Bytes of transactions per batch (default 512 KiB; a validator's body limit is 1 MiB). */
+  maxBatchBytes?: number;
   /** Called once per batch sent: the validator and how many transactions it carried. */
   onBatch?: (validator: string, txs: number) => void;
 }
@@ -39,31 +41,42 @@ interface Waiting {
 
 export class Forwarder {
   private queue: Waiting[] = [];
+  private queuedBytes = 0;
   private scheduled = false;
   private turn = 0;
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
 
   constructor(private readonly o: ForwarderOptions) {
     this.maxBatch = o.maxBatch ?? 256;
+    this.maxBatchBytes = o.maxBatchBytes ?? 512 * 1024;
   }
 
   /** The verdict of the validator that took or refused `tx`; RELAY_UPSTREAM_UNAVAILABLE if none answered. */
   forward(tx: Uint8Array): Promise<MempoolVerdict> {
     return new Promise((resolve, reject) => {
       this.queue.push({ tx, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
+      this.queuedBytes += tx.length;
+      if (this.queue.length >= this.maxBatch || this.queuedBytes >= this.maxBatchBytes) this.flush(false);
+      if (this.queue.length > 0 && !this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => this.flush(true));
       }
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
+  /** Sends the queue as batches; `all` false (a bound was reached mid-turn): only the full ones. */
+  private flush(all: boolean): void {
+    if (all) this.scheduled = false;
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      void this.send(batch, this.turn++ % this.o.validators.length);
+      // As many as fit both bounds, and at least one.
+      let n = 0;
+      let bytes = 0;
+      while (n < this.queue.length && n < this.maxBatch && (n === 0 || bytes + (this.queue[n] as Waiting).tx.length <= this.maxBatchBytes))
+        bytes += (this.queue[n++] as Waiting).tx.length;
+      if (!all && n === this.queue.length && n < this.maxBatch && this.queuedBytes < this.maxBatchBytes) break;
+      this.queuedBytes -= bytes;
+      void this.send(this.queue.splice(0, n), this.turn++ % this.o.validators.length);
     }
   }
 
