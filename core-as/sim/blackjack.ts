@@ -6,7 +6,7 @@ import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { BlackjackBet, type BlackjackSideBets, blackjack, decodeBlackjackTable } from "../src/games/index.js";
 import { basicStrategy } from "./blackjack-strategy.js";
-import type { Players, Tally } from "./players.js";
+import { keyOf, type Players, sealRounds, type Tally } from "./players.js";
 
 const SEATS = 1_000;
 /** Seats per player: one player's grant (1,000,000) covers many seats, and fewer players keep the
@@ -50,7 +50,7 @@ export function playBlackjack(
   const newSeat = (): Seat => {
     if (!current || current.seats === SEATS_PER_PLAYER || chips.get(current.key)! < (mainStake * 8n + stake) * BigInt(SEATS_PER_PLAYER)) {
       const player = players.add();
-      current = { player, key: Buffer.from(player.publicKey).toString("hex"), seats: 0 };
+      current = { player, key: keyOf(player), seats: 0 };
       chips.set(current.key, 1_000_000n);
     }
     current.seats++;
@@ -78,11 +78,7 @@ export function playBlackjack(
       const action = basicStrategy(t.hands[t.active]!.cards, t.up, t.hands.length);
       chain.enqueue(s.player, { ...blackjack.hit(s.session), action });
     }
-    const r = chain.seal();
-    for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEventFrame(bytes);
-      if (e.kind === "txError") throw new Error(`refused: ${e.op} code ${e.code}`);
-      if (e.kind !== "gameRound") continue;
+    for (const e of sealRounds(chain)) {
       const s = bySession.get(e.sessionId)!;
       chips.set(e.account, e.chips);
       for (const b of e.bets) if (followed.includes(b.kind)) s.net += b.return - (b.status === 2 ? 0n : b.stake);

@@ -6,7 +6,7 @@
 import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { type Bet, craps } from "../src/games/index.js";
-import type { Players, Tally } from "./players.js";
+import { keyOf, type Players, sealRounds, type Tally } from "./players.js";
 
 type Phase = "any" | "comeOut" | "point" | "newShooter";
 
@@ -72,7 +72,7 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
   const byKey = new Map<string, Seat>();
   const index = () => {
     byKey.clear();
-    for (const s of seats) byKey.set(Buffer.from(s.player.publicKey).toString("hex"), s);
+    for (const s of seats) byKey.set(keyOf(s.player), s);
   };
   index();
   let placed = 0;
@@ -95,11 +95,8 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
         s.holding = true;
       }
     }
-    const r = chain.seal();
-    for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEventFrame(bytes);
-      if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
-      if (e.kind !== "gameRound" || e.finished) continue;
+    for (const e of sealRounds(chain)) {
+      if (e.finished) continue;
       const s = byKey.get(e.account)!;
       s.chips = e.chips;
       const [total, point] = e.info as [number, number];

@@ -6,7 +6,7 @@ import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { casinoWar, hiLo, WarBet } from "../src/games/index.js";
 import type { EventView } from "../src/views.js";
-import type { Players, Tally } from "./players.js";
+import { keyOf, type Players, type Tally } from "./players.js";
 
 const WAR_HANDS_PER_BLOCK = 1_000;
 const HILO_PLAYERS = 1_000;
@@ -53,7 +53,7 @@ export function playHands(
   const add = (): Hand => {
     const player = players.add();
     const h: Hand = { player, chips: 1_000_000n, session: 0n, wager: 0n, net: 0n, open: false, multiplier: 10_000, card: 0, won: false };
-    byKey.set(Buffer.from(player.publicKey).toString("hex"), h);
+    byKey.set(keyOf(player), h);
     return h;
   };
   const width = game === "war" ? 1 : HILO_PLAYERS;

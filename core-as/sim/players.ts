@@ -1,6 +1,28 @@
 // The simulation's players (registered on demand, replaced when low on chips) and its tally.
 import type { Signer } from "../src/crypto/ed25519.js";
 import { LocalChain } from "../src/dev/local-chain.js";
+import type { EventView } from "../src/views.js";
+
+export type RoundEvent = Extract<EventView, { kind: "gameRound" }>;
+
+/** A player's key as events name it (lowercase hex). */
+export function keyOf(player: Signer): string {
+  return Buffer.from(player.publicKey).toString("hex");
+}
+
+/**
+ * Seals the queued block and returns its game rounds. A strategy only sends moves the game allows,
+ * so a refused transaction is a bug of the simulation: it throws, naming the refusal.
+ */
+export function sealRounds(chain: LocalChain): RoundEvent[] {
+  const rounds: RoundEvent[] = [];
+  for (const bytes of chain.seal().events) {
+    const e = chain.core.codec.decodeEventFrame(bytes);
+    if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    if (e.kind === "gameRound") rounds.push(e);
+  }
+  return rounds;
+}
 
 /** Keys from 900,000 up: never a test or bench key. */
 const FIRST_KEY = 900_000;

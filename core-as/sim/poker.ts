@@ -7,7 +7,7 @@ import type { LocalChain } from "../src/dev/local-chain.js";
 import { ThreeCardBet, threeCard, videoPoker } from "../src/games/index.js";
 import type { EventView } from "../src/views.js";
 import { holdJacksOrBetter } from "./jacks-strategy.js";
-import type { Players, Tally } from "./players.js";
+import { keyOf, type Players, sealRounds, type Tally } from "./players.js";
 import { playsThreeCard } from "./three-card-strategy.js";
 
 const SEATS = 10;
@@ -94,7 +94,7 @@ export function playPoker(
   const byKey = new Map<string, Seat>();
   const seat = (): Seat => {
     const s: Seat = { player: players.add(), chips: GRANT, hands: new Map(), toDecide: [] };
-    byKey.set(Buffer.from(s.player.publicKey).toString("hex"), s);
+    byKey.set(keyOf(s.player), s);
     return s;
   };
   for (let i = 0; i < SEATS; i++) seats.push(seat());
@@ -117,11 +117,7 @@ export function playPoker(
         chain.enqueue(t.player, { ...bet.start(id, stake), options });
       }
     }
-    const r = chain.seal();
-    for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEventFrame(bytes);
-      if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
-      if (e.kind !== "gameRound") continue;
+    for (const e of sealRounds(chain)) {
       const s = byKey.get(e.account)!;
       s.chips = e.chips;
       const h = s.hands.get(e.sessionId)!;

@@ -5,7 +5,7 @@ import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { TableAction } from "../src/games/index.js";
 import type { TableBetSpec } from "./bets.js";
-import type { Players, Tally } from "./players.js";
+import { keyOf, type Players, sealRounds, type Tally } from "./players.js";
 
 const SEATS = 20;
 const ROUNDS_PER_BLOCK = 2_000;
@@ -38,7 +38,7 @@ export function playTable(
   const byKey = new Map<string, Seat>();
   const index = () => {
     byKey.clear();
-    for (const s of seats) byKey.set(Buffer.from(s.player.publicKey).toString("hex"), s);
+    for (const s of seats) byKey.set(keyOf(s.player), s);
   };
   index();
   let placed = 0;
@@ -63,11 +63,8 @@ export function playTable(
         chain.enqueue(seats[i]!.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [bet] });
       placed += n;
     }
-    const r = chain.seal();
-    for (const bytes of r.events) {
-      const e = chain.core.codec.decodeEventFrame(bytes);
-      if (e.kind === "txError") throw new Error(`refused: ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
-      if (e.kind !== "gameRound" || e.finished) continue;
+    for (const e of sealRounds(chain)) {
+      if (e.finished) continue;
       const s = byKey.get(e.account)!;
       s.chips = e.chips;
       let net = 0n;

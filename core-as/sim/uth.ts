@@ -15,7 +15,7 @@ import type { Core } from "../src/core.js";
 import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { UthBet, uth } from "../src/games/index.js";
-import type { Players, Tally } from "./players.js";
+import { keyOf, type Players, sealRounds, type Tally } from "./players.js";
 
 // Each registers with the 1,000,000-chip grant: 250 leave most of the supply to cover the house.
 const PLAYERS = 250;
@@ -84,7 +84,7 @@ export function playUth(chain: LocalChain, players: Players, tally: Tally, bet: 
   const add = (): Seat => {
     const player = players.add();
     const s: Seat = { player, chips: 1_000_000n, session: 0n, open: false, phase: 0, cards: [], wager: 0n, net: 0n };
-    byKey.set(Buffer.from(player.publicKey).toString("hex"), s);
+    byKey.set(keyOf(player), s);
     return s;
   };
   const seats = Array.from({ length: PLAYERS }, add);
@@ -109,11 +109,7 @@ export function playUth(chain: LocalChain, players: Players, tally: Tally, bet: 
       else continue; // waiting for the start's block
       chain.enqueue(s.player, ins);
     }
-    const r = chain.seal();
-    for (const bytes of r.events) {
-      const e = core.codec.decodeEventFrame(bytes);
-      if (e.kind === "txError") throw new Error(`sim: a UTH move was refused (${e.code})`);
-      if (e.kind !== "gameRound") continue;
+    for (const e of sealRounds(chain)) {
       const s = byKey.get(e.account)!;
       s.chips = e.chips;
       s.phase = e.phase;
