@@ -68,6 +68,16 @@ export const E_TABLE_FULL: u16 = 430;
 /** A bet of the spec that is closed to chips: as specified its pay table favours the player (docs/games.md). */
 export const E_BET_CLOSED: u16 = 431;
 
+// Tournaments (450–459): joins, cranks and tournament play
+export const E_TOURNAMENT_NOT_OPEN: u16 = 450;
+export const E_TOURNAMENT_ALREADY_JOINED: u16 = 451;
+export const E_FREEROLL_LIMIT_REACHED: u16 = 452;
+export const E_TOURNAMENT_FULL: u16 = 454;
+export const E_TOURNAMENT_TOO_EARLY: u16 = 455;
+export const E_TOURNAMENT_NOT_FOUND: u16 = 456;
+export const E_TOURNAMENT_CLOSED: u16 = 457;
+export const E_NOT_IN_TOURNAMENTS: u16 = 458;
+
 // Host ABI misuse (9xx): a bug in the caller, never in a block
 export const E_BAD_ARGUMENTS: u16 = 900;
 export const E_NOT_FOUND: u16 = 901;

@@ -10,3 +10,4 @@ export * from "./abi/games";
 export * from "./abi/blackjack";
 export * from "./abi/uth";
 export * from "./abi/craps";
+export * from "./abi/tournaments";

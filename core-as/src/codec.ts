@@ -64,7 +64,11 @@ export type Instruction =
   | { op: "adminRotateKeys"; keys: Uint8Array[] }
   | { op: "adminSetPolicy"; field: number; value: bigint }
   | GameStartInstruction
-  | GameMoveInstruction;
+  | GameMoveInstruction
+  | { op: "tournamentJoin" | "tournamentStart" | "tournamentEnd"; tournamentId: bigint }
+  | { op: "adminSetFreerollLimit"; player: Uint8Array; limit: number };
+
+const TOURNAMENT_OPS = { tournamentJoin: 7, tournamentStart: 8, tournamentEnd: 9 } as const;
 
 export interface GameStartInstruction {
   op: "gameStart";
@@ -227,6 +231,15 @@ export class Codec {
           ins.action,
           modifierBits(ins.modifiers),
         );
+      case "tournamentJoin":
+      case "tournamentStart":
+      case "tournamentEnd":
+        checkU64("tournamentId", ins.tournamentId);
+        return this.wasm.call("tx_tournament", signer, nonce, TOURNAMENT_OPS[ins.op], ins.tournamentId);
+      case "adminSetFreerollLimit":
+        checkUint("limit", ins.limit, 0xff);
+        if (ins.player.length !== 32) throw new CoreError(900, "player must be a 32-byte key");
+        return this.wasm.call("tx_set_freeroll_limit", concatBytes(signer, ins.player), nonce, ins.limit);
     }
   }
 

@@ -2,7 +2,17 @@
 
 import { Codec } from "./codec.js";
 import { concatBytes } from "./crypto/sha256.js";
-import type { AccountView, MetaView, PolicyView, ProgressView, SessionView, SupplyView } from "./views.js";
+import type {
+  AccountView,
+  FreerollView,
+  MetaView,
+  PolicyView,
+  ProgressView,
+  SessionView,
+  SupplyView,
+  TournamentEntryView,
+  TournamentView,
+} from "./views.js";
 import { parseView } from "./views.js";
 import { FrameReader, frameVarBytes } from "./wasm/frame.js";
 import { compileCore, WasmInstance } from "./wasm/instance.js";
@@ -139,7 +149,35 @@ export class Core {
     const json = this.wasm.callOrAbsent(NOT_FOUND, "core_session", concatBytes(publicKey, id));
     return json ? parseView<SessionView>(utf8Decoder.decode(json)) : null;
   }
+
+  /** A tournament (schedule, phase, entrants, prizes), or null if nobody joined it. */
+  tournament(id: bigint): TournamentView | null {
+    const json = this.wasm.callOrAbsent(NOT_FOUND, "core_tournament", undefined, id);
+    return json ? parseView<TournamentView>(utf8Decoder.decode(json)) : null;
+  }
+
+  /** A player's entry in a tournament (stack, Shields, Doubles), or null. */
+  tournamentEntry(id: bigint, publicKey: Uint8Array): TournamentEntryView | null {
+    const json = this.wasm.callOrAbsent(NOT_FOUND, "core_tournament_entry", publicKey, id);
+    return json ? parseView<TournamentEntryView>(utf8Decoder.decode(json)) : null;
+  }
+
+  /** A player's freeroll record (entry limit, tournament play, credits as of the last block). */
+  freeroll(publicKey: Uint8Array): FreerollView {
+    return parseView<FreerollView>(utf8Decoder.decode(this.wasm.call("core_freeroll", publicKey)));
+  }
+
+  /** Credits minted for prizes and expired so far, with the per-tournament pool and the cap. */
+  freerollTotals(): { creditsMinted: bigint; creditsExpired: bigint; prizePool: bigint; creditsCap: bigint } {
+    return parseView(utf8Decoder.decode(this.wasm.call("core_freeroll_totals")));
+  }
 }
+
+/** Tournament schedule (docs/tournaments.md): tournament `id` registers for 60 s from id × 360 s of
+ * block time, then plays for 300 s. */
+export const TOURNAMENT_PERIOD_MS = 360_000n;
+export const TOURNAMENT_REGISTRATION_MS = 60_000n;
+export const tournamentAt = (timestampMs: bigint): bigint => timestampMs / TOURNAMENT_PERIOD_MS;
 
 /** State keys (assembly/state/keys.ts), for get/prove and relays' GET /state/:key. */
 export const StateKey = {
@@ -155,4 +193,16 @@ export const StateKey = {
     return concatBytes(Uint8Array.of(0x07), publicKey, id);
   },
   games: (): Uint8Array => Uint8Array.of(0x08),
+  /** 09 ‖ u64be id. */
+  tournament: (id: bigint): Uint8Array => concatBytes(Uint8Array.of(0x09), u64be(id)),
+  /** 0a ‖ u64be id ‖ player. */
+  tournamentEntry: (id: bigint, publicKey: Uint8Array): Uint8Array => concatBytes(Uint8Array.of(0x0a), u64be(id), publicKey),
+  /** 0c ‖ player. */
+  freeroll: (publicKey: Uint8Array): Uint8Array => concatBytes(Uint8Array.of(0x0c), publicKey),
 } as const;
+
+function u64be(v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v);
+  return b;
+}

@@ -2,7 +2,7 @@
 // decodeEvent builds from the JSON view. The wasm has decoded and checked the event; this only
 // reads its fixed-width frame, which costs a fraction of building and parsing JSON.
 import { toHex } from "./crypto/sha256.js";
-import type { BetResultView, BetView, DrawView, EventView } from "./views.js";
+import type { BetResultView, BetView, DrawView, EventView, PaidPlaceView } from "./views.js";
 
 const KIND_NAMES: Record<number, EventView["kind"]> = {
   1: "registered",
@@ -12,6 +12,11 @@ const KIND_NAMES: Record<number, EventView["kind"]> = {
   5: "txError",
   6: "gameStarted",
   7: "gameRound",
+  8: "tournamentJoined",
+  9: "tournamentStarted",
+  10: "tournamentEnded",
+  11: "modifierApplied",
+  12: "freerollLimitSet",
 };
 
 const utf8 = new TextDecoder();
@@ -102,6 +107,46 @@ export function readEventFrame(frame: Uint8Array): EventView {
       const finished = f.u8() === 1;
       return { height, txIndex, account, nonce, kind, sessionId, game, move, phase, draws, bets, info, staked, returned, chips, finished };
     }
+    case "tournamentJoined":
+      return {
+        height,
+        txIndex,
+        account,
+        nonce,
+        kind,
+        tournamentId: f.u64(),
+        entrant: f.u32(),
+        stack: f.u64(),
+        shields: f.u8(),
+        doubles: f.u8(),
+      };
+    case "tournamentStarted":
+      return { height, txIndex, account, nonce, kind, tournamentId: f.u64(), entrants: f.u32() };
+    case "tournamentEnded": {
+      const tournamentId = f.u64();
+      const entrants = f.u32();
+      const prizePool = f.u64();
+      const paid = f.u64();
+      const places = times<PaidPlaceView>(f.u32(), () => ({
+        rank: f.u32(),
+        player: toHex(f.bytes(32)),
+        stack: f.u64(),
+        weightBps: f.u32(),
+        prize: f.u64(),
+      }));
+      return { height, txIndex, account, nonce, kind, tournamentId, entrants, prizePool, paid, places };
+    }
+    case "modifierApplied": {
+      const sessionId = f.u64();
+      const tournamentId = f.u64();
+      const modifiers = f.u8();
+      const staked = f.u64();
+      const returned = f.u64();
+      const extra = f.u64();
+      return { height, txIndex, account, nonce, kind, sessionId, tournamentId, modifiers, staked, returned, extra, stack: f.u64() };
+    }
+    case "freerollLimitSet":
+      return { height, txIndex, account, nonce, kind, player: toHex(f.bytes(32)), limit: f.u8() };
     default:
       throw new Error(`event_frame: unknown kind ${code}`); // the wasm refuses unknown kinds first
   }

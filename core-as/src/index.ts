@@ -25,7 +25,14 @@ export {
   type TxSummary,
   type VoteParts,
 } from "./codec.js";
-export { Core, type ExecutionResult, StateKey } from "./core.js";
+export {
+  Core,
+  type ExecutionResult,
+  StateKey,
+  TOURNAMENT_PERIOD_MS,
+  TOURNAMENT_REGISTRATION_MS,
+  tournamentAt,
+} from "./core.js";
 export * from "./crypto/domain.js";
 export * from "./crypto/ed25519.js";
 export { concatBytes, equalBytes, fromHex, hashNode, sha256, sha256Backend, toHex } from "./crypto/sha256.js";

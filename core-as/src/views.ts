@@ -6,7 +6,17 @@ export type Hex = string;
 export interface TxView {
   nonce: bigint;
   signer: Hex;
-  op: "register" | "faucet" | "adminRotateKeys" | "adminSetPolicy" | "gameStart" | "gameMove";
+  op:
+    | "register"
+    | "faucet"
+    | "adminRotateKeys"
+    | "adminSetPolicy"
+    | "gameStart"
+    | "gameMove"
+    | "tournamentJoin"
+    | "tournamentStart"
+    | "tournamentEnd"
+    | "adminSetFreerollLimit";
   name?: string;
   /** gameStart / gameMove fields. */
   game?: number;
@@ -20,6 +30,11 @@ export interface TxView {
   keys?: Hex[];
   field?: number;
   value?: bigint;
+  /** tournamentJoin / tournamentStart / tournamentEnd. */
+  tournamentId?: bigint;
+  /** adminSetFreerollLimit. */
+  player?: Hex;
+  limit?: number;
   signature: Hex;
   hash: Hex;
   bodyLength: number;
@@ -110,7 +125,82 @@ export type EventView = EventBase &
         chips: bigint;
         finished: boolean;
       }
+    | {
+        kind: "tournamentJoined";
+        tournamentId: bigint /** Join order, 0-based. */;
+        entrant: number;
+        stack: bigint;
+        shields: number;
+        doubles: number;
+      }
+    | { kind: "tournamentStarted"; tournamentId: bigint; entrants: number }
+    | { kind: "tournamentEnded"; tournamentId: bigint; entrants: number; prizePool: bigint; paid: bigint; places: PaidPlaceView[] }
+    | {
+        kind: "modifierApplied";
+        sessionId: bigint;
+        tournamentId: bigint;
+        /** Bit 0 Shield, bit 1 Double. */
+        modifiers: number;
+        /** What the round (or the whole hand) staked and returned before the modifier. */
+        staked: bigint;
+        returned: bigint;
+        /** Added to the stack: a Shield's refund or a Double's second net win. */
+        extra: bigint;
+        /** Tournament stack after. */
+        stack: bigint;
+      }
+    | { kind: "freerollLimitSet"; player: Hex; limit: number }
   );
+
+/** One paid place of a tournament: its prize in freeroll credits. */
+export interface PaidPlaceView {
+  rank: number;
+  player: Hex;
+  stack: bigint;
+  /** Proof-of-play × account-age weight, in basis points (500 – 10,000). */
+  weightBps: number;
+  prize: bigint;
+}
+
+export interface TournamentView {
+  tournamentId: bigint;
+  /** 0 registering, 1 running, 2 ended. */
+  phase: number;
+  entrants: number;
+  prizePool: bigint;
+  paid: bigint;
+  winners: number;
+  registrationStartMs: bigint;
+  playStartMs: bigint;
+  endMs: bigint;
+}
+
+export interface TournamentEntryView {
+  index: number;
+  stack: bigint;
+  shields: number;
+  doubles: number;
+  sessions: number;
+  moves: number;
+  firstPlayMs: bigint;
+  lastPlayMs: bigint;
+}
+
+export interface FreerollView {
+  /** Daily tournament entries (1 free, the admin-set limit for members). */
+  limit: number;
+  day: bigint;
+  joinsToday: number;
+  lastJoinMs: bigint;
+  sessions: bigint;
+  playMs: bigint;
+  lastPlayMs: bigint;
+  /** As of the last block: unlocked plus vested, and still vesting. */
+  creditsUsable: bigint;
+  creditsVesting: bigint;
+  creditsExpired: boolean;
+  grants: number;
+}
 
 export interface SessionView {
   game: number;
@@ -123,6 +213,11 @@ export interface SessionView {
   stake: bigint;
   /** Game-specific state (only what has been revealed), hex. */
   data: Hex;
+  /** Tournament sessions (mode 1): the tournament, the hand's modifiers, its stakes and returns so far. */
+  tournamentId?: bigint;
+  modifiers?: number;
+  handStaked?: bigint;
+  handReturned?: bigint;
 }
 
 export interface ProgressView {
@@ -274,6 +369,28 @@ const U64_FIELDS = new Set([
   "nextSerial",
   "meterThreeCard",
   "meterUth",
+  "tournamentId",
+  "stack",
+  "prizePool",
+  "paid",
+  "prize",
+  "extra",
+  "firstPlayMs",
+  "lastPlayMs",
+  "registrationStartMs",
+  "playStartMs",
+  "endMs",
+  "day",
+  "lastJoinMs",
+  "sessions",
+  "playMs",
+  "creditsUsable",
+  "creditsVesting",
+  "creditsMinted",
+  "creditsExpired",
+  "creditsCap",
+  "handStaked",
+  "handReturned",
 ]);
 
 /** Parses a JSON view from the wasm, turning its u64 fields into bigints. */

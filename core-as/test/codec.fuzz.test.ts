@@ -41,10 +41,26 @@ beforeAll(async () => {
   ];
   chain.submitRaw(Uint8Array.of(1, 2, 3));
   const r = chain.seal();
+  // A tournament from join to prizes, so every tournament transaction and event is sampled.
+  const reg = 4_722_223n * 360_000n;
+  const events = [...r.events];
+  const block = (t: bigint, list: Instruction[], signer = alice) => {
+    for (const ins of list) txs.push(chain.submit(signer, ins));
+    events.push(...chain.seal({ advanceMs: t - chain.timestampMs }).events);
+  };
+  const id = 4_722_223n;
+  block(reg, [{ op: "tournamentJoin", tournamentId: id }]);
+  block(reg + 60_000n, [
+    { op: "tournamentStart", tournamentId: id },
+    { ...roulette.start(9n), mode: "tournament" },
+    { ...roulette.spin(9n, [roulette.red(10n)]), modifiers: { shield: true, double: true } },
+  ]);
+  block(reg + 360_000n, [{ op: "tournamentEnd", tournamentId: id }]);
+  block(reg + 361_000n, [{ op: "adminSetFreerollLimit", player: alice.publicKey, limit: 10 }], chain.admins[0]!);
   samples = {
     tx: txs,
     block: [r.block],
-    event: r.events,
+    event: events,
     progress: [r.progress!],
     genesis: [chain.genesis],
     snapshot: [chain.core.snapshot()],
@@ -118,7 +134,11 @@ describe("transactions", () => {
                   }
                 : v.op === "gameMove"
                   ? { op: v.op, sessionId: v.sessionId!, action: v.action!, modifiers, bets: v.bets! }
-                  : { op: v.op, keys: v.keys!.map(fromHex) };
+                  : v.op === "tournamentJoin" || v.op === "tournamentStart" || v.op === "tournamentEnd"
+                    ? { op: v.op, tournamentId: v.tournamentId! }
+                    : v.op === "adminSetFreerollLimit"
+                      ? { op: v.op, player: fromHex(v.player!), limit: v.limit! }
+                      : { op: v.op, keys: v.keys!.map(fromHex) };
       const body = core.codec.txBody(fromHex(v.signer), v.nonce, ins);
       expect(concatBytes(body, fromHex(v.signature))).toEqual(tx);
     }
@@ -169,7 +189,18 @@ describe("transactions", () => {
   });
 });
 
-const opCodes: Record<string, number> = { register: 1, faucet: 2, adminRotateKeys: 3, adminSetPolicy: 4, gameStart: 5, gameMove: 6 };
+const opCodes: Record<string, number> = {
+  register: 1,
+  faucet: 2,
+  adminRotateKeys: 3,
+  adminSetPolicy: 4,
+  gameStart: 5,
+  gameMove: 6,
+  tournamentJoin: 7,
+  tournamentStart: 8,
+  tournamentEnd: 9,
+  adminSetFreerollLimit: 10,
+};
 
 function big(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? v.toString() : v;

@@ -21,8 +21,8 @@ const views: EventView[] = [];
 const dbs: Db[] = [];
 
 /** Seals the queued transactions and keeps the height as the relay would store it. */
-function seal(): void {
-  const r = chain.seal();
+function seal(advanceMs?: bigint): void {
+  const r = chain.seal(advanceMs === undefined ? {} : { advanceMs });
   const progress = r.progressView;
   if (!progress) throw new Error("block not executed");
   const start = progress.eventEnd - BigInt(r.events.length);
@@ -77,6 +77,16 @@ beforeAll(async () => {
   }
   chain.submit(alice, roulette.close(7n));
   seal();
+  // Alice then plays a tournament table (id 8): its events report her tournament stack, which
+  // must not be taken for her balance.
+  const id = 4_722_223n;
+  chain.submit(alice, { op: "tournamentJoin", tournamentId: id });
+  seal(id * 360_000n - chain.timestampMs);
+  chain.submit(alice, { op: "tournamentStart", tournamentId: id });
+  chain.submit(alice, { ...roulette.start(8n), mode: "tournament" });
+  seal(60_000n);
+  chain.submit(alice, roulette.spin(8n, [roulette.red(300n), roulette.straight(17, 100n)]));
+  seal();
 });
 
 afterAll(async () => {
@@ -96,8 +106,9 @@ describe("sessions of a player", () => {
     for (const h of heights) await store.put(h);
 
     const list = await store.sessionsOf(alice.publicKey, 10);
-    // Most recently active first: the roulette table (closed last), then the war hand.
-    expect(list.map((s) => s.sessionId)).toEqual([7n, U64_MAX]);
+    // Most recently active first: the tournament table, the roulette table (closed last), then the war hand.
+    expect(list.map((s) => s.sessionId)).toEqual([8n, 7n, U64_MAX]);
+    expect(list.shift()).toMatchObject({ mode: 1, moves: 1 });
     expect(summary(list[0])).toEqual({ ...expected(alice.publicKey, 7n), events: undefined, game: 4 });
     expect(list[0]).toMatchObject({ finished: true, moves: 4 });
     const war = expected(alice.publicKey, U64_MAX);

@@ -8,6 +8,7 @@ import { Writer } from "./writer";
 import { FORMAT_VERSION, KEY_LEN, MAX_NAME_BYTES, MAX_ADMIN_KEYS, MAX_BETS } from "./limits";
 import { Ev } from "./event";
 import { opName } from "./tx";
+import { isTournamentEvent, tournamentEventToFrame } from "./tournament-event";
 import { MAX_ROUND_DRAWS, MAX_ROUND_BETS, MAX_ROUND_INFO } from "./game-event";
 import { E_UNKNOWN_TAG, E_UNKNOWN_VERSION, E_TOO_MANY_ITEMS } from "../errors";
 
@@ -72,6 +73,8 @@ export function eventToFrame(r: Reader, w: Writer): bool {
     gameStartedFrame(r, w);
   } else if (kind == Ev.GAME_ROUND) {
     gameRoundFrame(r, w);
+  } else if (isTournamentEvent(kind)) {
+    tournamentEventToFrame(kind, r, w);
   } else {
     r.fail(E_UNKNOWN_TAG);
   }

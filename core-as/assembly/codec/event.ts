@@ -7,6 +7,7 @@ import { FORMAT_VERSION, KEY_LEN, MAX_NAME_BYTES, MAX_ADMIN_KEYS } from "./limit
 import { E_UNKNOWN_TAG, E_UNKNOWN_VERSION, E_TOO_MANY_ITEMS } from "../errors";
 import { opName } from "./tx";
 import { gameStartedToJson, gameRoundToJson } from "./game-event";
+import { isTournamentEvent, tournamentEventToJson } from "./tournament-event";
 
 export namespace Ev {
   export const REGISTERED: u8 = 0x01;
@@ -16,6 +17,11 @@ export namespace Ev {
   export const TX_ERROR: u8 = 0x05;
   export const GAME_STARTED: u8 = 0x06;
   export const GAME_ROUND: u8 = 0x07;
+  export const TOURNAMENT_JOINED: u8 = 0x08;
+  export const TOURNAMENT_STARTED: u8 = 0x09;
+  export const TOURNAMENT_ENDED: u8 = 0x0a;
+  export const MODIFIER_APPLIED: u8 = 0x0b;
+  export const FREEROLL_LIMIT_SET: u8 = 0x0c;
 }
 
 export function writeEventHeader(w: Writer, height: u64, txIndex: u32, account: Uint8Array, nonce: u64, kind: u8): void {
@@ -30,6 +36,11 @@ export function eventKindName(k: u8): string {
   if (k == Ev.TX_ERROR) return "txError";
   if (k == Ev.GAME_STARTED) return "gameStarted";
   if (k == Ev.GAME_ROUND) return "gameRound";
+  if (k == Ev.TOURNAMENT_JOINED) return "tournamentJoined";
+  if (k == Ev.TOURNAMENT_STARTED) return "tournamentStarted";
+  if (k == Ev.TOURNAMENT_ENDED) return "tournamentEnded";
+  if (k == Ev.MODIFIER_APPLIED) return "modifierApplied";
+  if (k == Ev.FREEROLL_LIMIT_SET) return "freerollLimitSet";
   return "unknown";
 }
 
@@ -65,6 +76,8 @@ export function eventToJson(r: Reader): string | null {
     gameStartedToJson(r, j);
   } else if (kind == Ev.GAME_ROUND) {
     gameRoundToJson(r, j);
+  } else if (isTournamentEvent(kind)) {
+    tournamentEventToJson(kind, r, j);
   } else {
     r.fail(E_UNKNOWN_TAG);
   }

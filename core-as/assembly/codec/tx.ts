@@ -16,6 +16,10 @@ export namespace Op {
   export const ADMIN_SET_POLICY: u8 = 0x04;
   export const GAME_START: u8 = 0x05;
   export const GAME_MOVE: u8 = 0x06;
+  export const TOURNAMENT_JOIN: u8 = 0x07;
+  export const TOURNAMENT_START: u8 = 0x08;
+  export const TOURNAMENT_END: u8 = 0x09;
+  export const ADMIN_SET_FREEROLL_LIMIT: u8 = 0x0a;
 }
 
 /** GameStart mode: cash chips or the tournament stack. */
@@ -54,6 +58,11 @@ export class Tx {
   action: u8 = 0;
   /** GameStart (side bets) and GameMove (a batch). */
   bets: BetList = new BetList();
+  /** TournamentJoin, TournamentStart, TournamentEnd: which tournament (docs/tournaments.md). */
+  tournamentId: u64 = 0;
+  /** AdminSetFreerollLimit: the player and their daily entry limit. */
+  player: Uint8Array = new Uint8Array(KEY_LEN);
+  freerollLimit: u8 = 0;
   signature: Uint8Array = new Uint8Array(SIG_LEN);
   /** Length of the signed part (everything before the signature). */
   bodyLen: u32 = 0;
@@ -109,6 +118,11 @@ export function decodeTxInto(r: Reader, tx: Tx): Tx | null {
     tx.modifiers = r.u8();
     if (r.ok && (tx.modifiers & ~Modifier.ALL) != 0) r.fail(E_INVALID_VALUE);
     decodeBets(r, tx.bets);
+  } else if (isTournamentOp(tx.op)) {
+    tx.tournamentId = r.varint();
+  } else if (tx.op == Op.ADMIN_SET_FREEROLL_LIMIT) {
+    r.bytesInto(tx.player, KEY_LEN);
+    tx.freerollLimit = r.u8();
   } else {
     r.fail(E_UNKNOWN_TAG);
   }
@@ -132,7 +146,12 @@ export function encodeTxBody(tx: Tx, w: Writer): void {
   } else if (tx.op == Op.GAME_MOVE) {
     w.varint(tx.sessionId).u8(tx.action).u8(tx.modifiers);
     encodeBets(tx.bets, w);
-  }
+  } else if (isTournamentOp(tx.op)) w.varint(tx.tournamentId);
+  else if (tx.op == Op.ADMIN_SET_FREEROLL_LIMIT) w.bytes(tx.player).u8(tx.freerollLimit);
+}
+
+function isTournamentOp(op: u8): bool {
+  return op == Op.TOURNAMENT_JOIN || op == Op.TOURNAMENT_START || op == Op.TOURNAMENT_END;
 }
 
 export function opName(op: u8): string {
@@ -142,6 +161,10 @@ export function opName(op: u8): string {
   if (op == Op.ADMIN_SET_POLICY) return "adminSetPolicy";
   if (op == Op.GAME_START) return "gameStart";
   if (op == Op.GAME_MOVE) return "gameMove";
+  if (op == Op.TOURNAMENT_JOIN) return "tournamentJoin";
+  if (op == Op.TOURNAMENT_START) return "tournamentStart";
+  if (op == Op.TOURNAMENT_END) return "tournamentEnd";
+  if (op == Op.ADMIN_SET_FREEROLL_LIMIT) return "adminSetFreerollLimit";
   return "unknown";
 }
 
@@ -160,7 +183,8 @@ export function txToJson(tx: Tx, j: Json): void {
   } else if (tx.op == Op.GAME_MOVE) {
     j.big("sessionId", tx.sessionId).num("action", tx.action).num("modifiers", tx.modifiers);
     betsToJson(tx.bets, j);
-  }
+  } else if (isTournamentOp(tx.op)) j.big("tournamentId", tx.tournamentId);
+  else if (tx.op == Op.ADMIN_SET_FREEROLL_LIMIT) j.hexBytes("player", tx.player).num("limit", tx.freerollLimit);
   j.hexBytes("signature", tx.signature);
 }
 

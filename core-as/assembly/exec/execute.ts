@@ -17,6 +17,7 @@ import { State } from "./state";
 import { EventSink, TxContext } from "./events";
 import { register, faucet, rotateAdmins, setPolicy } from "./accounts";
 import { startGame, moveGame } from "./games";
+import { joinTournament, startTournament, endTournament, setFreerollLimit } from "./tournaments";
 import {
   E_WRONG_CHAIN, E_WRONG_HEIGHT, E_WRONG_PARENT, E_TIMESTAMP_REGRESSION, E_BAD_BEACON, E_TX_ROOT_MISMATCH,
   E_MALFORMED_TX, E_NONCE_MISMATCH, E_UNKNOWN_ACCOUNT,
@@ -149,7 +150,7 @@ export class Executor {
     }
     if (a == null) {
       // Only registering, or an admin acting, may bring a new key into state.
-      const isAdminOp = tx.op == Op.ADMIN_ROTATE_KEYS || tx.op == Op.ADMIN_SET_POLICY;
+      const isAdminOp = tx.op == Op.ADMIN_ROTATE_KEYS || tx.op == Op.ADMIN_SET_POLICY || tx.op == Op.ADMIN_SET_FREEROLL_LIMIT;
       if (tx.op != Op.REGISTER && !(isAdminOp && s.admins.has(tx.signer))) {
         this.txError(tx.op, E_UNKNOWN_ACCOUNT, false);
         return;
@@ -170,6 +171,10 @@ export class Executor {
     if (tx.op == Op.ADMIN_SET_POLICY) return setPolicy(s, this.ctx, tx, this.ev);
     if (tx.op == Op.GAME_START) return startGame(s, this.ctx, tx, a, this.ev);
     if (tx.op == Op.GAME_MOVE) return moveGame(s, this.ctx, tx, a, this.ev);
+    if (tx.op == Op.TOURNAMENT_JOIN) return joinTournament(s, this.ctx, tx, a, this.ev);
+    if (tx.op == Op.TOURNAMENT_START) return startTournament(s, this.ctx, tx, this.ev);
+    if (tx.op == Op.TOURNAMENT_END) return endTournament(s, this.ctx, tx, this.ev);
+    if (tx.op == Op.ADMIN_SET_FREEROLL_LIMIT) return setFreerollLimit(s, this.ctx, tx, this.ev);
     return E_MALFORMED_TX; // unreachable: decodeTx refuses unknown ops
   }
 

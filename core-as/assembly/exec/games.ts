@@ -16,9 +16,10 @@ import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from ".
 import { State } from "./state";
 import { Store } from "../state/store";
 import { EventSink, TxContext } from "./events";
+import { enterPlay, leavePlay, afterHandMove, afterTableRound, currentTournament } from "./tournaments";
 import {
   E_UNKNOWN_ACCOUNT, E_UNKNOWN_GAME, E_INVALID_OPTIONS, E_STAKE_NOT_ALLOWED, E_SESSION_ID_USED, E_SESSION_NOT_FOUND,
-  E_SESSION_FINISHED, E_TOURNAMENT_NOT_ACTIVE, E_MODIFIER_NOT_ALLOWED, E_UNKNOWN_ACTION, E_INVALID_VALUE,
+  E_SESSION_FINISHED, E_MODIFIER_NOT_ALLOWED, E_UNKNOWN_ACTION, E_INVALID_VALUE, E_NOT_IN_TOURNAMENTS,
 } from "../errors";
 
 const GAMES_KEY = singletonKey(Prefix.GAMES);
@@ -41,9 +42,31 @@ function saveSession(s: State, sess: Session, entry: usize): void {
 
 export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
   if (!a.registered) return E_UNKNOWN_ACCOUNT;
-  // Tournaments (and with them the tournament stack, Shield and Double) are not running yet.
-  if (tx.mode == PlayMode.TOURNAMENT) return E_TOURNAMENT_NOT_ACTIVE;
-  if (tx.modifiers != 0) return E_MODIFIER_NOT_ALLOWED;
+  if (tx.mode != PlayMode.TOURNAMENT) return tx.modifiers != 0 ? E_MODIFIER_NOT_ALLOWED : openSession(s, ctx, tx, a, ev, 0);
+  // Tournament play: the game's own code runs against the tournament stack (exec/tournaments.ts).
+  const hand = handGameFor(tx.game);
+  // A table game's modifiers go with each round (GameMove); a hand's with its start.
+  if (tx.modifiers != 0 && hand == null) return E_MODIFIER_NOT_ALLOWED;
+  if (hand != null && hand.progressiveKind() >= 0) {
+    for (let i = 0; i < tx.bets.count; i++) if (<i32>tx.bets.kind(i) == hand.progressiveKind()) return E_NOT_IN_TOURNAMENTS;
+  }
+  const id = currentTournament(ctx);
+  let code = enterPlay(s, ctx, id, a, tx.modifiers);
+  if (code != 0) return code;
+  code = openSession(s, ctx, tx, a, ev, id);
+  if (code == 0 && hand != null) {
+    sessionKeyInto(key, tx.signer, tx.sessionId);
+    const entry = s.store.find(key.dataStart, 41);
+    const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)))!;
+    afterHandMove(ctx, ev, a, sess, tx.sessionId);
+    saveSession(s, sess, entry);
+  }
+  leavePlay(s, ctx, a, code == 0, tx.modifiers);
+  return code;
+}
+
+/** Opens a session (cash, or tournament `tournamentId`'s when the stack is swapped in): 0 or a code. */
+function openSession(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink, tournamentId: u64): u16 {
   const table = tableGameFor(tx.game);
   const hand = handGameFor(tx.game);
   if (table == null && hand == null) return E_UNKNOWN_GAME;
@@ -67,6 +90,8 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   sess.options = tx.options;
   sess.serial = g.nextSerial;
   sess.stake = hand != null ? tx.stake : 0;
+  sess.tournamentId = tournamentId;
+  sess.modifiers = tx.modifiers;
   if (hand != null) {
     const code = checkHandOpen(s, ctx, a, sess, hand, tx.bets, g);
     if (code != 0) return code;
@@ -94,7 +119,25 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)));
   if (sess == null) return E_INVALID_VALUE;
   if (sess.finished) return E_SESSION_FINISHED;
-  if (tx.modifiers != 0 && sess.mode != PlayMode.TOURNAMENT) return E_MODIFIER_NOT_ALLOWED;
+  if (sess.mode != PlayMode.TOURNAMENT) return tx.modifiers != 0 ? E_MODIFIER_NOT_ALLOWED : playMove(s, ctx, tx, a, ev, sess, entry);
+  // Tournament play: a hand's modifiers were declared at its start; a table round's go with it.
+  const isHand = handGameFor(sess.game) != null;
+  if (tx.modifiers != 0 && (isHand || tx.action != TableAction.PLAY)) return E_MODIFIER_NOT_ALLOWED;
+  let code = enterPlay(s, ctx, sess.tournamentId, a, tx.modifiers);
+  if (code != 0) return code;
+  code = playMove(s, ctx, tx, a, ev, sess, entry);
+  if (code == 0) {
+    if (isHand) {
+      afterHandMove(ctx, ev, a, sess, tx.sessionId);
+      saveSession(s, sess, 0);
+    } else afterTableRound(ctx, ev, a, tx.sessionId, tx.modifiers);
+  }
+  leavePlay(s, ctx, a, code == 0, tx.modifiers);
+  return code;
+}
+
+/** One move of an open session (cash chips, or the stack in tournament play): 0 or a code. */
+function playMove(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink, sess: Session, entry: usize): u16 {
   const hand = handGameFor(sess.game);
   if (hand != null) {
     // A game with a meter may pay and re-seed it at a move (UTH's Progressive settles on the flop).

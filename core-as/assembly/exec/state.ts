@@ -28,6 +28,11 @@ export class State {
   eventLog: MmrPeaks = new MmrPeaks();
   /** Whether supply, policy or admins changed since they were last written to the store. */
   chainDirty: bool = false;
+  /**
+   * Set while a tournament round runs: the account's chips then hold the player's tournament
+   * stack, which is not part of supply, so the ledger moves nothing to or from the house.
+   */
+  tournamentPlay: bool = false;
   private w: Writer = new Writer(256);
 
   /** Builds height 0 from a genesis record; returns an error code or 0. */

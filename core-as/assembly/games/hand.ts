@@ -9,7 +9,7 @@ import { BetList } from "../codec/bets";
 import { RandomStream } from "../random/stream";
 import { Session } from "./session";
 import { HandGame } from "./hand-game";
-import { RoundReport } from "./round";
+import { RoundReport, noteRound } from "./round";
 import { MIN_BET, maxBet } from "./catalogue";
 import { canCover, takeStake, payReturn } from "./ledger";
 import { GamesRecord } from "./session";
@@ -115,4 +115,5 @@ function finish(ctx: TxContext, ev: EventSink, a: Account, sess: Session, sessio
   const w = ev.begin(ctx, Ev.GAME_ROUND);
   report.encode(w, sessionId, sess.game, sess.phase, a.chips, sess.finished);
   ev.end();
+  noteRound(report);
 }

@@ -72,3 +72,17 @@ export class RoundReport {
     w.varint(this.staked).varint(this.returned).varint(chips).bool(finished);
   }
 }
+
+/** The last round emitted in this transaction: tournament play reads what it settled (Shield, Double). */
+let lastReport: RoundReport | null = null;
+
+export function noteRound(r: RoundReport): void {
+  lastReport = r;
+}
+
+/** Returns and forgets the last round emitted (null if none). */
+export function takeLastRound(): RoundReport | null {
+  const r = lastReport;
+  lastReport = null;
+  return r;
+}

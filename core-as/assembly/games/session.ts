@@ -6,7 +6,7 @@ import { Reader } from "../codec/reader";
 import { Writer } from "../codec/writer";
 import { Json } from "../codec/json";
 import { FORMAT_VERSION } from "../codec/limits";
-import { E_UNKNOWN_VERSION } from "../errors";
+import { E_UNKNOWN_VERSION, E_INVALID_VALUE } from "../errors";
 
 /** Game-specific bytes a session may keep between moves (held bets, revealed cards). */
 export const MAX_SESSION_DATA: u32 = 512;
@@ -24,11 +24,21 @@ export class Session {
   /** The main stake of a one-hand game (0 for table games, whose stakes are in each round). */
   stake: u64 = 0;
   data: Uint8Array = new Uint8Array(0);
+  /**
+   * Tournament sessions only (mode 1; encoded only for them, so cash sessions keep their bytes):
+   * the tournament, the modifiers a hand declared at its start, and the hand's stakes and returns
+   * so far (Shield and Double settle on the whole hand).
+   */
+  tournamentId: u64 = 0;
+  modifiers: u8 = 0;
+  handStaked: u64 = 0;
+  handReturned: u64 = 0;
 }
 
 export function encodeSession(s: Session, w: Writer): void {
   w.u8(FORMAT_VERSION).u8(s.game).u8(s.mode).varint(<u64>s.options).varint(s.serial).varint(<u64>s.moves);
   w.u8(s.phase).bool(s.finished).varint(s.stake).varBytes(s.data);
+  if (s.mode == 1) w.varint(s.tournamentId).u8(s.modifiers).varint(s.handStaked).varint(s.handReturned);
 }
 
 export function decodeSession(r: Reader): Session | null {
@@ -43,12 +53,24 @@ export function decodeSession(r: Reader): Session | null {
   s.finished = r.bool();
   s.stake = r.varint();
   s.data = r.varBytes(MAX_SESSION_DATA);
+  if (r.ok && s.mode > 1) r.fail(E_INVALID_VALUE);
+  if (s.mode == 1) {
+    s.tournamentId = r.varint();
+    s.modifiers = r.u8();
+    s.handStaked = r.varint();
+    s.handReturned = r.varint();
+    if (r.ok && s.modifiers > 3) r.fail(E_INVALID_VALUE);
+  }
   return r.finish() ? s : null;
 }
 
 export function sessionToJson(s: Session, j: Json): void {
   j.num("game", s.game).num("mode", s.mode).num("options", s.options).big("serial", s.serial).num("moves", s.moves);
   j.num("phase", s.phase).bool("finished", s.finished).big("stake", s.stake).hexBytes("data", s.data);
+  if (s.mode == 1) {
+    j.big("tournamentId", s.tournamentId).num("modifiers", s.modifiers);
+    j.big("handStaked", s.handStaked).big("handReturned", s.handReturned);
+  }
 }
 
 /** The games record. It enters state with the first session, so a chain without games keeps its roots. */

@@ -4,7 +4,7 @@ import { Account } from "../state/account";
 import { EventSink, TxContext } from "../exec/events";
 import { Ev } from "../codec/event";
 import { Session } from "./session";
-import { RoundReport } from "./round";
+import { RoundReport, noteRound } from "./round";
 
 /** Emits `report` as the gameRound event of this move, with the balance after it. */
 export function emitRound(
@@ -13,6 +13,7 @@ export function emitRound(
   const w = ev.begin(ctx, Ev.GAME_ROUND);
   report.encode(w, sessionId, sess.game, sess.phase, a.chips, finished);
   ev.end();
+  noteRound(report);
 }
 
 /** Closes a sitting the caller found with nothing held: one more move, finished, an empty closing round. */

@@ -10,6 +10,11 @@ export namespace Prefix {
   export const PLAYER: u8 = 0x06;
   export const SESSION: u8 = 0x07;
   export const GAMES: u8 = 0x08;
+  export const TOURNAMENT: u8 = 0x09;
+  export const TOURNAMENT_ENTRY: u8 = 0x0a;
+  export const TOURNAMENT_ENTRANT: u8 = 0x0b;
+  export const FREEROLL: u8 = 0x0c;
+  export const FREEROLL_TOTALS: u8 = 0x0d;
 }
 
 export function singletonKey(prefix: u8): Uint8Array {
@@ -42,5 +47,39 @@ export function sessionKeyInto(out: Uint8Array, pubkey: Uint8Array, sessionId: u
 export function sessionKey(pubkey: Uint8Array, sessionId: u64): Uint8Array {
   const k = new Uint8Array(41);
   sessionKeyInto(k, pubkey, sessionId);
+  return k;
+}
+
+/** A tournament: 09 ‖ u64be id. */
+export function tournamentKey(id: u64): Uint8Array {
+  const k = new Uint8Array(9);
+  k[0] = Prefix.TOURNAMENT;
+  store<u64>(k.dataStart + 1, bswap<u64>(id));
+  return k;
+}
+
+/** A player's entry in a tournament: 0a ‖ u64be id ‖ player key. */
+export function tournamentEntryKey(id: u64, pubkey: Uint8Array): Uint8Array {
+  const k = new Uint8Array(41);
+  k[0] = Prefix.TOURNAMENT_ENTRY;
+  store<u64>(k.dataStart + 1, bswap<u64>(id));
+  memory.copy(k.dataStart + 9, pubkey.dataStart, 32);
+  return k;
+}
+
+/** The n-th entrant of a tournament (its player key): 0b ‖ u64be id ‖ u32be n. */
+export function tournamentEntrantKey(id: u64, n: u32): Uint8Array {
+  const k = new Uint8Array(13);
+  k[0] = Prefix.TOURNAMENT_ENTRANT;
+  store<u64>(k.dataStart + 1, bswap<u64>(id));
+  store<u32>(k.dataStart + 9, bswap<u32>(n));
+  return k;
+}
+
+/** A player's freeroll record (entry limit, joins today, play history, credits): 0c ‖ player key. */
+export function freerollKey(pubkey: Uint8Array): Uint8Array {
+  const k = new Uint8Array(33);
+  k[0] = Prefix.FREEROLL;
+  memory.copy(k.dataStart + 1, pubkey.dataStart, 32);
   return k;
 }

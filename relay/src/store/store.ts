@@ -96,11 +96,19 @@ async function indexAccount(tx: Queryable, ev: EventView): Promise<void> {
        ON CONFLICT (account) DO UPDATE SET name = $2, chips = $3, registered_height = $4, last_height = $4`,
       [fromHex(ev.account), ev.name, ev.chips, ev.height],
     );
-  else if (ev.kind === "faucetClaimed" || ev.kind === "gameStarted" || ev.kind === "gameRound")
+  else if (ev.kind === "faucetClaimed" || (ev.kind === "gameStarted" && ev.mode === 0))
     await tx.query(
       `INSERT INTO accounts (account, chips, last_height) VALUES ($1,$2,$3)
        ON CONFLICT (account) DO UPDATE SET chips = $2, last_height = $3`,
       [fromHex(ev.account), ev.chips, ev.height],
+    );
+  else if (ev.kind === "gameRound")
+    // A tournament session's rounds report the tournament stack, not the balance: only cash
+    // sessions (mode 0, from their gameStarted row) move the account's chips.
+    await tx.query(
+      `UPDATE accounts SET chips = $2, last_height = $3 WHERE account = $1
+         AND EXISTS (SELECT 1 FROM sessions WHERE account = $1 AND session_id = $4 AND mode = 0)`,
+      [fromHex(ev.account), ev.chips, ev.height, ev.sessionId],
     );
 }
 
