@@ -16,7 +16,7 @@ import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from ".
 import { State } from "./state";
 import { Store } from "../state/store";
 import { EventSink, TxContext } from "./events";
-import { enterPlay, leavePlay, afterHandMove, afterTableRound, currentTournament } from "./tournaments";
+import { enterPlay, leavePlay, afterHandMove, afterTableRound, currentTournament } from "./tournament-play";
 import {
   E_UNKNOWN_ACCOUNT, E_UNKNOWN_GAME, E_INVALID_OPTIONS, E_STAKE_NOT_ALLOWED, E_SESSION_ID_USED, E_SESSION_NOT_FOUND,
   E_SESSION_FINISHED, E_MODIFIER_NOT_ALLOWED, E_UNKNOWN_ACTION, E_INVALID_VALUE, E_NOT_IN_TOURNAMENTS,

@@ -1,91 +1,29 @@
 // Freeroll tournaments (economy.md "Tournaments", docs/tournaments.md): joining, the permissionless
-// start and end cranks, the admin's per-player entry limit, and tournament play: a round played
-// against the tournament stack, with Shield and Double.
-import { Tx, Modifier } from "../codec/tx";
+// start and end cranks with ranking and prizes, and the admin's per-player entry limit. Play
+// against the stack: tournament-play.ts; records in the store: tournament-records.ts.
+import { Tx } from "../codec/tx";
 import { Ev } from "../codec/event";
-import { Reader } from "../codec/reader";
-import { Writer } from "../codec/writer";
 import { Account } from "../state/account";
-import { tournamentKey, tournamentEntryKey, tournamentEntrantKey, freerollKey, singletonKey, Prefix } from "../state/keys";
-import { DAY_MS, TOTAL_SUPPLY } from "../state/policy";
+import { tournamentEntrantKey } from "../state/keys";
+import { DAY_MS } from "../state/policy";
 import {
-  Tournament, TournamentPhase, Entry, Freeroll, FreerollTotals, encodeTournament, decodeTournament, encodeEntry, decodeEntry,
-  encodeFreeroll, decodeFreeroll, encodeFreerollTotals, decodeFreerollTotals, registrationStartMs, playStartMs, endMs,
-  dailyLimit, foldVested, creditsExpired, creditsHeld, MAX_ENTRANTS, MAX_DAILY_ENTRIES, NEW_ACCOUNT_MS,
-  NEW_ACCOUNT_DAILY_ENTRIES, PRIZE_POOL, CREDITS_CAP, PAID_BPS, UNLOCKED_BPS, FULL_SESSIONS, FULL_PLAY_MS,
-  MIN_WEIGHT_BPS, MAX_GRANTS, TOURNAMENT_PERIOD_MS, tournamentAt,
+  Tournament, TournamentPhase, Entry, Freeroll, registrationStartMs, playStartMs, endMs, dailyLimit, MAX_ENTRANTS,
+  MAX_DAILY_ENTRIES, NEW_ACCOUNT_MS, NEW_ACCOUNT_DAILY_ENTRIES, PRIZE_POOL, CREDITS_CAP, PAID_BPS, UNLOCKED_BPS, FULL_SESSIONS,
+  FULL_PLAY_MS, MIN_WEIGHT_BPS, MAX_GRANTS, TOURNAMENT_PERIOD_MS,
 } from "../state/tournament";
-import { RoundReport, takeLastRound } from "../games/round";
-import { BetStatus } from "../codec/game-event";
-import { Session } from "../games/session";
 import { State } from "./state";
 import { EventSink, TxContext } from "./events";
 import {
+  loadTournament, saveTournament, loadEntry, saveEntry, loadFreeroll, saveFreeroll, loadTotals, saveTotals,
+} from "./tournament-records";
+import {
   E_UNKNOWN_ACCOUNT, E_NOT_ADMIN, E_POLICY_OUT_OF_BOUNDS, E_TOURNAMENT_NOT_OPEN, E_TOURNAMENT_ALREADY_JOINED,
-  E_FREEROLL_LIMIT_REACHED, E_TOURNAMENT_FULL, E_TOURNAMENT_TOO_EARLY, E_TOURNAMENT_NOT_FOUND,
-  E_TOURNAMENT_CLOSED, E_TOURNAMENT_NOT_ACTIVE, E_MODIFIER_NOT_ALLOWED, E_INVALID_VALUE,
+  E_FREEROLL_LIMIT_REACHED, E_TOURNAMENT_FULL, E_TOURNAMENT_TOO_EARLY, E_TOURNAMENT_NOT_FOUND, E_TOURNAMENT_CLOSED,
+  E_INVALID_VALUE,
 } from "../errors";
 
-const TOTALS_KEY = singletonKey(Prefix.FREEROLL_TOTALS);
 /** The largest tournament id whose period fits in u64 milliseconds. */
 const MAX_ID: u64 = U64.MAX_VALUE / TOURNAMENT_PERIOD_MS - 1;
-const w = new Writer(256);
-
-// ---- records --------------------------------------------------------------------------------
-
-function loadTournament(s: State, id: u64): Tournament | null {
-  const v = s.store.get(tournamentKey(id));
-  return v == null ? null : decodeTournament(Reader.of(v));
-}
-
-function saveTournament(s: State, id: u64, t: Tournament): void {
-  encodeTournament(t, w.reset());
-  s.store.set(tournamentKey(id), w.toBytes());
-}
-
-function loadEntry(s: State, id: u64, player: Uint8Array): Entry | null {
-  const v = s.store.get(tournamentEntryKey(id, player));
-  return v == null ? null : decodeEntry(Reader.of(v));
-}
-
-function saveEntry(s: State, id: u64, player: Uint8Array, e: Entry): void {
-  encodeEntry(e, w.reset());
-  s.store.set(tournamentEntryKey(id, player), w.toBytes());
-}
-
-function loadFreeroll(s: State, player: Uint8Array): Freeroll {
-  const v = s.store.get(freerollKey(player));
-  if (v == null) return new Freeroll();
-  const f = decodeFreeroll(Reader.of(v));
-  return f == null ? new Freeroll() : f; // written only by encodeFreeroll: always decodes
-}
-
-/** Saves a freeroll record as of `nowMs`: expired credits are dropped, fully vested grants folded. */
-function saveFreeroll(s: State, player: Uint8Array, f: Freeroll, nowMs: u64): void {
-  if (creditsExpired(f, nowMs) && creditsHeld(f) != 0) {
-    const totals = loadTotals(s);
-    totals.creditsExpired += creditsHeld(f);
-    saveTotals(s, totals);
-    f.creditsUnlocked = 0;
-    f.grantAmounts = [];
-    f.grantStarts = [];
-  }
-  foldVested(f, nowMs);
-  encodeFreeroll(f, w.reset());
-  s.store.set(freerollKey(player), w.toBytes());
-}
-
-function loadTotals(s: State): FreerollTotals {
-  const v = s.store.get(TOTALS_KEY);
-  if (v == null) return new FreerollTotals();
-  const t = decodeFreerollTotals(Reader.of(v));
-  return t == null ? new FreerollTotals() : t;
-}
-
-function saveTotals(s: State, t: FreerollTotals): void {
-  encodeFreerollTotals(t, w.reset());
-  s.store.set(TOTALS_KEY, w.toBytes());
-}
 
 // ---- transactions ---------------------------------------------------------------------------
 
@@ -286,107 +224,3 @@ export function setFreerollLimit(s: State, ctx: TxContext, tx: Tx, ev: EventSink
   return 0;
 }
 
-// ---- tournament play ------------------------------------------------------------------------
-// A tournament GameStart or GameMove runs the game's own code with the account's chips swapped
-// for the entry's stack (and s.tournamentPlay set, so the ledger leaves supply alone); the swap
-// is undone whatever the outcome, and the entry is written only if the move happened.
-
-class Seat {
-  id: u64 = 0;
-  player: Uint8Array = new Uint8Array(32);
-  entry: Entry = new Entry();
-  chips: u64 = 0;
-  sessionsBefore: u64 = 0;
-}
-
-const seat = new Seat();
-
-/** Seats the signer at tournament `id` for this transaction: 0, or a code having changed nothing. */
-export function enterPlay(s: State, ctx: TxContext, id: u64, a: Account, modifiers: u8): u16 {
-  const now = ctx.timestampMs;
-  if (id > MAX_ID || now < playStartMs(id) || now >= endMs(id)) return E_TOURNAMENT_NOT_ACTIVE;
-  const t = loadTournament(s, id);
-  if (t == null || t.phase != TournamentPhase.RUNNING) return E_TOURNAMENT_NOT_ACTIVE;
-  const e = loadEntry(s, id, ctx.signer);
-  if (e == null) return E_TOURNAMENT_NOT_ACTIVE;
-  if ((modifiers & Modifier.SHIELD) != 0 && e.shields == 0) return E_MODIFIER_NOT_ALLOWED;
-  if ((modifiers & Modifier.DOUBLE) != 0 && e.doubles == 0) return E_MODIFIER_NOT_ALLOWED;
-  seat.id = id;
-  memory.copy(seat.player.dataStart, ctx.signer.dataStart, 32);
-  seat.entry = e;
-  seat.chips = a.chips;
-  seat.sessionsBefore = a.sessionsPlayed;
-  a.chips = e.stack;
-  s.tournamentPlay = true;
-  takeLastRound(); // forget any earlier report
-  return 0;
-}
-
-/** Undoes enterPlay's swap; if the move happened, spends `modifiers` and saves the entry. */
-export function leavePlay(s: State, ctx: TxContext, a: Account, happened: bool, modifiers: u8): void {
-  s.tournamentPlay = false;
-  const e = seat.entry;
-  if (happened) {
-    e.stack = a.chips;
-    if ((modifiers & Modifier.SHIELD) != 0) e.shields--;
-    if ((modifiers & Modifier.DOUBLE) != 0) e.doubles--;
-    e.sessions += <u32>(a.sessionsPlayed - seat.sessionsBefore);
-    e.moves++;
-    if (e.firstPlayMs == 0) e.firstPlayMs = ctx.timestampMs;
-    e.lastPlayMs = ctx.timestampMs;
-    saveEntry(s, seat.id, seat.player, e);
-  }
-  a.chips = seat.chips;
-}
-
-/** The stakes and returns of the bets a round settled (a bet held for a later round counts there). */
-function settledStaked(r: RoundReport): u64 {
-  let v: u64 = 0;
-  for (let i = 0; i < r.betCount; i++) if (r.statuses[i] != BetStatus.HELD) v += r.stakes[i];
-  return v;
-}
-
-function settledReturned(r: RoundReport): u64 {
-  let v: u64 = 0;
-  for (let i = 0; i < r.betCount; i++) if (r.statuses[i] != BetStatus.HELD) v += r.returns[i];
-  return v;
-}
-
-/**
- * After a table round (or craps roll) in tournament play: Shield and Double declared on this move
- * apply to the bets the round settled.
- */
-export function afterTableRound(ctx: TxContext, ev: EventSink, a: Account, sessionId: u64, modifiers: u8): void {
-  const r = takeLastRound();
-  if (r == null || modifiers == 0) return;
-  applyModifiers(ctx, ev, a, sessionId, modifiers, settledStaked(r), settledReturned(r));
-}
-
-/**
- * After a hand's start or move in tournament play: the hand's stakes and returns accumulate in the
- * session, and when the hand settles the modifiers declared at its start apply to the whole hand.
- */
-export function afterHandMove(ctx: TxContext, ev: EventSink, a: Account, sess: Session, sessionId: u64): void {
-  const r = takeLastRound();
-  if (r == null) return;
-  sess.handStaked += r.staked;
-  sess.handReturned += r.returned;
-  if (sess.finished && sess.modifiers != 0) {
-    applyModifiers(ctx, ev, a, sessionId, sess.modifiers, sess.handStaked, sess.handReturned);
-  }
-}
-
-/** Shield: a losing round returns its stake. Double: a winning round's net win is doubled. */
-function applyModifiers(ctx: TxContext, ev: EventSink, a: Account, sessionId: u64, modifiers: u8, staked: u64, returned: u64): void {
-  let extra: u64 = 0;
-  if ((modifiers & Modifier.SHIELD) != 0 && returned < staked) extra = staked - returned;
-  if ((modifiers & Modifier.DOUBLE) != 0 && returned > staked) extra = returned - staked;
-  a.chips += extra; // the tournament stack (enterPlay swapped it in)
-  ev.begin(ctx, Ev.MODIFIER_APPLIED).varint(sessionId).varint(seat.id).u8(modifiers).varint(staked).varint(returned).varint(extra).varint(a.chips);
-  ev.end();
-}
-
-/** The tournament a GameStart in tournament mode plays in: the one whose period holds the block. */
-export function currentTournament(ctx: TxContext): u64 {
-  return tournamentAt(ctx.timestampMs);
-}
