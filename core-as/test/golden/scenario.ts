@@ -37,8 +37,8 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
   const [alice, bob] = [LocalChain.signer(1), LocalChain.signer(2)];
   const txs: Uint8Array[] = [];
   const blocks: GoldenVectors["games"]["blocks"] = [];
-  const seal = () => {
-    const r = chain.seal();
+  const seal = (advanceMs?: bigint) => {
+    const r = chain.seal(advanceMs === undefined ? {} : { advanceMs });
     blocks.push({ sigma: toHex(r.sigma), events: r.events.map(toHex), stateRoot: r.progressView!.stateRoot });
   };
   txs.push(chain.submit(alice, { op: "register", name: "alice" }), chain.submit(bob, { op: "register", name: "bob" }));
@@ -92,6 +92,22 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
   txs.push(chain.submit(bob, uth.bet(8n, 2)));
   txs.push(chain.submit(alice, craps.roll(9n, [craps.passOdds(20n), craps.come(5n), craps.yes(4, 10n), craps.next(11, 1n)])));
   seal();
+  // A tournament, recorded last: joins, the start crank, a table round with Shield and Double, a
+  // hand with Shield, and the end crank with its prizes.
+  const t = 4_722_223n;
+  txs.push(chain.submit(alice, { op: "tournamentJoin", tournamentId: t }), chain.submit(bob, { op: "tournamentJoin", tournamentId: t }));
+  seal(t * 360_000n - chain.timestampMs);
+  txs.push(chain.submit(bob, { op: "tournamentStart", tournamentId: t }));
+  txs.push(chain.submit(alice, { ...roulette.start(10n), mode: "tournament" }));
+  txs.push(chain.submit(bob, { ...casinoWar.start(11n, 100n), mode: "tournament", modifiers: { shield: true } }));
+  seal(60_000n);
+  txs.push(
+    chain.submit(alice, { ...roulette.spin(10n, [roulette.red(200n), roulette.straight(7, 20n)]), modifiers: { shield: true, double: true } }),
+  );
+  txs.push(chain.submit(bob, casinoWar.war(11n)));
+  seal();
+  txs.push(chain.submit(alice, { op: "tournamentEnd", tournamentId: t }));
+  seal((t + 1n) * 360_000n - chain.timestampMs);
   const sessions = [
     [alice, 1n],
     [bob, 1n],
@@ -103,6 +119,8 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
     [alice, 7n],
     [bob, 8n],
     [alice, 9n],
+    [alice, 10n],
+    [bob, 11n],
   ] as const;
   return {
     txs: txs.map(toHex),
