@@ -12,6 +12,8 @@ const WASM = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 50);
 const BLOCK_TXS = Number(process.env.BENCH_BLOCK_TXS ?? 5_000);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 6);
+/** BENCH_GAMES=blackjack,uth runs only those (profiling one game); the JSON then holds null for the rest. */
+const ONLY = process.env.BENCH_GAMES?.split(",");
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -94,5 +96,5 @@ const roundsPerSec: Record<string, number | null> = {
   videopoker: null,
   hilo: null,
 };
-for (const g of GAMES) roundsPerSec[g.name] = await bench(g);
+for (const g of GAMES) if (!ONLY || ONLY.includes(g.name)) roundsPerSec[g.name] = await bench(g);
 process.stdout.write(`${JSON.stringify({ roundsPerSec })}\n`);

@@ -4,9 +4,12 @@ import { output } from "../io";
 export class Writer {
   buf: Uint8Array;
   len: i32 = 0;
+  /** buf.length, kept in a field: the typed-array getter is a call on every write's bounds check. */
+  private cap: i32;
 
   constructor(capacity: i32 = 128) {
     this.buf = new Uint8Array(capacity);
+    this.cap = capacity;
   }
 
   @inline reset(): Writer {
@@ -16,12 +19,13 @@ export class Writer {
 
   @inline ensure(n: i32): void {
     const need = this.len + n;
-    if (need > this.buf.length) {
-      let cap = this.buf.length << 1;
+    if (need > this.cap) {
+      let cap = this.cap << 1;
       if (cap < need) cap = need;
       const next = new Uint8Array(cap);
       memory.copy(next.dataStart, this.buf.dataStart, <usize>this.len);
       this.buf = next;
+      this.cap = cap;
     }
   }
 

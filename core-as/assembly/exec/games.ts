@@ -15,6 +15,7 @@ import { playTableRound, closeTable } from "../games/table";
 import { checkHandStart, checkHandOpen, openHand, playHand, startStake } from "../games/hand";
 import { State } from "./state";
 import { Store } from "../state/store";
+import { sha256Raw } from "../crypto/sha256";
 import { EventSink, TxContext } from "./events";
 import { enterPlay, leavePlay, afterHandMove, afterTableRound, currentTournament } from "./tournament-play";
 import {
@@ -23,21 +24,40 @@ import {
 } from "../errors";
 
 const GAMES_KEY = singletonKey(Prefix.GAMES);
+/** sha256 of the games record's key, hashed once: the record is read and written by every GameStart. */
+const GAMES_HASH: usize = memory.data(32);
+sha256Raw(GAMES_KEY.dataStart, 1, GAMES_HASH);
+/** The session key of the running transaction and its sha256 (hashed once per transaction). */
 const key = new Uint8Array(41);
+const KEY_HASH: usize = memory.data(32);
 const w = new Writer(128);
 const reader = new Reader(0, 0);
+const gamesReader = new Reader(0, 0);
 
 function loadGames(s: State): GamesRecord {
-  const v = s.store.get(GAMES_KEY);
-  if (v == null) return new GamesRecord();
-  const g = decodeGames(Reader.of(v));
+  const e = s.store.findHash(GAMES_HASH);
+  if (!Store.isLive(e)) return new GamesRecord();
+  const g = decodeGames(gamesReader.reset(Store.valuePtr(e), Store.valueLen(e)));
   return g == null ? new GamesRecord() : g; // written only by encodeGames: always decodes
 }
 
-/** Writes the session under `key`; `entry` is its store entry from find() (or 0), so its hash is reused. */
-function saveSession(s: State, sess: Session, entry: usize): void {
+function saveGames(s: State, g: GamesRecord): void {
+  encodeGames(g, w.reset());
+  s.store.putHashed(GAMES_HASH, GAMES_KEY.dataStart, 1, w.ptr, <u32>w.len);
+}
+
+/** Points `key` and KEY_HASH at this player's session and returns its store entry (or 0). */
+function findSession(s: State, signer: Uint8Array, sessionId: u64): usize {
+  sessionKeyInto(key, signer, sessionId);
+  sha256Raw(key.dataStart, 41, KEY_HASH);
+  return s.store.findHash(KEY_HASH);
+}
+
+/** Writes the session under `key` (whose hash findSession left in KEY_HASH). Store entries never
+ * move while a block runs, so an entry found earlier in the transaction stays valid. */
+function saveSession(s: State, sess: Session): void {
   encodeSession(sess, w.reset());
-  s.store.put(entry, key.dataStart, 41, w.ptr, <u32>w.len);
+  s.store.putHashed(KEY_HASH, key.dataStart, 41, w.ptr, <u32>w.len);
 }
 
 export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
@@ -55,11 +75,10 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   if (code != 0) return code;
   code = openSession(s, ctx, tx, a, ev, id);
   if (code == 0 && hand != null) {
-    sessionKeyInto(key, tx.signer, tx.sessionId);
-    const entry = s.store.find(key.dataStart, 41);
+    const entry = findSession(s, tx.signer, tx.sessionId);
     const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)))!;
     afterHandMove(ctx, ev, a, sess, tx.sessionId);
-    saveSession(s, sess, entry);
+    saveSession(s, sess);
   }
   leavePlay(s, ctx, a, code == 0, tx.modifiers);
   return code;
@@ -79,9 +98,7 @@ function openSession(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink
     const code = checkHandStart(hand!, tx.game, tx.stake, tx.bets);
     if (code != 0) return code;
   }
-  sessionKeyInto(key, tx.signer, tx.sessionId);
-  const entry = s.store.find(key.dataStart, 41);
-  if (Store.isLive(entry)) return E_SESSION_ID_USED;
+  if (Store.isLive(findSession(s, tx.signer, tx.sessionId))) return E_SESSION_ID_USED;
 
   const g = loadGames(s);
   const sess = new Session();
@@ -104,32 +121,30 @@ function openSession(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink
   ev.end();
   if (hand != null) openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId, g);
   g.nextSerial++;
-  encodeGames(g, w.reset());
-  s.store.set(GAMES_KEY, w.toBytes());
-  saveSession(s, sess, 0); // the games record write above may have moved store entries
+  saveGames(s, g);
+  saveSession(s, sess);
   return 0;
 }
 
 export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink): u16 {
   if (!a.registered) return E_UNKNOWN_ACCOUNT;
-  sessionKeyInto(key, tx.signer, tx.sessionId);
-  const entry = s.store.find(key.dataStart, 41);
+  const entry = findSession(s, tx.signer, tx.sessionId);
   if (!Store.isLive(entry)) return E_SESSION_NOT_FOUND;
-  // Decoded straight from the store (no copy); the entry is reused to save.
+  // Decoded straight from the store value (no copy of the record).
   const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)));
   if (sess == null) return E_INVALID_VALUE;
   if (sess.finished) return E_SESSION_FINISHED;
-  if (sess.mode != PlayMode.TOURNAMENT) return tx.modifiers != 0 ? E_MODIFIER_NOT_ALLOWED : playMove(s, ctx, tx, a, ev, sess, entry);
+  if (sess.mode != PlayMode.TOURNAMENT) return tx.modifiers != 0 ? E_MODIFIER_NOT_ALLOWED : playMove(s, ctx, tx, a, ev, sess);
   // Tournament play: a hand's modifiers were declared at its start; a table round's go with it.
   const isHand = handGameFor(sess.game) != null;
   if (tx.modifiers != 0 && (isHand || tx.action != TableAction.PLAY)) return E_MODIFIER_NOT_ALLOWED;
   let code = enterPlay(s, ctx, sess.tournamentId, a, tx.modifiers);
   if (code != 0) return code;
-  code = playMove(s, ctx, tx, a, ev, sess, entry);
+  code = playMove(s, ctx, tx, a, ev, sess);
   if (code == 0) {
     if (isHand) {
       afterHandMove(ctx, ev, a, sess, tx.sessionId);
-      saveSession(s, sess, 0);
+      saveSession(s, sess);
     } else afterTableRound(ctx, ev, a, tx.sessionId, tx.modifiers);
   }
   leavePlay(s, ctx, a, code == 0, tx.modifiers);
@@ -137,18 +152,15 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
 }
 
 /** One move of an open session (cash chips, or the stack in tournament play): 0 or a code. */
-function playMove(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink, sess: Session, entry: usize): u16 {
+function playMove(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink, sess: Session): u16 {
   const hand = handGameFor(sess.game);
   if (hand != null) {
     // A game with a meter may pay and re-seed it at a move (UTH's Progressive settles on the flop).
     const g = hand.meterOf() >= 0 ? loadGames(s) : null;
     const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId, g);
     if (code != 0) return code;
-    if (hand.topHit) {
-      encodeGames(g!, w.reset());
-      s.store.set(GAMES_KEY, w.toBytes());
-      saveSession(s, sess, 0); // the games record write may have moved store entries
-    } else saveSession(s, sess, entry);
+    if (hand.topHit) saveGames(s, g!);
+    saveSession(s, sess);
     return 0;
   }
   const game = tableGameFor(sess.game);
@@ -157,13 +169,13 @@ function playMove(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink, s
   if (sess.game == GameId.CRAPS) {
     // Craps keeps its table (point, held bets, bonus progress) between rolls: its own runner.
     code = moveCraps(s, ctx, ev, a, sess, tx.action, tx.bets, tx.sessionId);
-    if (code == 0) saveSession(s, sess, entry);
+    if (code == 0) saveSession(s, sess);
     return code;
   }
   if (tx.action == TableAction.PLAY) code = playTableRound(s, ctx, ev, a, sess, game, tx.bets, tx.sessionId);
   else if (tx.action == TableAction.CLOSE) {
     code = tx.bets.count != 0 ? E_STAKE_NOT_ALLOWED : closeTable(ctx, ev, a, sess, tx.sessionId);
   } else code = E_UNKNOWN_ACTION;
-  if (code == 0) saveSession(s, sess, entry);
+  if (code == 0) saveSession(s, sess);
   return code;
 }

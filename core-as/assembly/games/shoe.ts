@@ -8,6 +8,12 @@ import { RoundReport } from "./round";
 
 export const MAX_DECKS: i32 = 8;
 
+/** One deck in shoe order (0–51): fill() copies it once per deck. */
+const DECK: usize = memory.data<u8>([
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+  36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+]);
+
 @inline export function rankOf(card: u32): u32 {
   return card % 13;
 }
@@ -22,9 +28,10 @@ export class Shoe {
 
   /** A fresh shoe of `decks` full decks. */
   fill(decks: i32): Shoe {
-    const n = 52 * decks;
-    for (let i = 0; i < n; i++) unchecked((this.cards[i] = <u8>(i % 52)));
-    this.remaining = n;
+    // Deck after deck in card order: the same layout as cards[i] = i % 52, a copy per deck.
+    const base = changetype<usize>(this.cards);
+    for (let d = 0; d < decks; d++) memory.copy(base + <usize>(d * 52), DECK, 52);
+    this.remaining = 52 * decks;
     return this;
   }
 

@@ -77,7 +77,7 @@ export class Store {
    */
   put(e: usize, keyPtr: usize, keyLen: u32, valPtr: usize, valLen: u32): usize {
     if (e == 0) e = this.find(keyPtr, keyLen);
-    if (e == 0) e = this.insert(keyPtr, keyLen);
+    if (e == 0) e = this.insert(SCRATCH_HASH, keyPtr, keyLen);
     if (valLen > load<u32>(e + E_VCAP)) {
       const old = <usize>load<u32>(e + E_VAL);
       const cap = max<u32>(valLen, 32);
@@ -93,14 +93,24 @@ export class Store {
     return e;
   }
 
-  private insert(keyPtr: usize, keyLen: u32): usize {
+  /**
+   * Writes a value under a key whose sha256 the caller already holds at `hash` (a key written
+   * every transaction, or looked up earlier in it), so the key is not hashed again.
+   */
+  putHashed(hash: usize, keyPtr: usize, keyLen: u32, valPtr: usize, valLen: u32): usize {
+    let e = this.findHash(hash);
+    if (e == 0) e = this.insert(hash, keyPtr, keyLen);
+    return this.put(e, keyPtr, keyLen, valPtr, valLen);
+  }
+
+  private insert(hash: usize, keyPtr: usize, keyLen: u32): usize {
     if (this.live + 1 > this.mask + 1) this.grow();
     const e = heap.alloc(E_KEY + <usize>keyLen);
     memory.fill(e, 0, E_KEY);
     store<u16>(e + E_KLEN, <u16>keyLen);
-    memory.copy(e + E_HASH, SCRATCH_HASH, 32);
+    memory.copy(e + E_HASH, hash, 32);
     memory.copy(e + E_KEY, keyPtr, keyLen);
-    const slot = this.buckets + ((<usize>(load<u32>(SCRATCH_HASH) & this.mask)) << 2);
+    const slot = this.buckets + ((<usize>(load<u32>(hash) & this.mask)) << 2);
     store<u32>(e + E_NEXT, load<u32>(slot));
     store<u32>(slot, <u32>e);
     return e;
