@@ -102,7 +102,10 @@ async function recordGames(wasm: Uint8Array): Promise<GoldenVectors["games"]> {
   txs.push(chain.submit(bob, { ...casinoWar.start(11n, 100n), mode: "tournament", modifiers: { shield: true } }));
   seal(60_000n);
   txs.push(
-    chain.submit(alice, { ...roulette.spin(10n, [roulette.red(200n), roulette.straight(7, 20n)]), modifiers: { shield: true, double: true } }),
+    chain.submit(alice, {
+      ...roulette.spin(10n, [roulette.red(200n), roulette.straight(7, 20n)]),
+      modifiers: { shield: true, double: true },
+    }),
   );
   txs.push(chain.submit(bob, casinoWar.war(11n)));
   seal();
