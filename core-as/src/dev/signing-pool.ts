@@ -99,9 +99,10 @@ export class SigningPool implements BulkSigner {
   private collect(count = this.lanes.length): Uint8Array[][] {
     const out: Uint8Array[][] = [];
     for (let i = 0; i < count; i++) {
-      if (Atomics.wait(this.flags, i, WAITING, TIMEOUT_MS) === "timed-out") throw new Error(`signing worker ${i}: no reply`);
+      if (Atomics.wait(this.flags, i, WAITING, TIMEOUT_MS) === "timed-out")
+        throw new Error(`signing worker ${i}: no reply within ${TIMEOUT_MS / 1000} s (the thread died or hung)`);
       const reply = receiveMessageOnPort(this.lanes[i]!.replies)?.message as { txs?: Uint8Array[]; error?: string } | undefined;
-      if (!reply || reply.error !== undefined) throw new Error(`signing worker ${i}: ${reply?.error ?? "no reply"}`);
+      if (!reply || reply.error !== undefined) throw new Error(`signing worker ${i}: ${reply?.error ?? "flagged done without a reply"}`);
       out.push(reply.txs ?? []);
     }
     return out;

@@ -27,6 +27,9 @@ function reply(message: { txs?: Uint8Array[]; error?: string }): void {
   Atomics.notify(flags, lane);
 }
 
+// Anything thrown outside a job's handler still answers the blocked pool instead of leaving it waiting.
+process.on("uncaughtException", (e) => reply({ error: `uncaught: ${String(e)}` }));
+
 try {
   const core = await Core.load(wasm);
   parentPort!.on("message", (jobs: SignJob[]) => {
