@@ -7,7 +7,7 @@ import { Writer } from "../codec/writer";
 import { encodeGameStarted } from "../codec/game-event";
 import { Account } from "../state/account";
 import { Prefix, sessionKeyInto, singletonKey } from "../state/keys";
-import { Session, GamesRecord, encodeSession, decodeSession, encodeGames, decodeGames } from "../games/session";
+import { Session, GamesRecord, encodeSession, decodeSessionInto, encodeGames, decodeGames } from "../games/session";
 import { TableAction, GameId } from "../games/catalogue";
 import { moveCraps } from "../games/craps";
 import { tableGameFor, handGameFor } from "../games/registry";
@@ -33,6 +33,8 @@ const KEY_HASH: usize = memory.data(32);
 const w = new Writer(128);
 const reader = new Reader(0, 0);
 const gamesReader = new Reader(0, 0);
+/** The session a transaction works on, decoded into the same object every time. */
+const current = new Session();
 
 function loadGames(s: State): GamesRecord {
   const e = s.store.findHash(GAMES_HASH);
@@ -76,7 +78,7 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   code = openSession(s, ctx, tx, a, ev, id);
   if (code == 0 && hand != null) {
     const entry = findSession(s, tx.signer, tx.sessionId);
-    const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)))!;
+    const sess = decodeSessionInto(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)), current)!;
     afterHandMove(ctx, ev, a, sess, tx.sessionId);
     saveSession(s, sess);
   }
@@ -131,7 +133,7 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   const entry = findSession(s, tx.signer, tx.sessionId);
   if (!Store.isLive(entry)) return E_SESSION_NOT_FOUND;
   // Decoded straight from the store value (no copy of the record).
-  const sess = decodeSession(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)));
+  const sess = decodeSessionInto(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)), current);
   if (sess == null) return E_INVALID_VALUE;
   if (sess.finished) return E_SESSION_FINISHED;
   if (sess.mode != PlayMode.TOURNAMENT) return tx.modifiers != 0 ? E_MODIFIER_NOT_ALLOWED : playMove(s, ctx, tx, a, ev, sess);

@@ -11,6 +11,9 @@ import { E_UNKNOWN_VERSION, E_INVALID_VALUE } from "../errors";
 /** Game-specific bytes a session may keep between moves (held bets, revealed cards). */
 export const MAX_SESSION_DATA: u32 = 512;
 
+/** The shared empty value of `data` (never written: it has no bytes), so a Session allocates nothing for it. */
+const NO_DATA = new Uint8Array(0);
+
 export class Session {
   game: u8 = 0;
   mode: u8 = 0;
@@ -23,7 +26,7 @@ export class Session {
   finished: bool = false;
   /** The main stake of a one-hand game (0 for table games, whose stakes are in each round). */
   stake: u64 = 0;
-  data: Uint8Array = new Uint8Array(0);
+  data: Uint8Array = NO_DATA;
   /**
    * Tournament sessions only (mode 1; encoded only for them, so cash sessions keep their bytes):
    * the tournament, the modifiers a hand declared at its start, and the hand's stakes and returns
@@ -42,7 +45,15 @@ export function encodeSession(s: Session, w: Writer): void {
 }
 
 export function decodeSession(r: Reader): Session | null {
-  const s = new Session();
+  return decodeSessionInto(r, new Session());
+}
+
+/** Decodes into `s` (reused by the executor: a move decodes one session per transaction). */
+export function decodeSessionInto(r: Reader, s: Session): Session | null {
+  s.tournamentId = 0;
+  s.modifiers = 0;
+  s.handStaked = 0;
+  s.handReturned = 0;
   if (r.u8() != FORMAT_VERSION) r.fail(E_UNKNOWN_VERSION);
   s.game = r.u8();
   s.mode = r.u8();
