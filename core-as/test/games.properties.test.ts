@@ -321,3 +321,113 @@ describe("random game play", () => {
     expect(seen.crapsRolls).toBeGreaterThan(15);
   });
 });
+
+describe("random tournament play", () => {
+  // Tournament 4,722,300: registration opens at its id × 360 s; accounts are 10 days old by then.
+  const ID = 4_722_300n;
+  const REG = ID * 360_000n;
+  const modsArb = fc.record({ shield: fc.boolean(), double: fc.boolean() }, { requiredKeys: [] });
+  const tourStepArb = fc.oneof(
+    { arbitrary: fc.record({ t: fc.constant("step" as const), step: stepArb }), weight: 6 },
+    { arbitrary: fc.record({ t: fc.constant("mods" as const), step: stepArb, mods: modsArb }), weight: 3 },
+  );
+
+  it("moves only tournament stacks, by exactly the rounds and modifiers the events show, and spends each modifier once", async () => {
+    const seen = { rounds: 0, applied: 0, extra: 0n, refusals: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(tourStepArb, { minLength: 1, maxLength: 60, size: "medium" }), async (steps) => {
+        const chain = await newChain({ genesisTimeMs: REG - 10n * 86_400_000n });
+        for (const p of PLAYERS) chain.submit(p, { op: "register", name: "p" });
+        chain.seal();
+        for (const p of PLAYERS) chain.submit(p, { op: "tournamentJoin", tournamentId: ID });
+        chain.seal({ advanceMs: REG - chain.timestampMs });
+        chain.submit(PLAYERS[0]!, { op: "tournamentStart", tournamentId: ID });
+        PLAYERS.forEach((p) =>
+          TABLES.forEach((t, i) => chain.submit(p, { op: "gameStart", game: t.game, sessionId: SESSIONS[i]!, mode: "tournament" })),
+        );
+        chain.seal({ advanceMs: 60_000n });
+        const chips = PLAYERS.map((p) => chain.core.account(p.publicKey)!.chips);
+        const supply = chain.core.supply();
+        const stack = PLAYERS.map(() => 1000n);
+        const spent = PLAYERS.map(() => ({ shields: 0, doubles: 0 }));
+        const nonces = PLAYERS.map((p) => chain.core.account(p.publicKey)!.nonce);
+        const declared = new Map<string, { who: number; shield: boolean; double: boolean }>();
+        const hands: number[] = [];
+
+        const seal = () => {
+          const r = chain.seal();
+          const events = r.events.map((e) => chain.core.codec.decodeEvent(e));
+          const refused = new Set(events.filter((e) => e.kind === "txError").map((e) => `${e.account}/${e.nonce}`));
+          seen.refusals += refused.size;
+          for (const e of events) {
+            const who = PLAYERS.findIndex((p) => toHex(p.publicKey) === e.account);
+            if (e.kind === "gameRound") {
+              seen.rounds++;
+              expect(e.staked).toBeLessThanOrEqual(stack[who]!);
+              stack[who] = stack[who]! - e.staked + e.returned;
+              expect(e.chips).toBe(stack[who]);
+            } else if (e.kind === "modifierApplied") {
+              seen.applied++;
+              const shield = (e.modifiers & 1) !== 0 && e.returned < e.staked ? e.staked - e.returned : 0n;
+              const double = (e.modifiers & 2) !== 0 && e.returned > e.staked ? e.returned - e.staked : 0n;
+              expect(e.extra).toBe(shield + double);
+              seen.extra += e.extra;
+              stack[who] = stack[who]! + e.extra;
+              expect(e.stack).toBe(stack[who]);
+            }
+          }
+          for (const [key, d] of declared) {
+            if (refused.has(key)) continue;
+            if (d.shield) spent[d.who]!.shields++;
+            if (d.double) spent[d.who]!.doubles++;
+          }
+          declared.clear();
+          PLAYERS.forEach((p, i) => {
+            expect(chain.core.account(p.publicKey)!.chips).toBe(chips[i]);
+            expect(chain.core.tournamentEntry(ID, p.publicKey)).toMatchObject({
+              stack: stack[i],
+              shields: 3 - spent[i]!.shields,
+              doubles: 3 - spent[i]!.doubles,
+            });
+          });
+          const s = chain.core.supply();
+          expect([s.minted, s.house, s.pools]).toEqual([supply.minted, supply.house, supply.pools]);
+        };
+
+        const send = (who: number, ins: Instruction, mods?: { shield?: boolean; double?: boolean }) => {
+          if (mods && (mods.shield || mods.double)) {
+            declared.set(`${toHex(PLAYERS[who]!.publicKey)}/${nonces[who]}`, { who, shield: !!mods.shield, double: !!mods.double });
+            ins = { ...ins, modifiers: mods } as Instruction;
+          }
+          chain.submit(PLAYERS[who]!, ins, nonces[who]!);
+          nonces[who]!++;
+        };
+        for (const x of steps) {
+          const s = x.step;
+          const mods = x.t === "mods" ? x.mods : undefined;
+          if (s.t === "hand") {
+            const n = (hands[s.who * HANDS.length + s.hand] ?? -1) + 1;
+            hands[s.who * HANDS.length + s.hand] = n;
+            const ins = { op: "gameStart", game: HANDS[s.hand]!, sessionId: handSession(s.hand, n), stake: s.stake, mode: "tournament" };
+            send(s.who, ins as Instruction, mods);
+          } else if (s.t === "act")
+            send(
+              s.who,
+              { op: "gameMove", sessionId: handSession(s.hand, hands[s.who * HANDS.length + s.hand] ?? 0), action: s.action },
+              mods,
+            );
+          else if (s.t === "play")
+            send(s.who, { op: "gameMove", sessionId: SESSIONS[s.table]!, action: TableAction.play, bets: s.bets }, mods);
+          else if (s.t === "close") send(s.who, { op: "gameMove", sessionId: SESSIONS[s.table]!, action: TableAction.close }, mods);
+          else if (s.t === "seal") seal();
+        }
+        seal();
+      }),
+      { numRuns: 40 },
+    );
+    expect(seen.rounds).toBeGreaterThan(100);
+    expect(seen.applied).toBeGreaterThan(10);
+    expect(seen.extra).toBeGreaterThan(0n);
+    expect(seen.refusals).toBeGreaterThan(20);
+  });
+});
