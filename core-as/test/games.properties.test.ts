@@ -342,9 +342,9 @@ describe("random tournament play", () => {
         for (const p of PLAYERS) chain.submit(p, { op: "tournamentJoin", tournamentId: ID });
         chain.seal({ advanceMs: REG - chain.timestampMs });
         chain.submit(PLAYERS[0]!, { op: "tournamentStart", tournamentId: ID });
-        PLAYERS.forEach((p) =>
-          TABLES.forEach((t, i) => chain.submit(p, { op: "gameStart", game: t.game, sessionId: SESSIONS[i]!, mode: "tournament" })),
-        );
+        for (const p of PLAYERS)
+          for (const [i, t] of TABLES.entries())
+            chain.submit(p, { op: "gameStart", game: t.game, sessionId: SESSIONS[i]!, mode: "tournament" });
         chain.seal({ advanceMs: 60_000n });
         const chips = PLAYERS.map((p) => chain.core.account(p.publicKey)!.chips);
         const supply = chain.core.supply();
