@@ -6,7 +6,7 @@ import type { GameStartInstruction, Instruction } from "../src/codec.js";
 import { tournamentAt } from "../src/core.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { LocalChain as Chain } from "../src/dev/local-chain.js";
-import { casinoWar, GameId, hiLo, roulette, threeCard } from "../src/games/index.js";
+import { casinoWar, GameId, hiLo, roulette, TournamentRules, threeCard, tournament, tournamentSchedule } from "../src/games/index.js";
 import type { EventView } from "../src/views.js";
 import { newChain, sealEvents } from "./support/chain.js";
 import { candidateSigma } from "./support/games.js";
@@ -51,6 +51,23 @@ beforeEach(async () => {
   players = Array.from({ length: 8 }, (_, i) => Chain.signer(100 + i));
   for (const [i, p] of players.entries()) chain.submit(p, { op: "register", name: `p${i}` });
   chain.seal();
+});
+
+describe("the catalogue's tournament rules", () => {
+  it("are the wasm's: schedule, stack, modifiers, pool and cap", () => {
+    const [a] = players as [Signer];
+    const joined = only(at(REG, [[a, join()]]), "tournamentJoined")[0]!;
+    expect([joined.stack, joined.shields, joined.doubles]).toEqual([
+      TournamentRules.stack,
+      TournamentRules.shields,
+      TournamentRules.doubles,
+    ]);
+    expect(chain.core.tournament(ID)).toMatchObject(tournamentSchedule(ID));
+    const totals = chain.core.freerollTotals();
+    expect([totals.prizePool, totals.creditsCap]).toEqual([TournamentRules.prizePool, TournamentRules.creditsCap]);
+    expect(TournamentRules.periodMs * BigInt(TournamentRules.perDay)).toBe(86_400_000n);
+    expect(tournament.play(roulette.start(1n), { shield: true })).toMatchObject({ mode: "tournament", modifiers: { shield: true } });
+  });
 });
 
 describe("joining", () => {

@@ -11,4 +11,5 @@ export { casinoWar, hiLo, threeCard, videoPoker } from "./hand.js";
 export { roulette } from "./roulette.js";
 export { type BetSettlement, GameRules } from "./rules.js";
 export { sicBo } from "./sicbo.js";
+export { TournamentPhase, TournamentRules, tournament, tournamentSchedule } from "./tournament.js";
 export { uth } from "./uth.js";
