@@ -8,7 +8,7 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Core, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
+import { Core, readVarint, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
 import { beaconMessage, encodeSignature, hashToG1 } from "@nullspace/core/bls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
@@ -54,9 +54,17 @@ function flipLast(b: Uint8Array): Uint8Array {
 }
 
 /** The real record of a bundle with one 32-byte field (found by its hex) replaced. */
-function withField(record: Uint8Array, fieldHex: string, value: Uint8Array): Uint8Array {
+/**
+ * A progress record with one 32-byte field replaced, found by the record's layout (version ‖ varint
+ * chainId ‖ varint height ‖ blockDigest ‖ beaconHash ‖ stateRoot ‖ …), not by searching its bytes:
+ * a σ-less record's beaconHash is all zeros, which a search can find straddling the digest before it.
+ */
+function withField(record: Uint8Array, field: "beaconHash" | "stateRoot", value: Uint8Array): Uint8Array {
+  let at = 1;
+  for (let i = 0; i < 2; i++) at = readVarint(record, at)[1];
+  at += field === "beaconHash" ? 32 : 64;
   const out = record.slice();
-  out.set(value, toHex(record).indexOf(fieldHex) / 2);
+  out.set(value, at);
   return out;
 }
 
@@ -92,12 +100,12 @@ describe("forged bundles", () => {
       hashToG1(beaconMessage({ chainId: trust.chainId, height: 1n, blockDigest: Buffer.from(real.digest, "hex") })).multiply(12345n),
     );
     expect(await refusal(chain, encode({ sigma: foreignSigma }))).toBe("sigma-mismatch");
-    const sigmaRecord = withField(recordBytes, record.progress.beaconHash, sha256(foreignSigma));
+    const sigmaRecord = withField(recordBytes, "beaconHash", sha256(foreignSigma));
     expect(await refusal(chain, encode({ sigma: foreignSigma, progress: quorumSigned(sigmaRecord) }))).toBe("bad-sigma");
     expect(chain.height).toBe(0n);
 
     // A quorum signed a record the block does not execute to: certificates pass, replay does not.
-    const lying = withField(recordBytes, record.progress.stateRoot, sha256(Uint8Array.of(1)));
+    const lying = withField(recordBytes, "stateRoot", sha256(Uint8Array.of(1)));
     expect(await refusal(chain, encode({ progress: quorumSigned(lying) }))).toBe("execution-mismatch");
     expect(chain.isPoisoned).toBe(true);
     chain.free();
@@ -122,7 +130,7 @@ describe("forged bundles", () => {
       const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
       const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
       const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
-      const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), pc.progress.stateRoot, sha256(Uint8Array.of(2)));
+      const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(2)));
       const forged =
         connections++ % 2 === 0
           ? core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) })
