@@ -25,6 +25,9 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
   source?: "validators" | "store";
   /** Store poll period of a store-fed relay while its bus is down (default 1,000 ms). */
   storePollMs?: number;
+  /** /submit rate limits (per remote address, per account); shared through the bus's Redis when there is one. */
+  ipRate?: { rate: number; burst: number };
+  accountRate?: { rate: number; burst: number };
 }
 
 export interface RunningRelay {
@@ -74,7 +77,14 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
     ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
   });
   await relay.start();
-  const api = await buildApi({ ...o, relay, validators: o.validators, log, ...(bus ? { roomBus: bus } : {}) });
+  const api = await buildApi({
+    ...o,
+    relay,
+    validators: o.validators,
+    log,
+    ...(bus ? { roomBus: bus } : {}),
+    ...(o.busUrl ? { limiterRedisUrl: o.busUrl } : {}),
+  });
   const address = api.server.address();
   const url = typeof address === "object" && address ? `http://${address.address}:${address.port}` : String(address);
   log("info", "relay_listening", {

@@ -96,6 +96,8 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
         busUrl: redis.url,
         source,
         storePollMs: 250,
+        // A slow refill (2/s), so a spent /submit budget stays spent while the test looks at it.
+        ipRate: { rate: 2, burst: 40 },
         log: (level, event, fields) => {
           if (process.env.BUS_TEST_LOG)
             appendFileSync(`${process.env.BUS_TEST_LOG}.${source}`, `${Date.now()} ${level} ${event} ${JSON.stringify(fields ?? {})}\n`);
@@ -213,4 +215,21 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     expect(b.relay.isFollowingValidators).toBe(false);
     expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
   }, 45_000);
+
+  it("one address's /submit budget is shared: what relay A refused for rate, relay B refuses too", async () => {
+    const garbage = Uint8Array.of(1, 2, 3); // counted against the address before it is decoded
+    // After the bus test's restart, wait until A's limits are answered by Redis again, not its own bucket.
+    await waitUntil("A's rate limits are shared again", async () => {
+      const before = a.relay.metrics.rateLimitFallbacks.get();
+      await submit(a.url, garbage);
+      return a.relay.metrics.rateLimitFallbacks.get() === before;
+    });
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 429; i++) status = (await submit(a.url, garbage)).status;
+    expect(status).toBe(429);
+    const onB = await submit(b.url, garbage);
+    expect(onB.status).toBe(429);
+    expect(Number(onB.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(b.relay.metrics.rateLimitFallbacks.get()).toBe(0);
+  });
 });

@@ -97,6 +97,10 @@ export function relayMetrics(r: Registry) {
     busOut: r.counter("relay_bus_messages_out_total", "heights announced on the bus, by result (ok, failed)"),
     roomBusIn: r.counter("relay_room_bus_messages_in_total", "room messages from other relays, by result (ok, ignored, malformed)"),
     busReconnects: r.counter("relay_bus_reconnects_total", "bus subscriptions confirmed again after a loss"),
+    rateLimitFallbacks: r.counter(
+      "relay_rate_limit_fallbacks_total",
+      "/submit rate checks answered by this relay's own buckets because the shared Redis could not answer",
+    ),
     busLag: r.gauge("relay_bus_lag_heights", "highest height announced on the bus minus this relay's height"),
     busDelayMs: r.gauge("relay_bus_delay_ms", "receive time minus the sender's publish time of the last bus message (clocks of two hosts)"),
     roomSockets: r.gauge("relay_room_sockets", "open /rooms sockets"),

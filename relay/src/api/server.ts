@@ -14,6 +14,7 @@ import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { RateLimiter } from "./rate-limit.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
+import { limiterRedis as limiterRedisOf, SharedRateLimiter } from "./shared-rate-limit.js";
 import { precheck, type SubmitDeps } from "./submit.js";
 import { attachUpdates } from "./updates-upgrade.js";
 import { UpgradeRouter } from "./upgrade.js";
@@ -45,6 +46,8 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
   maxLogBytes?: number;
   /** The relays' bus, through which Yjs rooms share changes with the other relays (absent: rooms are this relay's only). */
   roomBus?: RoomBus;
+  /** Redis shared by the relays behind one load balancer: /submit's rate limits are then global, not per relay. */
+  limiterRedisUrl?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -120,11 +123,18 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     reply.code(e.status).send(e.body());
   });
 
+  const ipRate = o.ipRate ?? { rate: 20, burst: 40 };
+  const accountRate = o.accountRate ?? { rate: 5, burst: 20 };
+  const limiterRedis = o.limiterRedisUrl ? limiterRedisOf(o.limiterRedisUrl, (event, fields) => o.log("warn", event, fields)) : undefined;
+  const chainKey = `nullspace:${relay.chain.trust.chainId}:rl:`;
+  const fallback = () => relay.metrics.rateLimitFallbacks.inc();
   const submitDeps: SubmitDeps = {
     core: () => relay.chain.core,
     chainId: relay.chain.trust.chainId,
-    perIp: new RateLimiter(o.ipRate ?? { rate: 20, burst: 40 }),
-    perAccount: new RateLimiter(o.accountRate ?? { rate: 5, burst: 20 }),
+    perIp: limiterRedis ? new SharedRateLimiter(limiterRedis, `${chainKey}ip:`, ipRate, fallback) : new RateLimiter(ipRate),
+    perAccount: limiterRedis
+      ? new SharedRateLimiter(limiterRedis, `${chainKey}acct:`, accountRate, fallback)
+      : new RateLimiter(accountRate),
     nonceWindow: 64,
   };
   const forwarder = new Forwarder({
@@ -140,7 +150,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
     const tx = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     try {
-      const { hash } = precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
+      const { hash } = await precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
       const v = await forwarder.forward(tx);
       if (!v.ok)
         throw new RelayError("RELAY_REJECTED", `the validators refused it: ${v.code}`, { reason: v.code, retryable: v.retryable ?? false });
@@ -234,5 +244,13 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     ...(o.roomBus ? { bus: o.roomBus } : {}),
   });
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
-  return { app, rooms, close: () => app.close(), server: app.server };
+  return {
+    app,
+    rooms,
+    close: async () => {
+      await app.close();
+      limiterRedis?.disconnect();
+    },
+    server: app.server,
+  };
 }

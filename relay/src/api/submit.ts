@@ -3,20 +3,20 @@
 // per-address and per-account rate. What passes goes to the validators through forward.ts.
 import { type Codec, type Core, sha256, toHex, verifyTxSignature } from "@nullspace/core";
 import { RelayError } from "../errors.js";
-import type { RateLimiter } from "./rate-limit.js";
+import type { Limiter } from "./shared-rate-limit.js";
 
 export interface SubmitDeps {
   core: () => Core;
   chainId: bigint;
-  perIp: RateLimiter;
-  perAccount: RateLimiter;
+  perIp: Limiter;
+  perAccount: Limiter;
   /** Accepted nonces are in [next, next + nonceWindow), as the validators' mempools (64). */
   nonceWindow: number;
 }
 
 /** The checks before forwarding; returns the transaction's hash, or throws RelayError. */
-export function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: string): { hash: string; signer: string } {
-  const wait = d.perIp.take(ip);
+export async function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: string): Promise<{ hash: string; signer: string }> {
+  const wait = await d.perIp.take(ip);
   if (wait > 0) throw new RelayError("RELAY_RATE_LIMITED", `too many requests from ${ip}`, { retryAfter: wait });
   let view: ReturnType<Codec["decodeTx"]>;
   try {
@@ -32,7 +32,7 @@ export function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: string
     throw new RelayError("RELAY_NONCE_TOO_FAR", `nonce ${view.nonce} is ${d.nonceWindow} or more past the next nonce ${next}`, {
       next: next.toString(),
     });
-  const accountWait = d.perAccount.take(view.signer);
+  const accountWait = await d.perAccount.take(view.signer);
   if (accountWait > 0) throw new RelayError("RELAY_ACCOUNT_RATE_LIMITED", "this account submits too fast", { retryAfter: accountWait });
   return { hash: toHex(sha256(tx)), signer: view.signer };
 }
