@@ -274,7 +274,15 @@ export class RelayCore {
           continue;
         }
         this.pending.delete(next);
-        await this.store.put(applied);
+        const stored = await this.store.put(applied);
+        if (stored === "bundle-replaced" || stored === "forged-replaced") {
+          this.metrics.storeRowsReplaced.inc({ reason: stored === "forged-replaced" ? "forged" : "certificates" });
+          if (stored === "forged-replaced")
+            this.o.log("warn", "forged_row_replaced", {
+              height: applied.height.toString(),
+              note: "another store writer put a height this relay's verification refutes",
+            });
+        }
         this.hub.publish(applied);
         this.metrics.verified.inc();
         const isFromStore = entry.from === STORE_SOURCE;

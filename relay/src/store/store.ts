@@ -1,7 +1,7 @@
 // What the relay keeps: every verified height (its bundle as served, with the certified roots),
 // its transactions by hash, and its events by account, session and game. Written once per height
 // in one transaction, after the height verified and replayed (chain/chain.ts); read by the API.
-import { type Codec, type EventView, fromHex, sha256 } from "@nullspace/core";
+import { type Codec, type EventView, equalBytes, fromHex, sha256 } from "@nullspace/core";
 import type { AppliedHeight } from "../chain/chain.js";
 import { big, bytes, type Db, type Queryable } from "./db.js";
 
@@ -186,32 +186,65 @@ export class Store {
     return rows[0]?.h == null ? 0n : big(rows[0].h);
   }
 
-  /** Stores one applied height with its transactions and events, all or nothing. Idempotent, also across relays. */
-  async put(a: AppliedHeight): Promise<void> {
+  /**
+   * Stores one applied height (verified by this relay) with its transactions and events, all or
+   * nothing. Idempotent, also across relays. Relays sharing one PostgreSQL race to store a height:
+   * the first insert wins and a concurrent one waits for it. A row already there is checked against
+   * this relay's verified height: the same bytes are left alone; the same block, roots and record
+   * under other certificate bytes (another quorum's signatures) take this relay's verified bundle;
+   * anything else was forged by whoever wrote it, and is replaced with its transactions and events
+   * (docs/decisions/006-relay-bus.md). Returns which of these happened.
+   */
+  async put(a: AppliedHeight): Promise<"stored" | "same" | "bundle-replaced" | "forged-replaced"> {
     const block = this.codec.blockParts(a.view.block);
-    await this.db.transaction(async (tx) => {
-      // Relays sharing one PostgreSQL race to store a height: the first insert wins, a concurrent
-      // one waits for it and inserts nothing (both verified the same finalized block).
+    const row = [
+      a.height,
+      block.digest,
+      block.header.parent,
+      block.header.timestampMs,
+      a.txs.length,
+      fromHex(a.progress.stateRoot),
+      fromHex(a.progress.eventsRoot),
+      fromHex(a.progress.txLogRoot),
+      a.progress.eventStart,
+      a.progress.eventEnd,
+      a.record,
+      a.bundle,
+    ];
+    const outcome = await this.db.transaction(async (tx) => {
       const inserted = await tx.query(
         `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root,
            event_start, event_end, record, bundle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
          ON CONFLICT (height) DO NOTHING RETURNING height`,
-        [
+        row,
+      );
+      if (inserted.length === 0) {
+        const found = (
+          await tx.query("SELECT digest, state_root, events_root, record, bundle FROM heights WHERE height = $1", [a.height])
+        )[0];
+        if (found && equalBytes(bytes(found.bundle), a.bundle)) return "same";
+        const sameContent =
+          found !== undefined &&
+          equalBytes(bytes(found.digest), block.digest) &&
+          equalBytes(bytes(found.state_root), fromHex(a.progress.stateRoot)) &&
+          equalBytes(bytes(found.events_root), fromHex(a.progress.eventsRoot)) &&
+          equalBytes(bytes(found.record), a.record);
+        if (sameContent) {
+          await tx.query("UPDATE heights SET bundle = $2 WHERE height = $1", [a.height, a.bundle]);
+          return "bundle-replaced";
+        }
+        await tx.query("DELETE FROM events WHERE height = $1 OR (leaf >= $2 AND leaf < $3)", [
           a.height,
-          block.digest,
-          block.header.parent,
-          block.header.timestampMs,
-          a.txs.length,
-          fromHex(a.progress.stateRoot),
-          fromHex(a.progress.eventsRoot),
-          fromHex(a.progress.txLogRoot),
           a.progress.eventStart,
           a.progress.eventEnd,
-          a.record,
-          a.bundle,
-        ],
-      );
-      if (inserted.length === 0) return;
+        ]);
+        await tx.query("DELETE FROM txs WHERE height = $1", [a.height]);
+        await tx.query(
+          `UPDATE heights SET digest = $2, parent = $3, timestamp_ms = $4, tx_count = $5, state_root = $6, events_root = $7,
+             tx_log_root = $8, event_start = $9, event_end = $10, record = $11, bundle = $12 WHERE height = $1`,
+          row,
+        );
+      }
       for (const [i, t] of a.txs.entries()) {
         let signer: Uint8Array | null = null;
         let nonce: bigint | null = null;
@@ -239,16 +272,21 @@ export class Store {
         await indexAccount(tx, ev);
         await indexSession(tx, ev, e.index);
       }
+      return inserted.length === 0 ? "forged-replaced" : "stored";
     });
+    // Forged events may have moved balances and sessions: rebuild what is derived from events.
+    if (outcome === "forged-replaced") await this.reindex();
+    return outcome;
   }
 
   /**
    * Rebuilds what is derived from the stored events — the accounts and sessions tables and the
-   * events' session and game columns — after a migration added one of them to an existing store.
-   * Idempotent: sessions are rebuilt from scratch, accounts end at their latest event.
+   * events' session and game columns — after a migration added one of them to an existing store,
+   * or after forged events were replaced. Idempotent: accounts and sessions are rebuilt from scratch.
    */
   async reindex(onProgress?: (events: number) => void): Promise<number> {
     await this.db.query("DELETE FROM sessions");
+    await this.db.query("DELETE FROM accounts");
     let after = -1n;
     let n = 0;
     for (;;) {

@@ -1,0 +1,92 @@
+// A forged row in a shared store (real PGlite, real wasm): a height another writer stored first is
+// checked against the height this relay verified. The same bytes stay; the same block and record
+// under other certificate bytes take the verified bundle; a different block, roots or events (a
+// Byzantine relay's insert) is replaced with its transactions and events, and what is derived
+// from events (balances, sessions) is rebuilt.
+import { readFileSync } from "node:fs";
+import { LocalChain, roulette, toHex } from "@nullspace/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppliedHeight } from "../src/chain/chain.js";
+import { type Db, openPglite } from "../src/store/db.js";
+import { migrate } from "../src/store/migrations.js";
+import { Store } from "../src/store/store.js";
+import { WASM_PATH } from "./support/devnet.js";
+
+const alice = LocalChain.signer(21);
+const mallory = LocalChain.signer(22);
+let db: Db;
+
+/** Seals the queued transactions and returns the height as the relay would store it. */
+function seal(chain: LocalChain): AppliedHeight {
+  const r = chain.seal();
+  const progress = r.progressView;
+  if (!progress) throw new Error("block not executed");
+  const start = progress.eventEnd - BigInt(r.events.length);
+  return {
+    height: chain.height,
+    bundle: r.block,
+    view: { block: r.block } as AppliedHeight["view"],
+    progress,
+    record: r.progress ?? new Uint8Array(0),
+    progressCertificate: new Uint8Array(0),
+    events: r.events.map((bytes, i) => ({ index: start + BigInt(i), bytes })),
+    txs: chain.core.codec.blockParts(r.block).txs,
+  };
+}
+
+let honest: AppliedHeight[];
+let forged: AppliedHeight;
+let honestChain: LocalChain;
+
+beforeAll(async () => {
+  const wasm = new Uint8Array(readFileSync(WASM_PATH));
+  honestChain = await LocalChain.create({ wasm });
+  honestChain.submit(alice, { op: "register", name: "alice" });
+  const h1 = seal(honestChain);
+  honestChain.submit(alice, roulette.start(1n));
+  honestChain.submit(alice, roulette.spin(1n, [roulette.red(100n)]));
+  const h2 = seal(honestChain);
+  honest = [h1, h2];
+  // The forger's height 2: same height, same event leaves, other block and events (a new rich player).
+  const other = await LocalChain.create({ wasm });
+  other.submit(alice, { op: "register", name: "alice" });
+  seal(other);
+  other.submit(mallory, { op: "register", name: "mallory" });
+  other.submit(alice, { op: "faucet" });
+  forged = seal(other);
+  db = await openPglite(undefined);
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("a height stored first by another writer", () => {
+  it("is kept when the same, takes the verified bundle when only certificates differ, and is replaced when forged", async () => {
+    const store = new Store(db, honestChain.core.codec);
+    await migrate(store.db);
+    expect(await store.put(honest[0]!)).toBe("stored");
+    expect(await store.put(forged)).toBe("stored"); // the forger got there first
+    expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(forged.bundle));
+    expect((await store.leaderboard(10)).map((a) => toHex(a.account))).toContain(toHex(mallory.publicKey));
+
+    expect(await store.put(honest[1]!)).toBe("forged-replaced");
+    expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(honest[1]!.bundle));
+    const events = await store.db.query("SELECT bytes FROM events WHERE height = 2 ORDER BY leaf");
+    expect(events.map((r) => toHex(r.bytes as Uint8Array))).toEqual(honest[1]!.events.map((e) => toHex(e.bytes)));
+    const txs = await store.db.query("SELECT count(*)::int AS n FROM txs WHERE height = 2");
+    expect(txs[0]?.n).toBe(honest[1]!.txs.length);
+    // Balances and sessions follow the honest events again.
+    const board = await store.leaderboard(10);
+    expect(board.find((a) => toHex(a.account) === toHex(alice.publicKey))?.chips).toBe(honestChain.core.account(alice.publicKey)?.chips);
+    expect(board.map((a) => toHex(a.account))).not.toContain(toHex(mallory.publicKey));
+    expect((await store.sessionsOf(alice.publicKey, 10)).map((s) => s.sessionId)).toEqual([1n]);
+
+    // Stored again by an honest relay: nothing changes.
+    expect(await store.put(honest[1]!)).toBe("same");
+    // Another quorum's certificate bytes for the same block and record: the verified bundle wins.
+    const otherQuorum = { ...honest[1]!, bundle: Uint8Array.of(...honest[1]!.bundle, 0) };
+    expect(await store.put(otherQuorum)).toBe("bundle-replaced");
+    expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(otherQuorum.bundle));
+  });
+});
