@@ -1,7 +1,7 @@
 // Every parser the relay has of its own (the wasm decodes everything else): validator stream
 // frames, bus messages, /updates filters, path and query parameters. Fuzzed: each either gives the canonical
 // value back or throws its own typed error, never anything else.
-import { toHex, writeVarint } from "@nullspace/core";
+import { type EventView, toHex, writeVarint } from "@nullspace/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
@@ -18,6 +18,7 @@ import { RelayError } from "../src/errors.js";
 import { decodeStreamFrame, StreamFrameError, StreamTag } from "../src/follow/stream-frame.js";
 import { parseRoomName } from "../src/rooms/room-name.js";
 import { FilterError, filterKey, parseFilter } from "../src/updates/filter.js";
+import { matches } from "../src/updates/hub.js";
 
 function frame(tag: number, height: bigint, bundle: Uint8Array): Uint8Array {
   const head: number[] = [tag];
@@ -152,8 +153,63 @@ describe("/updates filters", () => {
     expect(filterKey(parseFilter(`account:${account}`))).toBe(`account:${account}`);
     expect(parseFilter("session:18446744073709551615")).toEqual({ kind: "session", id: (1n << 64n) - 1n });
     expect(filterKey(parseFilter("game:7"))).toBe("game:7");
-    for (const bad of ["", "table:1", "account:", `account:${"AB".repeat(32)}`, "session:01", "game:18446744073709551616", "all:1"])
+    expect(parseFilter(`session:${account}:9`)).toEqual({ kind: "session", account, id: 9n });
+    expect(filterKey(parseFilter(`session:${account}:9`))).toBe(`session:${account}:9`);
+    for (const bad of [
+      "",
+      "table:1",
+      "account:",
+      `account:${"AB".repeat(32)}`,
+      "session:01",
+      `session:${account}:`,
+      `session:${account}:01`,
+      `session:${"AB".repeat(32)}:1`,
+      `game:${account}:1`,
+      "game:18446744073709551616",
+      "all:1",
+    ])
       expect(() => parseFilter(bad), bad).toThrow(FilterError);
+  });
+
+  it("match a session's game events and its Shield or Double, of every player or of one", () => {
+    const [alice, bob] = ["aa".repeat(32), "bb".repeat(32)];
+    const base = { height: 5n, txIndex: 0, nonce: 1n };
+    const round = (account: string) =>
+      ({
+        ...base,
+        account,
+        kind: "gameRound",
+        sessionId: 9n,
+        game: 4,
+        move: 1,
+        phase: 0,
+        draws: [],
+        bets: [],
+        info: [],
+        staked: 1n,
+        returned: 0n,
+        chips: 5n,
+        finished: false,
+      }) as EventView;
+    const shield = {
+      ...base,
+      account: alice,
+      kind: "modifierApplied",
+      sessionId: 9n,
+      tournamentId: 1n,
+      modifiers: 1,
+      staked: 1n,
+      returned: 0n,
+      extra: 1n,
+      stack: 6n,
+    } as EventView;
+    const events = [round(alice), shield, round(bob)];
+    const picked = (f: string) => events.map((e) => matches(parseFilter(f), e));
+    expect(picked("session:9")).toEqual([true, true, true]);
+    expect(picked(`session:${alice}:9`)).toEqual([true, true, false]);
+    expect(picked(`session:${bob}:9`)).toEqual([false, false, true]);
+    expect(picked(`session:${alice}:8`)).toEqual([false, false, false]);
+    expect(picked("game:4")).toEqual([true, false, true]);
   });
 
   it("never accept a string whose key is not itself", () => {
@@ -161,7 +217,7 @@ describe("/updates filters", () => {
       fc.property(
         fc.oneof(
           fc.string(),
-          fc.constantFrom("account:", "session:", "game:").chain((p) => fc.string().map((s) => p + s)),
+          fc.constantFrom("account:", "session:", "game:", `session:${"ab".repeat(32)}:`).chain((p) => fc.string().map((s) => p + s)),
         ),
         (s) => {
           try {

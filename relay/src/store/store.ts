@@ -130,9 +130,10 @@ async function indexSession(tx: Queryable, ev: EventView, leaf: bigint): Promise
 
 /** The session and game an event belongs to, for the events table's indexes. */
 function sessionOf(ev: EventView): { sessionId: bigint | null; gameId: number | null } {
-  return ev.kind === "gameStarted" || ev.kind === "gameRound"
-    ? { sessionId: ev.sessionId, gameId: ev.game }
-    : { sessionId: null, gameId: null };
+  if (ev.kind === "gameStarted" || ev.kind === "gameRound") return { sessionId: ev.sessionId, gameId: ev.game };
+  // A Shield or Double belongs to its session's events (its game is the session's, not in the event).
+  if (ev.kind === "modifierApplied") return { sessionId: ev.sessionId, gameId: null };
+  return { sessionId: null, gameId: null };
 }
 
 const HEIGHT_COLUMNS = "height, digest, parent, timestamp_ms, tx_count, state_root, events_root, event_start, event_end";

@@ -1,9 +1,12 @@
 // The `filter` of /updates (docs/relay-api.md): which events of each height a subscriber gets.
-//   all | account:<64 lowercase hex> | session:<decimal u64> | game:<decimal u64>
+//   all | account:<64 lowercase hex> | session:<decimal u64> | session:<64 lowercase hex>:<decimal u64>
+//   | game:<decimal u64>
+// Session ids are each player's own: `session:<id>` matches every player's session with that id,
+// `session:<account>:<id>` one player's.
 export type UpdateFilter =
   | { kind: "all" }
   | { kind: "account"; account: string }
-  | { kind: "session"; id: bigint }
+  | { kind: "session"; id: bigint; account?: string }
   | { kind: "game"; id: bigint };
 
 export class FilterError extends Error {
@@ -20,6 +23,9 @@ export function parseFilter(s: string | undefined): UpdateFilter {
   const kind = colon < 0 ? s : s.slice(0, colon);
   const arg = colon < 0 ? "" : s.slice(colon + 1);
   if (kind === "account" && /^[0-9a-f]{64}$/.test(arg)) return { kind, account: arg };
+  const scoped = /^([0-9a-f]{64}):(.*)$/.exec(arg);
+  if (kind === "session" && scoped && U64.test(scoped[2] as string) && BigInt(scoped[2] as string) <= U64_MAX)
+    return { kind, account: scoped[1] as string, id: BigInt(scoped[2] as string) };
   if ((kind === "session" || kind === "game") && U64.test(arg) && BigInt(arg) <= U64_MAX) return { kind, id: BigInt(arg) };
   throw new FilterError(`unknown filter ${JSON.stringify(s.slice(0, 80))}`);
 }
@@ -31,6 +37,8 @@ export function filterKey(f: UpdateFilter): string {
       return "all";
     case "account":
       return `account:${f.account}`;
+    case "session":
+      return f.account === undefined ? `session:${f.id}` : `session:${f.account}:${f.id}`;
     default:
       return `${f.kind}:${f.id}`;
   }

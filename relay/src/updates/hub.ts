@@ -85,7 +85,8 @@ export class UpdateHub {
   }
 }
 
-/** Whether an event belongs to filter `f`: its account's, or a game event of the session or game. */
+/** Whether an event belongs to filter `f`: its account's, or a game event of the session (a Shield or
+ * Double applied to it included) or of the game. */
 export function matches(f: UpdateFilter, ev: EventView): boolean {
   switch (f.kind) {
     case "all":
@@ -93,7 +94,11 @@ export function matches(f: UpdateFilter, ev: EventView): boolean {
     case "account":
       return ev.account === f.account;
     case "session":
-      return (ev.kind === "gameStarted" || ev.kind === "gameRound") && ev.sessionId === f.id;
+      return (
+        (ev.kind === "gameStarted" || ev.kind === "gameRound" || ev.kind === "modifierApplied") &&
+        ev.sessionId === f.id &&
+        (f.account === undefined || ev.account === f.account)
+      );
     case "game":
       return (ev.kind === "gameStarted" || ev.kind === "gameRound") && BigInt(ev.game) === f.id;
   }
