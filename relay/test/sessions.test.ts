@@ -10,6 +10,7 @@ import { type Db, openPglite } from "../src/store/db.js";
 import { MIGRATIONS, migrate } from "../src/store/migrations.js";
 import { type SessionRow, Store } from "../src/store/store.js";
 import { WASM_PATH } from "./support/devnet.js";
+import { sealApplied } from "./support/local-heights.js";
 
 const U64_MAX = (1n << 64n) - 1n;
 const alice = LocalChain.signer(11);
@@ -22,21 +23,9 @@ const dbs: Db[] = [];
 
 /** Seals the queued transactions and keeps the height as the relay would store it. */
 function seal(advanceMs?: bigint): void {
-  const r = chain.seal(advanceMs === undefined ? {} : { advanceMs });
-  const progress = r.progressView;
-  if (!progress) throw new Error("block not executed");
-  const start = progress.eventEnd - BigInt(r.events.length);
-  heights.push({
-    height: chain.height,
-    bundle: r.block,
-    view: { block: r.block } as AppliedHeight["view"],
-    progress,
-    record: r.progress ?? new Uint8Array(0),
-    progressCertificate: new Uint8Array(0),
-    events: r.events.map((bytes, i) => ({ index: start + BigInt(i), bytes })),
-    txs: chain.core.codec.blockParts(r.block).txs,
-  });
-  views.push(...r.events.map((e) => chain.core.codec.decodeEvent(e)));
+  const h = sealApplied(chain, advanceMs);
+  heights.push(h);
+  views.push(...h.events.map((e) => chain.core.codec.decodeEvent(e.bytes)));
 }
 
 /** What the sessions table must say, computed from the events themselves. */

@@ -11,28 +11,13 @@ import { type Db, openPglite } from "../src/store/db.js";
 import { migrate } from "../src/store/migrations.js";
 import { Store } from "../src/store/store.js";
 import { WASM_PATH } from "./support/devnet.js";
+import { sealApplied } from "./support/local-heights.js";
 
 const alice = LocalChain.signer(21);
 const mallory = LocalChain.signer(22);
 let db: Db;
 
-/** Seals the queued transactions and returns the height as the relay would store it. */
-function seal(chain: LocalChain): AppliedHeight {
-  const r = chain.seal();
-  const progress = r.progressView;
-  if (!progress) throw new Error("block not executed");
-  const start = progress.eventEnd - BigInt(r.events.length);
-  return {
-    height: chain.height,
-    bundle: r.block,
-    view: { block: r.block } as AppliedHeight["view"],
-    progress,
-    record: r.progress ?? new Uint8Array(0),
-    progressCertificate: new Uint8Array(0),
-    events: r.events.map((bytes, i) => ({ index: start + BigInt(i), bytes })),
-    txs: chain.core.codec.blockParts(r.block).txs,
-  };
-}
+const seal = (chain: LocalChain): AppliedHeight => sealApplied(chain);
 
 let honest: AppliedHeight[];
 let forged: AppliedHeight;
