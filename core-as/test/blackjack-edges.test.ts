@@ -91,4 +91,52 @@ describe("exact side bet returns, 8 decks", () => {
     const total = ret * bjDen + pairWeight * (1001n - 126n) * bjNum;
     expect(pct(den - total, den)).toBeCloseTo(24.046, 3);
   });
+
+  it("Bust It, the dealer's cards from a full 8-deck shoe: every drawing sequence settled by the wasm, edge 3.370% (H17), 7.246% (S17)", () => {
+    // The dealer's hand by recursion over its draws from the shoe's composition (ace = 1, ten-value
+    // = 10; the player's cards left in the shoe: the published way to quote this bet). Each final
+    // sequence is played through the wasm (player T-9 standing) and its Bust It return checked
+    // against the recursion's own count of cards; the edge sums probability × that return.
+    const PAYS = [1n, 2n, 9n, 50n]; // busting with 3, 4, 5, 6+ cards
+    const edge = (standSoft17: boolean): { edge: number; sequences: number } => {
+      const left = [0, 32, 32, 32, 32, 32, 32, 32, 32, 32, 128];
+      let total = 0;
+      let sequences = 0;
+      const walk = (seq: number[], sum: number, soft: boolean, p: number, shoe: number) => {
+        const best = soft && sum + 10 <= 21 ? sum + 10 : sum;
+        const bust = sum > 21;
+        if (bust || best > 17 || (best === 17 && (standSoft17 || !(soft && sum + 10 === 17)))) {
+          sequences++;
+          // Cards: a value v as the rank v − 1 (ace 0 … ten 9), suits cycled so no card repeats more than the shoe holds.
+          const dealer = seq.map((v, i) => (i % 4) * 13 + (v - 1));
+          const moves = core.codec.games.blackjack({
+            stake: 1n,
+            side: { bustIt: 10n },
+            options: standSoft17 ? 1 : 0,
+            cards: [35, dealer[0]!, 34, ...dealer.slice(1)],
+            actions: [A.stand],
+          });
+          const want = bust ? 10n * (PAYS[Math.min(seq.length, 6) - 3]! + 1n) : 0n;
+          expect(returnsOf(moves)[`${B.bustIt}:0`], seq.join(" ")).toBe(want);
+          total += p * Number(want / 10n);
+          return;
+        }
+        for (let v = 1; v <= 10; v++) {
+          if (left[v] === 0) continue;
+          const q = p * (left[v]! / shoe);
+          left[v]!--;
+          seq.push(v);
+          walk(seq, sum + v, soft || v === 1, q, shoe - 1);
+          seq.pop();
+          left[v]!++;
+        }
+      };
+      walk([], 0, false, 1, 416);
+      return { edge: (1 - total) * 100, sequences };
+    };
+    const h17 = edge(false);
+    expect(h17.edge).toBeCloseTo(3.37, 2);
+    expect(edge(true).edge).toBeCloseTo(7.246, 2);
+    expect(h17.sequences).toBeGreaterThan(1000);
+  }, 120_000);
 });
