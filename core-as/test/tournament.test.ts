@@ -355,3 +355,70 @@ describe("ending and prizes", () => {
     for (const p of all) expect(chain.core.account(p.publicKey)!.chips).toBe(1000n);
   });
 });
+
+describe("random tournament transactions", () => {
+  it("never trap, refuse with tournament codes, keep phases in order and chips untouched, and mint exactly the prizes", async () => {
+    const { default: fc } = await import("fast-check");
+    // Random joins, cranks and limits in each part of a tournament's life: its registration minute,
+    // its play, and after its end; ids are mostly this tournament's, sometimes a neighbour's.
+    const opArb = fc.oneof(
+      { arbitrary: fc.record({ t: fc.constant("join" as const), who: fc.nat(3), dt: fc.constantFrom(0, 0, 0, 1, -1) }), weight: 3 },
+      { arbitrary: fc.record({ t: fc.constant("start" as const), who: fc.nat(3), dt: fc.constantFrom(0, 0, -1, 1) }), weight: 2 },
+      { arbitrary: fc.record({ t: fc.constant("end" as const), who: fc.nat(3), dt: fc.constantFrom(0, 0, -1, 1) }), weight: 2 },
+      { arbitrary: fc.record({ t: fc.constant("limit" as const), who: fc.nat(3), limit: fc.integer({ min: 0, max: 255 }) }), weight: 1 },
+    );
+    const phaseArb = fc.array(opArb, { maxLength: 12 });
+    const known = new Set([0, 302, 308, 313, 450, 451, 452, 454, 455, 456, 457]);
+    const seen = { joined: 0, started: 0, paid: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(phaseArb, phaseArb, phaseArb), async (phases) => {
+        const c = await newChain({ genesisTimeMs: REG - 10n * DAY });
+        const who = players.slice(0, 4);
+        for (const p of who) c.submit(p, { op: "register", name: "p" });
+        c.seal();
+        const chips = who.map((p) => c.core.account(p.publicKey)!.chips);
+        const supply = c.core.supply();
+        const seenPhase = new Map<bigint, number>();
+        let minted = 0n;
+        for (const [k, ops] of phases.entries()) {
+          // Registration opens at REG, play at PLAY, the end at END.
+          c.seal({ advanceMs: [REG, PLAY, END][k]! - c.timestampMs });
+          for (const o of ops) {
+            const p = who[o.who]!;
+            if (o.t === "limit")
+              c.submit(o.who === 0 ? c.admins[0]! : p, { op: "adminSetFreerollLimit", player: p.publicKey, limit: o.limit });
+            else {
+              const op = o.t === "join" ? "tournamentJoin" : o.t === "start" ? "tournamentStart" : "tournamentEnd";
+              c.submit(p, { op, tournamentId: ID + BigInt(o.dt) });
+            }
+            const r = c.seal({ advanceMs: 1_000n });
+            for (const e of r.events.map((x) => c.core.codec.decodeEvent(x))) {
+              if (e.kind === "txError") expect(known.has(e.code), `code ${e.code}`).toBe(true);
+              if (e.kind === "tournamentJoined") seen.joined++;
+              if (e.kind === "tournamentStarted") seen.started++;
+              if (e.kind === "tournamentEnded") {
+                minted += e.paid;
+                if (e.paid > 0n) seen.paid++;
+              }
+            }
+            for (const id of [ID - 1n, ID, ID + 1n]) {
+              const t = c.core.tournament(id);
+              if (!t) continue;
+              expect(t.phase).toBeGreaterThanOrEqual(seenPhase.get(id) ?? 0);
+              seenPhase.set(id, t.phase);
+            }
+          }
+        }
+        for (const [i, p] of who.entries()) expect(c.core.account(p.publicKey)!.chips).toBe(chips[i]);
+        const s = c.core.supply();
+        expect([s.minted, s.house, s.pools]).toEqual([supply.minted, supply.house, supply.pools]);
+        expect(c.core.freerollTotals().creditsMinted).toBe(minted);
+      }),
+      { numRuns: 40 },
+    );
+    // The runs reach every step, not only refusals.
+    expect(seen.joined).toBeGreaterThan(10);
+    expect(seen.started).toBeGreaterThan(2);
+    expect(seen.paid).toBeGreaterThan(0);
+  }, 120_000);
+});
