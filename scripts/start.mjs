@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: prepares the checkout (install, build core.wasm), checks core.wasm against the
 // golden vectors, then runs the local devnet of 4 validator processes on loopback (data and logs in
-// .devnet/; a second `npm start` resumes the same chain, `npm start -- --fresh` starts a new one)
+// .devnet/; a second `npm start` resumes the same chain, `npm start -- --fresh` starts a new one,
+// and a core.wasm that changed since the chain's genesis starts a new one, the old kept aside)
 // and prints where each validator serves; then one relay in front of it (embedded store in
 // .devnet/relay-data, log in .devnet/relay.log) and prints its URL. The web app joins with issue 7.
 // Flags: those of `validators devnet` (e.g. --fresh, --api-base-port 7200), and --relay-port 8080.
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,6 +35,18 @@ const dir = join(root, ".devnet");
 // A new chain needs a new relay store too; removing the folder here (not only in the devnet)
 // also means the genesis.json waited for below is the new chain's.
 if (args.includes("--fresh")) rmSync(dir, { recursive: true, force: true });
+// A chain is pinned to the core.wasm of its genesis: after a change to the state machine the old
+// devnet cannot be resumed (its relay refuses to start). Keep it aside and start a new one.
+const genesisFile = join(dir, "genesis.json");
+if (existsSync(genesisFile)) {
+  const pinned = JSON.parse(readFileSync(genesisFile, "utf8")).coreWasmSha256;
+  const built = createHash("sha256").update(readFileSync(join(root, "core-as/build/core.wasm"))).digest("hex");
+  if (pinned !== built) {
+    const aside = `${dir}.${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    renameSync(dir, aside);
+    console.log(`\n[start] core.wasm changed since this devnet's genesis (${String(pinned).slice(0, 12)}… → ${built.slice(0, 12)}…): a new devnet; the old one is in ${aside}`);
+  }
+}
 
 console.log(`\n[start] devnet: 4 validators (APIs http://127.0.0.1:${apiBase}-${apiBase + 3})`);
 // node --import tsx rather than npx: npx does not pass SIGTERM on, so stopping this script would
