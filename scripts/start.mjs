@@ -40,11 +40,15 @@ if (args.includes("--fresh")) rmSync(dir, { recursive: true, force: true });
 const genesisFile = join(dir, "genesis.json");
 if (existsSync(genesisFile)) {
   const pinned = JSON.parse(readFileSync(genesisFile, "utf8")).coreWasmSha256;
-  const built = createHash("sha256").update(readFileSync(join(root, "core-as/build/core.wasm"))).digest("hex");
+  const built = createHash("sha256")
+    .update(readFileSync(join(root, "core-as/build/core.wasm")))
+    .digest("hex");
   if (pinned !== built) {
     const aside = `${dir}.${new Date().toISOString().replace(/[:.]/g, "-")}`;
     renameSync(dir, aside);
-    console.log(`\n[start] core.wasm changed since this devnet's genesis (${String(pinned).slice(0, 12)}… → ${built.slice(0, 12)}…): a new devnet; the old one is in ${aside}`);
+    console.log(
+      `\n[start] core.wasm changed since this devnet's genesis (${String(pinned).slice(0, 12)}… → ${built.slice(0, 12)}…): a new devnet; the old one is in ${aside}`,
+    );
   }
 }
 
