@@ -30,11 +30,16 @@ export function accountKey(pubkey: Uint8Array): Uint8Array {
   return k;
 }
 
-export function playerKey(index: u64): Uint8Array {
+/** prefix ‖ u64be v: the keys numbered by a u64. */
+function numberedKey(prefix: u8, v: u64): Uint8Array {
   const k = new Uint8Array(9);
-  k[0] = Prefix.PLAYER;
-  store<u64>(k.dataStart + 1, bswap<u64>(index));
+  k[0] = prefix;
+  store<u64>(k.dataStart + 1, bswap<u64>(v));
   return k;
+}
+
+export function playerKey(index: u64): Uint8Array {
+  return numberedKey(Prefix.PLAYER, index);
 }
 
 /** A game session: 07 ‖ player key ‖ u64be session id (the client's id, unique per player). */
@@ -52,10 +57,7 @@ export function sessionKey(pubkey: Uint8Array, sessionId: u64): Uint8Array {
 
 /** A tournament: 09 ‖ u64be id. */
 export function tournamentKey(id: u64): Uint8Array {
-  const k = new Uint8Array(9);
-  k[0] = Prefix.TOURNAMENT;
-  store<u64>(k.dataStart + 1, bswap<u64>(id));
-  return k;
+  return numberedKey(Prefix.TOURNAMENT, id);
 }
 
 /** A player's entry in a tournament: 0a ‖ u64be id ‖ player key. */
