@@ -76,12 +76,6 @@ export function startGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Even
   let code = enterPlay(s, ctx, id, a, tx.modifiers);
   if (code != 0) return code;
   code = openSession(s, ctx, tx, a, ev, id);
-  if (code == 0 && hand != null) {
-    const entry = findSession(s, tx.signer, tx.sessionId);
-    const sess = decodeSessionInto(reader.reset(Store.valuePtr(entry), Store.valueLen(entry)), current)!;
-    afterHandMove(ctx, ev, a, sess, tx.sessionId);
-    saveSession(s, sess);
-  }
   leavePlay(s, ctx, a, code == 0, tx.modifiers);
   return code;
 }
@@ -121,7 +115,11 @@ function openSession(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink
   const e = ev.begin(ctx, Ev.GAME_STARTED);
   encodeGameStarted(e, tx.sessionId, sess.game, sess.mode, sess.options, sess.serial, sess.stake, tx.bets, a.chips - staked);
   ev.end();
-  if (hand != null) openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId, g);
+  if (hand != null) {
+    openHand(s, ctx, ev, a, sess, hand, tx.bets, tx.sessionId, g);
+    // A tournament hand keeps its stakes and returns; its modifiers settle when it ends.
+    if (sess.mode == PlayMode.TOURNAMENT) afterHandMove(ctx, ev, a, sess, tx.sessionId);
+  }
   g.nextSerial++;
   saveGames(s, g);
   saveSession(s, sess);
@@ -143,12 +141,8 @@ export function moveGame(s: State, ctx: TxContext, tx: Tx, a: Account, ev: Event
   let code = enterPlay(s, ctx, sess.tournamentId, a, tx.modifiers);
   if (code != 0) return code;
   code = playMove(s, ctx, tx, a, ev, sess);
-  if (code == 0) {
-    if (isHand) {
-      afterHandMove(ctx, ev, a, sess, tx.sessionId);
-      saveSession(s, sess);
-    } else afterTableRound(ctx, ev, a, tx.sessionId, tx.modifiers);
-  }
+  // A hand's accumulation ran inside playMove, before its session was saved.
+  if (code == 0 && !isHand) afterTableRound(ctx, ev, a, tx.sessionId, tx.modifiers);
   leavePlay(s, ctx, a, code == 0, tx.modifiers);
   return code;
 }
@@ -161,6 +155,7 @@ function playMove(s: State, ctx: TxContext, tx: Tx, a: Account, ev: EventSink, s
     const g = hand.meterOf() >= 0 ? loadGames(s) : null;
     const code = playHand(s, ctx, ev, a, sess, hand, tx.action, tx.bets, tx.sessionId, g);
     if (code != 0) return code;
+    if (sess.mode == PlayMode.TOURNAMENT) afterHandMove(ctx, ev, a, sess, tx.sessionId);
     if (hand.topHit) saveGames(s, g!);
     saveSession(s, sess);
     return 0;

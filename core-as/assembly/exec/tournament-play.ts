@@ -6,7 +6,7 @@ import { Modifier } from "../codec/tx";
 import { Ev } from "../codec/event";
 import { BetStatus } from "../codec/game-event";
 import { Account } from "../state/account";
-import { Entry, TournamentPhase, playStartMs, endMs, tournamentAt, TOURNAMENT_PERIOD_MS } from "../state/tournament";
+import { Entry, TournamentPhase, playStartMs, endMs, tournamentAt, MAX_TOURNAMENT_ID } from "../state/tournament";
 import { RoundReport, takeLastRound } from "../games/round";
 import { Session } from "../games/session";
 import { State } from "./state";
@@ -14,8 +14,6 @@ import { EventSink, TxContext } from "./events";
 import { loadTournament, loadEntry, saveEntry } from "./tournament-records";
 import { E_TOURNAMENT_NOT_ACTIVE, E_MODIFIER_NOT_ALLOWED } from "../errors";
 
-/** The largest tournament id whose period fits in u64 milliseconds. */
-const MAX_ID: u64 = U64.MAX_VALUE / TOURNAMENT_PERIOD_MS - 1;
 
 class Seat {
   id: u64 = 0;
@@ -30,7 +28,7 @@ const seat = new Seat();
 /** Seats the signer at tournament `id` for this transaction: 0, or a code having changed nothing. */
 export function enterPlay(s: State, ctx: TxContext, id: u64, a: Account, modifiers: u8): u16 {
   const now = ctx.timestampMs;
-  if (id > MAX_ID || now < playStartMs(id) || now >= endMs(id)) return E_TOURNAMENT_NOT_ACTIVE;
+  if (id > MAX_TOURNAMENT_ID || now < playStartMs(id) || now >= endMs(id)) return E_TOURNAMENT_NOT_ACTIVE;
   const t = loadTournament(s, id);
   if (t == null || t.phase != TournamentPhase.RUNNING) return E_TOURNAMENT_NOT_ACTIVE;
   const e = loadEntry(s, id, ctx.signer);

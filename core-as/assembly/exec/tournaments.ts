@@ -9,7 +9,7 @@ import { DAY_MS } from "../state/policy";
 import {
   Tournament, TournamentPhase, Entry, Freeroll, registrationStartMs, playStartMs, endMs, dailyLimit, MAX_ENTRANTS,
   MAX_DAILY_ENTRIES, NEW_ACCOUNT_MS, NEW_ACCOUNT_DAILY_ENTRIES, PRIZE_POOL, CREDITS_CAP, PAID_BPS, UNLOCKED_BPS, FULL_SESSIONS,
-  FULL_PLAY_MS, MIN_WEIGHT_BPS, MAX_GRANTS, TOURNAMENT_PERIOD_MS,
+  FULL_PLAY_MS, MIN_WEIGHT_BPS, MAX_GRANTS, MAX_TOURNAMENT_ID,
 } from "../state/tournament";
 import { State } from "./state";
 import { EventSink, TxContext } from "./events";
@@ -22,8 +22,6 @@ import {
   E_INVALID_VALUE,
 } from "../errors";
 
-/** The largest tournament id whose period fits in u64 milliseconds. */
-const MAX_ID: u64 = U64.MAX_VALUE / TOURNAMENT_PERIOD_MS - 1;
 
 // ---- transactions ---------------------------------------------------------------------------
 
@@ -32,7 +30,7 @@ export function joinTournament(s: State, ctx: TxContext, tx: Tx, a: Account, ev:
   if (!a.registered) return E_UNKNOWN_ACCOUNT;
   const id = tx.tournamentId;
   const now = ctx.timestampMs;
-  if (id > MAX_ID || now < registrationStartMs(id) || now >= playStartMs(id)) return E_TOURNAMENT_NOT_OPEN;
+  if (id > MAX_TOURNAMENT_ID || now < registrationStartMs(id) || now >= playStartMs(id)) return E_TOURNAMENT_NOT_OPEN;
   let t = loadTournament(s, id);
   if (t == null) t = new Tournament();
   if (loadEntry(s, id, tx.signer) != null) return E_TOURNAMENT_ALREADY_JOINED;
@@ -65,7 +63,7 @@ export function joinTournament(s: State, ctx: TxContext, tx: Tx, a: Account, ev:
 /** TournamentStart: anyone, once registration is over and before the tournament's end. */
 export function startTournament(s: State, ctx: TxContext, tx: Tx, ev: EventSink): u16 {
   const id = tx.tournamentId;
-  if (id > MAX_ID) return E_TOURNAMENT_NOT_FOUND;
+  if (id > MAX_TOURNAMENT_ID) return E_TOURNAMENT_NOT_FOUND;
   const t = loadTournament(s, id);
   if (t == null) return E_TOURNAMENT_NOT_FOUND;
   if (t.phase != TournamentPhase.REGISTERING || ctx.timestampMs >= endMs(id)) return E_TOURNAMENT_CLOSED;
@@ -84,7 +82,7 @@ export function startTournament(s: State, ctx: TxContext, tx: Tx, ev: EventSink)
  */
 export function endTournament(s: State, ctx: TxContext, tx: Tx, ev: EventSink): u16 {
   const id = tx.tournamentId;
-  if (id > MAX_ID) return E_TOURNAMENT_NOT_FOUND;
+  if (id > MAX_TOURNAMENT_ID) return E_TOURNAMENT_NOT_FOUND;
   const t = loadTournament(s, id);
   if (t == null) return E_TOURNAMENT_NOT_FOUND;
   if (t.phase == TournamentPhase.ENDED) return E_TOURNAMENT_CLOSED;

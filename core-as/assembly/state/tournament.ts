@@ -14,6 +14,8 @@ import { DAY_MS, TOTAL_SUPPLY } from "./policy";
 export const TOURNAMENT_PERIOD_MS: u64 = 360_000;
 export const REGISTRATION_MS: u64 = 60_000;
 export const TOURNAMENTS_PER_DAY: u64 = DAY_MS / TOURNAMENT_PERIOD_MS;
+/** The largest tournament id whose period fits in u64 milliseconds. */
+export const MAX_TOURNAMENT_ID: u64 = U64.MAX_VALUE / TOURNAMENT_PERIOD_MS - 1;
 export const TOURNAMENT_STACK: u64 = 1_000;
 export const SHIELDS: u8 = 3;
 export const DOUBLES: u8 = 3;
