@@ -41,10 +41,10 @@ function only<K extends EventView["kind"]>(events: EventView[], kind: K): Extrac
   return events.filter((e): e is Extract<EventView, { kind: K }> => e.kind === kind);
 }
 
-const join = (id = ID): Instruction => ({ op: "tournamentJoin", tournamentId: id });
-const start = (id = ID): Instruction => ({ op: "tournamentStart", tournamentId: id });
-const end = (id = ID): Instruction => ({ op: "tournamentEnd", tournamentId: id });
-const tourney = (ins: GameStartInstruction): GameStartInstruction => ({ ...ins, mode: "tournament" });
+const join = (id = ID) => tournament.join(id);
+const start = (id = ID) => tournament.start(id);
+const end = (id = ID) => tournament.end(id);
+const tourney = (ins: GameStartInstruction) => tournament.play(ins);
 
 beforeEach(async () => {
   chain = await newChain({ genesisTimeMs: REG - 10n * DAY });
