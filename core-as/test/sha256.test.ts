@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { toHex } from "../src/crypto/sha256.js";
+import { fromHex, toHex } from "../src/crypto/sha256.js";
 import type { WasmInstance } from "../src/wasm/instance.js";
 import { runStandardChecks } from "./browser/standards.js";
 import { newWasm, wasmBytes } from "./support/wasm.js";
@@ -35,6 +35,33 @@ describe("wasm sha256", () => {
         expect(toHex(wasm.call("sha256_digest", msg))).toBe(createHash("sha256").update(msg).digest("hex"));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("hex", () => {
+  it("fromHex inverts toHex and agrees with Buffer's decoder, in either case", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), (bytes, upper) => {
+        const hex = upper ? toHex(bytes).toUpperCase() : toHex(bytes);
+        expect(fromHex(hex)).toEqual(bytes);
+        expect(Buffer.from(fromHex(hex))).toEqual(Buffer.from(hex, "hex"));
+      }),
+    );
+  });
+
+  it("fromHex refuses odd lengths and every non-hex character", () => {
+    for (const bad of ["0", "abc", "0g", "g0", "zz", "0x", " 0", "0 ", "é0", "0\u0660", "\u{1F600}"]) {
+      expect(() => fromHex(bad), JSON.stringify(bad)).toThrow(TypeError);
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), (bytes, at, ch) => {
+        fc.pre(!/[0-9a-fA-F]/.test(ch));
+        const hex = toHex(bytes);
+        const i = at % hex.length;
+        const spoiled = hex.slice(0, i) + ch + hex.slice(i + 1);
+        expect(() => fromHex(spoiled)).toThrow(TypeError);
+      }),
     );
   });
 });

@@ -75,6 +75,12 @@ function makeTxs(count: number): Uint8Array[] {
 // Finality as validator 0 streams it: the FINALIZED frame of the block carrying the transaction.
 const submittedAt = new Map<string, number>();
 const finalityMs: number[] = [];
+// Where finality goes: submission → the validator's reply (admitted), submission → the proposal's
+// header timestamp (wall clock; one machine, one clock), proposal → the FINALIZED frame here.
+const submittedWall = new Map<string, number>();
+const admitMs: number[] = [];
+const toProposalMs: number[] = [];
+const proposalToFrameMs: number[] = [];
 const blockAt: number[] = [];
 let finalizedTx = 0;
 const ws = new WebSocket(`${devnet.apiUrl(0).replace("http", "ws")}/stream`);
@@ -88,14 +94,19 @@ ws.on("message", (data: Buffer) => {
   if (f.tag !== FrameTag.FINALIZED && !(f.tag === FrameTag.COMPLETED && !seen.has(f.height))) return;
   seen.add(f.height);
   blockAt.push(now);
-  const block = core.codec.decodeFinalized(f.bundle).block;
-  for (const tx of core.codec.decodeBlock(block).txs) {
+  const block = core.codec.decodeBlock(core.codec.decodeFinalized(f.bundle).block);
+  const proposedAt = Number(block.header.timestampMs);
+  if (measuring) proposalToFrameMs.push(Date.now() - proposedAt);
+  for (const tx of block.txs) {
     const hash = toHex(sha256(Buffer.from(tx, "hex")));
     const at = submittedAt.get(hash);
     if (at === undefined) continue;
     submittedAt.delete(hash); // counted once, even if a block repeats it
     finalizedTx++;
     if (measuring) finalityMs.push(now - at);
+    const wall = submittedWall.get(hash);
+    submittedWall.delete(hash);
+    if (measuring && wall !== undefined) toProposalMs.push(proposedAt - wall);
   }
 });
 const seen = new Set<bigint>();
@@ -118,7 +129,12 @@ async function offer(rate: number, seconds: number): Promise<number> {
     const fresh = batches[k] as Uint8Array[];
     const txs = [...retry.splice(0, retry.length), ...fresh];
     const now = performance.now();
-    for (const tx of fresh) submittedAt.set(toHex(sha256(tx)), now);
+    const wall = Date.now();
+    for (const tx of fresh) {
+      const hash = toHex(sha256(tx));
+      submittedAt.set(hash, now);
+      submittedWall.set(hash, wall);
+    }
     submitted += fresh.length;
     for (let i = 0; i < txs.length; i += MAX_BATCH) inflight.push(post(devnet.apiUrl(k % devnet.n), txs.slice(i, i + MAX_BATCH)));
   }
@@ -139,6 +155,7 @@ const MAX_BATCH = 1024;
 async function post(api: string, txs: Uint8Array[]): Promise<void> {
   const note = (code: string, n: number) => refused.set(code, (refused.get(code) ?? 0) + n);
   let r: Response;
+  const sentAt = performance.now();
   try {
     r = await fetch(`${api}/submit`, {
       method: "POST",
@@ -156,6 +173,7 @@ async function post(api: string, txs: Uint8Array[]): Promise<void> {
     retry.push(...txs);
     return;
   }
+  if (measuring) admitMs.push(performance.now() - sentAt);
   body.results.forEach((v, i) => {
     if (v.ok) return;
     note(v.code ?? "?", 1);
@@ -270,6 +288,10 @@ console.log(
 );
 console.log(
   `[bench] ${finalityMs.length} transactions: finality p50 ${latency.finalityP50Ms} ms, p99 ${latency.finalityP99Ms} ms; block every ${latency.blockP50Ms} ms; σ ${latency.beaconP50Ms} ms and progress ${latency.progressP50Ms} ms after finality`,
+);
+
+console.log(
+  `[bench] where finality goes (p50): admitted ${roundTenth(quantile(admitMs, 0.5))} ms after submission, proposed ${roundTenth(quantile(toProposalMs, 0.5))} ms after, final frame ${roundTenth(quantile(proposalToFrameMs, 0.5))} ms after the proposal`,
 );
 
 let txPerSec = 0;

@@ -397,9 +397,29 @@ describe("Archive: corruption", () => {
     await expectCode(open(unknown), "ARCHIVE_CORRUPT");
   });
 
+  it("serves the same parts from memory and from storage, whatever the memory's bound", async () => {
+    for (const recentBytes of [0, at(1).block.length + 200, 1 << 24]) {
+      const sim = new SimStorage();
+      const archive = await open(sim, { recentBytes });
+      await fill(archive, 4);
+      const served = [];
+      for (let h = 1n; h <= 4n; h++) served.push(await archive.get(h));
+      await archive.close();
+      const reopened = await open(sim, { recentBytes: 0 });
+      for (let h = 1n; h <= 4n; h++) {
+        const x = at(Number(h));
+        const want = { height: h, block: x.block, finalization: x.finalization, sigma: x.sigma, progress: x.progress };
+        expect(served[Number(h) - 1], `height ${h}, ${recentBytes} bytes`).toEqual(want);
+        expect(await reopened.get(h)).toEqual(want);
+      }
+      await reopened.close();
+    }
+    await expectCode(open(new SimStorage(), { recentBytes: -1 }), "ARCHIVE_BAD_ARGUMENT");
+  });
+
   it("reports a damaged record behind the index as ARCHIVE_CORRUPT on read", async () => {
     const sim = new SimStorage();
-    const archive = await open(sim);
+    const archive = await open(sim, { recentBytes: 0 }); // reads from storage, not from memory
     await fill(archive, 2);
     await archive.sync();
     const blob = await sim.open("archive.0000000000");

@@ -253,6 +253,36 @@ describe("add", () => {
     expect(p.size).toBe(txs.length - forged.size);
   });
 
+  it("does not verify again what a proposal verified (noteVerified), and only those very bytes", async () => {
+    const checked: string[] = [];
+    const p = pool({
+      verifyBatch: async (items) => {
+        for (const it of items) checked.push(toHex(it.signature));
+        return verifyBatchSync(items);
+      },
+    });
+    const [a, b, c] = [tx(0, 0), tx(1, 0), tx(2, 0)];
+    const forged = flip(tx(3, 0), -3);
+    expect(p.isVerified(hashOf(a))).toBe(false);
+    p.noteVerified([hashOf(a), hashOf(b)]);
+    expect([p.isVerified(hashOf(a)), p.isVerified(hashOf(c))]).toEqual([true, false]);
+    // A forged transaction is never noted; noting its hash (a bug elsewhere) still cannot admit
+    // other bytes: the memory is keyed by the hash of the whole transaction, signature included.
+    p.noteVerified([hashOf(tx(3, 0))]);
+    expect(codes(await p.add([a, b, c, forged]))).toEqual(["ok", "ok", "ok", "BAD_SIGNATURE"]);
+    const sig = (t: Uint8Array) => toHex(t.subarray(t.length - 64));
+    expect(checked.sort()).toEqual([sig(c), sig(forged)].sort());
+    expect(p.isVerified(hashOf(c))).toBe(true); // held now
+  });
+
+  it("forgets the oldest noted hashes past its bound", () => {
+    const p = pool();
+    const hashes = Array.from({ length: 32_768 + 10 }, (_, i) => i.toString(16).padStart(64, "0"));
+    p.noteVerified(hashes);
+    expect(hashes.slice(0, 10).some((h) => p.isVerified(h))).toBe(false);
+    expect(hashes.slice(10).every((h) => p.isVerified(h))).toBe(true);
+  });
+
   it("runs at most one chunk per event-loop iteration across concurrent adds", async () => {
     // A ticker counts loop iterations (an immediate queued from an immediate runs on the next
     // one); the verifier, called once per chunk, records the iteration it ran in.

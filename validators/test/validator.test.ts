@@ -21,7 +21,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createGenesis, type GenesisFile, type ValidatorSecret } from "../src/genesis/genesis.js";
 import { ValidatorNode } from "../src/node/validator.js";
 import { SimClock } from "../src/runtime/clock.js";
-import { SimNetwork } from "../src/runtime/network.js";
+import { type Network, SimNetwork } from "../src/runtime/network.js";
 import { Rng } from "../src/runtime/rng.js";
 import { Scheduler } from "../src/runtime/scheduler.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
@@ -47,6 +47,8 @@ beforeAll(async () => {
 });
 
 class SimValidators {
+  /** `wrap` may stand between a node and its network (a Byzantine sender). */
+  constructor(private readonly wrap: (i: number, net: Network) => Network = (_i, net) => net) {}
   readonly scheduler = new Scheduler();
   readonly rng = new Rng("validators");
   readonly net = new SimNetwork({
@@ -62,6 +64,7 @@ class SimValidators {
   readonly records = [0, 1, 2, 3].map(() => new Map<bigint, string>());
   readonly sigmas = new Map<bigint, Set<string>>();
   readonly progress: Uint8Array[] = [];
+  readonly progressOf: Uint8Array[][] = [[], [], [], []];
   readonly finalizations: Uint8Array[] = [];
 
   async start(i: number): Promise<void> {
@@ -72,7 +75,7 @@ class SimValidators {
       secret: secrets[i] as ValidatorSecret,
       wasm: WASM,
       clock,
-      network: this.net.recover(i),
+      network: this.wrap(i, this.net.recover(i)),
       storage: this.storages[i] as SimStorage,
       wallClockMs: () => GENESIS_TIME + BigInt(Math.floor(this.scheduler.now)),
       timing: { leaderTimeoutMs: 300, viewTimeoutMs: 500, retryMs: 200 },
@@ -87,7 +90,10 @@ class SimValidators {
           s.add(toHex(sigma));
           this.sigmas.set(h, s);
         },
-        progressCertificate: (_h, c) => this.progress.push(c),
+        progressCertificate: (_h, c) => {
+          this.progress.push(c);
+          this.progressOf[i]?.push(c);
+        },
         finalized: (f) => this.finalizations.push(f.finalization),
       },
     });
@@ -171,5 +177,41 @@ describe("validators on the simulator", () => {
     const view = core.codec.decodeFinalized(b?.bytes as Uint8Array);
     expect(view.height).toBe(3n);
     expect(view.progress).toBeDefined();
+  }, 120_000);
+
+  it("leave progress votes with forged signatures out of every certificate, and still certify every height", async () => {
+    // Validator 3 signs its progress records and then spoils the signature on the way out: the
+    // others hold its votes unchecked and must never let one into a certificate.
+    const PROGRESS_TAG = 7; // consensus/wire.ts
+    const sim = new SimValidators((i, net) =>
+      i !== 3
+        ? net
+        : {
+            self: net.self,
+            size: net.size,
+            onMessage: (handler) => net.onMessage(handler),
+            send: (to, bytes) => net.send(to, bytes),
+            broadcast: (bytes) => {
+              const out = bytes.slice();
+              if (out[0] === PROGRESS_TAG) out[3] = (out[3] as number) ^ 1; // first signature byte
+              net.broadcast(out);
+            },
+          },
+    );
+    for (let i = 0; i < 4; i++) await sim.start(i);
+    for (let p = 0; p < 4; p++) await sim.submit(p, [tx(p, 0n, { op: "register", name: `player${p}` })]);
+    await sim.scheduler.runUntilAsync(2500);
+    const executed = (sim.nodes[0] as ValidatorNode).executor.executedHeight;
+    expect(executed).toBeGreaterThan(5n);
+    const validators = genesis.validators.map((v) => Uint8Array.from(Buffer.from(v.publicKey, "hex")));
+    const certified = new Set<bigint>();
+    // Validator 3's own certificates carry its own (good) signature; the others' never carry its.
+    for (const certificate of sim.progressOf.slice(0, 3).flat()) {
+      const view = core.codec.decodeProgressCertificate(certificate);
+      expect(view.signatures.map((s) => s.signer)).not.toContain(3);
+      expect((await verifyProgressCertificate({ codec: core.codec, chainId: 11n, validators, certificate })).ok).toBe(true);
+      certified.add(view.progress.height);
+    }
+    for (let h = 1n; h < executed - 2n; h++) expect(certified.has(h), `height ${h} certified`).toBe(true);
   }, 120_000);
 });

@@ -33,6 +33,8 @@ import { scanJournal } from "./recovery.js";
 /** Large enough for the largest block the codec accepts (20,000 × 4 KiB transactions) and its certificate. */
 export const DEFAULT_ARCHIVE_SEGMENT_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_KEEP_CHECKPOINTS = 2;
+/** Bytes of the newest records kept in memory for followers (see Archive.remember). */
+const DEFAULT_RECENT_BYTES = 16 * 1024 * 1024;
 
 export interface ArchiveOptions {
   /** The wasm codec: checks every part on the way in and builds bundles on the way out. */
@@ -47,6 +49,8 @@ export interface ArchiveOptions {
   keepCheckpoints?: number;
   /** When given, block 1's parent must be this (the sha256 of the genesis record). */
   genesisDigest?: Uint8Array;
+  /** Bytes of the newest records kept in memory for reads (default 16 MiB; 0: every read from storage). */
+  recentBytes?: number;
 }
 
 /** The parts stored for one height. */
@@ -69,6 +73,10 @@ export type { CheckpointRecovery, LatestCheckpoint };
 
 export class Archive {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The newest records by `part:height`, oldest first (see remember). */
+  private readonly recent = new Map<string, Uint8Array>();
+  private recentBytes = 0;
+  private recentLimit = DEFAULT_RECENT_BYTES;
   private failure: unknown;
   private closing: Promise<void> | undefined;
 
@@ -94,6 +102,8 @@ export class Archive {
     const keep = options?.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
     if (!options?.codec) throw new ArchiveError("ARCHIVE_BAD_ARGUMENT", "options.codec is required");
     if (!Number.isSafeInteger(keep) || keep < 1) throw new ArchiveError("ARCHIVE_BAD_ARGUMENT", "keepCheckpoints must be an integer ≥ 1");
+    const recent = options.recentBytes ?? DEFAULT_RECENT_BYTES;
+    if (!Number.isSafeInteger(recent) || recent < 0) throw new ArchiveError("ARCHIVE_BAD_ARGUMENT", "recentBytes must be an integer ≥ 0");
     if (options.genesisDigest !== undefined && (!(options.genesisDigest instanceof Uint8Array) || options.genesisDigest.length !== 32)) {
       throw new ArchiveError("ARCHIVE_BAD_ARGUMENT", "genesisDigest must be 32 bytes");
     }
@@ -114,6 +124,7 @@ export class Archive {
       const { store, report } = await CheckpointStore.recover(storage, name, keep, committed);
       const recovery: ArchiveRecovery = { journal: journal.recovery, tip: BigInt(index.tip), checkpoints: report };
       const archive = new Archive(journal, options.codec, index, store, undefined, options.genesisDigest?.slice(), recovery);
+      archive.recentLimit = recent;
       if (index.tip > 0) archive.tipDigest = fromHex((await archive.view(index.tip)).digest);
       // An archive of another chain (a wrong data directory) is refused before anyone builds on it.
       if (index.tip > 0 && options.genesisDigest && (await archive.view(1)).parent !== toHex(options.genesisDigest)) {
@@ -372,6 +383,25 @@ export class Archive {
     }
     const at = await this.journal.append(payload);
     index({ ...at, length: payload.length });
+    this.remember(part, Number(height), payload);
+  }
+
+  /** Keeps the newest records in memory: followers stream the heights just stored, so their reads
+   * would otherwise go to disk (an fstat and a read each, on a libuv pool busy with signatures)
+   * once per follower, right as each height is announced. */
+  private remember(part: ArchivePart, h: number, payload: Uint8Array): void {
+    if (part === "checkpoint" || this.recentLimit === 0) return;
+    const key = `${part}:${h}`;
+    const old = this.recent.get(key);
+    if (old) this.recentBytes -= old.length;
+    this.recent.delete(key);
+    this.recent.set(key, payload);
+    this.recentBytes += payload.length;
+    for (const [k, v] of this.recent) {
+      if (this.recentBytes <= this.recentLimit) break;
+      this.recent.delete(k);
+      this.recentBytes -= v.length;
+    }
   }
 
   /** Reads and checks the record of one part of a stored height. */
@@ -380,7 +410,9 @@ export class Archive {
     if (!at) throw new ArchiveError("ARCHIVE_CORRUPT", `no ${part} record of height ${h}`, { height: BigInt(h), part });
     let rec: ArchiveRecord;
     try {
-      rec = decodeArchiveRecord(await this.journal.read(at, at.length));
+      // After a failed write the journal's state is unknown: reads go to it and fail as it does.
+      const kept = this.failure === undefined ? this.recent.get(`${part}:${h}`) : undefined;
+      rec = decodeArchiveRecord(kept ?? (await this.journal.read(at, at.length)));
     } catch (e) {
       throw readError(e);
     }

@@ -73,6 +73,8 @@ const MAX_BLOCK_TXS = 20_000;
 /** Transactions decoded between two signature batches (and event-loop yields) in one add call:
  * ~2 ms of synchronous work, so consensus messages that arrive meanwhile wait at most that long. */
 const CHUNK = 64;
+/** Hashes `noteVerified` remembers: a few seconds of proposals at the admission bound's rate. */
+const VERIFIED_MEMORY = 32_768;
 
 interface Entry {
   readonly tx: Uint8Array;
@@ -112,6 +114,8 @@ export class Mempool {
   private readonly verifyBatch: (items: readonly VerifyItem[]) => Promise<boolean[]>;
   private readonly window: bigint;
 
+  /** Hashes of transactions verified outside `add` (noteVerified), oldest first. */
+  private readonly verified = new Set<Hex>();
   /** Every entry, in arrival order (a Map keeps insertion order): expiry walks it from the front. */
   private readonly byHash = new Map<Hex, Entry>();
   private readonly bySigner = new Map<Hex, Account>();
@@ -382,12 +386,43 @@ export class Mempool {
   }
 
   /** Verifies a batch; a verifier that throws or rejects counts as every signature failing. */
+  /** Verifies the candidates whose signatures are not known good already (see `noteVerified`). */
   private verify(candidates: Candidate[]): Promise<boolean[]> {
+    const unknown = candidates.filter((c) => !this.verified.has(c.hash));
+    if (unknown.length === 0) return Promise.resolve(candidates.map(() => true));
+    let verdicts: Promise<boolean[]>;
     try {
-      return this.verifyBatch(candidates.map((c) => c.item)).catch(() => []);
+      verdicts = this.verifyBatch(unknown.map((c) => c.item)).catch(() => []);
     } catch {
       return Promise.resolve([]);
     }
+    if (unknown.length === candidates.length) return verdicts;
+    return verdicts.then((ok) => {
+      const byHash = new Map(unknown.map((c, k) => [c.hash, ok[k] === true]));
+      return candidates.map((c) => byHash.get(c.hash) ?? true);
+    });
+  }
+
+  /**
+   * Transactions whose signatures were checked elsewhere (a proposal's, before voting for it):
+   * when gossip brings one of them afterwards it is not verified a second time. The hash is of the
+   * whole transaction, signature included, so a hit is the very bytes that verified. Bounded,
+   * oldest first out.
+   */
+  noteVerified(hashes: readonly Hex[]): void {
+    for (const h of hashes) {
+      this.verified.delete(h);
+      this.verified.add(h);
+    }
+    for (const h of this.verified) {
+      if (this.verified.size <= VERIFIED_MEMORY) break;
+      this.verified.delete(h);
+    }
+  }
+
+  /** Held here (verified on entry) or noted as verified: its signature needs no second check. */
+  isVerified(hash: Hex): boolean {
+    return this.byHash.has(hash) || this.verified.has(hash);
   }
 
   /** Resolves when the caller may run one chunk: turns are granted in arrival order, one per

@@ -3,7 +3,7 @@
 // statelessly (header rules, size, every transaction's signature unless the mempool already
 // verified it), and finalized blocks go on to execution.
 
-import { type Codec, fromHex, type Hex, SignatureKind, signingPayload, type TxSummary, toHex, type VerifyItem } from "@nullspace/core";
+import { type Codec, type Hex, SignatureKind, signingPayload, type TxSummary, toHex, type VerifyItem } from "@nullspace/core";
 import { checkHeader, nextTimestamp } from "../consensus/header.js";
 import type { Application, BlockRef, FinalizedBlock, ProposedBlock } from "../consensus/types.js";
 import type { Mempool } from "../mempool/mempool.js";
@@ -96,6 +96,7 @@ export class ChainApp implements Application {
     if (txs.length > (this.o.maxBlockTxs ?? 5000)) return false;
     const items: VerifyItem[] = [];
     const summaries: TxSummary[] = [];
+    const unverified: Hex[] = [];
     for (const tx of txs) {
       let s: TxSummary;
       try {
@@ -104,14 +105,18 @@ export class ChainApp implements Application {
         return false; // an honest leader only proposes what its mempool decoded
       }
       summaries.push(s);
-      if (this.o.mempool.has(s.hash)) continue; // verified on entry
+      if (this.o.mempool.isVerified(s.hash)) continue; // verified on entry, or in an earlier proposal
+      unverified.push(s.hash);
       items.push({
-        publicKey: fromHex(s.signer),
+        publicKey: s.signerKey,
         message: signingPayload(SignatureKind.TX, this.o.chainId, tx.subarray(0, s.bodyLength)),
         signature: tx.subarray(s.bodyLength),
       });
     }
-    if (items.length > 0 && !(await this.o.verifyBatch(items)).every(Boolean)) return false;
+    if (items.length > 0) {
+      if (!(await this.o.verifyBatch(items)).every(Boolean)) return false;
+      this.o.mempool.noteVerified(unverified);
+    }
     this.remember(toHex(block.digest), parent, summaries);
     return true;
   }

@@ -25,6 +25,14 @@ export type BeaconPolicy = "random-ops" | "non-empty";
  */
 export const RANDOM_OPS: ReadonlySet<number> = new Set<number>([0x05, 0x06]);
 
+/** A progress vote as received; its signature is checked once it could complete a certificate. */
+interface ProgressVote {
+  record: string;
+  recordBytes: Uint8Array;
+  signature: Uint8Array;
+  verified: boolean;
+}
+
 export interface ExecutorArchive {
   putFinalized(height: bigint, block: Uint8Array, finalization: Uint8Array): Promise<unknown> | undefined;
   putSigma(height: bigint, sigma: Uint8Array): Promise<unknown> | undefined;
@@ -96,7 +104,7 @@ export class Executor {
   private readonly byHeight = new Map<bigint, Pending>();
   /** Partials received before (or after) we finalized the height, bounded by the window below. */
   private readonly partials = new Map<bigint, Map<number, Uint8Array>>();
-  private readonly votes = new Map<bigint, Map<number, { record: string; signature: Uint8Array }>>();
+  private readonly votes = new Map<bigint, Map<number, ProgressVote>>();
   private readonly records = new Map<bigint, Uint8Array>();
   private readonly certified = new Set<bigint>();
   /** Progress certificates of heights not executed here yet. */
@@ -335,30 +343,41 @@ export class Executor {
     if (view.chainId !== this.o.chainId) return;
     const h = view.height;
     if (h + 64n < this.executedHeight || h > this.executedHeight + 1024n || this.certified.has(h)) return;
-    if (
-      !own &&
-      !this.o.verify(this.o.validators[signer] as Uint8Array, signingPayload(SignatureKind.PROGRESS, this.o.chainId, record), signature)
-    )
-      return;
     let m = this.votes.get(h);
     if (!m) {
       m = new Map();
       this.votes.set(h, m);
     }
-    if (!m.has(signer)) m.set(signer, { record: toHex(record), signature });
+    // Signatures are checked when they could complete a certificate, not on arrival: the votes that
+    // arrive after one formed are never checked at all (one in four with n = 4).
+    if (!m.has(signer)) m.set(signer, { record: toHex(record), recordBytes: record, signature, verified: own });
     this.checkCertificate(h);
   }
 
   private checkCertificate(h: bigint): void {
     const m = this.votes.get(h);
     if (!m || this.certified.has(h)) return;
-    const groups = new Map<string, { index: number; signature: Uint8Array }[]>();
+    const groups = new Map<string, number[]>();
     for (const [signer, v] of m) {
       const g = groups.get(v.record) ?? [];
-      g.push({ index: signer, signature: v.signature });
+      g.push(signer);
       groups.set(v.record, g);
     }
-    for (const [record, sigs] of groups) {
+    for (const [record, signers] of groups) {
+      if (signers.length < this.q) continue;
+      const sigs: { index: number; signature: Uint8Array }[] = [];
+      for (const signer of signers) {
+        const v = m.get(signer) as ProgressVote;
+        if (!v.verified) {
+          const payload = signingPayload(SignatureKind.PROGRESS, this.o.chainId, v.recordBytes);
+          if (!this.o.verify(this.o.validators[signer] as Uint8Array, payload, v.signature)) {
+            m.delete(signer); // a forged vote: its signer may still send a good one
+            continue;
+          }
+          v.verified = true;
+        }
+        sigs.push({ index: signer, signature: v.signature });
+      }
       if (sigs.length < this.q) continue;
       this.certified.add(h);
       const certificate = this.o.codec.encodeProgressCertificate(fromHex(record), this.o.validators.length, sigs);
