@@ -1,5 +1,5 @@
 // npm run sim -- --game roulette --bet straight --rounds 1000000 --seed 1 [--stake 1] [--rules en-prison] [--target 17]
-//   [--workers n] [--segment 500000]
+//   [--signatures none|real] [--workers n] [--segment 500000]
 // Plays rounds through the real transaction path (register, start, moves, settle: signed
 // transactions in blocks executed by core.wasm, σ of each height derived from --seed) and prints
 // one JSON object: {game, bet, rules, rounds, wagered, returned, houseEdgePct, stdErrPct}, the
@@ -7,9 +7,11 @@
 // war; Hi-Lo guesses toward the side with more winning ranks (Higher on a 7), again after a push,
 // then cashes out; blackjack plays the spec's basic strategy (sim/blackjack-strategy.ts);
 // Ultimate Texas Hold'em the simple strategy of sim/uth.ts; Three Card Poker plays Q-6-4 or better
-// (three-card-strategy.ts); Video Poker holds by the 9/6 simple strategy (jacks-strategy.ts). Each
-// block's transactions are built and signed on --workers threads (default one per core; 0: this
-// thread), which changes no result.
+// (three-card-strategy.ts); Video Poker holds by the 9/6 simple strategy (jacks-strategy.ts).
+// Transactions go out unsigned (zero signature bytes: the state machine never checks signatures,
+// validators do) unless --signatures real, which signs each block's transactions on --workers
+// threads (default one per core; 0: this thread). Neither changes any result: randomness comes from
+// σ, session ids and moves, never from a transaction's bytes (sim.test.ts checks they agree).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sha256 } from "../src/crypto/sha256.js";
@@ -35,7 +37,9 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     rules: { type: "string", default: "" },
     target: { type: "string" },
-    // Threads that build and sign each block's transactions (0: the main thread); results do not depend on it.
+    // none (default): zero signature bytes; real: signed, as a validator would need them.
+    signatures: { type: "string", default: "none" },
+    // With --signatures real: threads that build and sign each block's transactions (0: the main thread).
     workers: { type: "string" },
     // Rounds per fresh chain (see below); part of what the seed determines.
     segment: { type: "string", default: "500000" },
@@ -60,8 +64,10 @@ if (fixedStake !== undefined && stake !== fixedStake) throw new Error(`--stake: 
 if (stake < 1n || !Number.isInteger(rounds) || rounds < 1) throw new Error("--stake and --rounds must be positive integers");
 
 const wasm = new Uint8Array(readFileSync(process.env.NULLSPACE_CORE_WASM ?? new URL("../build/core.wasm", import.meta.url)));
+if (values.signatures !== "none" && values.signatures !== "real") throw new Error("--signatures: none or real");
+const signed = values.signatures === "real";
 const workers = values.workers === undefined ? undefined : Number(values.workers);
-const pool = workers === 0 ? undefined : await SigningPool.create({ wasm, chainId: CHAIN_ID, workers });
+const pool = !signed || workers === 0 ? undefined : await SigningPool.create({ wasm, chainId: CHAIN_ID, workers });
 const segmentRounds = Number(values.segment);
 if (!Number.isInteger(segmentRounds) || segmentRounds < 1) throw new Error("--segment must be a positive integer");
 
@@ -76,6 +82,7 @@ async function segmentChain(k: number): Promise<LocalChain> {
   };
   const chain = await LocalChain.create({ wasm, beacon, chainId: CHAIN_ID });
   chain.bulkSigner = pool;
+  chain.signEnqueued = signed;
   // The largest grant policy allows, so few players carry a long run; more register when one runs low.
   chain.enqueue(chain.admins[0]!, { op: "adminSetPolicy", field: 0, value: 1_000_000n });
   chain.seal();

@@ -49,10 +49,15 @@ describe("npm run sim", () => {
     expect(() => sim("--game", "uth", "--bet", "progressive", "--stake", "2", "--rounds", "1")).toThrow();
   }, 120_000);
 
-  it("gives the same result with signing on worker threads, on this thread, and across fresh-chain segments", () => {
+  it("gives the same result unsigned, signed on worker threads, signed on this thread, and across fresh-chain segments", () => {
     const args = ["--game", "baccarat", "--bet", "banker", "--rounds", "3000", "--seed", "9", "--stake", "2"];
-    const threads = sim(...args, "--workers", "2");
-    expect(sim(...args, "--workers", "0")).toEqual(threads);
+    const threads = sim(...args, "--signatures", "real", "--workers", "2");
+    expect(sim(...args, "--signatures", "real", "--workers", "0")).toEqual(threads);
+    expect(sim(...args)).toEqual(threads);
+    // Moves too: blackjack's hits, stands, doubles and splits are transactions of their own.
+    const hands = ["--game", "blackjack", "--bet", "main", "--rounds", "400", "--seed", "4"];
+    expect(sim(...hands)).toEqual(sim(...hands, "--signatures", "real", "--workers", "0"));
+    expect(() => sim(...hands, "--signatures", "maybe")).toThrow();
     // Segments are fresh chains with their own σ: another sample, every round still counted once.
     const segmented = sim(...args, "--segment", "1000");
     expect(segmented).toMatchObject({ rounds: 3000, wagered: 6000 });

@@ -6,7 +6,7 @@ import { signTxSync } from "../client/sign-tx.js";
 import type { Instruction } from "../codec.js";
 import { Core, type ExecutionResult } from "../core.js";
 import { createEd25519, ed25519, type Signer } from "../crypto/ed25519.js";
-import { fromHex, sha256 } from "../crypto/sha256.js";
+import { concatBytes, fromHex, sha256 } from "../crypto/sha256.js";
 import type { BulkSigner, SignJob } from "./signing-pool.js";
 
 export interface LocalChainOptions {
@@ -49,6 +49,9 @@ export function devBeacon(height: bigint): Uint8Array {
 }
 
 /** An enqueued transaction: its signer (for signing here) and the job a bulk signer gets. */
+/** What an unsigned transaction carries instead of a signature (see LocalChain.signEnqueued). */
+const UNSIGNED = new Uint8Array(64);
+
 interface Deferred {
   signer: Signer;
   job: SignJob;
@@ -65,6 +68,13 @@ export class LocalChain {
   private pending: (Uint8Array | Deferred)[] = [];
   /** Signs enqueued transactions at seal (worker threads); on the calling thread when absent. */
   bulkSigner: BulkSigner | undefined;
+  /**
+   * False: enqueued transactions go out with 64 zero bytes where the signature goes. The state
+   * machine never checks signatures (validators do, before they vote for a block), so a chain that
+   * only executes, like the simulator's, gets the same events and roots for a fraction of the
+   * time (signing was ~70% of a simulated round). Never for a chain whose blocks anyone verifies.
+   */
+  signEnqueued = true;
   private nonces = new Map<string, bigint>();
   private readonly interval: bigint;
   /** σ of each height; replaceable, so a test can pick the σ of the next block. */
@@ -141,13 +151,20 @@ export class LocalChain {
   private signPending(): Uint8Array[] {
     const deferred = this.pending.filter((t): t is Deferred => !(t instanceof Uint8Array));
     if (deferred.length === 0) return this.pending as Uint8Array[];
-    const signed = this.bulkSigner
-      ? this.bulkSigner.signAll(deferred.map((d) => d.job))
-      : deferred.map(({ signer, job }) =>
-          signTxSync({ codec: this.core.codec, signer, chainId: this.chainId, nonce: job.nonce, instruction: job.instruction }),
-        );
+    const built = this.buildDeferred(deferred);
     let next = 0;
-    return this.pending.map((t) => (t instanceof Uint8Array ? t : signed[next++]!));
+    return this.pending.map((t) => (t instanceof Uint8Array ? t : built[next++]!));
+  }
+
+  /** Enqueued transactions as wire bytes: unsigned, signed on the bulk signer's threads, or signed here. */
+  private buildDeferred(deferred: readonly Deferred[]): Uint8Array[] {
+    const { codec } = this.core;
+    if (!this.signEnqueued)
+      return deferred.map(({ signer, job }) => concatBytes(codec.txBody(signer.publicKey, job.nonce, job.instruction), UNSIGNED));
+    if (this.bulkSigner) return this.bulkSigner.signAll(deferred.map((d) => d.job));
+    return deferred.map(({ signer, job }) =>
+      signTxSync({ codec, signer, chainId: this.chainId, nonce: job.nonce, instruction: job.instruction }),
+    );
   }
 
   /** Seals and executes the queued transactions as the next block. */
