@@ -1,4 +1,5 @@
-// npm run bench:consensus [-- --seconds 30 --latency-seconds 20 --rates 1500,2000,3000,4000,5000 --latency-rate 1000 --cpu-prof DIR --keep]
+// npm run bench:consensus [-- --seconds 30 --latency-seconds 20 --rates 1500,2000,3000,4000,5000 --latency-rate 1000
+//   --mix games|faucet --beacon random-ops|non-empty --cpu-prof DIR --keep]
 // 4 validators as separate processes on loopback (journals synced, beacon on every non-empty
 // height), fed signed transactions from many accounts through their /submit endpoints.
 // Phase 1: latencies at 1,000 tx/s offered: finality from submission to the finalization frame on
@@ -13,7 +14,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Core, encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE, toHex } from "@nullspace/core";
+import {
+  Core,
+  encodeTxBatch,
+  type Instruction,
+  roulette,
+  sha256,
+  signerFromSeedSync,
+  signTxSync,
+  TX_BATCH_MEDIA_TYPE,
+  toHex,
+} from "@nullspace/core";
 import WebSocket from "ws";
 import { decodeFrame, FrameTag } from "../src/api/batch.js";
 import { Devnet } from "../src/cli/devnet.js";
@@ -52,10 +63,21 @@ devnet.startAll();
 await devnet.waitFor(2n, 120_000);
 const chainId = BigInt(devnet.genesis.chainId);
 
-// Many accounts, each with its own nonce sequence: its first transaction registers it, the later
-// ones claim the faucet (refused by the economy's rules but final and executed like any other).
+// Many accounts, each with its own nonce sequence. --mix games (default): register, claim the
+// faucet, sit at a roulette table, then one spin (a straight-up bet of 1 chip) per transaction,
+// each a GameMove that needs the height's σ. --mix faucet: register, then faucet claims only
+// (refused by the economy's rules after the first, but final and executed like any other).
 const ACCOUNTS = Number(arg("accounts", "3000"));
-console.log(`[bench] ${ACCOUNTS} accounts`);
+const MIX = arg("mix", "games");
+if (MIX !== "games" && MIX !== "faucet") throw new Error("--mix: games or faucet");
+console.log(`[bench] ${ACCOUNTS} accounts, ${MIX === "games" ? "roulette spins" : "faucet claims"}`);
+const TABLE = 1n;
+function instructionAt(nonce: bigint, a: number): Instruction {
+  if (nonce === 0n) return { op: "register", name: `b${a}` };
+  if (MIX === "faucet" || nonce === 1n) return { op: "faucet" };
+  if (nonce === 2n) return roulette.start(TABLE);
+  return roulette.spin(TABLE, [roulette.straight(17, 1n)]);
+}
 const accounts = Array.from({ length: ACCOUNTS }, (_, a) => ({
   signer: signerFromSeedSync(sha256(new TextEncoder().encode(`bench-account-${a}`))),
   nonce: 0n,
@@ -64,9 +86,10 @@ let nextAccount = 0;
 function makeTxs(count: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    const a = accounts[nextAccount++ % ACCOUNTS] as (typeof accounts)[number];
+    const index = nextAccount++ % ACCOUNTS;
+    const a = accounts[index] as (typeof accounts)[number];
     const nonce = a.nonce++;
-    const instruction = nonce === 0n ? { op: "register" as const, name: `b${nextAccount % ACCOUNTS}` } : { op: "faucet" as const };
+    const instruction = instructionAt(nonce, index);
     out.push(signTxSync({ codec: core.codec, signer: a.signer, chainId, nonce, instruction }));
   }
   return out;
@@ -245,6 +268,16 @@ function sampleLoopLag(): () => number[] {
   };
 }
 
+let submitted = 0;
+if (MIX === "games") {
+  // Every account registers, claims chips and sits down first, so the measured phases are spins.
+  const setupSeconds = Math.ceil((3 * ACCOUNTS) / 1000);
+  console.log(`[bench] setup: registering, funding and seating ${ACCOUNTS} accounts at 1,000 tx/s (${setupSeconds} s)`);
+  submitted += await offer(1000, setupSeconds);
+  await new Promise((r) => setTimeout(r, 3000));
+  takeRefused();
+}
+
 console.log(`[bench] phase 1: ${LATENCY_RATE} tx/s offered for ${LATENCY_SECONDS} s`);
 const stopLagSampling = sampleLoopLag();
 const cpuBefore = validatorCpuSeconds();
@@ -253,7 +286,7 @@ const finalizedBeforeLatency = finalizedTx;
 const logBefore = heightsLogged();
 measuring = true;
 const blocksBefore = blockAt.length;
-let submitted = await offer(LATENCY_RATE, LATENCY_SECONDS);
+submitted += await offer(LATENCY_RATE, LATENCY_SECONDS);
 await new Promise((r) => setTimeout(r, 2000));
 measuring = false;
 const lagMs = stopLagSampling();
