@@ -57,6 +57,7 @@ const relayProc = spawn(
   process.execPath,
   [
     "--expose-gc",
+    ...(process.env.RELAY_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.RELAY_CPU_PROF] : []),
     "--import",
     "tsx",
     join(here, "relay-process.ts"),

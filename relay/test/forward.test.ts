@@ -12,12 +12,13 @@ import { Forwarder, type MempoolVerdict } from "../src/api/forward.js";
 const servers: Server[] = [];
 
 /** A stand-in /submit: `answer` decides each transaction's verdict, or the status of the whole request. */
-async function standIn(answer: (tx: Uint8Array) => MempoolVerdict | number): Promise<{ url: string; got: number[][] }> {
+async function standIn(answer: (tx: Uint8Array) => MempoolVerdict | number, delayMs = 0): Promise<{ url: string; got: number[][] }> {
   const got: number[][] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const txs = decodeTxBatch(new Uint8Array(Buffer.concat(chunks)), 1024);
       got.push(txs.map((t) => t[0] as number));
       const verdicts = txs.map(answer);
@@ -73,5 +74,19 @@ describe("forwarder", () => {
     expect(await f.forward(tx(1))).toMatchObject({ ok: false, code: "BUSY" });
     const down = new Forwarder({ validators: ["http://127.0.0.1:9"], timeoutMs: 2000 });
     await expect(down.forward(tx(1))).rejects.toMatchObject({ code: "RELAY_UPSTREAM_UNAVAILABLE" });
+  });
+
+  it("keeps at most maxInflight batches out per validator; what waits goes in one batch when a slot frees", async () => {
+    const slow = await standIn((t) => ({ ok: true, hash: String(t[0]) }), 150);
+    const f = new Forwarder({ validators: [slow.url], timeoutMs: 2000, maxInflight: 1 });
+    const first = f.forward(tx(0));
+    // Five more, each in a turn of its own while the first batch is out.
+    const rest: Promise<MempoolVerdict>[] = [];
+    for (let i = 1; i <= 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      rest.push(f.forward(tx(i)));
+    }
+    expect((await Promise.all([first, ...rest])).map((v) => v.hash)).toEqual(["0", "1", "2", "3", "4", "5"]);
+    expect(slow.got).toEqual([[0], [1, 2, 3, 4, 5]]);
   });
 });

@@ -1,8 +1,10 @@
 // Forwarding accepted transactions to the validators (docs/relay-api.md, "POST /submit"). Every
 // transaction that passed the relay's checks in one event-loop turn goes out together, as one
-// batched /submit to one validator (the next in turn): a validator's per-address request limit
-// (50/s by default) then bounds batches, not transactions, and a busy relay costs validators one
-// request per turn instead of one per player. Transactions a validator refuses for a reason of
+// batched /submit to one validator (the next in turn with a free slot): a validator's per-address
+// request limit (50/s by default) then bounds batches, not transactions, and a busy relay costs
+// validators one request per turn instead of one per player. At most `maxInflight` batches are
+// out per validator; past that, transactions wait for the next free slot and go in one larger
+// batch (group commit): under load, batches grow instead of requests multiplying. Transactions a validator refuses for a reason of
 // its own (BUSY, a full pool), or all of them when it does not answer, go on to the next; any
 // other verdict, acceptance or refusal, is the answer.
 import { encodeTxBatch, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
@@ -24,6 +26,8 @@ export interface ForwarderOptions {
   maxBatch?: number;
   /** Bytes of transactions per batch (default 512 KiB; a validator's body limit is 1 MiB). */
   maxBatchBytes?: number;
+  /** Batches out at once per validator (default 2); the rest wait and are sent together. */
+  maxInflight?: number;
   /** Called once per batch sent: the validator and how many transactions it carried. */
   onBatch?: (validator: string, txs: number) => void;
 }
@@ -46,10 +50,15 @@ export class Forwarder {
   private turn = 0;
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
+  private readonly maxInflight: number;
+  /** Batches out per validator, by index: a batch holds its first validator's slot until answered. */
+  private readonly inflight: number[];
 
   constructor(private readonly o: ForwarderOptions) {
     this.maxBatch = o.maxBatch ?? 256;
     this.maxBatchBytes = o.maxBatchBytes ?? 512 * 1024;
+    this.maxInflight = o.maxInflight ?? 2;
+    this.inflight = o.validators.map(() => 0);
   }
 
   /** The verdict of the validator that took or refused `tx`; RELAY_UPSTREAM_UNAVAILABLE if none answered. */
@@ -75,9 +84,25 @@ export class Forwarder {
       while (n < this.queue.length && n < this.maxBatch && (n === 0 || bytes + (this.queue[n] as Waiting).tx.length <= this.maxBatchBytes))
         bytes += (this.queue[n++] as Waiting).tx.length;
       if (!all && n === this.queue.length && n < this.maxBatch && this.queuedBytes < this.maxBatchBytes) break;
+      const first = this.freeValidator();
+      if (first === undefined) return; // every slot is out: the next answer flushes what waits
       this.queuedBytes -= bytes;
-      void this.send(this.queue.splice(0, n), this.turn++ % this.o.validators.length);
+      this.inflight[first] = (this.inflight[first] as number) + 1;
+      void this.send(this.queue.splice(0, n), first).finally(() => {
+        this.inflight[first] = (this.inflight[first] as number) - 1;
+        if (this.queue.length > 0) this.flush(true);
+      });
     }
+  }
+
+  /** The next validator in turn with a free slot, or undefined when all are full. */
+  private freeValidator(): number | undefined {
+    const n = this.o.validators.length;
+    for (let k = 0; k < n; k++) {
+      const i = this.turn++ % n;
+      if ((this.inflight[i] as number) < this.maxInflight) return i;
+    }
+    return undefined;
   }
 
   private async send(batch: Waiting[], first: number): Promise<void> {

@@ -36,7 +36,7 @@ export function toParams(params: readonly SqlParam[]): unknown[] {
   return params.map((p) => (typeof p === "bigint" ? p.toString() : p));
 }
 
-/** Opens PGlite in `dataDir` (or in memory when undefined). */
+/** Opens PGlite in `dataDir` (or in memory when undefined) on the calling thread (tests, tools). */
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const { PGlite } = await import("@electric-sql/pglite");
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
@@ -83,7 +83,9 @@ export async function openPostgres(url: string): Promise<Db> {
   };
 }
 
-/** PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir`. */
-export function openDb(o: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Db> {
-  return o.databaseUrl ? openPostgres(o.databaseUrl) : openPglite(o.dataDir);
+/** PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir` on a thread of its own (pglite-thread.ts). */
+export async function openDb(o: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Db> {
+  if (o.databaseUrl) return openPostgres(o.databaseUrl);
+  const { openPgliteThread } = await import("./pglite-thread.js");
+  return openPgliteThread(o.dataDir);
 }

@@ -4,7 +4,7 @@
 // again for a missing σ) recovers from it.
 
 import { Worker } from "node:worker_threads";
-import { WorkerRpc } from "../runtime/worker-rpc.js";
+import { WorkerRpc } from "@nullspace/core/node";
 import type { BeaconCrypto, BeaconKeys } from "./crypto.js";
 import { encodeCommitments, encodeShare } from "./keys.js";
 import type { PartialSignature } from "./recover.js";

@@ -91,6 +91,12 @@ interface Account {
   readonly txs: Map<bigint, Entry>;
 }
 
+/** An add waiting to run its next chunk of `size` transactions. */
+interface Turn {
+  size: number;
+  resolve: () => void;
+}
+
 interface Candidate {
   index: number;
   tx: Uint8Array;
@@ -124,7 +130,7 @@ export class Mempool {
   private count = 0;
   private totalBytes = 0;
   /** Adds waiting for their next chunk's turn (see `turn`). */
-  private readonly turns: (() => void)[] = [];
+  private readonly turns: Turn[] = [];
   private granting = false;
 
   constructor(o: MempoolOptions) {
@@ -196,7 +202,7 @@ export class Mempool {
       // One chunk per event-loop turn across every concurrent add (relays' batches and peers'
       // gossip alike), the first chunk included: votes and proposals that arrive meanwhile are
       // handled between two chunks instead of behind all of them.
-      await this.turn();
+      await this.turn(Math.min(CHUNK, txs.length - start));
       const candidates: Candidate[] = [];
       const end = Math.min(txs.length, start + CHUNK);
       for (let i = start; i < end; i++) {
@@ -425,12 +431,15 @@ export class Mempool {
     return this.byHash.has(hash) || this.verified.has(hash);
   }
 
-  /** Resolves when the caller may run one chunk: turns are granted in arrival order, one per
-   * event-loop iteration (an immediate queued from an immediate runs on the next iteration, after
-   * pending I/O), so admission work never forms one long task however many adds are in flight. */
-  private turn(): Promise<void> {
+  /** Resolves when the caller may run a chunk of `size` transactions: turns are granted in arrival
+   * order, at most CHUNK transactions' worth per event-loop iteration (an immediate queued from an
+   * immediate runs on the next iteration, after pending I/O), so admission work never forms one
+   * long task however many adds are in flight. Small adds share an iteration: with one turn each
+   * per iteration, 32 relays' one-transaction batches waited 32 iterations for the last (~140
+   * admitted a second at 32 requests in flight, each answered after ~110 ms). */
+  private turn(size: number): Promise<void> {
     return new Promise((resolve) => {
-      this.turns.push(resolve);
+      this.turns.push({ size, resolve });
       if (!this.granting) {
         this.granting = true;
         setImmediate(() => this.grant());
@@ -439,12 +448,16 @@ export class Mempool {
   }
 
   private grant(): void {
-    const next = this.turns.shift();
-    if (next === undefined) {
+    if (this.turns.length === 0) {
       this.granting = false;
       return;
     }
-    next();
+    let budget = CHUNK;
+    do {
+      const next = this.turns.shift() as Turn;
+      budget -= next.size;
+      next.resolve();
+    } while (this.turns.length > 0 && (this.turns[0] as Turn).size <= budget);
     setImmediate(() => this.grant());
   }
 

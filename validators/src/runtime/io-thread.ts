@@ -6,7 +6,7 @@
 // TypeScript loader needed in the thread); file descriptors are per process, so it uses ours.
 
 import { Worker } from "node:worker_threads";
-import { WorkerRpc } from "./worker-rpc.js";
+import { WorkerRpc } from "@nullspace/core/node";
 
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");

@@ -1,7 +1,7 @@
 // Requests to a worker thread, answered by id: the worker posts {id, result} or {id, error}. The
 // worker starts on the first request and again on the first one after it died; a death fails
 // every pending request (the caller decides whether to retry: a journal write whose outcome is
-// unknown must count as failed). Shared by the journal's io thread and the beacon's BLS thread.
+// unknown must count as failed). Used by the validators' io and BLS threads and the relay's PGlite thread.
 
 import type { Worker } from "node:worker_threads";
 

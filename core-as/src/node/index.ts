@@ -1,0 +1,3 @@
+// Node-only helpers shared by the validators and the relay (`@nullspace/core/node`); nothing here
+// loads in a browser.
+export { type WorkerReply, WorkerRpc } from "./worker-rpc.js";

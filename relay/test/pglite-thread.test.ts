@@ -1,0 +1,92 @@
+// PGlite on its own thread (the relay's default embedded store) behaves as PGlite on the calling
+// thread: the same rows and types, PostgreSQL's error codes, transactions that commit or roll back
+// as a whole and hold other statements back while open; and its work does not stop the caller's
+// event loop. (Every relay integration test runs on it too, through openDb.)
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db, openDb, openPglite } from "../src/store/db.js";
+import { openPgliteThread, PgliteThreadError } from "../src/store/pglite-thread.js";
+
+let thread: Db;
+let inline: Db;
+
+beforeAll(async () => {
+  [thread, inline] = await Promise.all([openPgliteThread(undefined), openPglite(undefined)]);
+  for (const db of [thread, inline]) await db.query("CREATE TABLE t (k BIGINT PRIMARY KEY, v BYTEA, s TEXT)");
+});
+
+afterAll(async () => {
+  await thread?.close();
+  await inline?.close();
+});
+
+describe("PGlite on a thread", () => {
+  it("returns what PGlite on this thread returns, for every parameter type the store uses", async () => {
+    for (const db of [thread, inline]) {
+      await db.query("INSERT INTO t (k, v, s) VALUES ($1, $2, $3), ($4, $5, $6)", [1n, Uint8Array.of(0, 255, 7), "é", 2, null, null]);
+    }
+    const sql = "SELECT k, v, s, k > $1 AS big FROM t WHERE k <= $2 ORDER BY k";
+    const rows = await thread.query(sql, [1n, 2]);
+    expect(rows).toEqual(await inline.query(sql, [1n, 2]));
+    expect(rows[0]).toEqual({ k: 1, v: Uint8Array.of(0, 255, 7), s: "é", big: false });
+  });
+
+  it("reports PostgreSQL's error and SQLSTATE, and stays usable", async () => {
+    const e = await thread.query("INSERT INTO t (k) VALUES (1)").catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PgliteThreadError);
+    expect((e as PgliteThreadError).code).toBe("23505"); // unique_violation
+    expect(await thread.query("SELECT count(*)::int AS n FROM t")).toEqual([{ n: 2 }]);
+  });
+
+  it("commits a transaction as a whole, rolls it back when its function throws, and holds other statements back meanwhile", async () => {
+    expect(await thread.transaction(async (tx) => (await tx.query("INSERT INTO t (k) VALUES (10), (11) RETURNING k")).length)).toBe(2);
+    await expect(
+      thread.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (k) VALUES (20)");
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    // A statement error inside rolls back too (PostgreSQL aborts the transaction).
+    await expect(thread.transaction((tx) => tx.query("INSERT INTO t (k) VALUES (21), (21)"))).rejects.toMatchObject({ code: "23505" });
+    let outside: Promise<unknown> | undefined;
+    await thread.transaction(async (tx) => {
+      await tx.query("INSERT INTO t (k) VALUES (30)");
+      outside = thread.query("SELECT count(*)::int AS n FROM t");
+      await new Promise((r) => setTimeout(r, 50));
+      await tx.query("INSERT INTO t (k) VALUES (31)");
+    });
+    expect(await outside).toEqual([{ n: 6 }]); // 1, 2, 10, 11, 30, 31: it ran after the commit (before it: 4)
+    expect((await thread.query<{ k: number }>("SELECT k FROM t ORDER BY k")).map((r) => r.k)).toEqual([1, 2, 10, 11, 30, 31]);
+  });
+
+  it("leaves the caller's event loop running while a query works", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    await thread.query("SELECT sum(x) FROM generate_series(1, 1000000) x");
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(2); // on this thread PGlite allows none (checked below)
+    ticks = 0;
+    const again = setInterval(() => ticks++, 5);
+    await inline.query("SELECT sum(x) FROM generate_series(1, 1000000) x");
+    clearInterval(again);
+    expect(ticks).toBe(0);
+  });
+
+  it("is what openDb opens without DATABASE_URL, in a data folder that a reopen finds again", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(join(tmpdir(), "pglite-thread-"));
+    try {
+      const db = await openDb({ dataDir: dir });
+      await db.query("CREATE TABLE kept (x INT)");
+      await db.query("INSERT INTO kept VALUES (42)");
+      await db.close();
+      await expect(db.query("SELECT 1")).rejects.toBeInstanceOf(PgliteThreadError);
+      const reopened = await openDb({ dataDir: dir });
+      expect(await reopened.query("SELECT x FROM kept")).toEqual([{ x: 42 }]);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
