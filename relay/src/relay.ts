@@ -105,7 +105,7 @@ export class RelayCore {
       codec: relay.chain.core.codec,
       prove: (indices) => relay.chain.proveEvents(indices),
       maxQueuedBytes: o.maxQueuedBytes ?? 4 * 1024 * 1024,
-      onFrame: () => relay.metrics.frames.inc(),
+      onFrames: (count) => relay.metrics.frames.inc({}, count),
       onEvicted: () => relay.metrics.evictions.inc(),
     });
     relay.follower = new Follower({

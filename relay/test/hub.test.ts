@@ -29,11 +29,12 @@ describe("update hub", () => {
   it("drops a slow consumer with 4008 and sends everyone else one shared frame per filter", async () => {
     const core = await Core.load(readFileSync(WASM_PATH));
     let evicted = 0;
+    const counted: number[] = [];
     const hub = new UpdateHub({
       codec: core.codec,
       prove: () => new Uint8Array(0),
       maxQueuedBytes: 1000,
-      onFrame: () => {},
+      onFrames: (n) => counted.push(n),
       onEvicted: () => evicted++,
     });
     const fast = new StandInSocket(0);
@@ -54,5 +55,6 @@ describe("update hub", () => {
     hub.publish({ ...height, height: 10n });
     expect(slow.sent).toHaveLength(0);
     expect(fast.sent).toHaveLength(2);
+    expect(counted).toEqual([2, 2]); // frames sent per publish, the evicted consumer not counted
   });
 });

@@ -24,9 +24,13 @@ export interface HubOptions {
   /** Proves event leaves against the current events root (the height being published). */
   prove(indices: readonly bigint[]): Uint8Array;
   maxQueuedBytes: number;
-  onFrame(): void;
+  /** Frames sent by one publish (counted once per height: a metric update per frame cost more than the send's own bookkeeping). */
+  onFrames(count: number): void;
   onEvicted(s: Subscriber): void;
 }
+
+/** One options object for every send (binary, never compressed: the frames are hashes and proofs). */
+const SEND_OPTIONS = { binary: true, compress: false } as const;
 
 export class UpdateHub {
   readonly subscribers = new Set<Subscriber>();
@@ -65,6 +69,7 @@ export class UpdateHub {
       }
       return frame;
     };
+    let sent = 0;
     for (const s of this.subscribers) {
       if (s.ws.readyState !== s.ws.OPEN) continue;
       if (s.ws.bufferedAmount > this.o.maxQueuedBytes) {
@@ -73,10 +78,11 @@ export class UpdateHub {
         s.ws.close(UpdatesCloseCode.RELAY_SLOW_CONSUMER, "RELAY_SLOW_CONSUMER: send queue full");
         continue;
       }
-      s.ws.send(frameOf(s.filter, s.key), { binary: true });
+      s.ws.send(frameOf(s.filter, s.key), SEND_OPTIONS);
       s.frames++;
-      this.o.onFrame();
+      sent++;
     }
+    this.o.onFrames(sent);
   }
 
   closeAll(code: number, reason: string): void {
