@@ -169,6 +169,22 @@ describe("beacon message", () => {
     expect(bytesToHex(m)).toBe(expected);
   });
 
+  it("hashes to G1 as hash_to_curve does, whatever was hashed in between (the hashes are remembered)", () => {
+    const messages = Array.from({ length: 20 }, (_, h) =>
+      beaconMessage({ chainId: 7n, height: BigInt(h), blockDigest: new Uint8Array(32).fill(h) }),
+    );
+    const fresh = (m: Uint8Array) => bls12_381.shortSignatures.hash(m, BEACON_DST);
+    for (const order of [messages, [...messages].reverse(), [messages[3], messages[19], messages[3], messages[0]]]) {
+      for (const m of order) expect(hashToG1(m as Uint8Array).equals(fresh(m as Uint8Array))).toBe(true);
+    }
+    const m = messages[5] as Uint8Array;
+    const copy = m.slice();
+    hashToG1(m);
+    m[0] = (m[0] as number) ^ 1; // the caller changing its bytes later changes nothing remembered
+    expect(hashToG1(copy).equals(fresh(copy))).toBe(true);
+    expect(hashToG1(m).equals(fresh(m))).toBe(true);
+  });
+
   it("refuses fields out of range with BAD_MESSAGE", () => {
     const blockDigest = new Uint8Array(32);
     expect(errorCode(() => beaconMessage({ chainId: -1n, height: 1n, blockDigest }))).toBe("BAD_MESSAGE");

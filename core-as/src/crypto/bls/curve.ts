@@ -15,7 +15,7 @@
 import type { Fp2 } from "@noble/curves/abstract/tower.js";
 import type { WeierstrassPoint } from "@noble/curves/abstract/weierstrass.js";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
-import { bytesToNumberBE, equalBytes, numberToBytesBE } from "@noble/curves/utils.js";
+import { bytesToNumberBE, equalBytes, numberToBytesBE, bytesToHex as toHex } from "@noble/curves/utils.js";
 import { BeaconError } from "./errors.js";
 
 export type G1Point = WeierstrassPoint<bigint>;
@@ -188,14 +188,21 @@ export function isInSubgroup(point: G1Point): boolean {
 
 // The engine verifies up to n partials and then σ on the same m_h in a row, and hashing to G1
 // costs ~2.5 ms, so the last message's point is remembered.
-let lastHashed: { message: Uint8Array; point: G1Point } | undefined;
+// The newest messages hashed, by hex: a validator hashes each height's message to sign its partial
+// and again to verify σ, and with heights in flight together other heights' messages come between
+// the two (a one-entry cache missed then; ~3 ms a hash).
+const HASHED_KEEP = 16;
+const hashed = new Map<string, G1Point>();
 
 /** H(m): hash_to_curve to G1 with BEACON_DST. */
 export function hashToG1(message: Uint8Array): G1Point {
   if (!isBytes(message)) throw new BeaconError("BAD_MESSAGE", `message must be a Uint8Array, got ${typeof message}`);
-  if (lastHashed && equalBytes(lastHashed.message, message)) return lastHashed.point;
+  const key = toHex(message);
+  const known = hashed.get(key);
+  if (known) return known;
   const point = bls12_381.shortSignatures.hash(message, BEACON_DST);
-  lastHashed = { message: message.slice(), point };
+  hashed.set(key, point);
+  if (hashed.size > HASHED_KEEP) hashed.delete(hashed.keys().next().value as string);
   return point;
 }
 
