@@ -37,6 +37,7 @@ import {
   quorumThreshold,
   recover,
   recoverVerified,
+  recoverVerifiedMany,
   type Share,
   verifyPartial,
   verifyShare,
@@ -325,6 +326,34 @@ describe("partials and recovery", () => {
         // other point, never σ.
         const wrong = recover(partials.slice(0, t - 1), t - 1);
         expect(verifySignature(dealing.groupKey, message42, wrong)).toBe(false);
+      });
+
+      it("recoverVerifiedMany gives every height's σ with one check, and finds bad partials when the check fails", () => {
+        const { dealing } = setup(n);
+        const { t, commitments, groupSecret } = dealing;
+        const messages = [1n, 2n, 3n].map((h) => beaconMessage({ chainId: 7n, height: h, blockDigest: digest(`block ${h}`) }));
+        const expected = messages.map((m) => bytesToHex(signWithSecret(groupSecret, m)));
+        const good = messages.map((m) => partialsFor(dealing, m));
+        const hex = (xs: (Uint8Array | undefined)[]) => xs.map((x) => (x ? bytesToHex(x) : undefined));
+        expect(
+          hex(
+            recoverVerifiedMany(
+              commitments,
+              messages.map((message, k) => ({ message, partials: good[k]! })),
+            ),
+          ),
+        ).toEqual(expected);
+        // A forged partial among the first t of height 2 (a valid one of another message): the one
+        // pairing check fails, each height is recovered alone, and height 2 from its other partials.
+        const forged = [{ index: good[1]![0]!.index, signature: good[0]![0]!.signature }, ...good[1]!.slice(1)];
+        const withBad = messages.map((message, k) => ({ message, partials: k === 1 ? forged : good[k]! }));
+        expect(hex(recoverVerifiedMany(commitments, withBad))).toEqual(expected);
+        // Too few valid partials for height 3: undefined there, the others still right.
+        const short = messages.map((message, k) => ({ message, partials: k === 2 ? [forged[0]!, ...good[2]!.slice(1, t)] : good[k]! }));
+        expect(hex(recoverVerifiedMany(commitments, short))).toEqual([expected[0], expected[1], undefined]);
+        // One item: exactly recoverVerified.
+        expect(hex(recoverVerifiedMany(commitments, [{ message: messages[0]!, partials: good[0]! }]))).toEqual([expected[0]]);
+        expect(recoverVerifiedMany(commitments, [])).toEqual([]);
       });
 
       it("recoverVerified takes the fast path when the first t partials are good", () => {

@@ -6,13 +6,15 @@
 import { verifySignature } from "@nullspace/core/bls";
 import type { Commitments, Share } from "./keys.js";
 import { partialSign } from "./partial.js";
-import { type PartialSignature, recoverVerified } from "./recover.js";
+import { type PartialSignature, type RecoverManyItem, recoverVerified, recoverVerifiedMany } from "./recover.js";
 
 export interface BeaconCrypto {
   /** This validator's partial σ_i on `message`. */
   partialSign(message: Uint8Array): Promise<Uint8Array>;
   /** σ from the partials, verified against the group key; undefined while fewer than t are valid. */
   recover(message: Uint8Array, partials: readonly PartialSignature[]): Promise<Uint8Array | undefined>;
+  /** recover for several heights at once, verified with one pairing check (recoverVerifiedMany). */
+  recoverMany(items: readonly RecoverManyItem[]): Promise<(Uint8Array | undefined)[]>;
   /** Whether `sigma` is the beacon signature on `message` (a σ a peer sent). */
   verify(message: Uint8Array, sigma: Uint8Array): Promise<boolean>;
   /** Releases what it holds (a worker); later calls reject. */
@@ -37,6 +39,7 @@ export function beaconOps(keys: BeaconKeys) {
         return undefined; // not enough valid partials yet
       }
     },
+    recoverMany: (items: readonly RecoverManyItem[]): (Uint8Array | undefined)[] => recoverVerifiedMany(keys.commitments, items),
     verify: (message: Uint8Array, sigma: Uint8Array): boolean => verifySignature(keys.groupKey, message, sigma),
   };
 }
@@ -47,6 +50,7 @@ export function inlineBeaconCrypto(keys: BeaconKeys): BeaconCrypto {
   return {
     partialSign: async (message) => ops.partialSign(message),
     recover: async (message, partials) => ops.recover(message, partials),
+    recoverMany: async (items) => ops.recoverMany(items),
     verify: async (message, sigma) => ops.verify(message, sigma),
     close: async () => {},
   };

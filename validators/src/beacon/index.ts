@@ -44,4 +44,12 @@ export {
   verifyShare,
 } from "./keys.js";
 export { type PartialKey, partialSign, verifyPartial } from "./partial.js";
-export { type PartialSignature, type RecoveredSignature, type RecoverVerifiedInput, recover, recoverVerified } from "./recover.js";
+export {
+  type PartialSignature,
+  type RecoveredSignature,
+  type RecoverManyItem,
+  type RecoverVerifiedInput,
+  recover,
+  recoverVerified,
+  recoverVerifiedMany,
+} from "./recover.js";

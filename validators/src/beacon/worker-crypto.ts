@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { WorkerRpc } from "@nullspace/core/node";
 import type { BeaconCrypto, BeaconKeys } from "./crypto.js";
 import { encodeCommitments, encodeShare } from "./keys.js";
-import type { PartialSignature } from "./recover.js";
+import type { PartialSignature, RecoverManyItem } from "./recover.js";
 import type { BeaconRequest } from "./worker.js";
 
 type Request = BeaconRequest extends infer R ? (R extends BeaconRequest ? Omit<R, "id"> : never) : never;
@@ -35,6 +35,15 @@ export class WorkerBeaconCrypto implements BeaconCrypto {
     const list = partials.map((p) => ({ index: p.index, signature: p.signature }));
     const sigma = (await this.call({ op: "recover", message, partials: list })) as Uint8Array | undefined;
     return sigma === undefined ? undefined : new Uint8Array(sigma);
+  }
+
+  async recoverMany(items: readonly RecoverManyItem[]): Promise<(Uint8Array | undefined)[]> {
+    const list = items.map((it) => ({
+      message: it.message,
+      partials: it.partials.map((p) => ({ index: p.index, signature: p.signature })),
+    }));
+    const sigmas = (await this.call({ op: "recoverMany", items: list })) as (Uint8Array | undefined)[];
+    return sigmas.map((s) => (s === undefined ? undefined : new Uint8Array(s)));
   }
 
   async verify(message: Uint8Array, sigma: Uint8Array): Promise<boolean> {

@@ -14,9 +14,12 @@ interface Init {
 export type BeaconRequest =
   | { id: number; op: "partialSign"; message: Uint8Array }
   | { id: number; op: "recover"; message: Uint8Array; partials: { index: number; signature: Uint8Array }[] }
+  | { id: number; op: "recoverMany"; items: { message: Uint8Array; partials: { index: number; signature: Uint8Array }[] }[] }
   | { id: number; op: "verify"; message: Uint8Array; sigma: Uint8Array };
 
-export type BeaconResponse = { id: number; result: Uint8Array | boolean | undefined } | { id: number; error: string };
+export type BeaconResponse =
+  | { id: number; result: Uint8Array | boolean | undefined | (Uint8Array | undefined)[] }
+  | { id: number; error: string };
 
 const init = workerData as Init;
 const ops = beaconOps({ share: decodeShare(init.share), commitments: decodeCommitments(init.commitments), groupKey: init.groupKey });
@@ -29,7 +32,9 @@ parentPort?.on("message", (r: BeaconRequest) => {
         ? ops.partialSign(r.message)
         : r.op === "recover"
           ? ops.recover(r.message, r.partials)
-          : ops.verify(r.message, r.sigma);
+          : r.op === "recoverMany"
+            ? ops.recoverMany(r.items)
+            : ops.verify(r.message, r.sigma);
     response = { id: r.id, result };
   } catch (e) {
     response = { id: r.id, error: e instanceof Error ? e.message : String(e) };

@@ -105,6 +105,11 @@ export class Executor {
   /** Partials received before (or after) we finalized the height, bounded by the window below. */
   private readonly partials = new Map<bigint, Map<number, Uint8Array>>();
   private readonly votes = new Map<bigint, Map<number, ProgressVote>>();
+  /** Heights with t partials waiting for the next batched recovery (tryRecover). */
+  private readonly readyToRecover = new Set<Pending>();
+  private recoveryQueued = false;
+  /** A batch is out (on the worker thread, or queued behind this turn): later heights wait for it. */
+  private recoveringBatch = false;
   private readonly records = new Map<bigint, Uint8Array>();
   private readonly certified = new Set<bigint>();
   /** Progress certificates of heights not executed here yet. */
@@ -214,7 +219,9 @@ export class Executor {
   }
 
   /** Recovers σ once t partials are in; one recovery per height at a time, rerun if more partials
-   * arrived while it ran (a bad partial among the first t needs the later ones). */
+   * arrived while it ran (a bad partial among the first t needs the later ones). Heights that
+   * become ready in the same turn (or while a batch is out) are recovered together: one pairing
+   * check verifies all their σ (recoverVerifiedMany), the beacon's largest cost when it lags. */
   private tryRecover(height: bigint): void {
     const p = this.byHeight.get(height);
     const m = this.partials.get(height);
@@ -223,13 +230,39 @@ export class Executor {
       p.again = true;
       return;
     }
-    p.recovering = true;
-    p.again = false;
-    const partials = [...m].map(([index, signature]) => ({ index, signature }));
-    void this.beacon.recover(this.message(p), partials).then(
-      (sigma) => this.recovered(p, sigma),
-      () => this.recovered(p, undefined),
+    this.readyToRecover.add(p);
+    if (!this.recoveryQueued && !this.recoveringBatch) {
+      // After the current task, not a timer later: partials that arrive together (one network read
+      // carries several) share the batch, and none waits for a timer under a lagging event loop.
+      this.recoveryQueued = true;
+      queueMicrotask(() => this.recoverReady());
+    }
+  }
+
+  private recoverReady(): void {
+    this.recoveryQueued = false;
+    const batch = [...this.readyToRecover].filter((p) => !p.sigma && !p.recovering && !this.stopped);
+    this.readyToRecover.clear();
+    if (batch.length === 0) return;
+    for (const p of batch) {
+      p.recovering = true;
+      p.again = false;
+    }
+    this.recoveringBatch = true;
+    const items = batch.map((p) => ({
+      message: this.message(p),
+      partials: [...(this.partials.get(p.f.block.height) ?? [])].map(([index, signature]) => ({ index, signature })),
+    }));
+    void this.beacon.recoverMany(items).then(
+      (sigmas) => this.recoveredBatch(batch, sigmas),
+      () => this.recoveredBatch(batch, []),
     );
+  }
+
+  private recoveredBatch(batch: readonly Pending[], sigmas: readonly (Uint8Array | undefined)[]): void {
+    this.recoveringBatch = false;
+    for (const [i, p] of batch.entries()) this.recovered(p, sigmas[i]);
+    if (this.readyToRecover.size > 0 && !this.recoveryQueued) this.recoverReady();
   }
 
   private recovered(p: Pending, sigma: Uint8Array | undefined): void {
