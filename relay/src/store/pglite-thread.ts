@@ -106,27 +106,33 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
   const rpc = new WorkerRpc(() => new Worker(WORKER_SOURCE, { eval: true }), errorFrom);
   const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
   await rpc.call({ op: "open", dataDir, moduleUrl });
+  let closed = false;
+  // A closed database answers at once (the RPC would start a fresh worker with nothing open).
+  const call = (request: object): Promise<unknown> =>
+    closed ? Promise.reject(new PgliteThreadError("the database is closed")) : rpc.call(request);
   const query = async <T extends Row>(sql: string, params: readonly SqlParam[] = [], tx?: number): Promise<T[]> =>
-    (await rpc.call({ op: "query", sql, params: toParams(params), tx })) as T[];
+    (await call({ op: "query", sql, params: toParams(params), tx })) as T[];
   return {
     kind: "pglite",
     query: (sql, params) => query(sql, params),
     async transaction(fn) {
-      const tx = (await rpc.call({ op: "begin" })) as number;
+      const tx = (await call({ op: "begin" })) as number;
       let out: Awaited<ReturnType<typeof fn>>;
       try {
         out = await fn({ query: (sql, params) => query(sql, params, tx) });
       } catch (e) {
-        await rpc.call({ op: "end", tx, commit: false }).catch(() => {});
+        await call({ op: "end", tx, commit: false }).catch(() => {});
         throw e;
       }
-      await rpc.call({ op: "end", tx, commit: true });
+      await call({ op: "end", tx, commit: true });
       return out;
     },
     async close() {
+      if (closed) return;
       try {
         await rpc.call({ op: "close" });
       } finally {
+        closed = true;
         await rpc.close();
       }
     },
