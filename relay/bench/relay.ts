@@ -214,6 +214,15 @@ async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: num
   return m;
 }
 
+/** Validator 0's finalized height (its /readyz body). */
+async function finalizedAt0(): Promise<number> {
+  const body = (await fetch(`${devnet.apiUrl(0)}/readyz`).then(
+    (r) => r.json(),
+    () => ({}),
+  )) as { finalized?: string | number };
+  return Number(body.finalized ?? Number.NaN);
+}
+
 // --- phase 1: the relay
 await sleep(5000); // start-up (store replay, wasm instances) settles
 const rssBefore = await rssMb(relayProc.pid as number);
@@ -223,8 +232,16 @@ await sleep(3000);
 const rssAfter = await rssMb(relayProc.pid as number);
 const rssPerThousand = ((rssAfter - rssBefore) / relayOpen) * 1000;
 say(`relay RSS ${round(rssAfter, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand`);
+const chainBefore = await finalizedAt0();
+const chainT0 = performance.now();
 const relayM = await measure(() => published, SECONDS, relayOpen);
+const chainRate = ((await finalizedAt0()) - chainBefore) / ((performance.now() - chainT0) / 1000);
 clearInterval(txTimer);
+// The relay publishes every height, in order: when it cannot keep up it falls behind the chain
+// rather than skipping, and this says by how much (not part of deliveryP99Ms).
+say(
+  `  meanwhile the validators finalized ${round(chainRate, 1)} heights/s; the relay's last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`,
+);
 const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
 const sendLoop = windowSent.map(([, v]) => v.sendMs).sort((a, b) => a - b);
 say(
