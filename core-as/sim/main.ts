@@ -90,6 +90,7 @@ async function segmentChain(k: number): Promise<LocalChain> {
 }
 
 const tally = new Tally();
+const startedAt = performance.now();
 const options = optionsOf(game, values.rules!);
 const target = values.target === undefined ? undefined : Number(values.target);
 // A long run is played on a fresh chain every --segment rounds: every hand leaves its session record
@@ -106,6 +107,11 @@ for (let k = 0; tally.rounds < rounds; k++) {
   else if (game === "uth") playUth(chain, players, segment, bet, stake, n);
   else playHands(chain, players, segment, game, bet, stake, n);
   tally.merge(segment);
+  // Progress on stderr (stdout carries only the result): a long run is one line per segment.
+  const seconds = (performance.now() - startedAt) / 1000;
+  process.stderr.write(
+    `[sim] ${tally.rounds.toLocaleString("en")} / ${rounds.toLocaleString("en")} rounds, ${Math.round(tally.rounds / seconds).toLocaleString("en")}/s\n`,
+  );
 }
 
 const wagered = tally.wagered;
