@@ -23,6 +23,16 @@ function rng(seed: number): () => number {
 const drawer = (r: () => number) => () => Math.floor(r() * 13);
 const value = (card: number) => (card % 13 === 0 ? 11 : Math.min((card % 13) + 1, 10));
 
+/** The dealer's final total (22: bust) from its first two cards, hitting soft 17. */
+function dealerFinal(cards: number[], draw: () => number): number {
+  for (;;) {
+    const { total, soft } = blackjackTotal(cards);
+    if (total > 21) return 22;
+    if (total > 17 || (total === 17 && !soft)) return total;
+    cards.push(draw());
+  }
+}
+
 describe("blackjack main bet, infinite shoe", () => {
   it("the dealer's outcomes match a Monte Carlo of H17 draws (no blackjack), each within 5 standard errors", () => {
     const draw = drawer(rng(7));
@@ -35,20 +45,7 @@ describe("blackjack main bet, infinite shoe", () => {
       while (n < 100_000) {
         const second = draw();
         if (value(up) + value(second) === 21) continue; // conditioned on no dealer blackjack
-        const cards = [up, second];
-        let final: number;
-        for (;;) {
-          const { total, soft } = blackjackTotal(cards);
-          if (total > 21) {
-            final = 22;
-            break;
-          }
-          if (total > 17 || (total === 17 && !soft)) {
-            final = total;
-            break;
-          }
-          cards.push(draw());
-        }
+        const final = dealerFinal([up, second], draw);
         counts.set(final, (counts.get(final) ?? 0) + 1);
         n++;
       }
@@ -101,20 +98,7 @@ describe("blackjack main bet, infinite shoe", () => {
         const second = draw();
         if (value(up) + value(second) === 21) net = -staked;
         else {
-          const cards = [up, second];
-          let dealer: number;
-          for (;;) {
-            const { total, soft } = blackjackTotal(cards);
-            if (total > 21) {
-              dealer = 22;
-              break;
-            }
-            if (total > 17 || (total === 17 && !soft)) {
-              dealer = total;
-              break;
-            }
-            cards.push(draw());
-          }
+          const dealer = dealerFinal([up, second], draw);
           net = 0;
           for (const x of hands) {
             const t = blackjackTotal(x.cards).total;
