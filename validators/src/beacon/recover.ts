@@ -151,6 +151,27 @@ export function recover(partials: readonly PartialSignature[], t: number): Uint8
   );
 }
 
+/** The first t partials whose signatures decode (on the curve), with their points; the indices of
+ * those that do not decode, met on the way, are pushed to `invalid`. */
+function firstDecodable(
+  partials: readonly PartialSignature[],
+  t: number,
+  invalid: number[],
+): { first: PartialSignature[]; points: G1Point[] } {
+  const first: PartialSignature[] = [];
+  const points: G1Point[] = [];
+  for (const p of partials) {
+    if (first.length === t) break;
+    try {
+      points.push(decodeSignatureOnCurve(p.signature));
+      first.push(p);
+    } catch {
+      invalid.push(p.index);
+    }
+  }
+  return { first, points };
+}
+
 /**
  * σ from any partials, verified: recover from the first t well-formed partials and verify σ once
  * against the group key C_0; only if that fails, verify partials one by one in input order until
@@ -171,17 +192,7 @@ export function recoverVerified(input: RecoverVerifiedInput): RecoveredSignature
   const invalid: number[] = [];
 
   // Fast path: the first t partials that decode.
-  const first: PartialSignature[] = [];
-  const firstPoints: G1Point[] = [];
-  for (const p of partials) {
-    if (first.length === t) break;
-    try {
-      firstPoints.push(decodeSignatureOnCurve(p.signature));
-      first.push(p);
-    } catch {
-      invalid.push(p.index);
-    }
-  }
+  const { first, points: firstPoints } = firstDecodable(partials, t, invalid);
   if (first.length === t) {
     const used = first.map((p) => p.index);
     const sigma = interpolate(used, firstPoints);
@@ -273,17 +284,7 @@ export function recoverVerifiedMany(commitments: Commitments, items: readonly Re
     try {
       if (!isBytes(item.message)) return;
       assertPartials(item.partials);
-      const first: PartialSignature[] = [];
-      const points: G1Point[] = [];
-      for (const p of item.partials) {
-        if (first.length === t) break;
-        try {
-          points.push(decodeSignatureOnCurve(p.signature));
-          first.push(p);
-        } catch {
-          // skipped here; the one-by-one path reports it
-        }
-      }
+      const { first, points } = firstDecodable(item.partials, t, []); // the one-by-one path reports the bad ones
       if (first.length < t) return;
       const sigma = interpolate(
         first.map((p) => p.index),
@@ -295,7 +296,6 @@ export function recoverVerifiedMany(commitments: Commitments, items: readonly Re
     }
   });
   const out: (Uint8Array | undefined)[] = items.map(() => undefined);
-  const done = new Set<number>();
   if (candidates.length >= 2) {
     const r = batchCoefficients(
       candidates.map((c) => c.sigma),
@@ -312,14 +312,12 @@ export function recoverVerifiedMany(commitments: Commitments, items: readonly Re
       r,
     );
     if (pairingCheck(sigmaSum, hashedSum, commitments[0]!)) {
-      for (const c of candidates) {
-        out[c.k] = encodeSignature(c.sigma);
-        done.add(c.k);
-      }
+      for (const c of candidates) out[c.k] = encodeSignature(c.sigma);
     }
   }
+  // What the batch did not settle (not a candidate, or the check failed) goes one by one.
   items.forEach((item, k) => {
-    if (!done.has(k)) out[k] = one(item);
+    if (out[k] === undefined) out[k] = one(item);
   });
   return out;
 }
