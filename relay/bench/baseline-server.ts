@@ -2,7 +2,7 @@
 // broadcasts frames of given sizes at a given rate to everyone connected, in its own process like
 // the relay. Frames start like update frames (`u8 1 ‖ varint seq`) so the load generators read
 // them the same way; each broadcast's start is reported like the relay's `bench_published`.
-// IPC in: {op: "broadcast", sizes, intervalMs}; out: {op: "listening"}, {op: "published", height, atMs}, {op: "done"}.
+// IPC in: {op: "broadcast", sizes, intervalMs}; out: {op: "listening"}, {op: "published", height, atMs, dueMs, sendMs}, {op: "done"}.
 import { randomBytes } from "node:crypto";
 import { WebSocketServer } from "ws";
 import { nowMs } from "./histogram.js";
@@ -35,7 +35,9 @@ process.on("message", async (m: { op: string; sizes: number[]; intervalMs: numbe
     const frame = frameOf(i + 1, m.sizes[i] as number);
     const atMs = nowMs();
     for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
-    process.send?.({ op: "published", height: i + 1, atMs, sendMs: nowMs() - atMs });
+    // dueMs: when this frame was due at the asked rate (a broadcast that cannot keep up starts late).
+    const dueMs = performance.timeOrigin + start + i * m.intervalMs;
+    process.send?.({ op: "published", height: i + 1, atMs, dueMs, sendMs: nowMs() - atMs });
   }
   process.send?.({ op: "done" });
 });

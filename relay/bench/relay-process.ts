@@ -33,11 +33,25 @@ const hub = running.relay.hub;
 const publish = hub.publish.bind(hub);
 hub.publish = (a: AppliedHeight) => {
   const atMs = nowMs();
-  publish(a);
+  publish(a); // builds the height's frames; send passes run after it
   const doneMs = nowMs();
   process.stdout.write(
-    `${JSON.stringify({ event: "bench_published", height: Number(a.height), atMs, sendMs: doneMs - atMs, subscribers: hub.subscribers.size, events: a.events.length })}\n`,
+    `${JSON.stringify({ event: "bench_published", height: Number(a.height), atMs, buildMs: doneMs - atMs, subscribers: hub.subscribers.size, events: a.events.length })}\n`,
   );
+};
+// Each send pass's length and backlog, read where the relay reports them to its metrics.
+const passCounter = running.relay.metrics.updatePasses;
+const passMs = running.relay.metrics.updatePassMs;
+const setPassMs = passMs.set.bind(passMs);
+let lastBacklog = 0;
+const setBacklog = running.relay.metrics.updateBacklog.set.bind(running.relay.metrics.updateBacklog);
+running.relay.metrics.updateBacklog.set = (v: number) => {
+  lastBacklog = v;
+  setBacklog(v);
+};
+passMs.set = (ms: number) => {
+  setPassMs(ms);
+  process.stdout.write(`${JSON.stringify({ event: "bench_pass", ms, passes: passCounter.get(), backlog: lastBacklog })}\n`);
 };
 // SIGUSR2: collect garbage, so the bench reads RSS that is held rather than not yet collected
 // (spawned with --expose-gc).

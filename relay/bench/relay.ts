@@ -23,9 +23,11 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
+import WebSocket from "ws";
 import { numberArg, round } from "../../validators/bench/stats.js";
 import { Devnet } from "../../validators/src/cli/devnet.js";
-import { type Histogram, merge, quantileOf } from "./histogram.js";
+import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
+import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
 const SECONDS = numberArg("seconds", 30);
@@ -52,7 +54,10 @@ await devnet.waitFor(2n, 120_000);
 const chainId = BigInt(devnet.genesis.chainId);
 
 // --- the relay process, and what it says per published height
-const published = new Map<number, { atMs: number; sendMs: number; events: number }>();
+const published = new Map<number, { atMs: number; buildMs: number; events: number }>();
+/** Send passes while measuring: duration and the heights still queued when each ended. */
+const passes: { ms: number; backlog: number }[] = [];
+let isRecordingPasses = false;
 const relayProc = spawn(
   process.execPath,
   [
@@ -78,8 +83,9 @@ const listening = new Promise<void>((resolve) => {
   createInterface({ input: relayProc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
     if (line.includes('"relay_listening"')) resolve();
     if (line.includes('"bench_gc"')) for (const w of gcWaiters.splice(0)) w();
+    if (line.includes('"bench_pass"') && isRecordingPasses) passes.push(JSON.parse(line) as { ms: number; backlog: number });
     if (!line.includes('"bench_published"')) return;
-    const r = JSON.parse(line) as { height: number; atMs: number; sendMs: number; events: number };
+    const r = JSON.parse(line) as { height: number; atMs: number; buildMs: number; events: number };
     published.set(r.height, r);
   });
 });
@@ -92,6 +98,17 @@ while (
 )
   await sleep(200);
 say(`relay ready at ${relayUrl} (pid ${relayProc.pid})`);
+
+// --- when each height's complete bundle (what the relay needs to publish it) left validator 0:
+// delivery measured from there says how fresh updates are, including any lag of the relay behind
+// the chain, which the send-start clock of deliveryP99Ms leaves out.
+const completedAt = new Map<number, number>();
+const chainWatch = new WebSocket(`${devnet.apiUrl(0).replace(/^http/, "ws")}/stream`);
+chainWatch.on("message", (data: Buffer) => {
+  const f = decodeStreamFrame(new Uint8Array(data));
+  if (f.tag === StreamTag.COMPLETED) completedAt.set(Number(f.height), nowMs());
+});
+chainWatch.on("error", () => {});
 
 /** The relay's VmRSS (MB) right after a full garbage collection in it. */
 async function rssMb(pid: number): Promise<number> {
@@ -157,10 +174,18 @@ interface Measured {
   heights: number;
   seconds: number;
   sizes: Map<number, number>;
+  /** Latencies from when each height was available (see `available` of measure). */
+  fromAvailable: Histogram;
 }
 
 /** Records for `seconds`, then waits for the last height's frames and turns arrivals into latencies. */
-async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: number, open: number): Promise<Measured> {
+async function measure(
+  sentAt: () => Map<number, { atMs: number }>,
+  seconds: number,
+  open: number,
+  /** When each height was available to send (the relay: validator 0's complete bundle; the baseline: when it was due). */
+  availableAt: (h: number) => number | undefined,
+): Promise<Measured> {
   const started = await askAll<Reply & { lastSeen: number }>({ op: "record" });
   // The first height sent entirely while recording: past every height whose sending had begun (the
   // sender's report may lag its first frames, so what the subscribers already saw counts too).
@@ -187,16 +212,30 @@ async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: num
   }
   await sleep(500);
   const sent = [...sentAt()].filter(([h]) => h >= first && h <= last).map(([h, v]) => [h, v.atMs]);
+  const available = sent.flatMap(([h]) => {
+    const at = availableAt(h as number);
+    return at === undefined ? [] : [[h, at]];
+  });
   const parts = await askAll<
-    Reply & { hist: [number, number][]; frames: number; missing: number; closed: number; sizes: [number, number][] }
+    Reply & {
+      hist: [number, number][];
+      fromAvailable: [number, number][];
+      frames: number;
+      missing: number;
+      closed: number;
+      sizes: [number, number][];
+    }
   >({
     op: "collect",
     sent,
+    available,
   });
   const hist: Histogram = new Map();
+  const fromAvailable: Histogram = new Map();
   const sizes = new Map<number, number>();
   for (const p of parts) {
     merge(hist, p.hist);
+    merge(fromAvailable, p.fromAvailable);
     for (const [h, s] of p.sizes) sizes.set(h, s);
   }
   const m = {
@@ -207,9 +246,13 @@ async function measure(sentAt: () => Map<number, { atMs: number }>, seconds: num
     heights: sent.length,
     seconds: elapsed,
     sizes,
+    fromAvailable,
   };
   say(
     `  ${m.heights} heights (${round(m.heights / elapsed, 1)}/s) to ${open} subscribers: ${m.frames} frames, p50 ${round(quantileOf(hist, 0.5), 1)} ms, p99 ${round(quantileOf(hist, 0.99), 1)} ms, max ${round(quantileOf(hist, 1), 1)} ms; ${m.missing} missing, ${m.closed} closed`,
+  );
+  say(
+    `  from when each height was available (${available.length} of ${sent.length} heights timed): p50 ${round(quantileOf(fromAvailable, 0.5), 1)} ms, p99 ${round(quantileOf(fromAvailable, 0.99), 1)} ms`,
   );
   return m;
 }
@@ -234,7 +277,14 @@ const rssPerThousand = ((rssAfter - rssBefore) / relayOpen) * 1000;
 say(`relay RSS ${round(rssAfter, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand`);
 const chainBefore = await finalizedAt0();
 const chainT0 = performance.now();
-const relayM = await measure(() => published, SECONDS, relayOpen);
+isRecordingPasses = true;
+const relayM = await measure(
+  () => published,
+  SECONDS,
+  relayOpen,
+  (h) => completedAt.get(h),
+);
+isRecordingPasses = false;
 const chainRate = ((await finalizedAt0()) - chainBefore) / ((performance.now() - chainT0) / 1000);
 clearInterval(txTimer);
 // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
@@ -243,18 +293,19 @@ say(
   `  meanwhile the validators finalized ${round(chainRate, 1)} heights/s; the relay's last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`,
 );
 const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
-const sendLoop = windowSent.map(([, v]) => v.sendMs).sort((a, b) => a - b);
+const builds = windowSent.map(([, v]) => v.buildMs).sort((a, b) => a - b);
+const passMs = passes.map((p) => p.ms).sort((a, b) => a - b);
 say(
-  `  relay's own send loop per height: p50 ${round(sendLoop[sendLoop.length >> 1] ?? Number.NaN, 1)} ms; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
+  `  relay: frames built in p50 ${round(builds[builds.length >> 1] ?? Number.NaN, 1)} ms a height; ${passes.length} send passes, p50 ${round(passMs[passMs.length >> 1] ?? Number.NaN, 1)} ms, ${round(windowSent.length / Math.max(1, passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
 );
 await askAll({ op: "close" });
 
 // --- phase 2: the bare ws baseline, same processes, same count, same sizes and rate
 const baseline = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT)], { execArgv: ["--import", "tsx"] });
 await new Promise<void>((resolve) => baseline.on("message", (m: Reply) => m.op === "listening" && resolve()));
-const baselineSent = new Map<number, { atMs: number; sendMs: number }>();
-baseline.on("message", (m: Reply & { height: number; atMs: number; sendMs: number }) => {
-  if (m.op === "published") baselineSent.set(m.height, { atMs: m.atMs, sendMs: m.sendMs });
+const baselineSent = new Map<number, { atMs: number; dueMs: number; sendMs: number }>();
+baseline.on("message", (m: Reply & { height: number; atMs: number; dueMs: number; sendMs: number }) => {
+  if (m.op === "published") baselineSent.set(m.height, { atMs: m.atMs, dueMs: m.dueMs, sendMs: m.sendMs });
 });
 say(`phase 2: bare ws baseline, ${CONNECTIONS} subscribers`);
 const baseOpen = await connectAll(`ws://127.0.0.1:${BASELINE_PORT}`);
@@ -263,7 +314,12 @@ const sizes = [...relayM.sizes].sort(([a], [b]) => a - b).map(([, s]) => s);
 const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
 say(`  replaying ${sizes.length} frames (${Math.round(meanSize)} bytes on average) at the relay's rate`);
 baseline.send({ op: "broadcast", sizes, intervalMs: (relayM.seconds * 1000) / Math.max(1, sizes.length) });
-const baseM = await measure(() => baselineSent, relayM.seconds, baseOpen);
+const baseM = await measure(
+  () => baselineSent,
+  relayM.seconds,
+  baseOpen,
+  (h) => baselineSent.get(h)?.dueMs,
+);
 const baseLoop = [...baselineSent.values()].map((v) => v.sendMs).sort((a, b) => a - b);
 say(`  baseline's send loop per frame: p50 ${round(baseLoop[baseLoop.length >> 1] ?? Number.NaN, 1)} ms`);
 await askAll({ op: "close" });
@@ -304,6 +360,7 @@ await new Promise<void>((resolve) => {
 submitter.kill();
 
 for (const g of gens) g.kill();
+chainWatch.terminate();
 relayProc.kill("SIGTERM");
 await new Promise((r) => relayProc.once("exit", r));
 await devnet.stop();
@@ -325,6 +382,10 @@ console.log(
     submitPerSec: Math.round(best.perSec),
     submitP99Ms: round(best.p99Ms, 1),
     dropped: relayM.missing + relayM.closed + (CONNECTIONS - relayOpen),
+    // Beside the issue's figures: delivery from when a height existed (validator 0's complete
+    // bundle; for the baseline, when its frame was due at the relay's rate).
+    fromAvailableP99Ms: round(quantileOf(relayM.fromAvailable, 0.99), 1),
+    baselineFromDueP99Ms: round(quantileOf(baseM.fromAvailable, 0.99), 1),
   }),
 );
 process.exit(0);

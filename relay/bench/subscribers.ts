@@ -1,7 +1,7 @@
 // One load-generator process: holds thousands of `ws` clients on one URL, timestamps every frame
 // on arrival, and turns arrival times into delivery latencies once told when each height was sent
 // (by the relay's or the baseline's own clock reading at the start of its broadcast).
-// IPC in: connect {url, count}, record, status, collect {sent: [height, atMs][]}, close.
+// IPC in: connect {url, count}, record, status, collect {sent: [height, atMs][], available?: [height, atMs][]}, close.
 // IPC out: replies with the same op.
 import WebSocket from "ws";
 import { frameHeight, type Histogram, nowMs, record } from "./histogram.js";
@@ -10,7 +10,7 @@ type Command =
   | { op: "connect"; url: string; count: number }
   | { op: "record" }
   | { op: "status"; height?: number }
-  | { op: "collect"; sent: [number, number][] }
+  | { op: "collect"; sent: [number, number][]; available?: [number, number][] }
   | { op: "close" };
 
 /** Connection attempts in flight: enough to open thousands in seconds, few enough for the server's accept backlog. */
@@ -83,8 +83,11 @@ async function connect(url: string, count: number): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(CONNECTING, count) }, worker));
 }
 
-function collect(sent: [number, number][]) {
+/** Latencies from each height's send start (`sent`) and, where given, from when it was available (`available`). */
+function collect(sent: [number, number][], available: [number, number][] = []) {
   const hist: Histogram = new Map();
+  const fromAvailable: Histogram = new Map();
+  for (const [h, atMs] of available) for (const t of arrivals.get(h) ?? []) record(fromAvailable, t - atMs);
   let frames = 0;
   let missing = 0;
   for (const [h, atMs] of sent) {
@@ -93,7 +96,7 @@ function collect(sent: [number, number][]) {
     missing += Math.max(0, openAtRecord - list.length);
     for (const t of list) record(hist, t - atMs);
   }
-  const out = { hist: [...hist], frames, missing, closed, sizes: [...sizes] };
+  const out = { hist: [...hist], fromAvailable: [...fromAvailable], frames, missing, closed, sizes: [...sizes] };
   arrivals = new Map();
   sizes = new Map();
   recording = false;
@@ -121,7 +124,7 @@ process.on("message", async (m: Command) => {
       return reply({ open, closed, last, lastCount: arrivals.get(last)?.length ?? 0, heightCount });
     }
     case "collect":
-      return reply(collect(m.sent));
+      return reply(collect(m.sent, m.available));
     case "close":
       recording = false;
       isClosing = true;

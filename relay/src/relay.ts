@@ -41,6 +41,8 @@ export interface RelayCoreOptions {
   maxBuffered?: number;
   /** Update subscribers whose send queue passes this are dropped (default 4 MiB). */
   maxQueuedBytes?: number;
+  /** Published heights not yet sent to every subscriber past which the pipeline waits for the fan-out (default 16). */
+  maxUpdateBacklog?: number;
   /** Heights between progress lines while catching up (default 100). */
   progressEvery?: number;
   /**
@@ -107,6 +109,11 @@ export class RelayCore {
       maxQueuedBytes: o.maxQueuedBytes ?? 4 * 1024 * 1024,
       onFrames: (count) => relay.metrics.frames.inc({}, count),
       onEvicted: () => relay.metrics.evictions.inc(),
+      onPass: (_heights, ms, backlog) => {
+        relay.metrics.updatePasses.inc();
+        relay.metrics.updateBacklog.set(backlog);
+        relay.metrics.updatePassMs.set(Math.round(ms));
+      },
     });
     relay.follower = new Follower({
       validators: o.validators,
@@ -284,6 +291,9 @@ export class RelayCore {
             });
         }
         this.hub.publish(applied);
+        // The fan-out runs beside the pipeline; past a few unsent heights the pipeline waits for it
+        // (the queued frames, the only memory the fan-out holds for all subscribers, stay bounded).
+        if (this.hub.backlog >= (this.o.maxUpdateBacklog ?? 16)) await this.hub.caughtUp();
         this.metrics.verified.inc();
         const isFromStore = entry.from === STORE_SOURCE;
         this.metrics.heightsBySource.inc({ source: isFromStore ? "store" : "validator" });

@@ -17,8 +17,7 @@ import {
 import { RelayError } from "../src/errors.js";
 import { decodeStreamFrame, StreamFrameError, StreamTag } from "../src/follow/stream-frame.js";
 import { parseRoomName } from "../src/rooms/room-name.js";
-import { FilterError, filterKey, parseFilter } from "../src/updates/filter.js";
-import { matches } from "../src/updates/hub.js";
+import { FilterError, filterKey, keysSelecting, matches, parseFilter } from "../src/updates/filter.js";
 
 function frame(tag: number, height: bigint, bundle: Uint8Array): Uint8Array {
   const head: number[] = [tag];
@@ -210,6 +209,33 @@ describe("/updates filters", () => {
     expect(picked(`session:${bob}:9`)).toEqual([false, false, true]);
     expect(picked(`session:${alice}:8`)).toEqual([false, false, false]);
     expect(picked("game:4")).toEqual([true, false, true]);
+  });
+
+  it("index events by exactly the filters that match them (keysSelecting agrees with matches)", () => {
+    const accounts = ["aa".repeat(32), "bb".repeat(32)];
+    const account = fc.constantFrom(...accounts);
+    const small = fc.bigInt({ min: 0n, max: 3n });
+    const event = fc.record({
+      kind: fc.constantFrom("gameStarted", "gameRound", "modifierApplied", "faucetClaimed", "registered"),
+      account,
+      sessionId: small,
+      game: fc.integer({ min: 0, max: 3 }),
+    });
+    const filter = fc.oneof(
+      fc.constant("all"),
+      account.map((a) => `account:${a}`),
+      small.map((id) => `session:${id}`),
+      fc.tuple(account, small).map(([a, id]) => `session:${a}:${id}`),
+      small.map((id) => `game:${id}`),
+    );
+    fc.assert(
+      fc.property(event, filter, (e, f) => {
+        const ev = { height: 1n, txIndex: 0, nonce: 0n, ...e } as unknown as EventView;
+        const parsed = parseFilter(f);
+        expect(keysSelecting(ev).includes(filterKey(parsed))).toBe(matches(parsed, ev));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("never accept a string whose key is not itself", () => {

@@ -1,22 +1,38 @@
-// The update hub's send-queue bound, with stand-in sockets (a `ws` WebSocket's surface: state,
-// bufferedAmount, send, close): a subscriber whose queue is past the limit is closed with 4008 and
-// forgotten; the others get the frame, one shared encoding per filter.
+// The update hub with stand-in sockets (a `ws` WebSocket's surface: state, bufferedAmount, send,
+// close, and the corkable socket under it): a subscriber whose queue is past the limit is closed
+// with 4008 and forgotten; the others get the frame, one shared encoding per filter; sending runs
+// in passes beside publishing, and a socket behind by several heights gets them in order, in one
+// corked write.
 import { readFileSync } from "node:fs";
-import { Core, decodeUpdateFrame } from "@nullspace/core";
+import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { UpdateHub } from "../src/updates/hub.js";
 import { WASM_PATH } from "./support/devnet.js";
+import { sealApplied } from "./support/local-heights.js";
 
 class StandInSocket {
   readonly OPEN = 1;
   readyState = 1;
   sent: Uint8Array[] = [];
+  /** Sends grouped by write: a send outside cork/uncork is a write of its own. */
+  writes: number[] = [];
   closed: { code: number; reason: string } | undefined;
+  private corked = 0;
+  readonly _socket = {
+    cork: () => {
+      if (this.corked++ === 0) this.writes.push(0);
+    },
+    uncork: () => {
+      this.corked--;
+    },
+  };
   constructor(public bufferedAmount: number) {}
   send(frame: Uint8Array): void {
     this.sent.push(frame);
+    if (this.corked > 0) this.writes[this.writes.length - 1] = (this.writes.at(-1) ?? 0) + 1;
+    else this.writes.push(1);
   }
   close(code: number, reason: string): void {
     this.closed = { code, reason };
@@ -45,6 +61,8 @@ describe("update hub", () => {
     hub.add(slow as unknown as WebSocket, { kind: "all" });
     const height = { height: 9n, progressCertificate: Uint8Array.of(1, 2, 3), events: [] } as unknown as AppliedHeight;
     hub.publish(height);
+    expect(fast.sent).toHaveLength(0); // publishing builds frames; a send pass sends them
+    await hub.caughtUp();
     expect(slow.closed?.code).toBe(4008);
     expect(slow.closed?.reason.startsWith("RELAY_SLOW_CONSUMER")).toBe(true);
     expect(slow.sent).toHaveLength(0);
@@ -53,8 +71,87 @@ describe("update hub", () => {
     expect(fast.sent[0]).toBe(other.sent[0]); // no events matched either filter: one frame for both
     expect(decodeUpdateFrame(fast.sent[0] as Uint8Array)).toMatchObject({ height: 9n, events: [] });
     hub.publish({ ...height, height: 10n });
+    await hub.caughtUp();
     expect(slow.sent).toHaveLength(0);
     expect(fast.sent).toHaveLength(2);
-    expect(counted).toEqual([2, 2]); // frames sent per publish, the evicted consumer not counted
+    expect(counted).toEqual([2, 2]); // frames sent per pass, the evicted consumer not counted
+  });
+
+  it("sends in passes of `chunk` sockets, and a socket behind gets every height in order in one write", async () => {
+    const core = await Core.load(readFileSync(WASM_PATH));
+    const passes: number[][] = [];
+    const hub = new UpdateHub({
+      codec: core.codec,
+      prove: () => new Uint8Array(0),
+      maxQueuedBytes: 1000,
+      onFrames: () => {},
+      onEvicted: () => {},
+      onPass: (heights, _ms, backlog) => passes.push([heights, backlog]),
+      chunk: 2,
+    });
+    const sockets = Array.from({ length: 5 }, () => new StandInSocket(0));
+    for (const s of sockets) hub.add(s as unknown as WebSocket, { kind: "all" });
+    const at = (h: bigint) => ({ height: h, progressCertificate: Uint8Array.of(7), events: [] }) as unknown as AppliedHeight;
+    const heightsOf = (s: StandInSocket) => s.sent.map((f) => decodeUpdateFrame(f).height);
+    const turn = () => new Promise((r) => setImmediate(r));
+
+    hub.publish(at(1n));
+    await turn(); // one chunk: the first two sockets
+    expect(sockets.map((s) => s.sent.length)).toEqual([1, 1, 0, 0, 0]);
+    hub.publish(at(2n)); // mid-pass: the rest of this pass gets both heights, the first two the next pass
+    const late = new StandInSocket(0);
+    hub.add(late as unknown as WebSocket, { kind: "all" }); // joins after height 2: gets only later heights
+    await turn();
+    expect(sockets.map((s) => s.sent.length)).toEqual([1, 1, 2, 2, 0]);
+    expect(sockets[2]?.writes).toEqual([2]); // both heights in one corked write
+    hub.publish(at(3n));
+    await hub.caughtUp();
+    expect(hub.backlog).toBe(0);
+    for (const s of sockets) expect(heightsOf(s)).toEqual([1n, 2n, 3n]);
+    expect(sockets[0]?.writes).toEqual([1, 2]);
+    expect(sockets[4]?.writes).toEqual([3]);
+    expect(heightsOf(late)).toEqual([3n]);
+    // The first pass carried height 1 (2 and 3 came after it began); the second carried 2 and 3.
+    expect(passes).toEqual([
+      [1, 2],
+      [2, 0],
+    ]);
+  });
+
+  it("builds one frame per filter with the events that filter selects", async () => {
+    const chain = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });
+    const proved: bigint[][] = [];
+    const hub = new UpdateHub({
+      codec: chain.core.codec,
+      prove: (indices) => {
+        proved.push([...indices]);
+        return new Uint8Array(indices.length === 0 ? 0 : 1); // any bytes: the frames are only decoded here
+      },
+      maxQueuedBytes: 1000,
+      onFrames: () => {},
+      onEvicted: () => {},
+    });
+    const alice = LocalChain.signer(1);
+    const bob = LocalChain.signer(2);
+    const forAlice = new StandInSocket(0);
+    const forAll = new StandInSocket(0);
+    const forCarol = new StandInSocket(0);
+    hub.add(forAlice as unknown as WebSocket, { kind: "account", account: toHex(alice.publicKey) });
+    hub.add(forAll as unknown as WebSocket, { kind: "all" });
+    hub.add(forCarol as unknown as WebSocket, { kind: "account", account: toHex(LocalChain.signer(3).publicKey) });
+    chain.submit(alice, { op: "register", name: "alice" });
+    chain.submit(bob, { op: "register", name: "bob" });
+    chain.submit(alice, { op: "faucet" });
+    const applied = sealApplied(chain);
+    expect(applied.events).toHaveLength(3);
+    hub.publish(applied);
+    await hub.caughtUp();
+    const eventsOf = (s: StandInSocket) => decodeUpdateFrame(s.sent[0] as Uint8Array).events.map((e) => e.index);
+    const [first, second, third] = applied.events.map((e) => e.index);
+    expect(eventsOf(forAlice)).toEqual([first, third]);
+    expect(eventsOf(forAll)).toEqual([first, second, third]);
+    expect(eventsOf(forCarol)).toEqual([]);
+    // Alice's, all and the certificate-only frame: nothing is built for bob, who has no subscriber.
+    expect(proved).toHaveLength(3);
   });
 });

@@ -58,6 +58,20 @@ describe("PGlite on a thread", () => {
     expect((await thread.query<{ k: number }>("SELECT k FROM t ORDER BY k")).map((r) => r.k)).toEqual([1, 2, 10, 11, 30, 31]);
   });
 
+  it("runs the rest only when the first statement returns a row, all or nothing, the same on both", async () => {
+    for (const db of [thread, inline]) {
+      const first = (k: number) => ({ sql: "INSERT INTO t (k) VALUES ($1) ON CONFLICT (k) DO NOTHING RETURNING k", params: [k] });
+      const insert = (k: number) => ({ sql: "INSERT INTO t (k, s) VALUES ($1, 'rest')", params: [k] });
+      expect(await db.runIfFirstReturns(first(40), [insert(41), insert(42)])).toBe(true);
+      expect(await db.runIfFirstReturns(first(40), [insert(43)])).toBe(false); // 40 exists: 43 not written
+      // A failing statement in the rest rolls back the first too.
+      await expect(db.runIfFirstReturns(first(44), [insert(45), insert(41)])).rejects.toMatchObject({ code: "23505" });
+      const ks = (await db.query<{ k: number }>("SELECT k FROM t WHERE k >= 40 ORDER BY k")).map((r) => r.k);
+      expect(ks).toEqual([40, 41, 42]);
+      await db.query("DELETE FROM t WHERE k >= 40");
+    }
+  });
+
   it("leaves the caller's event loop running while a query works", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);

@@ -84,6 +84,15 @@ export function relayMetrics(r: Registry) {
     subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
     frames: r.counter("relay_update_frames_total", "update frames sent"),
     evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),
+    updatePasses: r.counter(
+      "relay_update_passes_total",
+      "send passes over every subscriber (each carries every height queued when it reached a socket)",
+    ),
+    updatePassMs: r.gauge("relay_update_pass_ms", "duration of the last send pass"),
+    updateBacklog: r.gauge(
+      "relay_update_backlog_heights",
+      "heights published and not yet sent to every subscriber, at the end of the last pass",
+    ),
     heightsBySource: r.counter(
       "relay_heights_by_source_total",
       "heights verified and stored, by where the bundle came from (validator or store)",

@@ -12,9 +12,21 @@ export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
 }
 
+/** One parameterised statement. */
+export interface Statement {
+  sql: string;
+  params: readonly SqlParam[];
+}
+
 export interface Db extends Queryable {
   /** Runs `fn` in one transaction: every statement or none. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `first` and, only if it returned a row, `rest` after it, in one transaction; says whether
+   * `rest` ran. One request where the database is on another thread, instead of one per statement
+   * (the store's common case: an `INSERT … ON CONFLICT DO NOTHING RETURNING` and what follows it).
+   */
+  runIfFirstReturns(first: Statement, rest: readonly Statement[]): Promise<boolean>;
   close(): Promise<void>;
   readonly kind: "pglite" | "postgres";
 }
@@ -43,10 +55,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   await pg.waitReady;
   const run = async <T extends Row>(q: { query: PgliteQuery }, sql: string, params: readonly SqlParam[] = []) =>
     (await q.query<T>(sql, toParams(params))).rows;
+  const transaction: Db["transaction"] = (fn) => pg.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) }));
   return {
     kind: "pglite",
     query: (sql, params) => run(pg, sql, params),
-    transaction: (fn) => pg.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    transaction,
+    runIfFirstReturns: (first, rest) => transaction((tx) => runIfFirstReturns(tx, first, rest)),
     close: () => pg.close(),
   };
 }
@@ -62,9 +76,10 @@ export async function openPostgres(url: string): Promise<Db> {
   pool.on("error", () => {});
   const prep = (params: readonly SqlParam[] = []) =>
     toParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
-  return {
+  const db: Db = {
     kind: "postgres",
     query: async (sql, params) => (await pool.query(sql, prep(params))).rows,
+    runIfFirstReturns: (first, rest) => db.transaction((tx) => runIfFirstReturns(tx, first, rest)),
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -81,6 +96,14 @@ export async function openPostgres(url: string): Promise<Db> {
     },
     close: () => pool.end(),
   };
+  return db;
+}
+
+/** `runIfFirstReturns` over any open transaction. */
+export async function runIfFirstReturns(tx: Queryable, first: Statement, rest: readonly Statement[]): Promise<boolean> {
+  if ((await tx.query(first.sql, first.params)).length === 0) return false;
+  for (const s of rest) await tx.query(s.sql, s.params);
+  return true;
 }
 
 /** PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir` on a thread of its own (pglite-thread.ts). */

@@ -9,6 +9,7 @@
 //   {op: "query", sql, params, tx?}     → rows
 //   {op: "begin"}                       → a transaction id; its queries carry it as `tx`
 //   {op: "end", tx, commit}             → undefined (commit, or roll back)
+//   {op: "runIfFirstReturns", first, rest} → whether `rest` ran (one transaction; Db.runIfFirstReturns)
 //   {op: "close"}                       → undefined
 // While a transaction is open PGlite holds its other queries back, as one connection would.
 
@@ -36,6 +37,13 @@ async function run(r) {
     const q = r.tx === undefined ? pg : txs.get(r.tx) && txs.get(r.tx).tx;
     if (!q) throw new Error("no open transaction " + r.tx);
     return (await q.query(r.sql, r.params)).rows;
+  }
+  if (r.op === "runIfFirstReturns") {
+    return pg.transaction(async (tx) => {
+      if ((await tx.query(r.first.sql, r.first.params)).rows.length === 0) return false;
+      for (const s of r.rest) await tx.query(s.sql, s.params);
+      return true;
+    });
   }
   if (r.op === "begin") {
     const id = nextTx++;
@@ -115,6 +123,12 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
   return {
     kind: "pglite",
     query: (sql, params) => query(sql, params),
+    runIfFirstReturns: async (first, rest) =>
+      (await call({
+        op: "runIfFirstReturns",
+        first: { sql: first.sql, params: toParams(first.params) },
+        rest: rest.map((s) => ({ sql: s.sql, params: toParams(s.params) })),
+      })) as boolean,
     async transaction(fn) {
       const tx = (await call({ op: "begin" })) as number;
       let out: Awaited<ReturnType<typeof fn>>;

@@ -3,7 +3,7 @@
 // in one transaction, after the height verified and replayed (chain/chain.ts); read by the API.
 import { type Codec, type EventView, equalBytes, fromHex, sha256 } from "@nullspace/core";
 import type { AppliedHeight } from "../chain/chain.js";
-import { big, bytes, type Db, type Queryable } from "./db.js";
+import { big, bytes, type Db, type Statement } from "./db.js";
 
 export interface HeightRow {
   height: bigint;
@@ -88,44 +88,84 @@ function accountRow(r: Record<string, unknown>): AccountRow {
   };
 }
 
-/** Keeps the accounts table in step with an event: balances come from the events that report them. */
-async function indexAccount(tx: Queryable, ev: EventView): Promise<void> {
+/** What keeps the accounts table in step with an event (balances come from the events that report them), if anything. */
+function accountStatement(ev: EventView): Statement | undefined {
   if (ev.kind === "registered")
-    await tx.query(
-      `INSERT INTO accounts (account, name, chips, registered_height, last_height) VALUES ($1,$2,$3,$4,$4)
+    return {
+      sql: `INSERT INTO accounts (account, name, chips, registered_height, last_height) VALUES ($1,$2,$3,$4,$4)
        ON CONFLICT (account) DO UPDATE SET name = $2, chips = $3, registered_height = $4, last_height = $4`,
-      [fromHex(ev.account), ev.name, ev.chips, ev.height],
-    );
-  else if (ev.kind === "faucetClaimed" || (ev.kind === "gameStarted" && ev.mode === 0))
-    await tx.query(
-      `INSERT INTO accounts (account, chips, last_height) VALUES ($1,$2,$3)
+      params: [fromHex(ev.account), ev.name, ev.chips, ev.height],
+    };
+  if (ev.kind === "faucetClaimed" || (ev.kind === "gameStarted" && ev.mode === 0))
+    return {
+      sql: `INSERT INTO accounts (account, chips, last_height) VALUES ($1,$2,$3)
        ON CONFLICT (account) DO UPDATE SET chips = $2, last_height = $3`,
-      [fromHex(ev.account), ev.chips, ev.height],
-    );
-  else if (ev.kind === "gameRound")
+      params: [fromHex(ev.account), ev.chips, ev.height],
+    };
+  if (ev.kind === "gameRound")
     // A tournament session's rounds report the tournament stack, not the balance: only cash
     // sessions (mode 0, from their gameStarted row) move the account's chips.
-    await tx.query(
-      `UPDATE accounts SET chips = $2, last_height = $3 WHERE account = $1
+    return {
+      sql: `UPDATE accounts SET chips = $2, last_height = $3 WHERE account = $1
          AND EXISTS (SELECT 1 FROM sessions WHERE account = $1 AND session_id = $4 AND mode = 0)`,
-      [fromHex(ev.account), ev.chips, ev.height, ev.sessionId],
-    );
+      params: [fromHex(ev.account), ev.chips, ev.height, ev.sessionId],
+    };
+  return undefined;
 }
 
-/** Keeps the sessions table in step with a game event; `leaf` orders a player's sessions by activity. */
-async function indexSession(tx: Queryable, ev: EventView, leaf: bigint): Promise<void> {
+/** What keeps the sessions table in step with a game event, if anything; `leaf` orders a player's sessions by activity. */
+function sessionStatement(ev: EventView, leaf: bigint): Statement | undefined {
   if (ev.kind === "gameStarted")
-    await tx.query(
-      `INSERT INTO sessions (account, session_id, game_id, mode, serial, started_height, last_height, last_leaf)
+    return {
+      sql: `INSERT INTO sessions (account, session_id, game_id, mode, serial, started_height, last_height, last_leaf)
        VALUES ($1,$2,$3,$4,$5,$6,$6,$7) ON CONFLICT (account, session_id) DO NOTHING`,
-      [fromHex(ev.account), ev.sessionId, ev.game, ev.mode, ev.serial, ev.height, leaf],
-    );
-  else if (ev.kind === "gameRound")
-    await tx.query(
-      `UPDATE sessions SET last_height = $3, last_leaf = $4, moves = GREATEST(moves, $5), staked = staked + $6,
+      params: [fromHex(ev.account), ev.sessionId, ev.game, ev.mode, ev.serial, ev.height, leaf],
+    };
+  if (ev.kind === "gameRound")
+    return {
+      sql: `UPDATE sessions SET last_height = $3, last_leaf = $4, moves = GREATEST(moves, $5), staked = staked + $6,
          returned = returned + $7, finished = $8 WHERE account = $1 AND session_id = $2`,
-      [fromHex(ev.account), ev.sessionId, ev.height, leaf, ev.move, ev.staked, ev.returned, ev.finished],
-    );
+      params: [fromHex(ev.account), ev.sessionId, ev.height, leaf, ev.move, ev.staked, ev.returned, ev.finished],
+    };
+  return undefined;
+}
+
+/**
+ * The rows a height adds besides its own (transactions, events, and the accounts and sessions they
+ * move), in the order they must be written: a round's account update reads its session's row.
+ */
+function rowsOf(codec: Codec, a: AppliedHeight): Statement[] {
+  const out: Statement[] = [];
+  for (const [i, t] of a.txs.entries()) {
+    let signer: Uint8Array | null = null;
+    let nonce: bigint | null = null;
+    let op: string | null = null;
+    try {
+      const s = codec.decodeTx(t);
+      signer = fromHex(s.signer);
+      nonce = s.nonce;
+      op = s.op;
+    } catch {
+      // A transaction that does not decode is still in the block (it became an error event).
+    }
+    out.push({
+      sql: "INSERT INTO txs (hash, height, tx_index, signer, nonce, op, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (hash) DO NOTHING",
+      params: [sha256(t), a.height, i, signer, nonce, op, t],
+    });
+  }
+  for (const e of a.events) {
+    const ev = codec.decodeEvent(e.bytes);
+    const { sessionId, gameId } = sessionOf(ev);
+    out.push({
+      sql: "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+      params: [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, sessionId, gameId, e.bytes],
+    });
+    const account = accountStatement(ev);
+    if (account) out.push(account);
+    const session = sessionStatement(ev, e.index);
+    if (session) out.push(session);
+  }
+  return out;
 }
 
 /** The session and game an event belongs to, for the events table's indexes. */
@@ -212,13 +252,18 @@ export class Store {
       a.record,
       a.bundle,
     ];
-    const outcome = await this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root,
+    const insertHeight: Statement = {
+      sql: `INSERT INTO heights (height, digest, parent, timestamp_ms, tx_count, state_root, events_root, tx_log_root,
            event_start, event_end, record, bundle) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
          ON CONFLICT (height) DO NOTHING RETURNING height`,
-        row,
-      );
+      params: row,
+    };
+    const rows = rowsOf(this.codec, a);
+    // The common case, a height not stored yet, is one request; a height already there (a replay,
+    // or a peer relay's row) is compared and, where it differs, replaced below.
+    if (await this.db.runIfFirstReturns(insertHeight, rows)) return "stored";
+    const outcome = await this.db.transaction(async (tx) => {
+      const inserted = await tx.query(insertHeight.sql, insertHeight.params);
       if (inserted.length === 0) {
         const found = (
           await tx.query("SELECT digest, state_root, events_root, record, bundle FROM heights WHERE height = $1", [a.height])
@@ -246,33 +291,7 @@ export class Store {
           row,
         );
       }
-      for (const [i, t] of a.txs.entries()) {
-        let signer: Uint8Array | null = null;
-        let nonce: bigint | null = null;
-        let op: string | null = null;
-        try {
-          const s = this.codec.decodeTx(t);
-          signer = fromHex(s.signer);
-          nonce = s.nonce;
-          op = s.op;
-        } catch {
-          // A transaction that does not decode is still in the block (it became an error event).
-        }
-        await tx.query(
-          "INSERT INTO txs (hash, height, tx_index, signer, nonce, op, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (hash) DO NOTHING",
-          [sha256(t), a.height, i, signer, nonce, op, t],
-        );
-      }
-      for (const e of a.events) {
-        const ev = this.codec.decodeEvent(e.bytes);
-        const { sessionId, gameId } = sessionOf(ev);
-        await tx.query(
-          "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-          [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, sessionId, gameId, e.bytes],
-        );
-        await indexAccount(tx, ev);
-        await indexSession(tx, ev, e.index);
-      }
+      for (const r of rows) await tx.query(r.sql, r.params);
       return inserted.length === 0 ? "forged-replaced" : "stored";
     });
     // Forged events may have moved balances and sessions: rebuild what is derived from events.
@@ -300,8 +319,7 @@ export class Store {
           const { sessionId, gameId } = sessionOf(ev);
           if (sessionId !== null)
             await tx.query("UPDATE events SET session_id = $2, game_id = $3 WHERE leaf = $1", [leaf, sessionId, gameId]);
-          await indexAccount(tx, ev);
-          await indexSession(tx, ev, leaf);
+          for (const st of [accountStatement(ev), sessionStatement(ev, leaf)]) if (st) await tx.query(st.sql, st.params);
         }
       });
       after = big(rows[rows.length - 1]?.leaf);

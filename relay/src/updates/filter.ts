@@ -3,6 +3,8 @@
 //   | game:<decimal u64>
 // Session ids are each player's own: `session:<id>` matches every player's session with that id,
 // `session:<account>:<id>` one player's.
+import type { EventView } from "@nullspace/core";
+
 export type UpdateFilter =
   | { kind: "all" }
   | { kind: "account"; account: string }
@@ -42,4 +44,36 @@ export function filterKey(f: UpdateFilter): string {
     default:
       return `${f.kind}:${f.id}`;
   }
+}
+
+/** Whether an event belongs to filter `f`: its account's, or a game event of the session (a Shield or
+ * Double applied to it included) or of the game. */
+export function matches(f: UpdateFilter, ev: EventView): boolean {
+  switch (f.kind) {
+    case "all":
+      return true;
+    case "account":
+      return ev.account === f.account;
+    case "session":
+      return (
+        (ev.kind === "gameStarted" || ev.kind === "gameRound" || ev.kind === "modifierApplied") &&
+        ev.sessionId === f.id &&
+        (f.account === undefined || ev.account === f.account)
+      );
+    case "game":
+      return (ev.kind === "gameStarted" || ev.kind === "gameRound") && BigInt(ev.game) === f.id;
+  }
+}
+
+/**
+ * The keys (filterKey) of every filter that selects `ev`: `matches(f, ev)` exactly when
+ * `keysSelecting(ev)` holds `filterKey(f)`. A height's events are indexed by these once, so building
+ * its frames costs one lookup per distinct filter instead of a scan of the events per filter.
+ */
+export function keysSelecting(ev: EventView): string[] {
+  const keys = ["all", `account:${ev.account}`];
+  if (ev.kind === "gameStarted" || ev.kind === "gameRound" || ev.kind === "modifierApplied")
+    keys.push(`session:${ev.sessionId}`, `session:${ev.account}:${ev.sessionId}`);
+  if (ev.kind === "gameStarted" || ev.kind === "gameRound") keys.push(`game:${BigInt(ev.game)}`);
+  return keys;
 }
