@@ -1,5 +1,6 @@
 // What a socket costs to send k frames to (decision 016): k `ws.send`s apart, the same k sends
-// corked into one write, and one send alone, to N sockets held by clients in two child processes
+// corked into one write, the same frames pre-framed and joined into one shared buffer written
+// straight to each socket, and one send alone, to N sockets held by clients in two child processes
 // on loopback. Prints the median of 5 rounds per way, in µs a socket, and the ratios.
 // `npm run bench:cork-writes -w relay -- [--sockets 5000] [--frames 4] [--bytes 1500]`
 import { fork } from "node:child_process";
@@ -12,6 +13,17 @@ const SOCKETS = numberArg("sockets", 5000);
 const FRAMES = numberArg("frames", 4);
 const BYTES = numberArg("bytes", 1500);
 const ROUNDS = 5;
+
+/** A server frame's header (FIN, binary opcode, no mask) for a payload of n bytes. */
+function wsHeader(n: number): Buffer {
+  if (n < 126) return Buffer.from([0x82, n]);
+  if (n < 65536) return Buffer.from([0x82, 126, n >> 8, n & 255]);
+  const h = Buffer.alloc(10);
+  h[0] = 0x82;
+  h[1] = 127;
+  h.writeBigUInt64BE(BigInt(n), 2);
+  return h;
+}
 
 if (process.argv[2] === "--clients") {
   // Child: hold `count` clients on the url, and say when all are open.
@@ -49,7 +61,13 @@ if (process.argv[2] === "--clients") {
       for (const ws of wss.clients) ws.send(frames[0] as Buffer, options);
     },
   };
-  const times: Record<string, number[]> = { apart: [], corked: [], one: [] };
+  // The same frames already framed (RFC 6455 header: FIN + binary, unmasked length) and joined:
+  // one buffer shared by every socket, one write each.
+  const framed = Buffer.concat(frames.flatMap((f) => [wsHeader(f.length), f]));
+  ways.joined = () => {
+    for (const ws of wss.clients) (ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(framed);
+  };
+  const times: Record<string, number[]> = { apart: [], corked: [], joined: [], one: [] };
   for (let r = 0; r < ROUNDS; r++)
     for (const [name, send] of Object.entries(ways)) {
       const t0 = performance.now();
@@ -66,7 +84,9 @@ if (process.argv[2] === "--clients") {
       apartUs: round(m.apart as number, 2),
       corkedUs: round(m.corked as number, 2),
       oneUs: round(m.one as number, 2),
+      joinedUs: round(m.joined as number, 2),
       corkedOverOne: round((m.corked as number) / (m.one as number), 2),
+      corkedOverJoined: round((m.corked as number) / (m.joined as number), 2),
       apartOverCorked: round((m.apart as number) / (m.corked as number), 2),
     }),
   );

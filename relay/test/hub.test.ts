@@ -1,38 +1,62 @@
 // The update hub with stand-in sockets (a `ws` WebSocket's surface: state, bufferedAmount, send,
-// close, and the corkable socket under it): a subscriber whose queue is past the limit is closed
-// with 4008 and forgotten; the others get the frame, one shared encoding per filter; sending runs
-// in passes beside publishing, and a socket behind by several heights gets them in order, in one
-// corked write.
+// close, and the raw socket under it): a subscriber whose queue is past the limit is closed with
+// 4008 and forgotten; the others get the frame, one shared encoding per filter; sending runs in
+// passes beside publishing, and a socket behind by several heights gets them in order, in one
+// write of frames framed as `ws` frames them.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { UpdateHub } from "../src/updates/hub.js";
+import { binaryFrameHeader, joinBinaryFrames } from "../src/updates/ws-frame.js";
 import { WASM_PATH } from "./support/devnet.js";
 import { sealApplied } from "./support/local-heights.js";
+
+/** Splits bytes written to a socket into the payloads of the binary frames they hold. */
+function framesIn(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    expect(bytes[at]).toBe(0x82); // FIN, binary, and (next byte) no mask
+    let length = (bytes[at + 1] as number) & 0x7f;
+    let header = 2;
+    if (length === 126) [length, header] = [new DataView(bytes.buffer, bytes.byteOffset + at + 2, 2).getUint16(0), 4];
+    else if (length === 127) [length, header] = [Number(new DataView(bytes.buffer, bytes.byteOffset + at + 2, 8).getBigUint64(0)), 10];
+    out.push(bytes.subarray(at + header, at + header + length));
+    at += header + length;
+  }
+  return out;
+}
 
 class StandInSocket {
   readonly OPEN = 1;
   readyState = 1;
+  /** Payloads received, in order, whichever way they were sent. */
   sent: Uint8Array[] = [];
-  /** Sends grouped by write: a send outside cork/uncork is a write of its own. */
+  /** Frames per write: a `ws.send` is a write of one frame; a raw write holds what it holds. */
   writes: number[] = [];
   closed: { code: number; reason: string } | undefined;
-  private corked = 0;
-  readonly _socket = {
-    cork: () => {
-      if (this.corked++ === 0) this.writes.push(0);
-    },
-    uncork: () => {
-      this.corked--;
-    },
-  };
-  constructor(public bufferedAmount: number) {}
+  /** The raw socket under a `ws` WebSocket; absent, the hub falls back to `send`. */
+  readonly _socket: { write(b: Uint8Array): boolean } | undefined;
+  constructor(
+    public bufferedAmount: number,
+    hasRawSocket = true,
+  ) {
+    this._socket = hasRawSocket
+      ? {
+          write: (b) => {
+            const frames = framesIn(b);
+            this.sent.push(...frames);
+            this.writes.push(frames.length);
+            return true;
+          },
+        }
+      : undefined;
+  }
   send(frame: Uint8Array): void {
     this.sent.push(frame);
-    if (this.corked > 0) this.writes[this.writes.length - 1] = (this.writes.at(-1) ?? 0) + 1;
-    else this.writes.push(1);
+    this.writes.push(1);
   }
   close(code: number, reason: string): void {
     this.closed = { code, reason };
@@ -41,7 +65,26 @@ class StandInSocket {
   once(): void {}
 }
 
+/** `ws`'s own framing (not in its type declarations). */
+const { Sender } = createRequire(import.meta.url)("ws") as {
+  Sender: { frame(data: Buffer, o: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+};
+
 describe("update hub", () => {
+  it("frames exactly as ws does (the hub writes its own frames to the socket)", () => {
+    for (const n of [0, 1, 125, 126, 127, 65535, 65536, 70000]) {
+      const payload = new Uint8Array(n).fill(n & 0xff);
+      const theirs = Buffer.concat(Sender.frame(Buffer.from(payload), { fin: true, opcode: 2, mask: false, readOnly: false }));
+      expect(Buffer.from(joinBinaryFrames([payload]))).toEqual(theirs);
+      expect(Buffer.from(binaryFrameHeader(n))).toEqual(theirs.subarray(0, theirs.length - n));
+    }
+    expect(framesIn(joinBinaryFrames([Uint8Array.of(1), new Uint8Array(300), Uint8Array.of()]))).toEqual([
+      Uint8Array.of(1),
+      new Uint8Array(300),
+      Uint8Array.of(),
+    ]);
+  });
+
   it("drops a slow consumer with 4008 and sends everyone else one shared frame per filter", async () => {
     const core = await Core.load(readFileSync(WASM_PATH));
     let evicted = 0;
@@ -54,7 +97,7 @@ describe("update hub", () => {
       onEvicted: () => evicted++,
     });
     const fast = new StandInSocket(0);
-    const other = new StandInSocket(1000);
+    const other = new StandInSocket(1000, false);
     const slow = new StandInSocket(1001);
     hub.add(fast as unknown as WebSocket, { kind: "all" });
     hub.add(other as unknown as WebSocket, { kind: "account", account: "ab".repeat(32) });
@@ -68,7 +111,7 @@ describe("update hub", () => {
     expect(slow.sent).toHaveLength(0);
     expect(evicted).toBe(1);
     expect(hub.subscribers.size).toBe(2);
-    expect(fast.sent[0]).toBe(other.sent[0]); // no events matched either filter: one frame for both
+    expect(fast.sent[0]).toEqual(other.sent[0]); // no events matched either filter: one frame for both
     expect(decodeUpdateFrame(fast.sent[0] as Uint8Array)).toMatchObject({ height: 9n, events: [] });
     hub.publish({ ...height, height: 10n });
     await hub.caughtUp();
@@ -89,7 +132,8 @@ describe("update hub", () => {
       onPass: (heights, _ms, backlog) => passes.push([heights, backlog]),
       chunk: 2,
     });
-    const sockets = Array.from({ length: 5 }, () => new StandInSocket(0));
+    // Socket 3 has no raw socket under it: the hub sends it frame by frame instead.
+    const sockets = Array.from({ length: 5 }, (_, i) => new StandInSocket(0, i !== 3));
     for (const s of sockets) hub.add(s as unknown as WebSocket, { kind: "all" });
     const at = (h: bigint) => ({ height: h, progressCertificate: Uint8Array.of(7), events: [] }) as unknown as AppliedHeight;
     const heightsOf = (s: StandInSocket) => s.sent.map((f) => decodeUpdateFrame(f).height);
@@ -103,7 +147,8 @@ describe("update hub", () => {
     hub.add(late as unknown as WebSocket, { kind: "all" }); // joins after height 2: gets only later heights
     await turn();
     expect(sockets.map((s) => s.sent.length)).toEqual([1, 1, 2, 2, 0]);
-    expect(sockets[2]?.writes).toEqual([2]); // both heights in one corked write
+    expect(sockets[2]?.writes).toEqual([2]); // both heights in one write
+    expect(sockets[3]?.writes).toEqual([1, 1]); // the same, frame by frame
     hub.publish(at(3n));
     await hub.caughtUp();
     expect(hub.backlog).toBe(0);
