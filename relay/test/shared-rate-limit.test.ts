@@ -32,9 +32,10 @@ describe.skipIf(missing !== undefined)("shared rate limits", () => {
 
   it("spend one bucket across relays, fall back to each relay's own while Redis is down, and share again after", async () => {
     const fallbacks = { n: 0 };
-    // Two relays, 1 token a second, burst 3 (slow refill: the test never waits a whole second between takes).
-    const a = relayLimiter("nullspace:1:rl:ip:", 1, 3, fallbacks);
-    const b = relayLimiter("nullspace:1:rl:ip:", 1, 3, fallbacks);
+    // Two relays, a token every 20 s, burst 3: no take here waits for a refill, however loaded the
+    // machine (at 1 a second, a suite run busy enough to stall this test for a second refilled one).
+    const a = relayLimiter("nullspace:1:rl:ip:", 0.05, 3, fallbacks);
+    const b = relayLimiter("nullspace:1:rl:ip:", 0.05, 3, fallbacks);
     await waitUntil("both limiter connections are ready", () => a.conn.status === "ready" && b.conn.status === "ready");
     const takes = [await a.limiter.take("10.0.0.1"), await b.limiter.take("10.0.0.1"), await a.limiter.take("10.0.0.1")];
     expect(takes).toEqual([0, 0, 0]);
@@ -44,7 +45,7 @@ describe.skipIf(missing !== undefined)("shared rate limits", () => {
     expect(await a.limiter.take("10.0.0.1")).toBeGreaterThanOrEqual(1);
     // Another address, another bucket; another chain's prefix, another bucket.
     expect(await a.limiter.take("10.0.0.2")).toBe(0);
-    const other = relayLimiter("nullspace:2:rl:ip:", 1, 3, fallbacks);
+    const other = relayLimiter("nullspace:2:rl:ip:", 0.05, 3, fallbacks);
     await waitUntil("the other chain's connection is ready", () => other.conn.status === "ready");
     expect(await other.limiter.take("10.0.0.1")).toBe(0);
     expect(fallbacks.n).toBe(0);

@@ -1,8 +1,8 @@
 // Building and checking signed transactions: body from the wasm codec, signature over the TX
 // domain prefix ‖ body (docs/signatures.md), wire form body ‖ signature.
-import type { Codec, Instruction } from "../codec.js";
-import { SignatureKind, signDomain, signDomainSync, verifyDomain } from "../crypto/domain.js";
-import type { Signer } from "../crypto/ed25519.js";
+import type { Codec, Instruction, TxSummary } from "../codec.js";
+import { SignatureKind, signDomain, signDomainSync, signingPayload, verifyDomain } from "../crypto/domain.js";
+import { type Signer, verifyBatch } from "../crypto/ed25519.js";
 import { concatBytes, fromHex } from "../crypto/sha256.js";
 
 export interface SignTxOptions {
@@ -34,4 +34,25 @@ export function verifyTxSignature(codec: Codec, tx: Uint8Array, chainId: bigint)
   }
   const body = tx.subarray(0, view.bodyLength);
   return verifyDomain(fromHex(view.signer), SignatureKind.TX, chainId, body, fromHex(view.signature));
+}
+
+/**
+ * Whether a transaction already summarised (`Codec.txSummary`, which validated its bytes) carries
+ * a valid signature of its signer for this chain, checked off the calling thread where the runtime
+ * can (node:crypto's libuv pool): a server checking a burst of submissions keeps its event loop
+ * for answering them, and the checks use every core.
+ */
+export async function verifyTxSignatureOffThread(summary: TxSummary, tx: Uint8Array, chainId: bigint): Promise<boolean> {
+  const body = tx.subarray(0, summary.bodyLength);
+  const [ok] = await verifyBatch(
+    [
+      {
+        publicKey: summary.signerKey.slice(),
+        message: signingPayload(SignatureKind.TX, chainId, body),
+        signature: tx.slice(summary.bodyLength, summary.bodyLength + 64),
+      },
+    ],
+    { offMainThread: true },
+  );
+  return ok === true;
 }

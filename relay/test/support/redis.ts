@@ -60,8 +60,10 @@ export async function startRedis(port: number): Promise<RedisServer> {
       "--appendonly",
       "no",
     ]);
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await pause(50);
-    pid = Number(readFileSync(pidFile, "utf8").trim());
+    // The file can exist a moment before its number is in it: read until it holds one.
+    const readPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0);
+    for (let i = 0; i < 200 && !(readPid() > 0); i++) await pause(50);
+    pid = readPid();
     if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`redis-server wrote no pid (see ${dir}/redis.log)`);
   };
   const kill = async () => {
