@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
-import type { WebSocket } from "ws";
+import RealWebSocket, { type WebSocket, WebSocketServer } from "ws";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { UpdateHub } from "../src/updates/hub.js";
 import { binaryFrameHeader, joinBinaryFrames } from "../src/updates/ws-frame.js";
@@ -161,6 +161,48 @@ describe("update hub", () => {
       [1, 2],
       [2, 0],
     ]);
+  });
+
+  it("reaches a real ws client as separate messages, in order, when several heights go in one write", async () => {
+    const core = await Core.load(readFileSync(WASM_PATH));
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((r) => wss.once("listening", r));
+    const hub = new UpdateHub({
+      codec: core.codec,
+      prove: () => new Uint8Array(0),
+      maxQueuedBytes: 1 << 20,
+      onFrames: () => {},
+      onEvicted: () => {},
+    });
+    const joined = new Promise<void>((resolve) =>
+      wss.once("connection", (ws) => {
+        hub.add(ws, { kind: "all" });
+        resolve();
+      }),
+    );
+    const client = new RealWebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
+    const got: bigint[] = [];
+    const all = new Promise<void>((resolve) =>
+      client.on("message", (data: Buffer) => {
+        got.push(decodeUpdateFrame(new Uint8Array(data)).height);
+        if (got.length === 4) resolve();
+      }),
+    );
+    await joined;
+    // Four heights before any pass runs: one write of four frames, one of them past 125 bytes
+    // (a 16-bit length) and one past 65,535 (a 64-bit length).
+    for (const [h, size] of [
+      [1n, 1],
+      [2n, 200],
+      [3n, 70_000],
+      [4n, 0],
+    ] as const)
+      hub.publish({ height: h, progressCertificate: new Uint8Array(size).fill(7), events: [] } as unknown as AppliedHeight);
+    await hub.caughtUp();
+    await all;
+    expect(got).toEqual([1n, 2n, 3n, 4n]);
+    client.close();
+    wss.close();
   });
 
   it("builds one frame per filter with the events that filter selects", async () => {
