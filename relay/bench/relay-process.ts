@@ -5,7 +5,7 @@
 //   generators can measure delivery against the moment the relay began sending that height;
 // - the per-address caps (64 WebSockets, 20 /submit a second) are lifted, because the whole load
 //   generator comes from 127.0.0.1 and stands for thousands of players.
-// argv: --genesis FILE --validators URL,URL --port P --data DIR
+// argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL] (two relays sharing a store)
 import { createRequire } from "node:module";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { jsonLog, startRelay } from "../src/start.js";
@@ -18,7 +18,17 @@ function flag(name: string): string {
   return v;
 }
 
+/** An optional flag's value. */
+function optional(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const databaseUrl = optional("database-url");
+const busUrl = optional("bus");
+
 const running = await startRelay({
+  ...(databaseUrl ? { databaseUrl } : {}),
+  ...(busUrl ? { busUrl } : {}),
   genesisPath: flag("genesis"),
   validators: flag("validators").split(","),
   wasmPath: createRequire(import.meta.url).resolve("@nullspace/core/wasm"),

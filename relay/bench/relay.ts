@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --procs 3 --tx-rate 20 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --procs 3 --tx-rate 20 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
@@ -12,6 +12,9 @@
 // 3. Submit: subscribers closed, a child process (submitter.ts) posts pre-signed transactions of
 //    fresh accounts to the relay's /submit at rising concurrency; the best level is reported.
 // RSS: the relay's VmRSS with all subscribers connected minus before, per thousand connections.
+// --relays 2: two relay processes sharing a throwaway PostgreSQL and Redis bus (both following
+// the validators and verifying), the generators split between them, and two bare servers for the
+// baseline (a process may hold at most 20,000 descriptors here); RSS is summed, rates per relay.
 // Last line: {connections, updatesPerSec, deliveryP50Ms, deliveryP99Ms, baselineDeliveryP99Ms,
 // deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}.
 import { type ChildProcess, fork, spawn } from "node:child_process";
@@ -27,11 +30,17 @@ import WebSocket from "ws";
 import { numberArg, round } from "../../validators/bench/stats.js";
 import { Devnet } from "../../validators/src/cli/devnet.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
+import { startPostgres } from "../test/support/postgres.js";
+import { startRedis } from "../test/support/redis.js";
 import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
 const SECONDS = numberArg("seconds", 30);
-const PROCS = numberArg("procs", Math.min(4, Math.max(2, Math.ceil(CONNECTIONS / 5000))));
+/** Relays under test: 1, or 2 sharing a throwaway PostgreSQL and a Redis bus (issue 4's scale-out goal). */
+const RELAYS = numberArg("relays", 1);
+if (RELAYS !== 1 && RELAYS !== 2) throw new Error("--relays is 1 or 2");
+/** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
+const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
 const TX_RATE = numberArg("tx-rate", 20);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
 const SUBMIT_LEVELS = (
@@ -53,51 +62,66 @@ devnet.startAll();
 await devnet.waitFor(2n, 120_000);
 const chainId = BigInt(devnet.genesis.chainId);
 
-// --- the relay process, and what it says per published height
-const published = new Map<number, { atMs: number; buildMs: number; events: number }>();
-/** Send passes while measuring: duration and the heights still queued when each ended. */
-const passes: { ms: number; backlog: number }[] = [];
+// --- with two relays: the shared store and bus they need (started here, stopped at the end)
+const shared = RELAYS > 1 ? { pg: startPostgres(RELAY_PORT + 5), redis: await startRedis(RELAY_PORT + 6) } : undefined;
+if (shared) say(`two relays share PostgreSQL ${shared.pg.url} and the Redis bus ${shared.redis.url}`);
+
+// --- the relay processes, and what each says per published height
+interface RelayUnderTest {
+  proc: ChildProcess;
+  url: string;
+  published: Map<number, { atMs: number; buildMs: number; events: number }>;
+  /** Send passes while measuring: duration and the heights still queued when each ended. */
+  passes: { ms: number; backlog: number }[];
+  gcWaiters: (() => void)[];
+}
 let isRecordingPasses = false;
-const relayProc = spawn(
-  process.execPath,
-  [
-    "--expose-gc",
-    ...(process.env.RELAY_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.RELAY_CPU_PROF] : []),
-    "--import",
-    "tsx",
-    join(here, "relay-process.ts"),
-    "--genesis",
-    join(dir, "genesis.json"),
-    "--validators",
-    Array.from({ length: devnet.n }, (_, i) => devnet.apiUrl(i)).join(","),
-    "--port",
-    String(RELAY_PORT),
-    "--data",
-    join(dir, "relay-data"),
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const gcWaiters: (() => void)[] = [];
-const relayUrl = `http://127.0.0.1:${RELAY_PORT}`;
-const listening = new Promise<void>((resolve) => {
-  createInterface({ input: relayProc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-    if (line.includes('"relay_listening"')) resolve();
-    if (line.includes('"bench_gc"')) for (const w of gcWaiters.splice(0)) w();
-    if (line.includes('"bench_pass"') && isRecordingPasses) passes.push(JSON.parse(line) as { ms: number; backlog: number });
-    if (!line.includes('"bench_published"')) return;
-    const r = JSON.parse(line) as { height: number; atMs: number; buildMs: number; events: number };
-    published.set(r.height, r);
+async function startRelayProcess(i: number): Promise<RelayUnderTest> {
+  const port = RELAY_PORT + 2 * i;
+  const proc = spawn(
+    process.execPath,
+    [
+      "--expose-gc",
+      ...(process.env.RELAY_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.RELAY_CPU_PROF] : []),
+      "--import",
+      "tsx",
+      join(here, "relay-process.ts"),
+      "--genesis",
+      join(dir, "genesis.json"),
+      "--validators",
+      Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v)).join(","),
+      "--port",
+      String(port),
+      "--data",
+      join(dir, `relay-data-${i}`),
+      ...(shared ? ["--database-url", shared.pg.url, "--bus", shared.redis.url] : []),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const r: RelayUnderTest = { proc, url: `http://127.0.0.1:${port}`, published: new Map(), passes: [], gcWaiters: [] };
+  await new Promise<void>((resolve) => {
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      if (line.includes('"relay_listening"')) resolve();
+      if (line.includes('"bench_gc"')) for (const w of r.gcWaiters.splice(0)) w();
+      if (line.includes('"bench_pass"') && isRecordingPasses) r.passes.push(JSON.parse(line) as { ms: number; backlog: number });
+      if (!line.includes('"bench_published"')) return;
+      const p = JSON.parse(line) as { height: number; atMs: number; buildMs: number; events: number };
+      r.published.set(p.height, p);
+    });
   });
-});
-await listening;
-while (
-  !(await fetch(`${relayUrl}/readyz`).then(
-    (r) => r.ok,
-    () => false,
-  ))
-)
-  await sleep(200);
-say(`relay ready at ${relayUrl} (pid ${relayProc.pid})`);
+  while (
+    !(await fetch(`${r.url}/readyz`).then(
+      (x) => x.ok,
+      () => false,
+    ))
+  )
+    await sleep(200);
+  say(`relay ${i} ready at ${r.url} (pid ${proc.pid})`);
+  return r;
+}
+const relays: RelayUnderTest[] = [];
+for (let i = 0; i < RELAYS; i++) relays.push(await startRelayProcess(i));
+const relayUrl = (relays[0] as RelayUnderTest).url;
 
 // --- when each height's complete bundle (what the relay needs to publish it) left validator 0:
 // delivery measured from there says how fresh updates are, including any lag of the relay behind
@@ -110,15 +134,19 @@ chainWatch.on("message", (data: Buffer) => {
 });
 chainWatch.on("error", () => {});
 
-/** The relay's VmRSS (MB) right after a full garbage collection in it. */
-async function rssMb(pid: number): Promise<number> {
-  await new Promise<void>((resolve) => {
-    gcWaiters.push(resolve);
-    relayProc.kill("SIGUSR2");
-  });
-  await sleep(500);
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m?.[1]) / 1024;
+/** The relays' VmRSS (MB, summed) right after a full garbage collection in each. */
+async function rssMb(): Promise<number> {
+  let sum = 0;
+  for (const r of relays) {
+    await new Promise<void>((resolve) => {
+      r.gcWaiters.push(resolve);
+      r.proc.kill("SIGUSR2");
+    });
+    await sleep(500);
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${r.proc.pid}/status`, "utf8"));
+    sum += Number(m?.[1]) / 1024;
+  }
+  return sum;
 }
 
 // --- background transactions so that frames carry events with their proofs
@@ -155,14 +183,15 @@ function ask<T extends Reply>(child: ChildProcess, msg: { op: string; [k: string
 const askAll = <T extends Reply>(msg: { op: string; [k: string]: unknown }) => Promise.all(gens.map((g) => ask<T>(g, msg)));
 const share = (i: number) => Math.floor(CONNECTIONS / PROCS) + (i < CONNECTIONS % PROCS ? 1 : 0);
 
-async function connectAll(url: string): Promise<number> {
+/** Connects generator g's share to urls[g % urls.length] (one server each, or RELAYS of them). */
+async function connectAll(urls: string[]): Promise<number> {
   const t0 = performance.now();
   const r = await Promise.all(
-    gens.map((g, i) => ask<Reply & { open: number; failed: number }>(g, { op: "connect", url, count: share(i) })),
+    gens.map((g, i) => ask<Reply & { open: number; failed: number }>(g, { op: "connect", url: urls[i % urls.length], count: share(i) })),
   );
   const open = r.reduce((a, x) => a + x.open, 0);
   const failed = r.reduce((a, x) => a + x.failed, 0);
-  say(`${open} subscribers connected to ${url} in ${round((performance.now() - t0) / 1000, 1)} s (${failed} failed)`);
+  say(`${open} subscribers connected to ${urls.join(" and ")} in ${round((performance.now() - t0) / 1000, 1)} s (${failed} failed)`);
   return open;
 }
 
@@ -180,56 +209,67 @@ interface Measured {
 
 /** Records for `seconds`, then waits for the last height's frames and turns arrivals into latencies. */
 async function measure(
-  sentAt: () => Map<number, { atMs: number }>,
+  /** What server `k` (generator g's is g % servers) reported sending, by height. */
+  sentAt: (k: number) => Map<number, { atMs: number }>,
+  servers: number,
   seconds: number,
   open: number,
   /** When each height was available to send (the relay: validator 0's complete bundle; the baseline: when it was due). */
-  availableAt: (h: number) => number | undefined,
+  availableAt: (k: number, h: number) => number | undefined,
 ): Promise<Measured> {
+  const groups = Array.from({ length: servers }, (_, k) => k);
   const started = await askAll<Reply & { lastSeen: number }>({ op: "record" });
-  // The first height sent entirely while recording: past every height whose sending had begun (the
-  // sender's report may lag its first frames, so what the subscribers already saw counts too).
-  const first = Math.max(0, ...sentAt().keys(), ...started.map((r) => r.lastSeen)) + 1;
+  // The first height sent entirely while recording, per server: past every height whose sending had
+  // begun (the sender's report may lag its first frames, so what its subscribers saw counts too).
+  const first = groups.map(
+    (k) => Math.max(0, ...sentAt(k).keys(), ...started.filter((_, g) => g % servers === k).map((r) => r.lastSeen)) + 1,
+  );
   const t0 = performance.now();
   for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
     if (s % 5 === 0 || s === seconds) {
       const st = await askAll<Reply & { open: number; closed: number }>({ op: "status" });
       say(
-        `  ${s}/${seconds} s: ${sentAt().size} sent so far, ${st.reduce((a, x) => a + x.open, 0)} open, ${st.reduce((a, x) => a + x.closed, 0)} closed`,
+        `  ${s}/${seconds} s: ${groups.map((k) => sentAt(k).size).join(" + ")} sent so far, ${st.reduce((a, x) => a + x.open, 0)} open, ${st.reduce((a, x) => a + x.closed, 0)} closed`,
       );
     }
   }
-  const last = Math.max(0, ...sentAt().keys());
+  const last = groups.map((k) => Math.max(0, ...sentAt(k).keys()));
   const elapsed = (performance.now() - t0) / 1000;
   // Delivery of the last height may lag by seconds under load: wait until every open socket has it
   // (up to 30 s). Frames reach a socket in order, so then it has every earlier height too. (Waiting
   // only until some socket saw a later height counted in-flight frames as missing.)
   for (let k = 0; k < 300; k++) {
-    const st = await askAll<Reply & { open: number; heightCount: number }>({ op: "status", height: last });
+    const st = await Promise.all(
+      gens.map((g, i) => ask<Reply & { open: number; heightCount: number }>(g, { op: "status", height: last[i % servers] })),
+    );
     if (st.every((x) => x.heightCount >= x.open)) break;
     await sleep(100);
   }
   await sleep(500);
-  const sent = [...sentAt()].filter(([h]) => h >= first && h <= last).map(([h, v]) => [h, v.atMs]);
-  const available = sent.flatMap(([h]) => {
-    const at = availableAt(h as number);
-    return at === undefined ? [] : [[h, at]];
-  });
-  const parts = await askAll<
-    Reply & {
-      hist: [number, number][];
-      fromAvailable: [number, number][];
-      frames: number;
-      missing: number;
-      closed: number;
-      sizes: [number, number][];
-    }
-  >({
-    op: "collect",
-    sent,
-    available,
-  });
+  const sent = groups.map((k) =>
+    [...sentAt(k)].filter(([h]) => h >= (first[k] as number) && h <= (last[k] as number)).map(([h, v]) => [h, v.atMs]),
+  );
+  const available = groups.map((k) =>
+    (sent[k] as number[][]).flatMap(([h]) => {
+      const at = availableAt(k, h as number);
+      return at === undefined ? [] : [[h, at]];
+    }),
+  );
+  const parts = await Promise.all(
+    gens.map((g, i) =>
+      ask<
+        Reply & {
+          hist: [number, number][];
+          fromAvailable: [number, number][];
+          frames: number;
+          missing: number;
+          closed: number;
+          sizes: [number, number][];
+        }
+      >(g, { op: "collect", sent: sent[i % servers], available: available[i % servers] }),
+    ),
+  );
   const hist: Histogram = new Map();
   const fromAvailable: Histogram = new Map();
   const sizes = new Map<number, number>();
@@ -243,7 +283,8 @@ async function measure(
     frames: parts.reduce((a, p) => a + p.frames, 0),
     missing: parts.reduce((a, p) => a + p.missing, 0),
     closed: parts.reduce((a, p) => a + p.closed, 0),
-    heights: sent.length,
+    // Heights per server (each publishes every height): their mean.
+    heights: sent.reduce((a, x) => a + x.length, 0) / servers,
     seconds: elapsed,
     sizes,
     fromAvailable,
@@ -252,7 +293,7 @@ async function measure(
     `  ${m.heights} heights (${round(m.heights / elapsed, 1)}/s) to ${open} subscribers: ${m.frames} frames, p50 ${round(quantileOf(hist, 0.5), 1)} ms, p99 ${round(quantileOf(hist, 0.99), 1)} ms, max ${round(quantileOf(hist, 1), 1)} ms; ${m.missing} missing, ${m.closed} closed`,
   );
   say(
-    `  from when each height was available (${available.length} of ${sent.length} heights timed): p50 ${round(quantileOf(fromAvailable, 0.5), 1)} ms, p99 ${round(quantileOf(fromAvailable, 0.99), 1)} ms`,
+    `  from when each height was available (${available.reduce((a, x) => a + x.length, 0)} of ${sent.reduce((a, x) => a + x.length, 0)} heights timed): p50 ${round(quantileOf(fromAvailable, 0.5), 1)} ms, p99 ${round(quantileOf(fromAvailable, 0.99), 1)} ms`,
   );
   return m;
 }
@@ -268,62 +309,76 @@ async function finalizedAt0(): Promise<number> {
 
 // --- phase 1: the relay
 await sleep(5000); // start-up (store replay, wasm instances) settles
-const rssBefore = await rssMb(relayProc.pid as number);
-say(`phase 1: ${CONNECTIONS} subscribers on the relay in ${PROCS} processes; relay RSS ${round(rssBefore, 1)} MB before`);
-const relayOpen = await connectAll(`ws://127.0.0.1:${RELAY_PORT}/updates?filter=all`);
+const rssBefore = await rssMb();
+say(
+  `phase 1: ${CONNECTIONS} subscribers on ${RELAYS === 1 ? "the relay" : `${RELAYS} relays`} in ${PROCS} processes; relay RSS ${round(rssBefore, 1)} MB before`,
+);
+const relayOpen = await connectAll(relays.map((r) => `${r.url.replace(/^http/, "ws")}/updates?filter=all`));
 await sleep(3000);
-const rssAfter = await rssMb(relayProc.pid as number);
+const rssAfter = await rssMb();
 const rssPerThousand = ((rssAfter - rssBefore) / relayOpen) * 1000;
 say(`relay RSS ${round(rssAfter, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand`);
 const chainBefore = await finalizedAt0();
 const chainT0 = performance.now();
 isRecordingPasses = true;
 const relayM = await measure(
-  () => published,
+  (k) => (relays[k] as RelayUnderTest).published,
+  RELAYS,
   SECONDS,
   relayOpen,
-  (h) => completedAt.get(h),
+  (_k, h) => completedAt.get(h),
 );
 isRecordingPasses = false;
 const chainRate = ((await finalizedAt0()) - chainBefore) / ((performance.now() - chainT0) / 1000);
 clearInterval(txTimer);
 // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
 // rather than skipping, and this says by how much (not part of deliveryP99Ms).
-say(
-  `  meanwhile the validators finalized ${round(chainRate, 1)} heights/s; the relay's last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`,
-);
-const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
-const builds = windowSent.map(([, v]) => v.buildMs).sort((a, b) => a - b);
-const passMs = passes.map((p) => p.ms).sort((a, b) => a - b);
-say(
-  `  relay: frames built in p50 ${round(builds[builds.length >> 1] ?? Number.NaN, 1)} ms a height; ${passes.length} send passes, p50 ${round(passMs[passMs.length >> 1] ?? Number.NaN, 1)} ms, ${round(windowSent.length / Math.max(1, passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
-);
+for (const [i, r] of relays.entries()) {
+  const published = r.published;
+  say(
+    `  meanwhile the validators finalized ${round(chainRate, 1)} heights/s; relay ${i}'s last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`,
+  );
+  const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
+  const builds = windowSent.map(([, v]) => v.buildMs).sort((a, b) => a - b);
+  const passMs = r.passes.map((p) => p.ms).sort((a, b) => a - b);
+  say(
+    `  relay ${i}: frames built in p50 ${round(builds[builds.length >> 1] ?? Number.NaN, 1)} ms a height; ${r.passes.length} send passes, p50 ${round(passMs[passMs.length >> 1] ?? Number.NaN, 1)} ms, ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
+  );
+}
 await askAll({ op: "close" });
 
 // --- phase 2: the bare ws baseline, same processes, same count, same sizes and rate
-const baseline = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT)], { execArgv: ["--import", "tsx"] });
-await new Promise<void>((resolve) => baseline.on("message", (m: Reply) => m.op === "listening" && resolve()));
-const baselineSent = new Map<number, { atMs: number; dueMs: number; sendMs: number }>();
-baseline.on("message", (m: Reply & { height: number; atMs: number; dueMs: number; sendMs: number }) => {
-  if (m.op === "published") baselineSent.set(m.height, { atMs: m.atMs, dueMs: m.dueMs, sendMs: m.sendMs });
+// One bare server per relay (a process may hold at most 20,000 descriptors here), each with the
+// same generators' share as its relay had.
+const baselines = Array.from({ length: RELAYS }, (_, k) => {
+  const proc = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT + 2 * k)], { execArgv: ["--import", "tsx"] });
+  const sent = new Map<number, { atMs: number; dueMs: number; sendMs: number }>();
+  proc.on("message", (m: Reply & { height: number; atMs: number; dueMs: number; sendMs: number }) => {
+    if (m.op === "published") sent.set(m.height, { atMs: m.atMs, dueMs: m.dueMs, sendMs: m.sendMs });
+  });
+  return { proc, sent, url: `ws://127.0.0.1:${BASELINE_PORT + 2 * k}` };
 });
-say(`phase 2: bare ws baseline, ${CONNECTIONS} subscribers`);
-const baseOpen = await connectAll(`ws://127.0.0.1:${BASELINE_PORT}`);
+await Promise.all(
+  baselines.map((b) => new Promise<void>((resolve) => b.proc.on("message", (m: Reply) => m.op === "listening" && resolve()))),
+);
+say(`phase 2: bare ws baseline, ${CONNECTIONS} subscribers${RELAYS > 1 ? ` on ${RELAYS} servers` : ""}`);
+const baseOpen = await connectAll(baselines.map((b) => b.url));
 await sleep(3000);
 const sizes = [...relayM.sizes].sort(([a], [b]) => a - b).map(([, s]) => s);
 const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
 say(`  replaying ${sizes.length} frames (${Math.round(meanSize)} bytes on average) at the relay's rate`);
-baseline.send({ op: "broadcast", sizes, intervalMs: (relayM.seconds * 1000) / Math.max(1, sizes.length) });
+for (const b of baselines) b.proc.send({ op: "broadcast", sizes, intervalMs: (relayM.seconds * 1000) / Math.max(1, sizes.length) });
 const baseM = await measure(
-  () => baselineSent,
+  (k) => (baselines[k] as (typeof baselines)[number]).sent,
+  RELAYS,
   relayM.seconds,
   baseOpen,
-  (h) => baselineSent.get(h)?.dueMs,
+  (k, h) => baselines[k]?.sent.get(h)?.dueMs,
 );
-const baseLoop = [...baselineSent.values()].map((v) => v.sendMs).sort((a, b) => a - b);
+const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs)).sort((a, b) => a - b);
 say(`  baseline's send loop per frame: p50 ${round(baseLoop[baseLoop.length >> 1] ?? Number.NaN, 1)} ms`);
 await askAll({ op: "close" });
-baseline.kill();
+for (const b of baselines) b.proc.kill();
 
 // --- phase 3: /submit
 say(`phase 3: /submit at concurrency ${SUBMIT_LEVELS.join(", ")}, ${SUBMIT_SECONDS} s each`);
@@ -361,8 +416,10 @@ submitter.kill();
 
 for (const g of gens) g.kill();
 chainWatch.terminate();
-relayProc.kill("SIGTERM");
-await new Promise((r) => relayProc.once("exit", r));
+for (const r of relays) r.proc.kill("SIGTERM");
+await Promise.all(relays.map((r) => new Promise((done) => r.proc.once("exit", done))));
+shared?.pg.stop();
+await shared?.redis.stop();
 await devnet.stop();
 if (process.argv.includes("--keep")) say(`kept ${dir}`);
 else await rm(dir, { recursive: true, force: true });
@@ -372,6 +429,7 @@ const baseP99 = quantileOf(baseM.hist, 0.99);
 say(`baseline dropped: ${baseM.missing} missing, ${baseM.closed} closed`);
 console.log(
   JSON.stringify({
+    ...(RELAYS > 1 ? { relays: RELAYS } : {}),
     connections: relayOpen,
     updatesPerSec: round(relayM.heights / relayM.seconds, 1),
     deliveryP50Ms: round(quantileOf(relayM.hist, 0.5), 1),
