@@ -44,6 +44,7 @@ export function verifyTxSignature(codec: Codec, tx: Uint8Array, chainId: bigint)
  */
 export async function verifyTxSignatureOffThread(summary: TxSummary, tx: Uint8Array, chainId: bigint): Promise<boolean> {
   const body = tx.subarray(0, summary.bodyLength);
+  // Key and signature are copied: the check reads them later, on another thread.
   const [ok] = await verifyBatch(
     [
       {
