@@ -64,7 +64,11 @@ export async function startRedis(port: number): Promise<RedisServer> {
     const readPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0);
     for (let i = 0; i < 200 && !(readPid() > 0); i++) await pause(50);
     pid = readPid();
-    if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`redis-server wrote no pid (see ${dir}/redis.log)`);
+    if (!Number.isSafeInteger(pid) || pid <= 0) {
+      // It may still be running without a pid to kill it by: stop it through its port.
+      spawnSync("redis-cli", ["-p", String(port), "shutdown", "nosave"], { timeout: 2000 });
+      throw new Error(`redis-server wrote no pid (see ${dir}/redis.log)`);
+    }
   };
   const kill = async () => {
     const p = pid;
