@@ -7,23 +7,13 @@ import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import WebSocket, { WebSocketServer } from "ws";
-import { numberArg, round } from "../../validators/bench/stats.js";
+import { median, numberArg, round } from "../../validators/bench/stats.js";
+import { joinBinaryFrames } from "../src/updates/ws-frame.js";
 
 const SOCKETS = numberArg("sockets", 5000);
 const FRAMES = numberArg("frames", 4);
 const BYTES = numberArg("bytes", 1500);
 const ROUNDS = 5;
-
-/** A server frame's header (FIN, binary opcode, no mask) for a payload of n bytes. */
-function wsHeader(n: number): Buffer {
-  if (n < 126) return Buffer.from([0x82, n]);
-  if (n < 65536) return Buffer.from([0x82, 126, n >> 8, n & 255]);
-  const h = Buffer.alloc(10);
-  h[0] = 0x82;
-  h[1] = 127;
-  h.writeBigUInt64BE(BigInt(n), 2);
-  return h;
-}
 
 if (process.argv[2] === "--clients") {
   // Child: hold `count` clients on the url, and say when all are open.
@@ -61,11 +51,11 @@ if (process.argv[2] === "--clients") {
       for (const ws of wss.clients) ws.send(frames[0] as Buffer, options);
     },
   };
-  // The same frames already framed (RFC 6455 header: FIN + binary, unmasked length) and joined:
-  // one buffer shared by every socket, one write each.
-  const framed = Buffer.concat(frames.flatMap((f) => [wsHeader(f.length), f]));
+  // The same frames framed and joined as the hub does it: one buffer shared by every socket, one
+  // write each.
+  const framed = joinBinaryFrames(frames);
   ways.joined = () => {
-    for (const ws of wss.clients) (ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(framed);
+    for (const ws of wss.clients) (ws as unknown as { _socket: { write(b: Uint8Array): void } })._socket.write(framed);
   };
   const times: Record<string, number[]> = { apart: [], corked: [], joined: [], one: [] };
   for (let r = 0; r < ROUNDS; r++)
@@ -75,7 +65,6 @@ if (process.argv[2] === "--clients") {
       (times[name] as number[]).push(((performance.now() - t0) * 1000) / SOCKETS);
       await new Promise((done) => setTimeout(done, 1500)); // let the clients drain
     }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   console.log(`${SOCKETS} sockets, ${FRAMES} frames of ${BYTES} bytes; µs a socket, median of ${ROUNDS}:`);
   for (const [k, v] of Object.entries(m)) console.log(`  ${k.padEnd(7)} ${round(v as number, 2)}`);

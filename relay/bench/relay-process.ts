@@ -11,17 +11,16 @@ import type { AppliedHeight } from "../src/chain/chain.js";
 import { jsonLog, startRelay } from "../src/start.js";
 import { nowMs } from "./histogram.js";
 
-function flag(name: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (!v) throw new Error(`relay-process needs --${name}`);
-  return v;
-}
-
 /** An optional flag's value. */
 function optional(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function flag(name: string): string {
+  const v = optional(name);
+  if (!v) throw new Error(`relay-process needs --${name}`);
+  return v;
 }
 const databaseUrl = optional("database-url");
 const busUrl = optional("bus");

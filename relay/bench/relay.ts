@@ -27,7 +27,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
-import { numberArg, round } from "../../validators/bench/stats.js";
+import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { Devnet } from "../../validators/src/cli/devnet.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
@@ -339,10 +339,8 @@ for (const [i, r] of relays.entries()) {
     `  meanwhile the validators finalized ${round(chainRate, 1)} heights/s; relay ${i}'s last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`,
   );
   const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
-  const builds = windowSent.map(([, v]) => v.buildMs).sort((a, b) => a - b);
-  const passMs = r.passes.map((p) => p.ms).sort((a, b) => a - b);
   say(
-    `  relay ${i}: frames built in p50 ${round(builds[builds.length >> 1] ?? Number.NaN, 1)} ms a height; ${r.passes.length} send passes, p50 ${round(passMs[passMs.length >> 1] ?? Number.NaN, 1)} ms, ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
+    `  relay ${i}: frames built in p50 ${round(median(windowSent.map(([, v]) => v.buildMs)), 1)} ms a height; ${r.passes.length} send passes, p50 ${round(median(r.passes.map((p) => p.ms)), 1)} ms, ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
   );
 }
 await askAll({ op: "close" });
@@ -375,8 +373,8 @@ const baseM = await measure(
   baseOpen,
   (k, h) => baselines[k]?.sent.get(h)?.dueMs,
 );
-const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs)).sort((a, b) => a - b);
-say(`  baseline's send loop per frame: p50 ${round(baseLoop[baseLoop.length >> 1] ?? Number.NaN, 1)} ms`);
+const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs));
+say(`  baseline's send loop per frame: p50 ${round(median(baseLoop), 1)} ms`);
 await askAll({ op: "close" });
 for (const b of baselines) b.proc.kill();
 

@@ -16,12 +16,13 @@ export function binaryFrameHeader(length: number): Uint8Array {
 
 /** `payloads` as consecutive binary frames in one buffer. */
 export function joinBinaryFrames(payloads: readonly Uint8Array[]): Uint8Array {
+  const headers = payloads.map((p) => binaryFrameHeader(p.length));
   let size = 0;
-  for (const p of payloads) size += binaryFrameHeader(p.length).length + p.length;
+  for (const [i, p] of payloads.entries()) size += (headers[i] as Uint8Array).length + p.length;
   const out = new Uint8Array(size);
   let at = 0;
-  for (const p of payloads) {
-    const h = binaryFrameHeader(p.length);
+  for (const [i, p] of payloads.entries()) {
+    const h = headers[i] as Uint8Array;
     out.set(h, at);
     out.set(p, at + h.length);
     at += h.length + p.length;
