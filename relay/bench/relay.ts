@@ -1,10 +1,10 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --procs 3 --tx-rate 20 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --procs 3 --tx-rate 20 --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
 // 1. Fan-out: for --seconds, every frame's delivery latency = arrival time at the subscriber −
 //    the wall-clock time the relay began publishing that height (printed by the relay process
-//    per height; one machine, one clock). Heights come at the devnet's own rate, with --tx-rate
+//    per height; one machine, one clock). Heights come at ~10/s (--block-interval-ms), with --tx-rate
 //    register transactions a second submitted through the relay so frames carry events and proofs.
 // 2. Baseline: the same load-generator processes reconnect the same number of clients to a bare
 //    `ws` server (baseline-server.ts, own process) that broadcasts frames of the sizes the relay
@@ -42,6 +42,9 @@ if (RELAYS !== 1 && RELAYS !== 2) throw new Error("--relays is 1 or 2");
 /** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
 const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
 const TX_RATE = numberArg("tx-rate", 20);
+/** The devnet's leaders wait this long after a parent's timestamp (validators' blocks.minIntervalMs):
+ * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
+const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
 const SUBMIT_LEVELS = (
   process.argv.includes("--submit-levels") ? process.argv[process.argv.indexOf("--submit-levels") + 1] : "8,32,128,512"
@@ -57,7 +60,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wasmPath = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 const core = await Core.load(readFileSync(wasmPath));
 const dir = await mkdtemp(join(tmpdir(), "nullspace-relay-bench-"));
-const devnet = await Devnet.create({ dir, basePort: 7700, apiBasePort: 7710, wasmPath, fresh: true, say });
+const devnet = await Devnet.create({
+  dir,
+  basePort: 7700,
+  apiBasePort: 7710,
+  wasmPath,
+  fresh: true,
+  say,
+  node: { blocks: { minIntervalMs: BLOCK_INTERVAL_MS } },
+});
 devnet.startAll();
 await devnet.waitFor(2n, 120_000);
 const chainId = BigInt(devnet.genesis.chainId);

@@ -18,8 +18,9 @@ import {
 } from "@nullspace/core";
 import { beaconMessage, verifySignature } from "@nullspace/core/bls";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ProposedBlock } from "../src/consensus/types.js";
 import { createGenesis, type GenesisFile, type ValidatorSecret } from "../src/genesis/genesis.js";
-import { ValidatorNode } from "../src/node/validator.js";
+import { ValidatorNode, type ValidatorNodeOptions } from "../src/node/validator.js";
 import { SimClock } from "../src/runtime/clock.js";
 import { type Network, SimNetwork } from "../src/runtime/network.js";
 import { Rng } from "../src/runtime/rng.js";
@@ -48,7 +49,10 @@ beforeAll(async () => {
 
 class SimValidators {
   /** `wrap` may stand between a node and its network (a Byzantine sender). */
-  constructor(private readonly wrap: (i: number, net: Network) => Network = (_i, net) => net) {}
+  constructor(
+    private readonly wrap: (i: number, net: Network) => Network = (_i, net) => net,
+    private readonly app: ValidatorNodeOptions["app"] = { idleBlockMs: 100 },
+  ) {}
   readonly scheduler = new Scheduler();
   readonly rng = new Rng("validators");
   readonly net = new SimNetwork({
@@ -66,6 +70,7 @@ class SimValidators {
   readonly progress: Uint8Array[] = [];
   readonly progressOf: Uint8Array[][] = [[], [], [], []];
   readonly finalizations: Uint8Array[] = [];
+  readonly finalizedAt0: ProposedBlock[] = [];
 
   async start(i: number): Promise<void> {
     const clock = new SimClock(this.scheduler, { label: `v${i}` });
@@ -82,7 +87,7 @@ class SimValidators {
       checkpointEvery: 5,
       verifyBatch: async (items) => verifyBatchSync(items),
       mempool: { verifyBatch: async (items) => verifyBatchSync(items) },
-      app: { idleBlockMs: 100 },
+      app: this.app,
       hooks: {
         executed: (h, record) => this.records[i]?.set(h, toHex(record)),
         sigma: (h, sigma) => {
@@ -94,7 +99,10 @@ class SimValidators {
           this.progress.push(c);
           this.progressOf[i]?.push(c);
         },
-        finalized: (f) => this.finalizations.push(f.finalization),
+        finalized: (f) => {
+          this.finalizations.push(f.finalization);
+          if (i === 0) this.finalizedAt0.push(f.block);
+        },
       },
     });
     this.nodes[i] = node;
@@ -177,6 +185,24 @@ describe("validators on the simulator", () => {
     const view = core.codec.decodeFinalized(b?.bytes as Uint8Array);
     expect(view.height).toBe(3n);
     expect(view.progress).toBeDefined();
+  }, 120_000);
+
+  it("pace their blocks at minBlockIntervalMs, and still finalize what is submitted", async () => {
+    const run = async (app: ValidatorNodeOptions["app"]) => {
+      const sim = new SimValidators(undefined, app);
+      for (let i = 0; i < 4; i++) await sim.start(i);
+      for (let p = 0; p < 4; p++) await sim.submit(p, [tx(p, 0n, { op: "register", name: `paced${p}` })]);
+      await sim.scheduler.runUntilAsync(3000);
+      return sim.finalizedAt0;
+    };
+    const paced = await run({ idleBlockMs: 0, minBlockIntervalMs: 150 });
+    const gaps = paced.slice(1).map((b, k) => Number(b.timestampMs - (paced[k] as ProposedBlock).timestampMs));
+    expect(paced.length).toBeGreaterThan(10);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
+    const txs = paced.reduce((n, b) => n + core.codec.blockParts(b.bytes).txs.length, 0);
+    expect(txs).toBe(4);
+    // Unpaced, the same network makes blocks as fast as certificates form: several times as many.
+    expect((await run({ idleBlockMs: 0 })).length).toBeGreaterThan(paced.length * 2);
   }, 120_000);
 
   it("leave progress votes with forged signatures out of every certificate, and still certify every height", async () => {

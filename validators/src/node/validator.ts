@@ -44,7 +44,7 @@ export interface ValidatorNodeOptions {
   /** Snapshot the state every this many executed heights (default 1,000). */
   checkpointEvery?: number;
   mempool?: Partial<Omit<MempoolOptions, "codec" | "chainId" | "getAccountNonce">>;
-  app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "maxDriftMs">;
+  app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "minBlockIntervalMs" | "maxDriftMs">;
   /** Transaction signature batches of proposals (default the libuv-pool verifyBatch; simulations pass a synchronous one). */
   verifyBatch?: ChainAppOptions["verifyBatch"];
   /** Where the beacon's BLS work runs (default: inline; `start` passes a worker thread when node.json says `beaconThread`). */
@@ -209,6 +209,12 @@ export class ValidatorNode implements ValidatorApiSource {
       }
     }
     if (tip > 0n) this.log("archive-replayed", { tip: String(tip), executed: String(this.executor.executedHeight) });
+    const leaderTimeoutMs = o.timing?.leaderTimeoutMs ?? DEFAULT_TIMING.leaderTimeoutMs;
+    const interval = o.app?.minBlockIntervalMs ?? 0;
+    // Replicas give a leader leaderTimeoutMs from the view's start; pacing must leave it most of that.
+    if (!(interval >= 0 && interval <= leaderTimeoutMs / 2)) {
+      throw new Error(`minBlockIntervalMs must be in [0, leaderTimeoutMs / 2 = ${leaderTimeoutMs / 2}], got ${interval}`);
+    }
     const app = new ChainApp({
       codec,
       chainId: this.chainId,
