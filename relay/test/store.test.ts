@@ -7,6 +7,7 @@ import { type Db, openPglite } from "../src/store/db.js";
 import { MIGRATIONS, migrate } from "../src/store/migrations.js";
 import { Store } from "../src/store/store.js";
 import { WASM_PATH } from "./support/devnet.js";
+import { sealApplied } from "./support/local-heights.js";
 
 let db: Db;
 let chain: LocalChain;
@@ -61,5 +62,29 @@ describe("store migrations", () => {
     expect(await store.accountsNamed("%", 10)).toEqual([]);
     const versions = await db.query("SELECT version FROM schema_migrations ORDER BY version");
     expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4]);
+  });
+
+  it("stores a height of more rows than one INSERT takes (1,200 registrations), every one by hash and account", async () => {
+    // The chain above is at height 1 with its rows written by hand; this store continues from 2.
+    const store = new Store(db, chain.core.codec);
+    const signers = Array.from({ length: 1200 }, (_, k) => LocalChain.signer(1000 + k));
+    for (const [k, signer] of signers.entries()) chain.submit(signer, { op: "register", name: `bulk${k}` });
+    const h = sealApplied(chain);
+    expect(h.txs.length).toBe(1200);
+    const before = await store.totals();
+    expect(await store.put(h)).toBe("stored");
+    expect(await store.put(h)).toBe("same");
+    const stored = await store.txsOfHeight(h.height);
+    expect(stored.map((t) => toHex(t.hash))).toEqual(h.txs.map((t) => toHex(sha256(t))));
+    expect(stored.every((t, i) => t.op === "register" && t.txIndex === i && t.nonce === 0n)).toBe(true);
+    for (const k of [0, 999, 1000, 1199]) {
+      const signer = signers[k] as (typeof signers)[number];
+      expect(toHex((await store.tx(sha256(h.txs[k] as Uint8Array)))?.signer as Uint8Array)).toBe(toHex(signer.publicKey));
+      const events = await store.eventsOfAccount(signer.publicKey, 10);
+      expect(events.map((e) => e.kind)).toEqual(["registered"]);
+      expect((await store.accountsNamed(`bulk${k}`, 10)).map((a) => a.name)).toContain(`bulk${k}`);
+    }
+    const after = await store.totals();
+    expect([after.txs - before.txs, after.events - before.events]).toEqual([1200n, BigInt(h.events.length)]);
   });
 });

@@ -1,9 +1,9 @@
 // What the relay keeps: every verified height (its bundle as served, with the certified roots),
 // its transactions by hash, and its events by account, session and game. Written once per height
 // in one transaction, after the height verified and replayed (chain/chain.ts); read by the API.
-import { type Codec, type EventView, equalBytes, fromHex, sha256 } from "@nullspace/core";
+import { type Codec, type EventView, equalBytes, fromHex, sha256, type TxSummary } from "@nullspace/core";
 import type { AppliedHeight } from "../chain/chain.js";
-import { big, bytes, type Db, type Statement } from "./db.js";
+import { big, bytes, type Db, type SqlParam, type Statement } from "./db.js";
 
 export interface HeightRow {
   height: bigint;
@@ -130,42 +130,86 @@ function sessionStatement(ev: EventView, leaf: bigint): Statement | undefined {
   return undefined;
 }
 
+/** Instruction names by tag, per codec: learned from the JSON view the first time a tag is seen,
+ * so a stored height decodes its transactions through `txSummary` (no JSON) after that. */
+const opNames = new WeakMap<Codec, Map<number, string>>();
+
+function opName(codec: Codec, tag: number, tx: Uint8Array): string {
+  let names = opNames.get(codec);
+  if (!names) {
+    names = new Map();
+    opNames.set(codec, names);
+  }
+  let name = names.get(tag);
+  if (name === undefined) {
+    name = codec.decodeTx(tx).op;
+    names.set(tag, name);
+  }
+  return name;
+}
+
+/** Rows per multi-row INSERT: PostgreSQL takes at most 65,535 parameters a statement. */
+const ROWS_PER_INSERT = 1000;
+
+/** One INSERT of many rows: `columns` params each, `$1…` numbered across rows. */
+function insertRows(head: string, columns: number, rows: SqlParam[][], tail = ""): Statement[] {
+  const out: Statement[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+    const values = chunk.map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(",")})`);
+    out.push({ sql: `${head} VALUES ${values.join(",")}${tail}`, params: chunk.flat() });
+  }
+  return out;
+}
+
 /**
  * The rows a height adds besides its own (transactions, events, and the accounts and sessions they
  * move), in the order they must be written: a round's account update reads its session's row.
+ * Transactions and events go in multi-row INSERTs (a statement each cost the store thread more
+ * than its row: three statements a registration made ~650 µs of PGlite work, benchmarks.md).
  */
 function rowsOf(codec: Codec, a: AppliedHeight): Statement[] {
-  const out: Statement[] = [];
+  const txs: SqlParam[][] = [];
   for (const [i, t] of a.txs.entries()) {
-    let signer: Uint8Array | null = null;
-    let nonce: bigint | null = null;
-    let op: string | null = null;
+    let s: TxSummary | undefined;
     try {
-      const s = codec.decodeTx(t);
-      signer = fromHex(s.signer);
-      nonce = s.nonce;
-      op = s.op;
+      s = codec.txSummary(t);
     } catch {
       // A transaction that does not decode is still in the block (it became an error event).
     }
-    out.push({
-      sql: "INSERT INTO txs (hash, height, tx_index, signer, nonce, op, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (hash) DO NOTHING",
-      params: [sha256(t), a.height, i, signer, nonce, op, t],
-    });
+    if (s) txs.push([fromHex(s.hash), a.height, i, s.signerKey.slice(), s.nonce, opName(codec, s.op, t), t]);
+    else txs.push([sha256(t), a.height, i, null, null, null, t]);
   }
+  const events: SqlParam[][] = [];
+  const registered: SqlParam[][] = [];
+  const derived: Statement[] = [];
   for (const e of a.events) {
-    const ev = codec.decodeEvent(e.bytes);
+    const ev = codec.decodeEventFrame(e.bytes);
     const { sessionId, gameId } = sessionOf(ev);
-    out.push({
-      sql: "INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-      params: [e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, sessionId, gameId, e.bytes],
-    });
-    const account = accountStatement(ev);
-    if (account) out.push(account);
+    events.push([e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, sessionId, gameId, e.bytes]);
+    // An account's registration is its first event that moves its row, so all of a height's go
+    // first, in one statement (a second registration of a key is refused by the chain, so these
+    // are distinct accounts, as a multi-row upsert needs).
+    if (ev.kind === "registered") registered.push([fromHex(ev.account), ev.name, ev.chips, ev.height, ev.height]);
+    else {
+      const account = accountStatement(ev);
+      if (account) derived.push(account);
+    }
     const session = sessionStatement(ev, e.index);
-    if (session) out.push(session);
+    if (session) derived.push(session);
   }
-  return out;
+  return [
+    ...insertRows("INSERT INTO txs (hash, height, tx_index, signer, nonce, op, bytes)", 7, txs, " ON CONFLICT (hash) DO NOTHING"),
+    ...insertRows("INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes)", 8, events),
+    ...insertRows(
+      "INSERT INTO accounts (account, name, chips, registered_height, last_height)",
+      5,
+      registered,
+      ` ON CONFLICT (account) DO UPDATE SET name = EXCLUDED.name, chips = EXCLUDED.chips,
+        registered_height = EXCLUDED.registered_height, last_height = EXCLUDED.last_height`,
+    ),
+    ...derived,
+  ];
 }
 
 /** The session and game an event belongs to, for the events table's indexes. */
@@ -315,7 +359,7 @@ export class Store {
       await this.db.transaction(async (tx) => {
         for (const r of rows) {
           const leaf = big(r.leaf);
-          const ev = this.codec.decodeEvent(bytes(r.bytes));
+          const ev = this.codec.decodeEventFrame(bytes(r.bytes));
           const { sessionId, gameId } = sessionOf(ev);
           if (sessionId !== null)
             await tx.query("UPDATE events SET session_id = $2, game_id = $3 WHERE leaf = $1", [leaf, sessionId, gameId]);

@@ -139,7 +139,7 @@ export class UpdateHub {
   private framesOf(a: AppliedHeight, seq: number): Published {
     const selected = new Map<string, { index: bigint; event: Uint8Array }[]>();
     for (const e of a.events) {
-      const view: EventView = this.o.codec.decodeEvent(e.bytes);
+      const view: EventView = this.o.codec.decodeEventFrame(e.bytes);
       for (const key of keysSelecting(view)) {
         if (!this.filters.has(key)) continue;
         const list = selected.get(key);

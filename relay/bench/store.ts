@@ -1,0 +1,40 @@
+// npm run bench:store -w relay [-- --heights 10 --txs 500]
+// What storing a verified height costs the relay: heights of --txs registrations (real blocks,
+// events and records from a LocalChain) put into a fresh store on the PGlite thread with a data
+// folder, as `npm start` runs it. Prints the median ms per height and µs per transaction, and as
+// its last line {heights, txsPerHeight, putMsP50, putUsPerTx}.
+
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalChain } from "@nullspace/core";
+import { median, numberArg, round } from "../../validators/bench/stats.js";
+import { openDb } from "../src/store/db.js";
+import { migrate } from "../src/store/migrations.js";
+import { Store } from "../src/store/store.js";
+import { WASM_PATH } from "../test/support/devnet.js";
+import { sealApplied } from "../test/support/local-heights.js";
+
+const HEIGHTS = numberArg("heights", 10);
+const TXS = numberArg("txs", 500);
+const dir = await mkdtemp(join(tmpdir(), "nullspace-store-bench-"));
+const db = await openDb({ dataDir: dir });
+await migrate(db);
+const chain = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });
+const store = new Store(db, chain.core.codec);
+const times: number[] = [];
+let player = 0;
+for (let h = 0; h < HEIGHTS; h++) {
+  for (let k = 0; k < TXS; k++, player++) chain.submit(LocalChain.signer(10_000 + player), { op: "register", name: `p${player}` });
+  const applied = sealApplied(chain);
+  const t0 = performance.now();
+  await store.put(applied);
+  times.push(performance.now() - t0);
+  console.log(`[store] height ${applied.height}: ${TXS} registrations stored in ${round(times.at(-1) as number, 1)} ms`);
+}
+await db.close();
+await rm(dir, { recursive: true, force: true });
+const p50 = median(times);
+console.log(`[store] median ${round(p50, 1)} ms a height, ${round((1000 * p50) / TXS, 1)} µs a transaction`);
+console.log(JSON.stringify({ heights: HEIGHTS, txsPerHeight: TXS, putMsP50: round(p50, 1), putUsPerTx: round((1000 * p50) / TXS, 1) }));
