@@ -166,4 +166,51 @@ describe("sessions of a player", () => {
       chain.core.account(alice.publicKey)?.chips,
     );
   });
+
+  it("several rounds of a session in one height, and a tournament round after cash ones, store what event-by-event indexing gives", async () => {
+    // The store folds a height's rounds into one update per session and takes each account's last
+    // balance report; reindex applies the events one by one. Both must give the same rows.
+    const c = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });
+    const carol = LocalChain.signer(13);
+    const hs: AppliedHeight[] = [];
+    c.submit(carol, { op: "register", name: "carol" });
+    hs.push(sealApplied(c));
+    const id = 4_722_223n;
+    c.submit(carol, { op: "tournamentJoin", tournamentId: id });
+    c.submit(carol, roulette.start(1n));
+    hs.push(sealApplied(c, id * 360_000n - c.timestampMs));
+    c.submit(carol, { op: "tournamentStart", tournamentId: id });
+    c.submit(carol, { ...roulette.start(8n), mode: "tournament" });
+    hs.push(sealApplied(c, 60_000n));
+    // One height: three cash spins, a new cash table with a spin, then a tournament spin last.
+    for (let k = 0; k < 3; k++) c.submit(carol, roulette.spin(1n, [roulette.red(3n), roulette.straight(k, 1n)]));
+    c.submit(carol, roulette.start(2n));
+    c.submit(carol, roulette.spin(2n, [roulette.black(2n)]));
+    c.submit(carol, roulette.spin(8n, [roulette.red(50n)]));
+    const busy = sealApplied(c);
+    hs.push(busy);
+    const kinds = busy.events.map((e) => c.core.codec.decodeEvent(e.bytes).kind);
+    expect(kinds.filter((k) => k === "gameRound")).toHaveLength(5);
+    expect(kinds.at(-1)).toBe("gameRound");
+
+    const store = await freshStore();
+    await migrate(store.db);
+    for (const h of hs) await store.put(h);
+    const rows = async () => ({
+      accounts: await store.db.query("SELECT account, name, chips, registered_height, last_height FROM accounts ORDER BY account"),
+      sessions: await store.db.query("SELECT * FROM sessions ORDER BY account, session_id"),
+    });
+    const stored = await rows();
+    expect(stored.sessions.map((r) => [String(r.session_id), Number(r.moves)])).toEqual([
+      ["1", 3],
+      ["2", 1],
+      ["8", 1],
+    ]);
+    // The balance is the chain's, not the tournament stack the last round reported.
+    expect((await store.leaderboard(10)).find((a) => toHex(a.account) === toHex(carol.publicKey))?.chips).toBe(
+      c.core.account(carol.publicKey)?.chips,
+    );
+    await store.reindex();
+    expect(await rows()).toEqual(stored);
+  });
 });

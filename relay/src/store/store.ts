@@ -151,15 +151,37 @@ function opName(codec: Codec, tag: number, tx: Uint8Array): string {
 /** Rows per multi-row INSERT: PostgreSQL takes at most 65,535 parameters a statement. */
 const ROWS_PER_INSERT = 1000;
 
-/** One INSERT of many rows: `columns` params each, `$1…` numbered across rows. */
-function insertRows(head: string, columns: number, rows: SqlParam[][], tail = ""): Statement[] {
+/** `(…),(…)` for `rows`, `$n` numbered across rows, each cast to its column's type when `casts` are given. */
+function valuesOf(rows: SqlParam[][], columns: number, casts?: readonly string[]): string {
+  return rows
+    .map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}${casts ? `::${casts[c]}` : ""}`).join(",")})`)
+    .join(",");
+}
+
+/** One statement per ROWS_PER_INSERT rows: `sql` gets the VALUES list of its chunk. */
+function chunked(rows: SqlParam[][], columns: number, sql: (values: string) => string, casts?: readonly string[]): Statement[] {
   const out: Statement[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-    const values = chunk.map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(",")})`);
-    out.push({ sql: `${head} VALUES ${values.join(",")}${tail}`, params: chunk.flat() });
+    out.push({ sql: sql(valuesOf(chunk, columns, casts)), params: chunk.flat() });
   }
   return out;
+}
+
+/** One INSERT of many rows. */
+function insertRows(head: string, columns: number, rows: SqlParam[][], tail = ""): Statement[] {
+  return chunked(rows, columns, (values) => `${head} VALUES ${values}${tail}`);
+}
+
+/** A session's rounds in one height, folded: what its row gains from them. */
+interface RoundsOf {
+  account: Uint8Array;
+  sessionId: bigint;
+  lastLeaf: bigint;
+  moves: number;
+  staked: bigint;
+  returned: bigint;
+  finished: boolean;
 }
 
 /**
@@ -182,22 +204,47 @@ function rowsOf(codec: Codec, a: AppliedHeight): Statement[] {
   }
   const events: SqlParam[][] = [];
   const registered: SqlParam[][] = [];
-  const derived: Statement[] = [];
+  const started: SqlParam[][] = [];
+  const rounds = new Map<string, RoundsOf>();
+  /** Balance reports in event order: account, chips, height, the round's session (null: unconditional), leaf. */
+  const balances: SqlParam[][] = [];
   for (const e of a.events) {
     const ev = codec.decodeEventFrame(e.bytes);
     const { sessionId, gameId } = sessionOf(ev);
-    events.push([e.index, a.height, ev.txIndex, fromHex(ev.account), ev.kind, sessionId, gameId, e.bytes]);
-    // An account's registration is its first event that moves its row, so all of a height's go
-    // first, in one statement (a second registration of a key is refused by the chain, so these
-    // are distinct accounts, as a multi-row upsert needs).
-    if (ev.kind === "registered") registered.push([fromHex(ev.account), ev.name, ev.chips, ev.height, ev.height]);
-    else {
-      const account = accountStatement(ev);
-      if (account) derived.push(account);
+    const account = fromHex(ev.account);
+    events.push([e.index, a.height, ev.txIndex, account, ev.kind, sessionId, gameId, e.bytes]);
+    // The same rows and values as accountStatement and sessionStatement give event by event
+    // (reindex still runs those), in a few statements a height: an account's registration is its
+    // first event that moves its row (the chain refuses a second one, so these accounts are
+    // distinct, as a multi-row upsert needs); sessions are inserted before their rounds update
+    // them; a session's rounds fold into one update; each account takes its last balance report.
+    if (ev.kind === "registered") registered.push([account, ev.name, ev.chips, ev.height, ev.height]);
+    else if (ev.kind === "faucetClaimed") balances.push([account, ev.chips, ev.height, null, e.index]);
+    else if (ev.kind === "gameStarted") {
+      started.push([account, ev.sessionId, ev.game, ev.mode, ev.serial, ev.height, ev.height, e.index]);
+      if (ev.mode === 0) balances.push([account, ev.chips, ev.height, null, e.index]);
+    } else if (ev.kind === "gameRound") {
+      const key = `${ev.account}:${ev.sessionId}`;
+      const r = rounds.get(key) ?? {
+        account,
+        sessionId: ev.sessionId,
+        lastLeaf: e.index,
+        moves: 0,
+        staked: 0n,
+        returned: 0n,
+        finished: false,
+      };
+      r.lastLeaf = e.index;
+      r.moves = Math.max(r.moves, ev.move);
+      r.staked += ev.staked;
+      r.returned += ev.returned;
+      r.finished = ev.finished;
+      rounds.set(key, r);
+      // A tournament session's rounds report its stack, not the balance: only cash sessions count.
+      balances.push([account, ev.chips, ev.height, ev.sessionId, e.index]);
     }
-    const session = sessionStatement(ev, e.index);
-    if (session) derived.push(session);
   }
+  const folded = [...rounds.values()].map((r) => [r.account, r.sessionId, a.height, r.lastLeaf, r.moves, r.staked, r.returned, r.finished]);
   return [
     ...insertRows("INSERT INTO txs (hash, height, tx_index, signer, nonce, op, bytes)", 7, txs, " ON CONFLICT (hash) DO NOTHING"),
     ...insertRows("INSERT INTO events (leaf, height, tx_index, account, kind, session_id, game_id, bytes)", 8, events),
@@ -208,7 +255,33 @@ function rowsOf(codec: Codec, a: AppliedHeight): Statement[] {
       ` ON CONFLICT (account) DO UPDATE SET name = EXCLUDED.name, chips = EXCLUDED.chips,
         registered_height = EXCLUDED.registered_height, last_height = EXCLUDED.last_height`,
     ),
-    ...derived,
+    ...insertRows(
+      "INSERT INTO sessions (account, session_id, game_id, mode, serial, started_height, last_height, last_leaf)",
+      8,
+      started,
+      " ON CONFLICT (account, session_id) DO NOTHING",
+    ),
+    ...chunked(
+      folded,
+      8,
+      (values) => `UPDATE sessions AS s SET last_height = v.h, last_leaf = v.leaf, moves = GREATEST(s.moves, v.moves),
+        staked = s.staked + v.staked, returned = s.returned + v.returned, finished = v.finished
+        FROM (VALUES ${values}) AS v(account, session_id, h, leaf, moves, staked, returned, finished)
+        WHERE s.account = v.account AND s.session_id = v.session_id`,
+      ["bytea", "numeric", "bigint", "bigint", "integer", "numeric", "numeric", "boolean"],
+    ),
+    ...chunked(
+      balances,
+      5,
+      (values) => `INSERT INTO accounts (account, chips, last_height)
+        SELECT DISTINCT ON (v.account) v.account, v.chips, v.h
+        FROM (VALUES ${values}) AS v(account, chips, h, session_id, leaf)
+        WHERE v.session_id IS NULL
+          OR EXISTS (SELECT 1 FROM sessions s WHERE s.account = v.account AND s.session_id = v.session_id AND s.mode = 0)
+        ORDER BY v.account, v.leaf DESC
+        ON CONFLICT (account) DO UPDATE SET chips = EXCLUDED.chips, last_height = EXCLUDED.last_height`,
+      ["bytea", "bigint", "bigint", "numeric", "bigint"],
+    ),
   ];
 }
 
