@@ -187,8 +187,9 @@ interface RoundsOf {
 /**
  * The rows a height adds besides its own (transactions, events, and the accounts and sessions they
  * move), in the order they must be written: a round's account update reads its session's row.
- * Transactions and events go in multi-row INSERTs (a statement each cost the store thread more
- * than its row: three statements a registration made ~650 µs of PGlite work, benchmarks.md).
+ * A height's rows go in a few multi-row statements, not one per row: per statement, the store
+ * thread's cost was most of a row's (`npm run bench:store -w relay`: 1,772 µs a stored round one
+ * statement at a time, 400 µs batched; docs/benchmarks.md).
  */
 function rowsOf(codec: Codec, a: AppliedHeight): Statement[] {
   const txs: SqlParam[][] = [];
