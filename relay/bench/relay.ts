@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --procs 3 --tx-rate 20 --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --procs 3 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
@@ -25,7 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
+import { Core, roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { Devnet } from "../../validators/src/cli/devnet.js";
@@ -42,6 +42,9 @@ if (RELAYS !== 1 && RELAYS !== 2) throw new Error("--relays is 1 or 2");
 /** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
 const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
 const TX_RATE = numberArg("tx-rate", 20);
+/** What the background transactions are: registrations (default) or roulette spins of 20 players. */
+const TX_MIX = process.argv.includes("--tx-mix") ? process.argv[process.argv.indexOf("--tx-mix") + 1] : "registrations";
+if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix is registrations or spins");
 /** The devnet's leaders wait this long after a parent's timestamp (validators' blocks.minIntervalMs):
  * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
@@ -160,16 +163,63 @@ async function rssMb(): Promise<number> {
   return sum;
 }
 
-// --- background transactions so that frames carry events with their proofs
+// --- background transactions so that frames carry events with their proofs: registrations of
+// fresh accounts, or (--tx-mix spins) 20 players who register, sit at roulette and then spin, so
+// heights carry game rounds and need σ.
 let txAccount = 0;
+const SPIN_PLAYERS = 20;
+const spinners = Array.from({ length: TX_MIX === "spins" ? SPIN_PLAYERS : 0 }, (_, k) => ({
+  signer: signerFromSeedSync(sha256(new TextEncoder().encode(`relay-bench-spinner-${k}`))),
+  name: `spinner${k}`,
+  nonce: 0n,
+  waiting: false,
+}));
+/** The next transaction, and what to do with the relay's verdict on it (undefined: nothing to send this tick). */
+const nextBackgroundTx = (): { tx: Uint8Array; settle(ok: boolean): void } | undefined => {
+  if (TX_MIX === "registrations") {
+    const signer = signerFromSeedSync(sha256(new TextEncoder().encode(`relay-bench-bg-${txAccount}`)));
+    const tx = signTxSync({ codec: core.codec, signer, chainId, nonce: 0n, instruction: { op: "register", name: `bg${txAccount++}` } });
+    return { tx, settle: () => {} };
+  }
+  // A spinner's nonces must all land: it sends its next one only once the last was accepted, and
+  // sends it again after a refusal (BUSY while a validator sheds load).
+  const p = spinners[txAccount++ % SPIN_PLAYERS] as (typeof spinners)[number];
+  if (p.waiting) return undefined;
+  p.waiting = true;
+  const instruction =
+    p.nonce === 0n
+      ? { op: "register" as const, name: p.name }
+      : p.nonce === 1n
+        ? roulette.start(1n)
+        : roulette.spin(1n, [roulette.red(1n), roulette.straight(Number(p.nonce % 37n), 1n)]);
+  const tx = signTxSync({ codec: core.codec, signer: p.signer, chainId, nonce: p.nonce, instruction });
+  return {
+    tx,
+    settle: (ok) => {
+      p.waiting = false;
+      if (ok) p.nonce++;
+    },
+  };
+};
+/** Verdicts of the background transactions: "ok" or the relay's error code (and reason). */
+const backgroundVerdicts = new Map<string, number>();
 const txTimer = setInterval(() => {
-  const signer = signerFromSeedSync(sha256(new TextEncoder().encode(`relay-bench-bg-${txAccount}`)));
-  const tx = signTxSync({ codec: core.codec, signer, chainId, nonce: 0n, instruction: { op: "register", name: `bg${txAccount++}` } });
+  const next = nextBackgroundTx();
+  if (!next) return;
   void fetch(`${relayUrl}/submit`, {
     method: "POST",
     headers: { "content-type": "application/vnd.nullspace.tx" },
-    body: Buffer.from(tx),
-  }).catch(() => {});
+    body: Buffer.from(next.tx),
+  })
+    .then(async (r) => {
+      const body = (await r.json()) as { ok?: boolean; error?: { code?: string; reason?: string } };
+      return body.ok ? "ok" : `${body.error?.code}${body.error?.reason ? `:${body.error.reason}` : ""}`;
+    })
+    .catch(() => "FETCH_FAILED")
+    .then((verdict) => {
+      next.settle(verdict === "ok");
+      backgroundVerdicts.set(verdict, (backgroundVerdicts.get(verdict) ?? 0) + 1);
+    });
 }, 1000 / TX_RATE);
 
 // --- load-generator processes
@@ -342,6 +392,7 @@ const relayM = await measure(
 isRecordingPasses = false;
 const chainRate = ((await finalizedAt0()) - chainBefore) / ((performance.now() - chainT0) / 1000);
 clearInterval(txTimer);
+say(`  background transactions (${TX_MIX}, ${TX_RATE}/s): ${JSON.stringify(Object.fromEntries(backgroundVerdicts))}`);
 // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
 // rather than skipping, and this says by how much (not part of deliveryP99Ms).
 for (const [i, r] of relays.entries()) {

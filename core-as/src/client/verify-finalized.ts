@@ -50,6 +50,9 @@ export interface VerifyFinalizedOptions {
    * heights after it, in order, at least up to the certificate's height (e.g. their bundles' views).
    */
   descendants?: readonly { digest: Hex; parent: Hex }[];
+  /** The σ check (default verifySignature on this thread); a host may run it elsewhere, e.g. the
+   * relay on a worker thread (`SigmaThread` of `@nullspace/core/node`), with the same verdicts. */
+  verifySigma?: (groupKey: PublicKeyInput, message: Uint8Array, sigma: Uint8Array) => boolean | Promise<boolean>;
 }
 
 export interface VerifiedFinalized {
@@ -115,7 +118,8 @@ export async function verifyFinalized(o: VerifyFinalizedOptions): Promise<Finali
     if (!equalBytes(beaconHash, sha256(bundle.sigma))) return refuse("sigma-mismatch", "beaconHash is not sha256(σ)");
     if (bundle.digest.length !== BLOCK_DIGEST_LENGTH * 2) return refuse("malformed", "block digest length");
     const message = beaconMessage({ chainId: o.chainId, height: h, blockDigest: fromHex(bundle.digest) });
-    if (!verifySignature(o.groupKey, message, bundle.sigma)) return refuse("bad-sigma", `σ of height ${h} fails the group key`);
+    if (!(await (o.verifySigma ?? verifySignature)(o.groupKey, message, bundle.sigma)))
+      return refuse("bad-sigma", `σ of height ${h} fails the group key`);
   } else if (!equalBytes(beaconHash, ZERO_HASH)) {
     return refuse("sigma-mismatch", "the record names a beacon value the bundle lacks");
   }

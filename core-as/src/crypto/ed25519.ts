@@ -15,6 +15,7 @@
 
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
+import { BoundedCache } from "./bounded-cache.js";
 import { concatBytes, equalBytes, fromHex, toHex } from "./sha256.js";
 
 export type Ed25519Backend = "node" | "webcrypto" | "noble";
@@ -254,28 +255,6 @@ function randomSeed(): Uint8Array {
 // Shared plumbing.
 
 const PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
-
-/** A Map kept to `capacity` entries, least recently used evicted first. */
-class BoundedCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, v: V): void {
-    this.map.delete(key);
-    this.map.set(key, v);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-}
 
 /** Imported public keys cached per instance; creating a KeyObject costs about as much as a verify. */
 export const KEY_CACHE_CAPACITY = 4096;

@@ -1,3 +1,4 @@
 // Node-only helpers shared by the validators and the relay (`@nullspace/core/node`); nothing here
 // loads in a browser.
+export { SigmaThread } from "./sigma-thread.js";
 export { type WorkerReply, WorkerRpc } from "./worker-rpc.js";

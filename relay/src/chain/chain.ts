@@ -16,6 +16,7 @@ import {
   toHex,
   verifyFinalized,
 } from "@nullspace/core";
+import { SigmaThread } from "@nullspace/core/node";
 import type { TrustRoot } from "./trust.js";
 
 /** A bundle the relay refused: stable reason (verify-finalized.ts), logged and counted, never stored. */
@@ -52,6 +53,9 @@ export class VerifiedChain {
   /** The last applied height's progress certificate (what /state proofs are certified by). */
   latest: AppliedHeight | undefined;
 
+  /** σ checks leave the event loop (~30 ms of BLS each): live updates and HTTP answers go on meanwhile. */
+  private readonly sigma = new SigmaThread();
+
   private constructor(
     readonly core: Core,
     readonly events: MmrLog,
@@ -87,6 +91,7 @@ export class VerifiedChain {
       groupKey: this.trust.groupKey,
       bundle,
       descendants,
+      verifySigma: (key, message, sigma) => this.sigma.verify(key, message, sigma),
     });
     if (!v.ok) throw new BundleRefused(next, v.reason, v.detail, v.needsThrough);
     if (v.bundle.height !== next) throw new BundleRefused(v.bundle.height, "out-of-order", `expected height ${next}`);
@@ -130,5 +135,6 @@ export class VerifiedChain {
 
   free(): void {
     this.events.free();
+    void this.sigma.close();
   }
 }

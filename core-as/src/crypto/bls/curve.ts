@@ -16,6 +16,7 @@ import type { Fp2 } from "@noble/curves/abstract/tower.js";
 import type { WeierstrassPoint } from "@noble/curves/abstract/weierstrass.js";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { bytesToNumberBE, equalBytes, numberToBytesBE, bytesToHex as toHex } from "@noble/curves/utils.js";
+import { BoundedCache } from "../bounded-cache.js";
 import { BeaconError } from "./errors.js";
 
 export type G1Point = WeierstrassPoint<bigint>;
@@ -192,7 +193,7 @@ export function isInSubgroup(point: G1Point): boolean {
 // and again to verify σ, and with heights in flight together other heights' messages come between
 // the two (a one-entry cache missed then; ~3 ms a hash).
 const HASHED_KEEP = 16;
-const hashed = new Map<string, G1Point>();
+const hashed = new BoundedCache<G1Point>(HASHED_KEEP);
 
 /** H(m): hash_to_curve to G1 with BEACON_DST. */
 export function hashToG1(message: Uint8Array): G1Point {
@@ -202,7 +203,6 @@ export function hashToG1(message: Uint8Array): G1Point {
   if (known) return known;
   const point = bls12_381.shortSignatures.hash(message, BEACON_DST);
   hashed.set(key, point);
-  if (hashed.size > HASHED_KEEP) hashed.delete(hashed.keys().next().value as string);
   return point;
 }
 

@@ -1,0 +1,9 @@
+// The σ-check thread (sigma-thread.ts starts it through sigma-worker-boot.mjs): answers
+// {id, groupKey, message, sigma} with {id, result: boolean}, in arrival order.
+
+import { parentPort } from "node:worker_threads";
+import { verifySignature } from "../crypto/bls/index.js";
+
+parentPort?.on("message", (r: { id: number; groupKey: Uint8Array; message: Uint8Array; sigma: Uint8Array }) => {
+  parentPort?.postMessage({ id: r.id, result: verifySignature(r.groupKey, r.message, r.sigma) });
+});
