@@ -1,4 +1,5 @@
 // Node-only helpers shared by the validators and the relay (`@nullspace/core/node`); nothing here
 // loads in a browser.
 export { SigmaThread } from "./sigma-thread.js";
+export { tsWorker, tsWorkerData } from "./ts-worker.js";
 export { type WorkerReply, WorkerRpc } from "./worker-rpc.js";

@@ -4,13 +4,13 @@
 // in order; if it cannot answer (it died, or was closed), the check runs here instead, so a
 // verdict never depends on the thread.
 
-import { Worker } from "node:worker_threads";
 import { type PublicKeyInput, verifySignature } from "../crypto/bls/index.js";
+import { tsWorker } from "./ts-worker.js";
 import { WorkerRpc } from "./worker-rpc.js";
 
 export class SigmaThread {
   private readonly rpc = new WorkerRpc(
-    () => new Worker(new URL("./sigma-worker-boot.mjs", import.meta.url)),
+    () => tsWorker(new URL("./sigma-worker.ts", import.meta.url)),
     (code) => new Error(`sigma thread: ${code}`),
   );
 

@@ -1,4 +1,4 @@
-// The σ-check thread (sigma-thread.ts starts it through sigma-worker-boot.mjs): answers
+// The σ-check thread (sigma-thread.ts starts it with tsWorker): answers
 // {id, groupKey, message, sigma} with {id, result: boolean}, in arrival order.
 
 import { parentPort } from "node:worker_threads";

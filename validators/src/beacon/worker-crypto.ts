@@ -1,10 +1,9 @@
-// BeaconCrypto on a worker thread: BLS partial signing, recovery and σ verification run beside
-// consensus instead of blocking it. Requests are answered in order; a worker that dies fails its
+// BeaconCrypto on a worker thread (worker.ts, started with tsWorker): BLS partial signing,
+// recovery and σ verification run beside consensus instead of blocking it. Requests are answered in order; a worker that dies fails its
 // pending requests and is restarted on the next request, so the executor's retry path (it asks
 // again for a missing σ) recovers from it.
 
-import { Worker } from "node:worker_threads";
-import { WorkerRpc } from "@nullspace/core/node";
+import { tsWorker, WorkerRpc } from "@nullspace/core/node";
 import type { BeaconCrypto, BeaconKeys } from "./crypto.js";
 import { encodeCommitments, encodeShare } from "./keys.js";
 import type { PartialSignature, RecoverManyItem } from "./recover.js";
@@ -19,7 +18,7 @@ export class WorkerBeaconCrypto implements BeaconCrypto {
   constructor(keys: BeaconKeys) {
     const workerData = { share: encodeShare(keys.share), commitments: encodeCommitments(keys.commitments), groupKey: keys.groupKey };
     this.rpc = new WorkerRpc(
-      () => new Worker(new URL("./worker-boot.mjs", import.meta.url), { workerData }),
+      () => tsWorker(new URL("./worker.ts", import.meta.url), workerData),
       (error) =>
         new Error(
           error === "CLOSED" ? "beacon worker closed" : error.startsWith("EXIT_") ? `beacon worker exited (${error.slice(5)})` : error,

@@ -1,7 +1,8 @@
-// The beacon worker thread (worker-crypto.ts starts it through worker-boot.mjs): answers
+// The beacon worker thread (worker-crypto.ts starts it with tsWorker): answers
 // {id, op, ...} requests with {id, result} or {id, error}, one at a time, in arrival order.
 
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
+import { tsWorkerData } from "@nullspace/core/node";
 import { beaconOps } from "./crypto.js";
 import { decodeCommitments, decodeShare } from "./keys.js";
 
@@ -21,7 +22,7 @@ export type BeaconResponse =
   | { id: number; result: Uint8Array | boolean | undefined | (Uint8Array | undefined)[] }
   | { id: number; error: string };
 
-const init = workerData as Init;
+const init = tsWorkerData<Init>();
 const ops = beaconOps({ share: decodeShare(init.share), commitments: decodeCommitments(init.commitments), groupKey: init.groupKey });
 
 parentPort?.on("message", (r: BeaconRequest) => {
