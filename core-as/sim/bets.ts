@@ -58,6 +58,9 @@ export const TABLE_BETS: Record<string, Record<string, TableBetSpec>> = {
   },
 };
 
+/** Bets one run may follow together: a move's batch holds at most 20 bets (games.md). */
+export const MAX_BETS_TOGETHER = 20;
+
 /** Craps: bets followed roll by roll until they resolve (sim/craps.ts). */
 export { CRAPS_BETS } from "./craps.js";
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The 10-million-round campaign of games.md: every bet of campaign.list ("name --game … --bet …
 # [--stake n]" per line), two runs at a time, at nice 19. Results go to $OUT (default
-# ./sim-results): NAME.json (the sim's JSON line), NAME.err, and one line per run in log.txt. A
-# bet whose NAME.json exists is skipped, so the campaign resumes where it stopped.
+# ./sim-results): NAME.json (the sim's JSON lines: one per bet the line follows), NAME.err, and
+# one line per run in log.txt. A line whose NAME.json exists is skipped, so the campaign resumes
+# where it stopped.
 #   bash sim/campaign.sh [--rounds 10000000] [--seed 10] [--parallel 2]   (from core-as/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,8 @@ run() {
   [ -s "$OUT/$name.json" ] && return 0
   start=$(date +%s)
   nice -n 19 node --import tsx sim/main.ts "$@" --rounds "$ROUNDS" --seed "$SEED" > "$OUT/$name.out" 2> "$OUT/$name.err" || true
-  tail -1 "$OUT/$name.out" > "$OUT/$name.json"
-  echo "$name $(( $(date +%s) - start )) s: $* --rounds $ROUNDS --seed $SEED $(cat "$OUT/$name.json")" >> "$OUT/log.txt"
+  grep '^{' "$OUT/$name.out" > "$OUT/$name.json" || true
+  echo "$name $(( $(date +%s) - start )) s: $* --rounds $ROUNDS --seed $SEED $(tr '\n' ' ' < "$OUT/$name.json")" >> "$OUT/log.txt"
 }
 export -f run
 grep -v '^#' sim/campaign.list | xargs -P "$PARALLEL" -L 1 bash -c 'run "$@"' _

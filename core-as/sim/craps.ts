@@ -1,11 +1,12 @@
 // Craps in the simulation: one round is one bet of the name given, placed when its phase allows
-// and rolled (empty batches) until it resolves. Many players sit at one table each and make one
+// and rolled (empty batches) until it resolves; several bets followed together share the rolls. Many players sit at one table each and make one
 // roll per block, since each roll depends on the last. Where the followed bet cannot be placed
 // yet (Come needs a point on; Pass a come-out roll; bonus bets a shooter without a point), the
 // table is moved on with a 1-chip Field bet that is not counted.
 import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { type Bet, craps } from "../src/games/index.js";
+import type { BetResultView } from "../src/views.js";
 import { keyOf, type Players, sealRounds, type Tally } from "./players.js";
 
 type Phase = "any" | "comeOut" | "point" | "newShooter";
@@ -50,8 +51,8 @@ interface Seat {
   chips: bigint;
   point: number;
   shooterHasPoint: boolean;
-  /** Whether the followed bet is on the table. */
-  holding: boolean;
+  /** Whether each followed bet is on the table. */
+  holding: boolean[];
 }
 
 function canPlace(seat: Seat, phase: Phase): boolean {
@@ -61,12 +62,30 @@ function canPlace(seat: Seat, phase: Phase): boolean {
   return true;
 }
 
-export function playCraps(chain: LocalChain, players: Players, tally: Tally, spec: CrapsBetSpec, stake: bigint, rounds: number): void {
-  const bet = spec.make(stake);
+/**
+ * Follows `specs` (one, or several together: each placed again once it resolved, while it has
+ * rounds left, and each tallied on its own) at `stake` until each has settled `rounds` rounds.
+ */
+export function playCraps(
+  chain: LocalChain,
+  players: Players,
+  tallies: Tally[],
+  specs: CrapsBetSpec[],
+  stake: bigint,
+  rounds: number,
+): void {
+  const bets = specs.map((s) => s.make(stake));
+  // A bet placed without a target (Come, Pass) may be reported on the number it moved to.
+  const isFollowed = (b: BetResultView, i: number) =>
+    b.kind === bets[i]!.kind && (bets[i]!.target === 0 || b.target === bets[i]!.target) && b.stake === bets[i]!.amount;
+  for (const [i, a] of bets.entries())
+    for (const b of bets.slice(i + 1))
+      if (a.kind === b.kind && (a.target === 0 || b.target === 0 || a.target === b.target))
+        throw new Error("craps: two followed bets would be told apart by kind and target");
   const sit = (): Seat => {
     const player = players.add();
     chain.enqueue(player, craps.start(TABLE));
-    return { player, chips: 1_000_000n, point: 0, shooterHasPoint: false, holding: false };
+    return { player, chips: 1_000_000n, point: 0, shooterHasPoint: false, holding: bets.map(() => false) };
   };
   const seats = Array.from({ length: Math.min(SEATS, rounds) }, sit);
   const byKey = new Map<string, Seat>();
@@ -75,24 +94,25 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
     for (const s of seats) byKey.set(keyOf(s.player), s);
   };
   index();
-  let placed = 0;
-  while (placed < rounds || seats.some((s) => s.holding)) {
+  const placed = bets.map(() => 0);
+  const allStakes = stake * BigInt(bets.length);
+  while (placed.some((p) => p < rounds) || seats.some((s) => s.holding.includes(true))) {
     for (const [i, s] of seats.entries()) {
-      if (s.holding) {
-        chain.enqueue(s.player, craps.roll(TABLE, []));
-        continue;
+      const held = s.holding.includes(true);
+      const wanted = bets.flatMap((_, b) => (!s.holding[b] && placed[b]! < rounds ? [b] : []));
+      if (!held) {
+        if (wanted.length === 0) continue;
+        if (s.chips < allStakes + 1n) {
+          seats[i] = sit(); // a fresh player at a fresh table rolls from the next block
+          index();
+          continue;
+        }
       }
-      if (placed >= rounds) continue;
-      if (s.chips < stake + 1n) {
-        seats[i] = sit(); // a fresh player at a fresh table rolls from the next block
-        index();
-        continue;
-      }
-      const ready = canPlace(s, spec.phase);
-      chain.enqueue(s.player, craps.roll(TABLE, [ready ? bet : FILLER]));
-      if (ready) {
-        placed++;
-        s.holding = true;
+      const batch = held && s.chips < allStakes + 1n ? [] : wanted.filter((b) => canPlace(s, specs[b]!.phase));
+      chain.enqueue(s.player, craps.roll(TABLE, batch.length > 0 ? batch.map((b) => bets[b]!) : held ? [] : [FILLER]));
+      for (const b of batch) {
+        placed[b]!++;
+        s.holding[b] = true;
       }
     }
     for (const e of sealRounds(chain)) {
@@ -103,11 +123,14 @@ export function playCraps(chain: LocalChain, players: Players, tally: Tally, spe
       if (s.point !== 0 && total === 7) s.shooterHasPoint = false; // seven-out: a new shooter
       if (point !== 0) s.shooterHasPoint = true;
       s.point = point;
-      // The followed bet: its kind, never the filler's (a Field bet followed needs no filler).
-      const mine = e.bets.find((b) => b.kind === bet.kind && b.stake === bet.amount && (b.kind !== FILLER.kind || b.status !== 1));
-      if (s.holding && mine && mine.status !== 1) {
-        tally.add(mine.stake, mine.return - mine.stake);
-        s.holding = false;
+      for (const [b, holding] of s.holding.entries()) {
+        if (!holding) continue;
+        // The followed bet, never the filler (a Field bet followed needs no filler).
+        const mine = e.bets.find((r) => isFollowed(r, b) && (r.kind !== FILLER.kind || r.status !== 1));
+        if (mine && mine.status !== 1) {
+          tallies[b]!.add(mine.stake, mine.return - mine.stake);
+          s.holding[b] = false;
+        }
       }
     }
   }

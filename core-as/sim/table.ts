@@ -1,5 +1,5 @@
 // Table games in the simulation: a few players, each at one table, each placing many rounds per
-// block (a round is one GameMove with the one bet followed). En Prison bets still held at the end
+// block (a round is one GameMove with the bets followed: one, or several each tallied on its own). En Prison bets still held at the end
 // are played out with empty rounds.
 import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
@@ -21,17 +21,21 @@ interface Seat {
 export function playTable(
   chain: LocalChain,
   players: Players,
-  tally: Tally,
-  spec: TableBetSpec,
+  tallies: Tally[],
+  specs: TableBetSpec[],
   stake: bigint,
   options: number,
   target: number | undefined,
   rounds: number,
 ): void {
-  const bet = spec.make(stake, target);
+  const bets = specs.map((spec) => spec.make(stake, target));
+  // Results name their bet by kind and target: the followed bets must differ in them.
+  const which = new Map(bets.map((b, i) => [`${b.kind}:${b.target}`, i]));
+  if (which.size !== bets.length) throw new Error("table: two followed bets share a kind and target");
+  const game = specs[0]!.game;
   const seat = (): Seat => {
     const player = players.add();
-    chain.enqueue(player, { op: "gameStart", game: spec.game, sessionId: TABLE, options });
+    chain.enqueue(player, { op: "gameStart", game, sessionId: TABLE, options });
     return { player, chips: 1_000_000n, held: [] };
   };
   const seats = Array.from({ length: SEATS }, seat);
@@ -41,6 +45,7 @@ export function playTable(
     for (const s of seats) byKey.set(keyOf(s.player), s);
   };
   index();
+  const perRound = stake * BigInt(bets.length);
   let placed = 0;
   while (placed < rounds || seats.some((s) => s.held.length > 0)) {
     const perSeat = Math.ceil(Math.min(ROUNDS_PER_BLOCK, Math.max(rounds - placed, 1)) / SEATS);
@@ -50,7 +55,7 @@ export function playTable(
         if (s.held.length > 0) chain.enqueue(s.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [] });
         continue;
       }
-      if (s.chips < stake * BigInt(perSeat)) {
+      if (s.chips < perRound * BigInt(perSeat)) {
         if (s.held.length > 0) {
           chain.enqueue(s.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [] });
           continue;
@@ -59,27 +64,23 @@ export function playTable(
         index();
       }
       const n = Math.min(perSeat, rounds - placed);
-      for (let k = 0; k < n; k++)
-        chain.enqueue(seats[i]!.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets: [bet] });
+      for (let k = 0; k < n; k++) chain.enqueue(seats[i]!.player, { op: "gameMove", sessionId: TABLE, action: TableAction.play, bets });
       placed += n;
     }
     for (const e of sealRounds(chain)) {
       if (e.finished) continue;
       const s = byKey.get(e.account)!;
       s.chips = e.chips;
-      let net = 0n;
-      let wager = 0n;
       for (const b of e.bets) {
+        const tally = tallies[which.get(`${b.kind}:${b.target}`)!]!;
         if (b.status === 2) {
           tally.net += b.return; // a held bet's stake was counted when it was placed
           s.held.shift();
         } else {
-          wager += b.stake;
-          net += b.return - b.stake;
+          tally.add(b.stake, b.return - b.stake);
           if (b.status === 1) s.held.push(b.stake);
         }
       }
-      if (wager > 0n) tally.add(wager, net);
     }
   }
 }

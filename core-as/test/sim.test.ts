@@ -6,9 +6,16 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
+function simLines(...args: string[]): Record<string, number | string>[] {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "sim/main.ts", ...args], { cwd: root, encoding: "utf8", stdio: "pipe" });
+  return out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+}
+
 function sim(...args: string[]): Record<string, number | string> {
-  const out = execFileSync(process.execPath, ["--import", "tsx", "sim/main.ts", ...args], { cwd: root, encoding: "utf8" });
-  return JSON.parse(out.trim().split("\n").pop()!);
+  return simLines(...args).pop()!;
 }
 
 describe("npm run sim", () => {
@@ -112,4 +119,44 @@ describe("npm run sim", () => {
     expect(() => sim("--game", "videopoker", "--bet", "ante", "--rounds", "1")).toThrow();
     expect(() => sim("--game", "threecard", "--bet", "ante", "--rules", "8-5", "--rounds", "1")).toThrow();
   }, 120_000);
+
+  it("follows several bets on the same rounds: a line each, in the order given, each near its own edge", () => {
+    // Roulette: every bet pays to the single zero's 1/37; a Column and a Split share rounds with Red.
+    const wheel = simLines("--game", "roulette", "--bet", "red,column,split", "--rounds", "6000", "--seed", "5", "--stake", "2");
+    expect(wheel.map((r) => r.bet)).toEqual(["red", "column", "split"]);
+    for (const r of wheel) {
+      expect(r).toMatchObject({ game: "roulette", rounds: 6000, wagered: 12000 });
+      expect(Math.abs((r.houseEdgePct as number) - 2.7027)).toBeLessThan(4 * (r.stdErrPct as number));
+    }
+    // Shared rounds, separate results: the three bets do not win together.
+    expect(new Set(wheel.map((r) => r.returned)).size).toBe(3);
+    // Craps: bets that resolve on different rolls, each placed again once it resolved. Hard 4 pays
+    // 7 to 1 (11.1%), Come is a Pass bet made with a point on (7/495, 1.41%), the Field 1/36 (2.78%).
+    const table = simLines("--game", "craps", "--bet", "hard-4,come,field", "--rounds", "3000", "--seed", "4");
+    expect(table.map((r) => [r.bet, r.rounds, r.wagered])).toEqual([
+      ["hard-4", 3000, 3000],
+      ["come", 3000, 3000],
+      ["field", 3000, 3000],
+    ]);
+    for (const [r, edge] of [
+      [table[0]!, 100 / 9],
+      [table[1]!, 700 / 495],
+      [table[2]!, 100 / 36],
+    ] as const)
+      expect(Math.abs((r.houseEdgePct as number) - edge)).toBeLessThan(4 * (r.stdErrPct as number));
+    // Blackjack side bets next to one 1-chip hand.
+    const sides = simLines("--game", "blackjack", "--bet", "perfect-pairs,royal-match", "--rounds", "800", "--seed", "2");
+    expect(sides.map((r) => [r.bet, r.rounds, r.wagered])).toEqual([
+      ["perfect-pairs", 800, 800],
+      ["royal-match", 800, 800],
+    ]);
+  }, 120_000);
+
+  it("refuses bet lists it cannot follow together", () => {
+    expect(() => simLines("--game", "war", "--bet", "ante,tie", "--rounds", "1")).toThrow(/several bets at once only/);
+    expect(() => simLines("--game", "blackjack", "--bet", "main,21+3", "--rounds", "1")).toThrow(/several bets at once only/);
+    expect(() => simLines("--game", "craps", "--bet", "hard-4,hard-4", "--rounds", "1")).toThrow(/named twice/);
+    expect(() => simLines("--game", "roulette", "--bet", "red,black", "--target", "3", "--rounds", "1")).toThrow(/one bet only/);
+    expect(() => simLines("--game", "craps", "--bet", "hard-4,nope", "--rounds", "1")).toThrow(/--bet for craps/);
+  }, 60_000);
 });
