@@ -51,8 +51,9 @@ interface Seat {
   chips: bigint;
   point: number;
   shooterHasPoint: boolean;
-  /** Whether each followed bet is on the table. */
+  /** Whether each followed bet is on the table, and how many are. */
   holding: boolean[];
+  held: number;
 }
 
 function canPlace(seat: Seat, phase: Phase): boolean {
@@ -75,17 +76,11 @@ export function playCraps(
   rounds: number,
 ): void {
   const bets = specs.map((s) => s.make(stake));
-  // A bet placed without a target (Come, Pass) may be reported on the number it moved to.
-  const isFollowed = (b: BetResultView, i: number) =>
-    b.kind === bets[i]!.kind && (bets[i]!.target === 0 || b.target === bets[i]!.target) && b.stake === bets[i]!.amount;
-  for (const [i, a] of bets.entries())
-    for (const b of bets.slice(i + 1))
-      if (a.kind === b.kind && (a.target === 0 || b.target === 0 || a.target === b.target))
-        throw new Error("craps: two followed bets would be told apart by kind and target");
+  const followedIndex = resultMatcher(bets);
   const sit = (): Seat => {
     const player = players.add();
     chain.enqueue(player, craps.start(TABLE));
-    return { player, chips: 1_000_000n, point: 0, shooterHasPoint: false, holding: bets.map(() => false) };
+    return { player, chips: 1_000_000n, point: 0, shooterHasPoint: false, holding: bets.map(() => false), held: 0 };
   };
   const seats = Array.from({ length: Math.min(SEATS, rounds) }, sit);
   const byKey = new Map<string, Seat>();
@@ -95,25 +90,29 @@ export function playCraps(
   };
   index();
   const placed = bets.map(() => 0);
+  let unplaced = bets.length; // bets with rounds left to place
   const allStakes = stake * BigInt(bets.length);
-  while (placed.some((p) => p < rounds) || seats.some((s) => s.holding.includes(true))) {
+  const seen = bets.map(() => false);
+  while (unplaced > 0 || seats.some((s) => s.held > 0)) {
     for (const [i, s] of seats.entries()) {
-      const held = s.holding.includes(true);
-      const wanted = bets.flatMap((_, b) => (!s.holding[b] && placed[b]! < rounds ? [b] : []));
-      if (!held) {
-        if (wanted.length === 0) continue;
+      if (s.held === 0) {
+        if (unplaced === 0) continue;
         if (s.chips < allStakes + 1n) {
           seats[i] = sit(); // a fresh player at a fresh table rolls from the next block
           index();
           continue;
         }
       }
-      const batch = held && s.chips < allStakes + 1n ? [] : wanted.filter((b) => canPlace(s, specs[b]!.phase));
-      chain.enqueue(s.player, craps.roll(TABLE, batch.length > 0 ? batch.map((b) => bets[b]!) : held ? [] : [FILLER]));
-      for (const b of batch) {
-        placed[b]!++;
-        s.holding[b] = true;
-      }
+      const batch: Bet[] = [];
+      if (s.held === 0 || s.chips >= allStakes + 1n)
+        for (const [b, bet] of bets.entries()) {
+          if (s.holding[b] || placed[b]! >= rounds || !canPlace(s, specs[b]!.phase)) continue;
+          batch.push(bet);
+          s.holding[b] = true;
+          s.held++;
+          if (++placed[b]! === rounds) unplaced--;
+        }
+      chain.enqueue(s.player, craps.roll(TABLE, batch.length > 0 ? batch : s.held > 0 ? [] : [FILLER]));
     }
     for (const e of sealRounds(chain)) {
       if (e.finished) continue;
@@ -123,15 +122,40 @@ export function playCraps(
       if (s.point !== 0 && total === 7) s.shooterHasPoint = false; // seven-out: a new shooter
       if (point !== 0) s.shooterHasPoint = true;
       s.point = point;
-      for (const [b, holding] of s.holding.entries()) {
-        if (!holding) continue;
-        // The followed bet, never the filler (a Field bet followed needs no filler).
-        const mine = e.bets.find((r) => isFollowed(r, b) && (r.kind !== FILLER.kind || r.status !== 1));
-        if (mine && mine.status !== 1) {
-          tallies[b]!.add(mine.stake, mine.return - mine.stake);
+      seen.fill(false);
+      for (const r of e.bets) {
+        const b = followedIndex(r);
+        // Only the first result that names a followed bet counts for it; never the filler (a
+        // Field bet followed needs no filler, and a filler is never held).
+        if (b === undefined || seen[b] || (r.kind === FILLER.kind && r.status === 1)) continue;
+        seen[b] = true;
+        if (s.holding[b] && r.status !== 1) {
+          tallies[b]!.add(r.stake, r.return - r.stake);
           s.holding[b] = false;
+          s.held--;
         }
       }
     }
   }
+}
+
+/**
+ * Which followed bet a result is, by kind, target and stake. A bet placed without a target (Come,
+ * Pass) may be reported on the number it moved to, so it matches its kind on any target.
+ */
+function resultMatcher(bets: Bet[]): (r: BetResultView) => number | undefined {
+  const exact = new Map<number, number>();
+  const anyTarget = new Map<number, number>();
+  const key = (kind: number, target: number) => kind * 2 ** 32 + target;
+  for (const [i, b] of bets.entries()) {
+    const clash =
+      anyTarget.has(b.kind) || (b.target === 0 ? bets.some((o, j) => j < i && o.kind === b.kind) : exact.has(key(b.kind, b.target)));
+    if (clash) throw new Error("craps: two followed bets would be told apart by kind and target");
+    if (b.target === 0) anyTarget.set(b.kind, i);
+    else exact.set(key(b.kind, b.target), i);
+  }
+  return (r) => {
+    const i = exact.get(key(r.kind, r.target)) ?? anyTarget.get(r.kind);
+    return i !== undefined && r.stake === bets[i]!.amount ? i : undefined;
+  };
 }
