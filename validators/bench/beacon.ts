@@ -1,11 +1,13 @@
-// Beacon costs in noble (consensus.md quotes ~4 ms to sign a partial, 3–5 ms to recover, 17 ms to
-// verify). Runs every operation `iterations` times per round, several rounds, and reports for each
+// Beacon costs on the BLS engine in use: mcl by default, noble with NULLSPACE_BLS_ENGINE=noble
+// (decisions/018; consensus.md quotes noble's ~4 ms to sign a partial, 3–5 ms to recover, 17 ms to
+// verify). recover() and dealing stay on noble either way. Runs every operation `iterations` times per round, several rounds, and reports for each
 // the lowest of the round medians: the machine is shared, and a round that overlapped other work
 // only ever reads slower. Ends with one JSON line for scripts.
 // Run from validators/: npx tsx bench/beacon.ts [iterations] [rounds]
 
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { enableMclEngine } from "@nullspace/core/bls";
 import {
   BEACON_DST,
   beaconMessage,
@@ -25,6 +27,9 @@ import {
   verifySignature,
 } from "../src/beacon/index.js";
 import { median } from "./stats.js";
+
+const engine = (await enableMclEngine()) ? "mcl" : "noble";
+console.log(`BLS engine: ${engine}`);
 
 const iterations = Number(process.argv[2] ?? 20);
 const rounds = Number(process.argv[3] ?? 3);
@@ -110,5 +115,14 @@ for (const [name] of cases) {
   console.log(`${name.padEnd(44)} ${best[name]!.toFixed(2).padStart(8)} ms`);
 }
 console.log(
-  JSON.stringify({ bench: "beacon", unit: "ms", statistic: "best round median", iterations, rounds, node: process.version, results }),
+  JSON.stringify({
+    bench: "beacon",
+    engine,
+    unit: "ms",
+    statistic: "best round median",
+    iterations,
+    rounds,
+    node: process.version,
+    results,
+  }),
 );

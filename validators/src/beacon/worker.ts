@@ -2,6 +2,7 @@
 // {id, op, ...} requests with {id, result} or {id, error}, one at a time, in arrival order.
 
 import { parentPort } from "node:worker_threads";
+import { enableMclEngine } from "@nullspace/core/bls";
 import { tsWorkerData } from "@nullspace/core/node";
 import { beaconOps } from "./crypto.js";
 import { decodeCommitments, decodeShare } from "./keys.js";
@@ -23,6 +24,8 @@ export type BeaconResponse =
   | { id: number; error: string };
 
 const init = tsWorkerData<Init>();
+// Requests that arrive meanwhile wait in the port until the listener below is attached.
+await enableMclEngine();
 const ops = beaconOps({ share: decodeShare(init.share), commitments: decodeCommitments(init.commitments), groupKey: init.groupKey });
 
 parentPort?.on("message", (r: BeaconRequest) => {
