@@ -22,11 +22,12 @@ interface BrowserResult {
     sha256: { ok: boolean }[];
     ed25519: Record<string, boolean | string>[];
     bls: Record<string, boolean | string>[];
+    blsMcl: { enabled: boolean; checks: Record<string, boolean | string>[] };
   };
 }
 
 describe.runIf(hasChromium())("Chromium worker", () => {
-  it("computes the golden vectors identically to Node and passes the standards vectors with WebCrypto", async () => {
+  it("computes the golden vectors identically to Node and passes the standards vectors with WebCrypto, σ on noble and mcl", async () => {
     const worker = await bundle(fileURLToPath(new URL("./browser/worker.ts", import.meta.url)));
     const site = await serve({
       "/": { body: PAGE, type: "text/html" },
@@ -45,6 +46,12 @@ describe.runIf(hasChromium())("Chromium worker", () => {
       expect(result.standards.sha256.every((v) => v.ok)).toBe(true);
       for (const v of result.standards.ed25519)
         expect(v).toMatchObject({ publicKeyOk: true, signatureOk: true, verifies: true, rejectsFlip: true });
+      // σ checks in the browser, on noble and on the mcl engine (decisions/018): every published
+      // vector and the drand round verify, and fail for another message.
+      expect(result.standards.bls.length).toBeGreaterThan(1);
+      for (const v of result.standards.bls) expect(v).toMatchObject({ verifies: true, rejectsOther: true });
+      expect(result.standards.blsMcl.enabled).toBe(true);
+      expect(result.standards.blsMcl.checks).toEqual(result.standards.bls);
     } finally {
       await site.close();
     }

@@ -2,7 +2,7 @@
 // for ed25519 (through the runtime's default backend: WebCrypto with non-extractable keys in
 // browsers).
 import { Core } from "../../src/core.js";
-import { decodeScalar, G2, verifySignature } from "../../src/crypto/bls/index.js";
+import { decodeScalar, enableMclEngine, G2, verifySignature } from "../../src/crypto/bls/index.js";
 import { ed25519 } from "../../src/crypto/ed25519.js";
 import { fromHex, sha256, toHex } from "../../src/crypto/sha256.js";
 import bls from "../vectors/bls-minsig.json" with { type: "json" };
@@ -13,8 +13,10 @@ export interface StandardResults {
   backend: string;
   sha256: { name: string; ok: boolean }[];
   ed25519: { name: string; publicKeyOk: boolean; signatureOk: boolean; verifies: boolean; rejectsFlip: boolean }[];
-  /** BLS12-381 MinSig verification (the beacon's σ): published vectors and a drand quicknet round. */
+  /** BLS12-381 MinSig verification (the beacon's σ): published vectors and a drand quicknet round,
+   * on noble, then again on the mcl engine once it is enabled in this worker. */
   bls: { name: string; verifies: boolean; rejectsOther: boolean }[];
+  blsMcl: { enabled: boolean; checks: { name: string; verifies: boolean; rejectsOther: boolean }[] };
 }
 
 export async function runStandardChecks(wasm: Uint8Array): Promise<StandardResults> {
@@ -40,7 +42,9 @@ export async function runStandardChecks(wasm: Uint8Array): Promise<StandardResul
       rejectsFlip: !(await ed25519.verifyAsync(fromHex(v.publicKey), msg, flipped)),
     });
   }
-  return { backend: ed25519.backend, sha256: sha, ed25519: ed, bls: blsChecks() };
+  const onNoble = blsChecks();
+  const enabled = await enableMclEngine();
+  return { backend: ed25519.backend, sha256: sha, ed25519: ed, bls: onNoble, blsMcl: { enabled, checks: blsChecks() } };
 }
 
 function blsChecks(): StandardResults["bls"] {
