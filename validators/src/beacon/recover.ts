@@ -195,104 +195,113 @@ export function recoverVerified(input: RecoverVerifiedInput): RecoveredSignature
   assertPartials(partials);
   const t = commitments.length;
   if (partials.length < t) throw new BeaconError("TOO_FEW_PARTIALS", `recovery needs ${t} partials, got ${partials.length}`);
-  if (mclEngineOn()) return recoverVerifiedMcl(commitments, message, partials);
+  return mclEngineOn() ? recoverOn(MCL_OPS, commitments, message, partials) : recoverOn(NOBLE_OPS, commitments, message, partials);
+}
 
-  const hashed = hashToG1(message);
+/** What recoverVerified needs from a BLS engine, on that engine's own point type. */
+interface RecoveryOps<Point> {
+  hash(message: Uint8Array): Point;
+  /** On the curve, canonical, not the identity; no subgroup check. Undefined otherwise. */
+  decodeOnCurve(bytes: Uint8Array): Point | undefined;
+  /** Σ λ_i·points_i at x = 0 over `indices`. */
+  interpolate(indices: readonly number[], points: Point[]): Point;
+  /** σ is not the identity, is in the subgroup, and pairs with H(m) under the group key C_0. */
+  verifiesAsSigma(sigma: Point, hashed: Point, commitments: Commitments): boolean;
+  /** The partial, strictly decoded, if it pairs with H(m) under validator p.index's share key. */
+  validPartial(commitments: Commitments, hashed: Point, p: PartialSignature): Point | undefined;
+  encode(point: Point): Uint8Array;
+}
+
+const NOBLE_OPS: RecoveryOps<G1Point> = {
+  hash: hashToG1,
+  decodeOnCurve(bytes) {
+    try {
+      return decodeSignatureOnCurve(bytes);
+    } catch {
+      return undefined;
+    }
+  },
+  interpolate,
+  verifiesAsSigma: (sigma, hashed, commitments) => !sigma.is0() && isInSubgroup(sigma) && pairingCheck(sigma, hashed, commitments[0]!),
+  validPartial,
+  encode: encodeSignature,
+};
+
+const MCL_OPS: RecoveryOps<MclG1> = {
+  hash: mclHashToG1,
+  decodeOnCurve: (bytes) => mclDecodeG1(bytes, false),
+  interpolate: (indices, points) => mclSum(points, lagrangeAtZero(indices)),
+  verifiesAsSigma: (sigma, hashed, commitments) =>
+    mclInSubgroup(sigma) && mclPairingCheck(sigma, hashed, encodedPublicKey(commitments[0]!)),
+  validPartial(commitments, hashed, p) {
+    const point = mclDecodeG1(p.signature, true);
+    try {
+      return point && mclPairingCheck(point, hashed, encodedPublicKey(publicShareKey(commitments, p.index))) ? point : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  encode: (point) => point.serialize(),
+};
+
+/** recoverVerified's two paths on one engine (the same checks on either, so the same answers). */
+function recoverOn<Point>(
+  ops: RecoveryOps<Point>,
+  commitments: Commitments,
+  message: Uint8Array,
+  partials: readonly PartialSignature[],
+): RecoveredSignature {
+  const t = commitments.length;
+  const hashed = ops.hash(message);
   const invalid: number[] = [];
+  const done = (used: number[], sigma: Point) =>
+    Object.freeze({ signature: ops.encode(sigma), used: Object.freeze(used), invalid: Object.freeze(invalid) });
 
   // Fast path: the first t partials that decode.
-  const { first, points: firstPoints } = firstDecodable(partials, t, invalid);
+  const first: PartialSignature[] = [];
+  const points: Point[] = [];
+  for (const p of partials) {
+    if (first.length === t) break;
+    const point = ops.decodeOnCurve(p.signature);
+    if (point === undefined) invalid.push(p.index);
+    else {
+      first.push(p);
+      points.push(point);
+    }
+  }
   if (first.length === t) {
     const used = first.map((p) => p.index);
-    const sigma = interpolate(used, firstPoints);
+    const sigma = ops.interpolate(used, points);
     // The subgroup check matters here: partials are decoded without one, and a σ carrying a
     // small-order component would still pass the pairing equation.
-    if (!sigma.is0() && isInSubgroup(sigma) && pairingCheck(sigma, hashed, commitments[0]!)) {
-      return Object.freeze({ signature: encodeSignature(sigma), used: Object.freeze(used), invalid: Object.freeze(invalid) });
-    }
+    if (ops.verifiesAsSigma(sigma, hashed, commitments)) return done(used, sigma);
   }
 
   // Slow path: verify each remaining partial against its public share key.
   const good: PartialSignature[] = [];
-  const goodPoints: G1Point[] = [];
+  const goodPoints: Point[] = [];
   const known = new Set(invalid);
   for (const p of partials) {
     if (good.length === t) break;
     if (known.has(p.index)) continue;
-    const point = validPartial(commitments, hashed, p);
-    if (point) {
+    const point = ops.validPartial(commitments, hashed, p);
+    if (point === undefined) invalid.push(p.index);
+    else {
       good.push(p);
       goodPoints.push(point);
-    } else {
-      invalid.push(p.index);
     }
   }
-  if (good.length < t) throw tooFewValid(good.length, t, invalid);
+  if (good.length < t) {
+    throw new BeaconError(
+      "TOO_FEW_PARTIALS",
+      `only ${good.length} of the needed ${t} partials are valid (invalid: ${invalid.join(", ") || "none"})`,
+      "wait for more partials",
+    );
+  }
   // No second pairing: each verified σ_i is s_i·H(m) in G1 (strictly decoded, pairing-checked
   // against p(i)·G2 derived from the same commitments), so their interpolation is p(0)·H(m).
   const used = good.map((p) => p.index);
-  return Object.freeze({
-    signature: encodeSignature(interpolate(used, goodPoints)),
-    used: Object.freeze(used),
-    invalid: Object.freeze(invalid),
-  });
-}
-
-function tooFewValid(valid: number, t: number, invalid: readonly number[]): BeaconError {
-  return new BeaconError(
-    "TOO_FEW_PARTIALS",
-    `only ${valid} of the needed ${t} partials are valid (invalid: ${invalid.join(", ") || "none"})`,
-    "wait for more partials",
-  );
-}
-
-/**
- * recoverVerified on the mcl engine (@nullspace/core/bls, mcl-engine.ts): the same two paths, the
- * same checks (partials decoded on the curve for the fast path, strictly for the slow one; σ in
- * the subgroup and paired against C_0), so the same σ, used and invalid lists.
- */
-function recoverVerifiedMcl(commitments: Commitments, message: Uint8Array, partials: readonly PartialSignature[]): RecoveredSignature {
-  const t = commitments.length;
-  const hashed = mclHashToG1(message);
-  const invalid: number[] = [];
-  const first: PartialSignature[] = [];
-  const points: MclG1[] = [];
-  for (const p of partials) {
-    if (first.length === t) break;
-    const point = mclDecodeG1(p.signature, false);
-    if (point) {
-      first.push(p);
-      points.push(point);
-    } else invalid.push(p.index);
-  }
-  const done = (used: number[], sigma: MclG1) =>
-    Object.freeze({ signature: sigma.serialize(), used: Object.freeze(used), invalid: Object.freeze(invalid) });
-  if (first.length === t) {
-    const used = first.map((p) => p.index);
-    const sigma = mclSum(points, lagrangeAtZero(used));
-    if (mclInSubgroup(sigma) && mclPairingCheck(sigma, hashed, encodedPublicKey(commitments[0]!))) return done(used, sigma);
-  }
-  const good: PartialSignature[] = [];
-  const goodPoints: MclG1[] = [];
-  const known = new Set(invalid);
-  for (const p of partials) {
-    if (good.length === t) break;
-    if (known.has(p.index)) continue;
-    const point = mclDecodeG1(p.signature, true);
-    let valid = false;
-    try {
-      valid = point !== undefined && mclPairingCheck(point, hashed, encodedPublicKey(publicShareKey(commitments, p.index)));
-    } catch {
-      // no share key for this index
-    }
-    if (valid) {
-      good.push(p);
-      goodPoints.push(point!);
-    } else invalid.push(p.index);
-  }
-  if (good.length < t) throw tooFewValid(good.length, t, invalid);
-  const used = good.map((p) => p.index);
-  return done(used, mclSum(goodPoints, lagrangeAtZero(used)));
+  return done(used, ops.interpolate(used, goodPoints));
 }
 
 export interface RecoverManyItem {
