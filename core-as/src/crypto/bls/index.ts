@@ -2,7 +2,7 @@
 // σ verification (docs/beacon.md). Dealing, partial signing and recovery are the validators' own
 // (validators/src/beacon). Imported as "@nullspace/core/bls": its names (SIGNATURE_LENGTH, …)
 // would collide with ed25519's at the package root. mcl-engine.ts: the optional faster engine
-// (enableMclEngine in verify.ts) and the operations the validators' recovery runs on it.
+// (enableMclEngine) and the operations the validators' recovery runs on it.
 export * from "./curve.js";
 export * from "./errors.js";
 export * from "./mcl-engine.js";

@@ -9,35 +9,40 @@
 // (beacon-mcl.test.ts runs the beacon's whole test file on this engine and checks agreement on
 // random inputs). noble stays the reference and the fallback: every function of the BLS layer
 // works without this engine, and uses it once enableMclEngine() has resolved in this thread.
+// A browser's verifying worker loads it too (browser.test.ts); React Native has no WebAssembly
+// and stays on noble.
 //
 // What noble's decoders check is checked here too, byte for byte: 48-byte compressed encoding,
 // infinity flag clear, x < p, on the curve, (strictly) in the prime-order subgroup, and a canonical
 // encoding (the point re-encodes to the input). mcl's own deserializer does the curve and
 // subgroup checks; the rest is done on the bytes before and after.
 
+import { bls12_381 } from "@noble/curves/bls12-381.js";
 import type * as Mcl from "mcl-wasm";
 import { BoundedCache } from "../bounded-cache.js";
 import { toHex } from "../sha256.js";
+import { BEACON_DST } from "./curve.js";
 
 type McL = typeof Mcl;
 export type MclG1 = Mcl.G1;
-export type MclG2 = Mcl.G2;
+type MclG2 = Mcl.G2;
 
 let mcl: McL | undefined;
 let starting: Promise<boolean> | undefined;
 
-/** The ciphersuite's DST (curve.ts BEACON_DST), set here to avoid an import cycle. */
-const DST = "BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_";
 /** A message whose hash under BEACON_DST the self-check compares with noble's. */
 const PROBE = new TextEncoder().encode("nullspace mcl engine probe");
 
 /**
- * Loads and configures mcl in this thread (once; later calls return the same promise). Resolves
- * true when the engine is in use, false when it could not load or failed its self-check (the BLS
- * layer then stays on noble). `expectedProbe` is noble's hash of the probe message, passed in by
- * curve.ts so this module needs no noble import.
+ * Runs the beacon's expensive operations on mcl in this thread from now on (same results, 5–9×
+ * faster): loads and configures it once (later calls return the same promise). Resolves false,
+ * leaving noble in use, if mcl cannot load (no WebAssembly) or fails its self-check, or if
+ * NULLSPACE_BLS_ENGINE=noble (A/B benchmarks). Validators, relays and their worker threads call it
+ * at start; verifyFinalized calls it for its σ check.
  */
-export function startMclEngine(expectedProbe: () => Uint8Array): Promise<boolean> {
+export function enableMclEngine(): Promise<boolean> {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.NULLSPACE_BLS_ENGINE === "noble") return Promise.resolve(false);
   starting ??= (async () => {
     try {
       const imported = (await import("mcl-wasm")) as McL & { default?: McL };
@@ -45,7 +50,7 @@ export function startMclEngine(expectedProbe: () => Uint8Array): Promise<boolean
       await m.init(m.BLS12_381);
       m.setETHserialization(true); // the Zcash/IETF compressed encodings
       m.setMapToMode(m.IRTF); // RFC 9380 hash_to_curve (SSWU)
-      const dst = new TextEncoder().encode(DST);
+      const dst = new TextEncoder().encode(BEACON_DST);
       const mod = (m as unknown as { mod: unknown }).mod as {
         _malloc(n: number): number;
         _free(p: number): void;
@@ -60,7 +65,8 @@ export function startMclEngine(expectedProbe: () => Uint8Array): Promise<boolean
       m.verifyOrderG1(true);
       m.verifyOrderG2(true);
       // The engine is only used if it hashes exactly as the ciphersuite says.
-      if (toHex(m.hashAndMapToG1(PROBE).serialize()) !== toHex(expectedProbe())) return false;
+      const expected = bls12_381.shortSignatures.hash(PROBE, BEACON_DST).toBytes(true);
+      if (toHex(m.hashAndMapToG1(PROBE).serialize()) !== toHex(expected)) return false;
       mcl = m;
       negG2Lines = new m.PrecomputedG2(m.neg(g2Base(m)));
       return true;
@@ -70,9 +76,6 @@ export function startMclEngine(expectedProbe: () => Uint8Array): Promise<boolean
   })();
   return starting;
 }
-
-/** The probe message whose hash the self-check compares. */
-export const MCL_PROBE_MESSAGE: Uint8Array = PROBE;
 
 /** Whether the engine is in use in this thread. */
 export function mclEngineOn(): boolean {
@@ -137,11 +140,6 @@ export function mclDecodeG1(bytes: Uint8Array, strict: boolean): MclG1 | undefin
   }
   if (point.isZero() || !sameBytes(point.serialize(), bytes)) return undefined;
   return point;
-}
-
-/** A G1 point's 48-byte compressed encoding. */
-export function mclEncodeG1(point: MclG1): Uint8Array {
-  return point.serialize();
 }
 
 // G2 keys are decoded once each (a relay or validator checks every σ against the same few keys),

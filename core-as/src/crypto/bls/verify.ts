@@ -6,21 +6,10 @@
 // library configured for that ciphersuite (blst, noble's shortSignatures, drand clients) accepts
 // exactly the same σ.
 
-import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { BoundedCache } from "../bounded-cache.js";
 import { toHex } from "../sha256.js";
-import {
-  BEACON_DST,
-  decodePublicKey,
-  decodeSignature,
-  encodePublicKey,
-  type G2Point,
-  hashToG1,
-  isBytes,
-  isG2Point,
-  pairingCheck,
-} from "./curve.js";
-import { MCL_PROBE_MESSAGE, mclEngineOn, mclVerify, startMclEngine } from "./mcl-engine.js";
+import { decodePublicKey, decodeSignature, encodePublicKey, type G2Point, hashToG1, isBytes, isG2Point, pairingCheck } from "./curve.js";
+import { mclEngineOn, mclVerify } from "./mcl-engine.js";
 
 /** A public key given as a point (decoded once by the caller) or as its 96 bytes. */
 export type PublicKeyInput = G2Point | Uint8Array;
@@ -45,18 +34,6 @@ export function publicKeyPoint(key: PublicKeyInput): G2Point | undefined {
     }
   }
   return isG2Point(key) ? key : undefined;
-}
-
-/**
- * Runs the beacon's expensive operations on mcl in this thread from now on (mcl-engine.ts; same
- * results, 5–9× faster). Resolves false, leaving noble in use, if mcl cannot load or fails its
- * self-check. Validators, relays and their worker threads call it at start; browsers need not.
- */
-export function enableMclEngine(): Promise<boolean> {
-  // NULLSPACE_BLS_ENGINE=noble keeps noble (A/B benchmarks, or a platform where mcl misbehaves).
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.NULLSPACE_BLS_ENGINE === "noble") return Promise.resolve(false);
-  return startMclEngine(() => bls12_381.shortSignatures.hash(MCL_PROBE_MESSAGE, BEACON_DST).toBytes(true));
 }
 
 // A key given as a point goes to mcl as its encoding, computed once per point object.
