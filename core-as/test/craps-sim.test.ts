@@ -24,4 +24,46 @@ describe("npm run sim -- --game craps", () => {
     expect(Math.abs((r.houseEdgePct as number) - 100 / 18)).toBeLessThan(4 * (r.stdErrPct as number));
     expect(() => sim("--game", "craps", "--bet", "red", "--rounds", "1")).toThrow();
   }, 60_000);
+
+  it("follows odds behind their flat bets (not counted): true odds, so 0% within 4 standard errors", () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "sim/main.ts",
+        "--game",
+        "craps",
+        "--bet",
+        "pass-odds,dont-pass-odds,come-odds,dont-come-odds",
+        "--stake",
+        "30",
+        "--rounds",
+        "2000",
+        "--seed",
+        "6",
+      ],
+      { cwd: root, encoding: "utf8", stdio: "pipe" },
+    );
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number | string>);
+    expect(lines.map((r) => [r.bet, r.rounds, r.wagered])).toEqual([
+      ["pass-odds", 2000, 60000],
+      ["dont-pass-odds", 2000, 60000],
+      ["come-odds", 2000, 60000],
+      ["dont-come-odds", 2000, 60000],
+    ]);
+    for (const r of lines) {
+      expect(r.stdErrPct).toBeGreaterThan(0);
+      expect(Math.abs(r.houseEdgePct as number)).toBeLessThan(4 * (r.stdErrPct as number));
+    }
+    // Alone too: odds behind Pass, placed once the point is on.
+    expect(sim("--game", "craps", "--bet", "pass-odds", "--stake", "30", "--rounds", "500", "--seed", "2")).toMatchObject({
+      bet: "pass-odds",
+      rounds: 500,
+      wagered: 15000,
+    });
+  }, 60_000);
 });
