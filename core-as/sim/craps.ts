@@ -199,7 +199,8 @@ function resultMatcher(bets: (Bet | undefined)[]): (r: BetResultView) => number 
     if (b === undefined) continue;
     const clash =
       anyTarget.has(b.kind) || (b.target === 0 ? bets.some((o, j) => j < i && o?.kind === b.kind) : exact.has(key(b.kind, b.target)));
-    if (clash) throw new Error("craps: two followed bets would be told apart by kind and target");
+    if (clash)
+      throw new Error("craps: two followed bets (or a flat bet under odds) share a kind, so their results could not be told apart");
     if (b.target === 0) anyTarget.set(b.kind, i);
     else exact.set(key(b.kind, b.target), i);
   }

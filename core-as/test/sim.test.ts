@@ -158,5 +158,9 @@ describe("npm run sim", () => {
     expect(() => simLines("--game", "craps", "--bet", "hard-4,hard-4", "--rounds", "1")).toThrow(/named twice/);
     expect(() => simLines("--game", "roulette", "--bet", "red,black", "--target", "3", "--rounds", "1")).toThrow(/one bet only/);
     expect(() => simLines("--game", "craps", "--bet", "hard-4,nope", "--rounds", "1")).toThrow(/--bet for craps/);
+    // Pass odds stand behind a Pass bet of their own: a followed Pass could not be told apart from it.
+    expect(() => simLines("--game", "craps", "--bet", "pass-odds,pass", "--stake", "30", "--rounds", "1")).toThrow(
+      /could not be told apart/,
+    );
   }, 60_000);
 });
