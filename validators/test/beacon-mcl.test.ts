@@ -3,12 +3,14 @@
 // agreement with noble on random inputs: the engine may change speed, never a byte or a verdict.
 
 import { bls12_381 } from "@noble/curves/bls12-381.js";
-import { enableMclEngine, mclEngineOn } from "@nullspace/core/bls";
+import { numberToBytesBE } from "@noble/curves/utils.js";
+import { decodeSignatureOnCurve, enableMclEngine, mclDecodeG1, mclEngineOn } from "@nullspace/core/bls";
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BEACON_DST,
   deal,
+  decodeSignature,
   encodePublicKey,
   encodeSignature,
   partialSign,
@@ -45,6 +47,54 @@ describe("the mcl engine", () => {
         expect(verifySignature(key, message, flipped)).toBe(false);
       }),
       { numRuns: 12 },
+    );
+  });
+
+  it("decodes G1 exactly as noble's decoders: the same encodings accepted, strictly and on the curve only", () => {
+    const noble = (bytes: Uint8Array, strict: boolean) => {
+      try {
+        return encodeSignature(strict ? decodeSignature(bytes) : decodeSignatureOnCurve(bytes));
+      } catch {
+        return undefined;
+      }
+    };
+    const agree = (bytes: Uint8Array) => {
+      for (const strict of [true, false]) {
+        const ours = mclDecodeG1(bytes, strict);
+        expect(ours === undefined ? undefined : ours.serialize()).toEqual(noble(bytes, strict));
+      }
+    };
+    // A valid σ and its variants: every flag combination, x ≥ p, the identity, a point outside
+    // the subgroup (on the curve: accepted only without the subgroup check).
+    const dealing = deal({ n: 4, seed: new Uint8Array(32).fill(3) });
+    const sigma = partialSign(dealing.shares[0]!, new Uint8Array([1, 2, 3]));
+    agree(sigma);
+    for (let flags = 0; flags < 8; flags++) {
+      const v = sigma.slice();
+      v[0] = (v[0]! & 0x1f) | (flags << 5);
+      agree(v);
+    }
+    const big = numberToBytesBE(bls12_381.fields.Fp.ORDER, 48);
+    big[0]! |= 0x80;
+    agree(big);
+    agree(Uint8Array.of(0xc0, ...new Array<number>(47).fill(0)));
+    let outside: Uint8Array | undefined;
+    for (let x = 1; outside === undefined; x++) {
+      const bytes = new Uint8Array(48);
+      bytes[0] = 0x80;
+      bytes[47] = x;
+      const onCurve = noble(bytes, false);
+      if (onCurve && !noble(bytes, true)) outside = bytes;
+    }
+    expect(mclDecodeG1(outside, false)).toBeDefined();
+    expect(mclDecodeG1(outside, true)).toBeUndefined();
+    // Random bytes with the compressed flag (about half are x-coordinates on the curve).
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 48, maxLength: 48 }), (bytes) => {
+        bytes[0] = (bytes[0]! & 0x1f) | 0x80;
+        agree(bytes);
+      }),
+      { numRuns: 40 },
     );
   });
 });
