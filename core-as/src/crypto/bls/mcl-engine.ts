@@ -213,8 +213,12 @@ export function mclPairingCheck(signature: MclG1, hashedPoint: MclG1, keyBytes: 
 
 /** Is `signature` (48 bytes) a valid BLS signature on `message` under `keyBytes` (96 bytes)? Never throws. */
 export function mclVerify(keyBytes: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  const sig = mclDecodeG1(signature, true);
-  return sig !== undefined && mclPairingCheck(sig, mclHashToG1(message), keyBytes);
+  try {
+    const sig = mclDecodeG1(signature, true);
+    return sig !== undefined && mclPairingCheck(sig, mclHashToG1(message), keyBytes);
+  } catch {
+    return false; // whatever the wasm might throw, a check answers, as noble's path does
+  }
 }
 
 /** Σ scalars[k]·points[k] (one multi-scalar multiplication). */
