@@ -1,6 +1,6 @@
 // Table games in the simulation: a few players, each at one table, each placing many rounds per
-// block (a round is one GameMove with the bets followed: one, or several each tallied on its own). En Prison bets still held at the end
-// are played out with empty rounds.
+// block (a round is one GameMove with the bets followed: one, or several each tallied on its own).
+// En Prison bets still held at the end are played out with empty rounds.
 import type { Signer } from "../src/crypto/ed25519.js";
 import type { LocalChain } from "../src/dev/local-chain.js";
 import { TableAction } from "../src/games/index.js";

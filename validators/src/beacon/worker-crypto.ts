@@ -1,7 +1,7 @@
 // BeaconCrypto on a worker thread (worker.ts, started with tsWorker): BLS partial signing,
-// recovery and σ verification run beside consensus instead of blocking it. Requests are answered in order; a worker that dies fails its
-// pending requests and is restarted on the next request, so the executor's retry path (it asks
-// again for a missing σ) recovers from it.
+// recovery and σ verification run beside consensus instead of blocking it. Requests are answered
+// in order; a worker that dies fails its pending requests and is restarted on the next request, so
+// the executor's retry path (it asks again for a missing σ) recovers from it.
 
 import { tsWorker, WorkerRpc } from "@nullspace/core/node";
 import type { BeaconCrypto, BeaconKeys } from "./crypto.js";

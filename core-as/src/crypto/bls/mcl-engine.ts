@@ -18,10 +18,11 @@
 // subgroup checks; the rest is done on the bytes before and after.
 
 import { bls12_381 } from "@noble/curves/bls12-381.js";
+import { bytesToNumberBE } from "@noble/curves/utils.js";
 import type * as Mcl from "mcl-wasm";
 import { BoundedCache } from "../bounded-cache.js";
-import { toHex } from "../sha256.js";
-import { BEACON_DST } from "./curve.js";
+import { equalBytes, toHex } from "../sha256.js";
+import { BEACON_DST, G2 } from "./curve.js";
 
 type McL = typeof Mcl;
 export type MclG1 = Mcl.G1;
@@ -66,7 +67,7 @@ export function enableMclEngine(): Promise<boolean> {
       m.verifyOrderG2(true);
       // The engine is only used if it hashes exactly as the ciphersuite says.
       const expected = bls12_381.shortSignatures.hash(PROBE, BEACON_DST).toBytes(true);
-      if (toHex(m.hashAndMapToG1(PROBE).serialize()) !== toHex(expected)) return false;
+      if (!equalBytes(m.hashAndMapToG1(PROBE).serialize(), expected)) return false;
       mcl = m;
       negG2Lines = new m.PrecomputedG2(m.neg(g2Base(m)));
       return true;
@@ -83,20 +84,9 @@ export function mclEngineOn(): boolean {
 }
 
 function g2Base(m: McL): MclG2 {
-  // The standard generator, compressed (draft-irtf-cfrg-pairing-friendly-curves, BLS12-381 G2).
   const g = new m.G2();
-  g.deserialize(
-    hexBytes(
-      "93e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8",
-    ),
-  );
+  g.deserialize(G2.BASE.toBytes(true));
   return g;
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 let negG2Lines: Mcl.PrecomputedG2 | undefined;
@@ -104,23 +94,8 @@ let negG2Lines: Mcl.PrecomputedG2 | undefined;
 // ---------------------------------------------------------------------------------------------
 // Encodings
 
-// p, big-endian, for the x < p check on the bytes.
-const P_BYTES = hexBytes("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab");
-
-/** x (the 381 low bits of 48 bytes, flags masked) < p. */
-function xBelowP(bytes: Uint8Array): boolean {
-  for (let i = 0; i < 48; i++) {
-    const b = i === 0 ? bytes[0]! & 0x1f : bytes[i]!;
-    if (b !== P_BYTES[i]) return b < P_BYTES[i]!;
-  }
-  return false;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const P = bls12_381.fields.Fp.ORDER;
+const X_MASK = (1n << 381n) - 1n;
 
 /**
  * A 48-byte compressed G1 point as curve.ts's decoders accept it (compressed flag set, infinity
@@ -128,7 +103,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function mclDecodeG1(bytes: Uint8Array, strict: boolean): MclG1 | undefined {
   const m = mcl;
-  if (!m || bytes.length !== 48 || (bytes[0]! & 0xc0) !== 0x80 || !xBelowP(bytes)) return undefined;
+  if (!m || bytes.length !== 48 || (bytes[0]! & 0xc0) !== 0x80 || (bytesToNumberBE(bytes) & X_MASK) >= P) return undefined;
   const point = new m.G1();
   try {
     if (!strict) m.verifyOrderG1(false);
@@ -138,7 +113,7 @@ export function mclDecodeG1(bytes: Uint8Array, strict: boolean): MclG1 | undefin
   } finally {
     if (!strict) m.verifyOrderG1(true);
   }
-  if (point.isZero() || !sameBytes(point.serialize(), bytes)) return undefined;
+  if (point.isZero() || !equalBytes(point.serialize(), bytes)) return undefined;
   return point;
 }
 
@@ -159,7 +134,7 @@ function mclKey(bytes: Uint8Array): { point: MclG2; lines: Mcl.PrecomputedG2 } |
   } catch {
     return undefined;
   }
-  if (point.isZero() || !sameBytes(point.serialize(), bytes)) return undefined;
+  if (point.isZero() || !equalBytes(point.serialize(), bytes)) return undefined;
   // PrecomputedG2 holds wasm memory; keys evicted from the cache leak it, which the cache's bound
   // (64 keys of ~20 KB) keeps small for a process's lifetime.
   const entry = { point, lines: new m.PrecomputedG2(point) };
