@@ -353,6 +353,55 @@ describe("add", () => {
     expect(r.take().map(hashOf)).toEqual([tx(0, 3), tx(1, 2), tx(0, 4), tx(0, 5)].map(hashOf));
   });
 
+  it("asks state once per new signer, and again when a block executed while it verified", async () => {
+    const state = new Map<string, bigint>();
+    const asked: string[] = [];
+    let release: (() => void) | undefined;
+    let verifying: (() => void) | undefined;
+    const p = pool({
+      getAccountNonce: (s) => {
+        asked.push(s);
+        return state.get(s) ?? 0n;
+      },
+      verifyBatch: async (items) => {
+        verifying?.();
+        if (release === undefined) return verifyBatchSync(items);
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return verifyBatchSync(items);
+      },
+    });
+    expect(codes(await p.add([tx(2, 0), tx(2, 1), tx(4, 0)]))).toEqual(["ok", "ok", "ok"]);
+    expect(asked).toEqual([hexOf(2), hexOf(4)]); // not a second time when admitting
+
+    // Signer 3's nonce is looked up (0), then, while its signatures verify, a block carrying its
+    // nonce 0 from elsewhere executes: admission asks again and refuses the stale one.
+    asked.length = 0;
+    release = () => {};
+    const looked = new Promise<void>((r) => {
+      verifying = r;
+    });
+    const pending = p.add([tx(3, 0), tx(3, 1)]);
+    await looked;
+    state.set(hexOf(3), 1n);
+    p.prune([]);
+    release();
+    expect(codes(await pending)).toEqual(["STALE_NONCE", "ok"]);
+    expect(asked).toEqual([hexOf(3), hexOf(3), hexOf(3)]); // the lookup, then each admission anew
+  });
+
+  it("gives the summary it took on entry for the very bytes it holds, and nothing otherwise", async () => {
+    const p = pool();
+    await p.add([tx(0, 0), tx(1, 0)]);
+    expect(p.heldSummary(tx(0, 0))).toEqual(core.codec.txSummary(tx(0, 0)));
+    expect(p.heldSummary(tx(2, 0))).toBeUndefined();
+    expect(p.heldSummary(flip(tx(1, 0), -1))).toBeUndefined();
+    p.prune([tx(0, 0)]);
+    expect(p.heldSummary(tx(0, 0))).toBeUndefined();
+    expect(p.heldSummary(tx(1, 0))?.hash).toBe(hashOf(tx(1, 0)));
+  });
+
   it("has a hint for every error code, and codes are their own names", () => {
     expect(Object.keys(MEMPOOL_ERRORS).sort()).toEqual(Object.values(MempoolErrorCode).sort());
     for (const [k, v] of Object.entries(MempoolErrorCode)) expect(k).toBe(v);

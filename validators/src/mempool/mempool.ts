@@ -14,7 +14,7 @@
 // prune and expire O(removed).
 
 import { hash as nodeHash } from "node:crypto";
-import { type Codec, CoreError, ed25519, SignatureKind, signingPayload, type VerifyItem } from "@nullspace/core";
+import { type Codec, CoreError, ed25519, SignatureKind, signingPayload, type TxSummary, type VerifyItem } from "@nullspace/core";
 import { MempoolConfigError, MempoolErrorCode } from "./errors.js";
 
 export type Hex = string;
@@ -78,6 +78,8 @@ const VERIFIED_MEMORY = 32_768;
 
 interface Entry {
   readonly tx: Uint8Array;
+  /** The wasm's summary of `tx`, taken on entry: proposals of held transactions reuse it. */
+  readonly summary: TxSummary;
   readonly hash: Hex;
   readonly nonce: bigint;
   readonly account: Account;
@@ -100,10 +102,15 @@ interface Turn {
 interface Candidate {
   index: number;
   tx: Uint8Array;
+  summary: TxSummary;
   hash: Hex;
   signer: Hex;
   nonce: bigint;
   item: VerifyItem;
+  /** The signer's executed nonce as looked up for this candidate, valid while `generation` is the
+   * pool's (no block executed since): admit then need not ask the host a second time. */
+  stateNonce: bigint | undefined;
+  generation: number;
 }
 
 export class Mempool {
@@ -129,6 +136,8 @@ export class Mempool {
   private readonly ready = new Map<Hex, Account>();
   private count = 0;
   private totalBytes = 0;
+  /** Executed blocks seen (prune calls): a state nonce looked up under an older one may be stale. */
+  private generation = 0;
   /** Adds waiting for their next chunk's turn (see `turn`). */
   private readonly turns: Turn[] = [];
   private granting = false;
@@ -194,6 +203,7 @@ export class Mempool {
     const slots = new Set<string>();
     const reservedBy = new Map<Hex, number>();
     const stateNonces = new Map<Hex, bigint>();
+    let generation = this.generation;
     let reservedCount = 0;
     let reservedBytes = 0;
     const batches: { candidates: Candidate[]; verdicts: Promise<boolean[]> }[] = [];
@@ -203,6 +213,10 @@ export class Mempool {
       // gossip alike), the first chunk included: votes and proposals that arrive meanwhile are
       // handled between two chunks instead of behind all of them.
       await this.turn(Math.min(CHUNK, txs.length - start));
+      if (generation !== this.generation) {
+        stateNonces.clear(); // a block executed while this add waited: look them up again
+        generation = this.generation;
+      }
       const candidates: Candidate[] = [];
       const end = Math.min(txs.length, start + CHUNK);
       for (let i = start; i < end; i++) {
@@ -229,11 +243,12 @@ export class Mempool {
           continue;
         }
         const account = this.bySigner.get(signer);
-        let next = account?.next ?? stateNonces.get(signer);
-        if (next === undefined) {
-          next = this.stateNonce(signer);
-          stateNonces.set(signer, next);
+        let stateNonce = account === undefined ? stateNonces.get(signer) : undefined;
+        if (account === undefined && stateNonce === undefined) {
+          stateNonce = this.stateNonce(signer);
+          stateNonces.set(signer, stateNonce);
         }
+        const next = account?.next ?? (stateNonce as bigint);
         const refused = this.checkNonce(nonce, next) ?? (account?.txs.has(nonce) ? MempoolErrorCode.NONCE_TAKEN : undefined);
         if (refused) {
           results[i] = { ok: false, code: refused, hash };
@@ -264,7 +279,7 @@ export class Mempool {
           message: signingPayload(SignatureKind.TX, this.chainId, body),
           signature: tx.subarray(view.bodyLength),
         };
-        candidates.push({ index: i, tx, hash, signer, nonce, item });
+        candidates.push({ index: i, tx, summary: view, hash, signer, nonce, item, stateNonce, generation });
       }
       if (candidates.length > 0) batches.push({ candidates, verdicts: this.verify(candidates) });
     }
@@ -332,6 +347,7 @@ export class Mempool {
    * advanced go to the back of the round-robin. O(transactions removed + finalized transactions).
    */
   prune(finalizedTxs: readonly Uint8Array[], newNonces: ReadonlyMap<Hex, bigint> = new Map()): void {
+    this.generation++;
     this.expire();
     const touched = new Set<Account>();
     for (const tx of finalizedTxs) {
@@ -426,6 +442,15 @@ export class Mempool {
     }
   }
 
+  /**
+   * The summary taken when these very bytes entered the pool (they are held, so their signature
+   * verified), or undefined: a proposal's held transactions need neither the wasm's decoding nor
+   * a signature check again. One sha256 of the bytes.
+   */
+  heldSummary(tx: Uint8Array): TxSummary | undefined {
+    return this.byHash.get(nodeHash("sha256", tx, "hex"))?.summary;
+  }
+
   /** Held here (verified on entry) or noted as verified: its signature needs no second check. */
   isVerified(hash: Hex): boolean {
     return this.byHash.has(hash) || this.verified.has(hash);
@@ -466,7 +491,7 @@ export class Mempool {
     const { hash, nonce, signer, tx } = c;
     if (this.byHash.has(hash)) return { ok: false, code: MempoolErrorCode.DUPLICATE, hash };
     let a = this.bySigner.get(signer);
-    const next = a ? a.next : this.stateNonce(signer);
+    const next = a ? a.next : c.generation === this.generation && c.stateNonce !== undefined ? c.stateNonce : this.stateNonce(signer);
     const refused =
       this.checkNonce(nonce, next) ??
       (a?.txs.has(nonce) ? MempoolErrorCode.NONCE_TAKEN : undefined) ??
@@ -477,7 +502,7 @@ export class Mempool {
       a = { signer, next, txs: new Map() };
       this.bySigner.set(signer, a);
     }
-    const e: Entry = { tx, hash, nonce, account: a, addedAt: this.now() };
+    const e: Entry = { tx, summary: c.summary, hash, nonce, account: a, addedAt: this.now() };
     a.txs.set(nonce, e);
     this.byHash.set(hash, e);
     this.count++;

@@ -80,11 +80,11 @@ export class ChainApp implements Application {
       proposer: this.o.self,
       txs,
     });
-    // The mempool decoded every one of these on entry; a summary is one wasm call each.
+    // The mempool holds every one of these with the summary it took on entry.
     this.remember(
       toHex(this.o.codec.blockParts(block).digest),
       parent,
-      txs.map((tx) => this.o.codec.txSummary(tx)),
+      txs.map((tx) => this.summary(tx)),
     );
     return block;
   }
@@ -104,6 +104,11 @@ export class ChainApp implements Application {
     const summaries: TxSummary[] = [];
     const unverified: Hex[] = [];
     for (const tx of txs) {
+      const held = this.o.mempool.heldSummary(tx);
+      if (held !== undefined) {
+        summaries.push(held); // decoded and verified when it entered our pool
+        continue;
+      }
       let s: TxSummary;
       try {
         s = this.o.codec.txSummary(tx);
@@ -142,6 +147,11 @@ export class ChainApp implements Application {
 
   finalizedBlock(digest: Uint8Array): ProposedBlock | undefined {
     return this.o.finalizedBlock?.(digest);
+  }
+
+  /** The pool's summary of a transaction it holds, else the wasm's. */
+  summary(tx: Uint8Array): TxSummary {
+    return this.o.mempool.heldSummary(tx) ?? this.o.codec.txSummary(tx);
   }
 
   /** Notes the nonces a block carries, so proposals on top of it skip them until it executes. */

@@ -7,7 +7,7 @@
 // The beacon: once h is final, each validator releases its BLS partial on m_h; any t partials
 // recover σ_h, verified against the group key before use. Consensus never waits for any of this.
 
-import { type Codec, type Core, fromHex, SignatureKind, type Signer, signingPayload, toHex } from "@nullspace/core";
+import { type Codec, type Core, fromHex, SignatureKind, type Signer, signingPayload, type TxSummary, toHex } from "@nullspace/core";
 import { beaconMessage } from "@nullspace/core/bls";
 import { type BeaconCrypto, inlineBeaconCrypto } from "../beacon/crypto.js";
 import type { Commitments, Share } from "../beacon/index.js";
@@ -50,6 +50,9 @@ export interface ExecutorHooks {
 export interface ExecutorOptions {
   core: Core;
   codec: Codec;
+  /** The mempool's summary of a transaction it holds (taken by the same wasm on entry), so a
+   * finalized block's held transactions are not decoded again to see whether it needs σ. */
+  heldSummary?(tx: Uint8Array): TxSummary | undefined;
   chainId: bigint;
   self: number;
   validators: readonly Uint8Array[];
@@ -177,7 +180,7 @@ export class Executor {
     if ((this.o.beaconPolicy ?? "random-ops") === "non-empty") return txs.length > 0;
     for (const tx of txs) {
       try {
-        if (RANDOM_OPS.has(this.o.codec.txSummary(tx).op)) return true;
+        if (RANDOM_OPS.has((this.o.heldSummary?.(tx) ?? this.o.codec.txSummary(tx)).op)) return true;
       } catch {
         // A transaction that does not decode draws nothing: it becomes an error event.
       }

@@ -163,6 +163,7 @@ export class ValidatorNode implements ValidatorApiSource {
     this.executor = new Executor({
       core: this.core,
       codec,
+      heldSummary: (tx) => this.mempool.heldSummary(tx),
       chainId: this.chainId,
       self: this.validatorIndex,
       validators: g.validators.map((v) => fromHex(v.publicKey)),
