@@ -1,5 +1,5 @@
 // npm run bench:consensus [-- --seconds 30 --latency-seconds 20 --rates 1500,2000,3000,4000,5000 --latency-rate 1000
-//   --mix games|faucet --beacon random-ops|non-empty --block-interval-ms 0 --beacon-thread 0|1 --cpu-prof DIR --keep]
+//   --mix games|faucet --beacon random-ops|non-empty --block-interval-ms 0 --beacon-interval-ms 100 --beacon-thread 0|1 --cpu-prof DIR --keep]
 // 4 validators as separate processes on loopback (journals synced, beacon on every non-empty
 // height), fed signed transactions from many accounts through their /submit endpoints.
 // Phase 1: latencies at 1,000 tx/s offered: finality from submission to the finalization frame on
@@ -27,7 +27,7 @@ import {
 } from "@nullspace/core";
 import WebSocket from "ws";
 import { decodeFrame, FrameTag } from "../src/api/batch.js";
-import { Devnet } from "../src/cli/devnet.js";
+import { DEVNET_BEACON_INTERVAL_MS, Devnet } from "../src/cli/devnet.js";
 import { quantile, round } from "./stats.js";
 
 const roundTenth = (x: number) => round(x, 1);
@@ -55,7 +55,11 @@ const devnet = await Devnet.create({
   node: {
     admission: { maxLoopLagMs: Number(arg("max-loop-lag-ms", "250")) },
     // Leaders' target block time (blocks.minIntervalMs); 0, as before, proposes as soon as it can.
-    blocks: { minIntervalMs: Number(arg("block-interval-ms", "0")) },
+    blocks: {
+      minIntervalMs: Number(arg("block-interval-ms", "0")),
+      // After a block that needs σ, the next one no earlier than this (blocks.beaconIntervalMs; the devnet's default).
+      beaconIntervalMs: Number(arg("beacon-interval-ms", String(DEVNET_BEACON_INTERVAL_MS))),
+    },
     // The beacon's BLS work on a worker thread instead of the main thread (node.json beaconThread).
     ...(arg("beacon-thread", "0") === "1" ? { beaconThread: true } : {}),
   },

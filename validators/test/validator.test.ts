@@ -205,6 +205,30 @@ describe("validators on the simulator", () => {
     expect((await run({ idleBlockMs: 0 })).length).toBeGreaterThan(paced.length * 2);
   }, 120_000);
 
+  it("pace only the block after one that needs σ at beaconIntervalMs", async () => {
+    // This genesis's policy is non-empty: every block with a transaction needs σ.
+    const sim = new SimValidators(undefined, { idleBlockMs: 0, beaconIntervalMs: 150 });
+    for (let i = 0; i < 4; i++) await sim.start(i);
+    for (let p = 0; p < 4; p++) await sim.submit(p, [tx(p, 0n, { op: "register", name: `beat${p}` })]);
+    await sim.scheduler.runUntilAsync(800);
+    for (let p = 0; p < 4; p++) await sim.submit(p, [tx(p, 1n, { op: "adminSetPolicy", field: 1, value: 5n })]);
+    await sim.scheduler.runUntilAsync(3000);
+    const blocks = sim.finalizedAt0;
+    const carries = (b: ProposedBlock) => core.codec.blockParts(b.bytes).txs.length;
+    expect(blocks.reduce((n, b) => n + carries(b), 0)).toBe(8);
+    const afterDrawing: number[] = [];
+    const afterEmpty: number[] = [];
+    for (let k = 1; k < blocks.length; k++) {
+      const gap = Number((blocks[k] as ProposedBlock).timestampMs - (blocks[k - 1] as ProposedBlock).timestampMs);
+      (carries(blocks[k - 1] as ProposedBlock) > 0 ? afterDrawing : afterEmpty).push(gap);
+    }
+    expect(afterDrawing.length).toBeGreaterThan(0);
+    expect(Math.min(...afterDrawing)).toBeGreaterThanOrEqual(150);
+    // Blocks after empty ones go as fast as certificates form.
+    expect(afterEmpty.length).toBeGreaterThan(10);
+    expect(Math.min(...afterEmpty)).toBeLessThan(150);
+  }, 120_000);
+
   it("leave progress votes with forged signatures out of every certificate, and still certify every height", async () => {
     // Validator 3 signs its progress records and then spoils the signature on the way out: the
     // others hold its votes unchecked and must never let one into a certificate.

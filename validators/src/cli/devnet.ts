@@ -34,6 +34,10 @@ export interface DevnetOptions {
 }
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+/** blocks.beaconIntervalMs of a new devnet: after a block that needs σ, the next no earlier than
+ * 100 ms later. Four validators share this machine's cores, so every σ height costs four pairing
+ * checks; at 100 spins/s this halves finality (docs/benchmarks.md, decisions/019). */
+export const DEVNET_BEACON_INTERVAL_MS = 100;
 const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
 
 export class Devnet {
@@ -104,6 +108,7 @@ export class Devnet {
         api: { host: "127.0.0.1", port: (this.o.apiBasePort ?? 7200) + i },
         apiRateLimit: false,
         ...this.o.node,
+        blocks: { beaconIntervalMs: DEVNET_BEACON_INTERVAL_MS, ...this.o.node?.blocks },
       };
       await write(join(home, NODE_FILE), config);
     }

@@ -39,7 +39,7 @@ export interface NodeConfig {
    * (default 4,096) or while the event loop runs more than `maxLoopLagMs` late (default 250). */
   admission?: { maxInflight?: number; maxLoopLagMs?: number };
   /** Block making (defaults: 5,000 transactions, 100 ms idle wait, no minimum interval). */
-  blocks?: { maxTxs?: number; idleMs?: number; minIntervalMs?: number };
+  blocks?: { maxTxs?: number; idleMs?: number; minIntervalMs?: number; beaconIntervalMs?: number };
 }
 
 export const NODE_FILE = "node.json";
@@ -97,7 +97,12 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
     network,
     storage,
     timing: config.timing,
-    app: { maxBlockTxs: config.blocks?.maxTxs, idleBlockMs: config.blocks?.idleMs, minBlockIntervalMs: config.blocks?.minIntervalMs },
+    app: {
+      maxBlockTxs: config.blocks?.maxTxs,
+      idleBlockMs: config.blocks?.idleMs,
+      minBlockIntervalMs: config.blocks?.minIntervalMs,
+      beaconIntervalMs: config.blocks?.beaconIntervalMs,
+    },
     checkpointEvery: config.checkpointEvery,
     peersConnected: () => network.peerStatus().filter((p) => p.connected).length,
     admission: { maxInflight: config.admission?.maxInflight, overloaded: () => loopLag.recentMs > maxLoopLagMs },

@@ -25,6 +25,14 @@ export type BeaconPolicy = "random-ops" | "non-empty";
  */
 export const RANDOM_OPS: ReadonlySet<number> = new Set<number>([0x05, 0x06]);
 
+/** Whether a block of `txCount` transactions, of which the decodable ones have instruction tags
+ * `ops`, needs σ under `policy` (a transaction that does not decode draws nothing). */
+export function drawsOnBeacon(policy: BeaconPolicy, txCount: number, ops: Iterable<number>): boolean {
+  if (policy === "non-empty") return txCount > 0;
+  for (const op of ops) if (RANDOM_OPS.has(op)) return true;
+  return false;
+}
+
 /** A progress vote as received; its signature is checked once it could complete a certificate. */
 interface ProgressVote {
   record: string;
@@ -177,15 +185,18 @@ export class Executor {
   }
 
   private needsBeacon(txs: readonly Uint8Array[]): boolean {
-    if ((this.o.beaconPolicy ?? "random-ops") === "non-empty") return txs.length > 0;
-    for (const tx of txs) {
-      try {
-        if (RANDOM_OPS.has((this.o.heldSummary?.(tx) ?? this.o.codec.txSummary(tx)).op)) return true;
-      } catch {
-        // A transaction that does not decode draws nothing: it becomes an error event.
+    const summaries = this.o.heldSummary;
+    const codec = this.o.codec;
+    function* ops(): Generator<number> {
+      for (const tx of txs) {
+        try {
+          yield (summaries?.(tx) ?? codec.txSummary(tx)).op;
+        } catch {
+          // A transaction that does not decode draws nothing: it becomes an error event.
+        }
       }
     }
-    return false;
+    return drawsOnBeacon(this.o.beaconPolicy ?? "random-ops", txs.length, ops());
   }
 
   private message(p: Pending): Uint8Array {

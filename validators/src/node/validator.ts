@@ -23,7 +23,7 @@ import type { Network } from "../runtime/network.js";
 import type { Storage } from "../runtime/storage.js";
 import { Admission, type AdmissionOptions } from "./admission.js";
 import { ChainApp, type ChainAppOptions } from "./chain-app.js";
-import { Executor, type ExecutorHooks } from "./executor.js";
+import { drawsOnBeacon, Executor, type ExecutorHooks } from "./executor.js";
 
 export type Timing = Pick<
   ConsensusConfig,
@@ -44,7 +44,7 @@ export interface ValidatorNodeOptions {
   /** Snapshot the state every this many executed heights (default 1,000). */
   checkpointEvery?: number;
   mempool?: Partial<Omit<MempoolOptions, "codec" | "chainId" | "getAccountNonce">>;
-  app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "minBlockIntervalMs" | "maxDriftMs">;
+  app?: Pick<ChainAppOptions, "maxBlockTxs" | "maxBlockBytes" | "idleBlockMs" | "minBlockIntervalMs" | "beaconIntervalMs" | "maxDriftMs">;
   /** Transaction signature batches of proposals (default the libuv-pool verifyBatch; simulations pass a synchronous one). */
   verifyBatch?: ChainAppOptions["verifyBatch"];
   /** Where the beacon's BLS work runs (default: inline; `start` passes a worker thread when node.json says `beaconThread`). */
@@ -211,11 +211,16 @@ export class ValidatorNode implements ValidatorApiSource {
     }
     if (tip > 0n) this.log("archive-replayed", { tip: String(tip), executed: String(this.executor.executedHeight) });
     const leaderTimeoutMs = o.timing?.leaderTimeoutMs ?? DEFAULT_TIMING.leaderTimeoutMs;
-    const interval = o.app?.minBlockIntervalMs ?? 0;
     // Replicas give a leader leaderTimeoutMs from the view's start; pacing must leave it most of that.
-    if (!(interval >= 0 && interval <= leaderTimeoutMs / 2)) {
-      throw new Error(`minBlockIntervalMs must be in [0, leaderTimeoutMs / 2 = ${leaderTimeoutMs / 2}], got ${interval}`);
+    for (const [name, interval] of [
+      ["minBlockIntervalMs", o.app?.minBlockIntervalMs ?? 0],
+      ["beaconIntervalMs", o.app?.beaconIntervalMs ?? 0],
+    ] as const) {
+      if (!(interval >= 0 && interval <= leaderTimeoutMs / 2)) {
+        throw new Error(`${name} must be in [0, leaderTimeoutMs / 2 = ${leaderTimeoutMs / 2}], got ${interval}`);
+      }
     }
+    const policy = beaconPolicyOf(g);
     const app = new ChainApp({
       codec,
       chainId: this.chainId,
@@ -228,6 +233,12 @@ export class ValidatorNode implements ValidatorApiSource {
       verifyBatch: o.verifyBatch ?? ((items) => verifyBatch(items, { offMainThread: true })),
       finalized: (f) => this.deliver(f),
       finalizedBlock: (digest) => this.served.get(toHex(digest)),
+      needsBeacon: (summaries) =>
+        drawsOnBeacon(
+          policy,
+          summaries.length,
+          summaries.map((s) => s.op),
+        ),
       ...o.app,
     });
     this.app = app;
