@@ -162,7 +162,7 @@ export class ChainApp implements Application {
   }
 
   /** The pool's summary of a transaction it holds, else the wasm's. */
-  summary(tx: Uint8Array): TxSummary {
+  private summary(tx: Uint8Array): TxSummary {
     return this.o.mempool.heldSummary(tx) ?? this.o.codec.txSummary(tx);
   }
 

@@ -185,12 +185,12 @@ export class Executor {
   }
 
   private needsBeacon(txs: readonly Uint8Array[]): boolean {
-    const summaries = this.o.heldSummary;
+    const held = this.o.heldSummary;
     const codec = this.o.codec;
     function* ops(): Generator<number> {
       for (const tx of txs) {
         try {
-          yield (summaries?.(tx) ?? codec.txSummary(tx)).op;
+          yield (held?.(tx) ?? codec.txSummary(tx)).op;
         } catch {
           // A transaction that does not decode draws nothing: it becomes an error event.
         }
