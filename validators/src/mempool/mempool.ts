@@ -78,10 +78,9 @@ const VERIFIED_MEMORY = 32_768;
 
 interface Entry {
   readonly tx: Uint8Array;
-  /** The wasm's summary of `tx`, taken on entry: proposals of held transactions reuse it. */
+  /** The wasm's summary of `tx` (hash, signer, nonce, …), taken on entry: proposals of held
+   * transactions reuse it. */
   readonly summary: TxSummary;
-  readonly hash: Hex;
-  readonly nonce: bigint;
   readonly account: Account;
   readonly addedAt: number;
 }
@@ -103,9 +102,6 @@ interface Candidate {
   index: number;
   tx: Uint8Array;
   summary: TxSummary;
-  hash: Hex;
-  signer: Hex;
-  nonce: bigint;
   item: VerifyItem;
   /** The signer's executed nonce as looked up for this candidate, valid while `generation` is the
    * pool's (no block executed since): admit then need not ask the host a second time. */
@@ -279,7 +275,7 @@ export class Mempool {
           message: signingPayload(SignatureKind.TX, this.chainId, body),
           signature: tx.subarray(view.bodyLength),
         };
-        candidates.push({ index: i, tx, summary: view, hash, signer, nonce, item, stateNonce, generation });
+        candidates.push({ index: i, tx, summary: view, item, stateNonce, generation });
       }
       if (candidates.length > 0) batches.push({ candidates, verdicts: this.verify(candidates) });
     }
@@ -288,7 +284,7 @@ export class Mempool {
       const ok = await verdicts;
       for (let k = 0; k < candidates.length; k++) {
         const c = candidates[k]!;
-        results[c.index] = ok[k] === true ? this.admit(c) : { ok: false, code: MempoolErrorCode.BAD_SIGNATURE, hash: c.hash };
+        results[c.index] = ok[k] === true ? this.admit(c) : { ok: false, code: MempoolErrorCode.BAD_SIGNATURE, hash: c.summary.hash };
       }
     }
     return results;
@@ -410,7 +406,7 @@ export class Mempool {
   /** Verifies a batch; a verifier that throws or rejects counts as every signature failing. */
   /** Verifies the candidates whose signatures are not known good already (see `noteVerified`). */
   private verify(candidates: Candidate[]): Promise<boolean[]> {
-    const unknown = candidates.filter((c) => !this.verified.has(c.hash));
+    const unknown = candidates.filter((c) => !this.verified.has(c.summary.hash));
     if (unknown.length === 0) return Promise.resolve(candidates.map(() => true));
     let verdicts: Promise<boolean[]>;
     try {
@@ -420,8 +416,8 @@ export class Mempool {
     }
     if (unknown.length === candidates.length) return verdicts;
     return verdicts.then((ok) => {
-      const byHash = new Map(unknown.map((c, k) => [c.hash, ok[k] === true]));
-      return candidates.map((c) => byHash.get(c.hash) ?? true);
+      const byHash = new Map(unknown.map((c, k) => [c.summary.hash, ok[k] === true]));
+      return candidates.map((c) => byHash.get(c.summary.hash) ?? true);
     });
   }
 
@@ -488,7 +484,8 @@ export class Mempool {
 
   /** Admits a transaction with a valid signature after repeating the cheap checks. */
   private admit(c: Candidate): AddResult {
-    const { hash, nonce, signer, tx } = c;
+    const { tx, summary } = c;
+    const { hash, nonce, signer } = summary;
     if (this.byHash.has(hash)) return { ok: false, code: MempoolErrorCode.DUPLICATE, hash };
     let a = this.bySigner.get(signer);
     const next = a ? a.next : c.generation === this.generation && c.stateNonce !== undefined ? c.stateNonce : this.stateNonce(signer);
@@ -502,7 +499,7 @@ export class Mempool {
       a = { signer, next, txs: new Map() };
       this.bySigner.set(signer, a);
     }
-    const e: Entry = { tx, summary: c.summary, hash, nonce, account: a, addedAt: this.now() };
+    const e: Entry = { tx, summary, account: a, addedAt: this.now() };
     a.txs.set(nonce, e);
     this.byHash.set(hash, e);
     this.count++;
@@ -512,8 +509,8 @@ export class Mempool {
   }
 
   private remove(e: Entry): void {
-    e.account.txs.delete(e.nonce);
-    this.byHash.delete(e.hash);
+    e.account.txs.delete(e.summary.nonce);
+    this.byHash.delete(e.summary.hash);
     this.count--;
     this.totalBytes -= e.tx.length;
   }
@@ -527,7 +524,7 @@ export class Mempool {
         if (e !== undefined) this.remove(e);
       }
     } else {
-      for (const e of a.txs.values()) if (e.nonce < next) this.remove(e);
+      for (const e of a.txs.values()) if (e.summary.nonce < next) this.remove(e);
     }
     a.next = next;
     return true;

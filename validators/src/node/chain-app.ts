@@ -173,7 +173,8 @@ export class ChainApp implements Application {
       const next = s.nonce + 1n;
       if ((nonces.get(s.signer) ?? -1n) < next) nonces.set(s.signer, next);
     }
-    const drawsBeacon = this.o.needsBeacon?.(summaries) ?? false;
+    // Only pacing asks: with no beaconIntervalMs the block's instructions are not looked at.
+    const drawsBeacon = (this.o.beaconIntervalMs ?? 0) > 0 && (this.o.needsBeacon?.(summaries) ?? false);
     this.pending.set(digest, { parent: toHex(parent.digest), height: parent.height + 1n, nonces, drawsBeacon });
   }
 
