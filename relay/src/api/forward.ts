@@ -9,6 +9,7 @@
 // other verdict, acceptance or refusal, is the answer.
 import { encodeTxBatch, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { RelayError } from "../errors.js";
+import { HttpPoster } from "./http-post.js";
 
 export interface MempoolVerdict {
   ok: boolean;
@@ -53,12 +54,19 @@ export class Forwarder {
   private readonly maxInflight: number;
   /** Batches out per validator, by index: a batch holds its first validator's slot until answered. */
   private readonly inflight: number[];
+  private readonly poster: HttpPoster;
 
   constructor(private readonly o: ForwarderOptions) {
     this.maxBatch = o.maxBatch ?? 256;
     this.maxBatchBytes = o.maxBatchBytes ?? 512 * 1024;
     this.maxInflight = o.maxInflight ?? 2;
     this.inflight = o.validators.map(() => 0);
+    this.poster = new HttpPoster({ maxSockets: this.maxInflight });
+  }
+
+  /** Closes the connections to the validators. */
+  close(): void {
+    this.poster.close();
   }
 
   /** The verdict of the validator that took or refused `tx`; RELAY_UPSTREAM_UNAVAILABLE if none answered. */
@@ -133,14 +141,9 @@ export class Forwarder {
   private async post(base: string, batch: Waiting[]): Promise<MempoolVerdict[] | undefined> {
     try {
       this.o.onBatch?.(base, batch.length);
-      const r = await fetch(`${base}/submit`, {
-        method: "POST",
-        headers: { "content-type": TX_BATCH_MEDIA_TYPE },
-        body: Buffer.from(encodeTxBatch(batch.map((w) => w.tx))),
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
-      if (!r.ok) return undefined;
-      const results = ((await r.json()) as { results?: MempoolVerdict[] }).results;
+      const r = await this.poster.post(`${base}/submit`, TX_BATCH_MEDIA_TYPE, encodeTxBatch(batch.map((w) => w.tx)), this.o.timeoutMs);
+      if (r.status !== 200) return undefined;
+      const results = (r.body as { results?: MempoolVerdict[] } | undefined)?.results;
       return Array.isArray(results) && results.length === batch.length ? results : undefined;
     } catch {
       return undefined;
