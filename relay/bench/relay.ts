@@ -33,6 +33,7 @@ import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
 import { startRedis } from "../test/support/redis.js";
 import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
+import { machineCpuSeconds, processCpuSeconds } from "./proc-cpu.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
 const SECONDS = numberArg("seconds", 30);
@@ -71,6 +72,8 @@ const devnet = await Devnet.create({
   fresh: true,
   say,
   node: { blocks: { minIntervalMs: BLOCK_INTERVAL_MS } },
+  // VALIDATORS_CPU_PROF=DIR profiles the validators as RELAY_CPU_PROF=DIR does the relay.
+  nodeArgs: process.env.VALIDATORS_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.VALIDATORS_CPU_PROF] : [],
 });
 devnet.startAll();
 await devnet.waitFor(2n, 120_000);
@@ -444,19 +447,41 @@ for (const b of baselines) b.proc.kill();
 say(`phase 3: /submit at concurrency ${SUBMIT_LEVELS.join(", ")}, ${SUBMIT_SECONDS} s each`);
 const submitter = fork(join(here, "submitter.ts"), [], { execArgv: ["--import", "tsx"] });
 let best = { perSec: 0, p99Ms: Number.NaN };
+/** CPU seconds by part at a level's start: the machine is shared, so where its cores went says what bounds the rate. */
+const cpuNow = () => ({
+  machine: machineCpuSeconds(),
+  relays: relays.reduce((sum, r) => sum + processCpuSeconds(r.proc.pid), 0),
+  validators: devnet.children.reduce((sum, c) => sum + processCpuSeconds(c?.pid), 0),
+  submitter: processCpuSeconds(submitter.pid),
+});
+let cpuAtStart = cpuNow();
+const cpuLine = (accepted: number): string => {
+  const now = cpuNow();
+  const us = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, accepted));
+  const wall = now.machine.total - cpuAtStart.machine.total;
+  const cores = (2 * (now.machine.busy - cpuAtStart.machine.busy)) / Math.max(1e-9, wall);
+  return (
+    `CPU per accepted transaction: relay ${us(now.relays - cpuAtStart.relays)} µs, validators ${us(now.validators - cpuAtStart.validators)} µs (together), ` +
+    `load generator ${us(now.submitter - cpuAtStart.submitter)} µs; machine ${round(cores, 2)} of 2 cores busy`
+  );
+};
 await new Promise<void>((resolve) => {
   submitter.on("message", (m: Reply & { perSec: number; p99Ms: number; p50Ms: number; accepted: number; concurrency: number }) => {
     if (m.op === "signed") say(`  ${m.txs} transactions signed`);
+    if (m.op === "levelStart") cpuAtStart = cpuNow();
     if (m.op === "level") {
       say(
         `  concurrency ${m.concurrency}: ${m.accepted} accepted, ${Math.round(m.perSec)}/s, p50 ${round(m.p50Ms, 1)} ms, p99 ${round(m.p99Ms, 1)} ms; refused ${JSON.stringify(m.refused)}`,
       );
+      say(`    ${cpuLine(m.accepted)}`);
       if (m.perSec > best.perSec) best = m;
     }
-    if (m.op === "direct")
+    if (m.op === "direct") {
       say(
         `  for comparison, straight to validator 0 at concurrency ${m.concurrency}: ${Math.round(m.perSec)}/s accepted, p50 ${round(m.p50Ms, 1)} ms, p99 ${round(m.p99Ms, 1)} ms; refused ${JSON.stringify(m.refused)}`,
       );
+      say(`    ${cpuLine(m.accepted)}`);
+    }
     if (m.op === "done") resolve();
   });
   submitter.send({

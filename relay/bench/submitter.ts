@@ -4,7 +4,7 @@
 // level for a fixed time, and reports accepted transactions per second and request latencies.
 // Requests go through node:http with keep-alive (HttpPoster), not fetch: fetch cost this process
 // ~1.2 ms of CPU an accepted transaction, taken from the relay and validators on the same 2 cores.
-// IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "level" | "direct", …}, {op: "done"}.
+// IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "levelStart"} then {op: "level" | "direct", …} for each level, {op: "done"}.
 import { readFileSync } from "node:fs";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import { HttpPoster } from "../src/api/http-post.js";
@@ -80,6 +80,7 @@ async function run(m: Run): Promise<void> {
   };
   const drain = () => new Promise((r) => setTimeout(r, 2000)); // let the validators drain between levels
   for (const concurrency of m.levels) {
+    process.send?.({ op: "levelStart" });
     process.send?.({ op: "level", ...(await level(m.url, concurrency)) });
     if (next >= txs.length) break;
     await drain();
@@ -87,6 +88,7 @@ async function run(m: Run): Promise<void> {
   // For comparison: the same load straight to one validator, to tell the relay's cost from the chain's.
   if (m.direct && next < txs.length) {
     await drain();
+    process.send?.({ op: "levelStart" });
     process.send?.({ op: "direct", ...(await level(m.direct, m.directConcurrency)) });
   }
   poster.close();
