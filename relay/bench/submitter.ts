@@ -7,7 +7,7 @@
 // IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "levelStart"} then {op: "level" | "direct", …} for each level, {op: "done"}.
 import { readFileSync } from "node:fs";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
-import { HttpPoster } from "../src/api/http-post.js";
+import { HttpPoster } from "@nullspace/core/node";
 import { type Histogram, quantileOf, record } from "./histogram.js";
 
 interface Run {

@@ -8,8 +8,8 @@
 // its own (BUSY, a full pool), or all of them when it does not answer, go on to the next; any
 // other verdict, acceptance or refusal, is the answer.
 import { encodeTxBatch, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
+import { HttpPoster } from "@nullspace/core/node";
 import { RelayError } from "../errors.js";
-import { HttpPoster } from "./http-post.js";
 
 export interface MempoolVerdict {
   ok: boolean;

@@ -1,8 +1,9 @@
 // POST bytes and read a JSON answer over node:http(s) with keep-alive agents. The global fetch
 // (undici) cost 340–760 µs of CPU a request on this 2-core machine against ~70 µs for the same
 // request through node:http (docs/benchmarks.md, "Where a submission's CPU goes"): with the
-// validators, the relay and its players sharing the cores, every request forwarded through fetch
-// was CPU taken from verifying and executing.
+// validators, the relay and the load generators sharing the cores, every request made through
+// fetch was CPU taken from verifying and executing. Used by the relay's forwarder and the
+// benchmarks' load generators; browsers keep fetch.
 import http from "node:http";
 import https from "node:https";
 

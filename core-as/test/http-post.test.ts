@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpPoster } from "../src/api/http-post.js";
+import { HttpPoster } from "../src/node/http-post.js";
 
 let server: http.Server;
 let base = "";
