@@ -61,7 +61,9 @@ export class Forwarder {
     this.maxBatchBytes = o.maxBatchBytes ?? 512 * 1024;
     this.maxInflight = o.maxInflight ?? 2;
     this.inflight = o.validators.map(() => 0);
-    this.poster = new HttpPoster({ maxSockets: this.maxInflight });
+    // Room beyond the batch slots for batches passed on from another validator (they hold their
+    // first validator's slot, not this one's): they should not queue behind this one's own.
+    this.poster = new HttpPoster({ maxSockets: 2 * this.maxInflight });
   }
 
   /** Closes the connections to the validators. */
