@@ -27,13 +27,13 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Core, roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
+import { machineCpuSeconds, processCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { Devnet } from "../../validators/src/cli/devnet.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
 import { startRedis } from "../test/support/redis.js";
 import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
-import { machineCpuSeconds, processCpuSeconds } from "./proc-cpu.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
 const SECONDS = numberArg("seconds", 30);

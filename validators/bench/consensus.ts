@@ -29,6 +29,7 @@ import { HttpPoster, type PostAnswer } from "@nullspace/core/node";
 import WebSocket from "ws";
 import { decodeFrame, FrameTag } from "../src/api/batch.js";
 import { DEVNET_BEACON_INTERVAL_MS, Devnet } from "../src/cli/devnet.js";
+import { processCpuSeconds } from "./proc-cpu.js";
 import { quantile, round } from "./stats.js";
 
 const roundTenth = (x: number) => round(x, 1);
@@ -239,19 +240,7 @@ const heightsLogged = (): { sigma: number[]; progress: number[]; final: number[]
 
 /** CPU seconds (user + system) the validator processes have used so far, from /proc (Linux). */
 function validatorCpuSeconds(): number {
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  let ticks = 0;
-  for (const child of devnet.children) {
-    if (child?.pid === undefined) continue;
-    try {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // not Linux, or the process is gone
-    }
-  }
-  return ticks / ticksPerSecond;
+  return devnet.children.reduce((sum, child) => sum + processCpuSeconds(child?.pid), 0);
 }
 
 /** Validator 0's metrics: one value per name (NaN when missing or unreachable). */
