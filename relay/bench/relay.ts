@@ -19,20 +19,18 @@
 // deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}.
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { Core, roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
+import { roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
 import { machineCpuSeconds, processCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
-import { Devnet } from "../../validators/src/cli/devnet.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
 import { startRedis } from "../test/support/redis.js";
+import { startBenchDevnet } from "./bench-devnet.js";
 import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
@@ -61,23 +59,13 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const wasmPath = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
-const core = await Core.load(readFileSync(wasmPath));
-const dir = await mkdtemp(join(tmpdir(), "nullspace-relay-bench-"));
-const devnet = await Devnet.create({
-  dir,
-  basePort: 7700,
-  apiBasePort: 7710,
-  wasmPath,
-  fresh: true,
+const { core, wasmPath, dir, devnet, chainId } = await startBenchDevnet({
+  name: "nullspace-relay-bench-",
   say,
-  node: { blocks: { minIntervalMs: BLOCK_INTERVAL_MS } },
+  minIntervalMs: BLOCK_INTERVAL_MS,
   // VALIDATORS_CPU_PROF=DIR profiles the validators as RELAY_CPU_PROF=DIR does the relay.
   nodeArgs: process.env.VALIDATORS_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.VALIDATORS_CPU_PROF] : [],
 });
-devnet.startAll();
-await devnet.waitFor(2n, 120_000);
-const chainId = BigInt(devnet.genesis.chainId);
 
 // --- with two relays: the shared store and bus they need (started here, stopped at the end)
 const shared = RELAYS > 1 ? { pg: startPostgres(RELAY_PORT + 5), redis: await startRedis(RELAY_PORT + 6) } : undefined;

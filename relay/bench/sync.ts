@@ -7,38 +7,21 @@
 // {heights, txs, startSeconds, syncSeconds, heightsPerSec, txsPerSec}: startSeconds until its
 // first height, the rates from then to the tip the devnet had when the relay started.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { Core, encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
+import { encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { HttpPoster } from "@nullspace/core/node";
 import { numberArg, round } from "../../validators/bench/stats.js";
-import { Devnet } from "../../validators/src/cli/devnet.js";
+import { startBenchDevnet } from "./bench-devnet.js";
 
 const SECONDS = numberArg("seconds", 40);
 const TX_RATE = numberArg("tx-rate", 200);
 const say = (line: string) => console.log(`[sync] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const wasmPath = createRequire(import.meta.url).resolve("@nullspace/core/wasm");
-const core = await Core.load(readFileSync(wasmPath));
-const dir = await mkdtemp(join(tmpdir(), "nullspace-sync-bench-"));
-const devnet = await Devnet.create({
-  dir,
-  basePort: 7700,
-  apiBasePort: 7710,
-  wasmPath,
-  fresh: true,
-  say,
-  node: { blocks: { minIntervalMs: 0 } },
-});
-devnet.startAll();
-await devnet.waitFor(2n, 120_000);
-const chainId = BigInt(devnet.genesis.chainId);
+const { core, dir, devnet, chainId } = await startBenchDevnet({ name: "nullspace-sync-bench-", say, minIntervalMs: 0 });
 
 // --- the chain to catch up with: registrations of fresh accounts, a batch every 100 ms
 say(`making heights for ${SECONDS} s with ${TX_RATE} registrations a second`);
