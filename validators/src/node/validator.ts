@@ -160,6 +160,8 @@ export class ValidatorNode implements ValidatorApiSource {
     const checkpointEvery = BigInt(o.checkpointEvery ?? 1000);
     const share = decodeShare(fromHex(o.secret.beaconShare));
     const groupKey = fromHex(g.beacon.groupKey);
+    // One policy for the executor (which heights wait for σ) and the chain app (which it paces).
+    const policy = beaconPolicyOf(g);
     this.executor = new Executor({
       core: this.core,
       codec,
@@ -176,7 +178,7 @@ export class ValidatorNode implements ValidatorApiSource {
       network: o.network,
       clock: o.clock,
       archive: archiveSink,
-      beaconPolicy: beaconPolicyOf(g),
+      beaconPolicy: policy,
       executedHeight: executed,
       hooks: {
         ...o.hooks,
@@ -220,7 +222,6 @@ export class ValidatorNode implements ValidatorApiSource {
         throw new Error(`${name} must be in [0, leaderTimeoutMs / 2 = ${leaderTimeoutMs / 2}], got ${interval}`);
       }
     }
-    const policy = beaconPolicyOf(g);
     const app = new ChainApp({
       codec,
       chainId: this.chainId,
