@@ -68,7 +68,8 @@ process.on("SIGUSR2", () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   gc?.();
-  process.stdout.write(`${JSON.stringify({ event: "bench_gc", rss: process.memoryUsage().rss })}\n`);
+  const m = process.memoryUsage();
+  process.stdout.write(`${JSON.stringify({ event: "bench_gc", rss: m.rss, jsHeld: m.heapUsed + m.external })}\n`);
 });
 const stop = async () => {
   await running.stop();

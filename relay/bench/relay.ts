@@ -11,7 +11,8 @@
 //    sent, at the rate it sent them; measured the same way. deliveryRatio = relay p99 / baseline p99.
 // 3. Submit: subscribers closed, a child process (submitter.ts) posts pre-signed transactions of
 //    fresh accounts to the relay's /submit at rising concurrency; the best level is reported.
-// RSS: the relay's VmRSS with all subscribers connected minus before, per thousand connections.
+// RSS: the relay's VmRSS with all subscribers connected minus before, per thousand connections;
+// beside it the same for its main thread's V8 heap used + external (jsMbPerThousandConns).
 // --relays 2: two relay processes sharing a throwaway PostgreSQL and Redis bus (both following
 // the validators and verifying), the generators split between them, and two bare servers for the
 // baseline (a process may hold at most 20,000 descriptors here); RSS is summed, rates per relay.
@@ -68,7 +69,27 @@ const { core, wasmPath, dir, devnet, chainId } = await startBenchDevnet({
 });
 
 // --- with two relays: the shared store and bus they need (started here, stopped at the end)
-const shared = RELAYS > 1 ? { pg: startPostgres(RELAY_PORT + 5), redis: await startRedis(RELAY_PORT + 6) } : undefined;
+const shared = RELAYS > 1 ? await startShared() : undefined;
+/** PostgreSQL and Redis for two relays; a server that started is stopped again if the other fails
+ * or the bench dies (a leftover server would hold its port for the next run). */
+async function startShared() {
+  const started = startPostgres(RELAY_PORT + 5);
+  let stopped = false;
+  const pg = {
+    url: started.url,
+    stop: () => {
+      if (!stopped) started.stop();
+      stopped = true;
+    },
+  };
+  process.on("exit", pg.stop);
+  try {
+    return { pg, redis: await startRedis(RELAY_PORT + 6) };
+  } catch (e) {
+    pg.stop();
+    throw e;
+  }
+}
 if (shared) say(`two relays share PostgreSQL ${shared.pg.url} and the Redis bus ${shared.redis.url}`);
 
 // --- the relay processes, and what each says per published height
@@ -78,7 +99,8 @@ interface RelayUnderTest {
   published: Map<number, { atMs: number; buildMs: number; events: number }>;
   /** Send passes while measuring: duration and the heights still queued when each ended. */
   passes: { ms: number; backlog: number }[];
-  gcWaiters: (() => void)[];
+  /** Waiting for the relay's next bench_gc line: its main thread's V8 heap used + external bytes. */
+  gcWaiters: ((jsHeld: number) => void)[];
 }
 let isRecordingPasses = false;
 async function startRelayProcess(i: number): Promise<RelayUnderTest> {
@@ -107,7 +129,10 @@ async function startRelayProcess(i: number): Promise<RelayUnderTest> {
   await new Promise<void>((resolve) => {
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       if (line.includes('"relay_listening"')) resolve();
-      if (line.includes('"bench_gc"')) for (const w of r.gcWaiters.splice(0)) w();
+      if (line.includes('"bench_gc"')) {
+        const { jsHeld } = JSON.parse(line) as { jsHeld: number };
+        for (const w of r.gcWaiters.splice(0)) w(jsHeld);
+      }
       if (line.includes('"bench_pass"') && isRecordingPasses) r.passes.push(JSON.parse(line) as { ms: number; backlog: number });
       if (!line.includes('"bench_published"')) return;
       const p = JSON.parse(line) as { height: number; atMs: number; buildMs: number; events: number };
@@ -139,19 +164,25 @@ chainWatch.on("message", (data: Buffer) => {
 });
 chainWatch.on("error", () => {});
 
-/** The relays' VmRSS (MB, summed) right after a full garbage collection in each. */
-async function rssMb(): Promise<number> {
-  let sum = 0;
+/** The relays' VmRSS and their main threads' V8 heap used + external bytes (MB, summed) right
+ * after a full garbage collection in each. RSS also holds the worker threads (the store's PGlite,
+ * the σ thread) and what the allocator keeps, which come and go by hundreds of MB on their own;
+ * the JS figure is what the connections' objects and buffers hold. */
+async function memoryMb(): Promise<{ rss: number; js: number }> {
+  let rss = 0;
+  let js = 0;
   for (const r of relays) {
-    await new Promise<void>((resolve) => {
-      r.gcWaiters.push(resolve);
-      r.proc.kill("SIGUSR2");
-    });
+    js +=
+      (await new Promise<number>((resolve) => {
+        r.gcWaiters.push(resolve);
+        r.proc.kill("SIGUSR2");
+      })) /
+      2 ** 20;
     await sleep(500);
     const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${r.proc.pid}/status`, "utf8"));
-    sum += Number(m?.[1]) / 1024;
+    rss += Number(m?.[1]) / 1024;
   }
-  return sum;
+  return { rss, js };
 }
 
 // --- background transactions so that frames carry events with their proofs: registrations of
@@ -361,15 +392,18 @@ async function finalizedAt0(): Promise<number> {
 
 // --- phase 1: the relay
 await sleep(5000); // start-up (store replay, wasm instances) settles
-const rssBefore = await rssMb();
+const memBefore = await memoryMb();
 say(
-  `phase 1: ${CONNECTIONS} subscribers on ${RELAYS === 1 ? "the relay" : `${RELAYS} relays`} in ${PROCS} processes; relay RSS ${round(rssBefore, 1)} MB before`,
+  `phase 1: ${CONNECTIONS} subscribers on ${RELAYS === 1 ? "the relay" : `${RELAYS} relays`} in ${PROCS} processes; relay RSS ${round(memBefore.rss, 1)} MB before (main thread's JS ${round(memBefore.js, 1)} MB)`,
 );
 const relayOpen = await connectAll(relays.map((r) => `${r.url.replace(/^http/, "ws")}/updates?filter=all`));
 await sleep(3000);
-const rssAfter = await rssMb();
-const rssPerThousand = ((rssAfter - rssBefore) / relayOpen) * 1000;
-say(`relay RSS ${round(rssAfter, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand`);
+const memAfter = await memoryMb();
+const rssPerThousand = ((memAfter.rss - memBefore.rss) / relayOpen) * 1000;
+const jsPerThousand = ((memAfter.js - memBefore.js) / relayOpen) * 1000;
+say(
+  `relay RSS ${round(memAfter.rss, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand; main thread's JS ${round(memAfter.js, 1)} MB: ${round(jsPerThousand, 2)} MB per thousand`,
+);
 const chainBefore = await finalizedAt0();
 const chainT0 = performance.now();
 isRecordingPasses = true;
@@ -517,6 +551,8 @@ console.log(
     // bundle; for the baseline, when its frame was due at the relay's rate).
     fromAvailableP99Ms: round(quantileOf(relayM.fromAvailable, 0.99), 1),
     baselineFromDueP99Ms: round(quantileOf(baseM.fromAvailable, 0.99), 1),
+    // What the connections hold in the relay's JS (main thread, after GC), beside RSS.
+    jsMbPerThousandConns: round(jsPerThousand, 2),
   }),
 );
 process.exit(0);
