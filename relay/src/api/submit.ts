@@ -28,7 +28,7 @@ export async function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: 
   // answer (and every live update) back for hundreds of milliseconds (benchmarks.md, "Relay").
   if (!(await verifyTxSignatureOffThread(view, tx, d.chainId)))
     throw new RelayError("RELAY_BAD_SIGNATURE", "the signature does not verify for this chain");
-  const next = d.core().account(view.signerKey)?.nonce ?? 0n;
+  const next = d.core().accountNonce(view.signerKey); // binary: the JSON account view cost more than the check
   if (view.nonce < next)
     throw new RelayError("RELAY_STALE_NONCE", `nonce ${view.nonce} is below the account's next nonce ${next}`, { next: next.toString() });
   if (view.nonce >= next + BigInt(d.nonceWindow))
