@@ -73,16 +73,8 @@ const shared = RELAYS > 1 ? await startShared() : undefined;
 /** PostgreSQL and Redis for two relays; a server that started is stopped again if the other fails
  * or the bench dies (a leftover server would hold its port for the next run). */
 async function startShared() {
-  const started = startPostgres(RELAY_PORT + 5);
-  let stopped = false;
-  const pg = {
-    url: started.url,
-    stop: () => {
-      if (!stopped) started.stop();
-      stopped = true;
-    },
-  };
-  process.on("exit", pg.stop);
+  const pg = startPostgres(RELAY_PORT + 5);
+  process.on("exit", () => pg.stop());
   try {
     return { pg, redis: await startRedis(RELAY_PORT + 6) };
   } catch (e) {

@@ -147,9 +147,9 @@ ws.on("message", (data: Buffer) => {
 const seen = new Set<bigint>();
 let measuring = false;
 
-/** Offers `rate` tx/s for `seconds`, in batches every 20 ms, round-robin over the validators. */
-/** Offers `rate` tx/s for `seconds`, then resends what was shed; the time is from the first tick
- * to the last answer (the transactions are signed before the clock starts). */
+/** Offers `rate` tx/s for `seconds`, in batches every 20 ms, round-robin over the validators, then
+ * resends what was shed; the time is from the first tick to the last answer (the transactions are
+ * signed before the clock starts). */
 async function offer(rate: number, seconds: number): Promise<{ submitted: number; elapsedS: number }> {
   const tickMs = 20;
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));

@@ -9,6 +9,7 @@ import { join } from "node:path";
 
 export interface Postgres {
   url: string;
+  /** Stops the server and deletes its folder; later calls do nothing. */
   stop(): void;
 }
 
@@ -52,9 +53,12 @@ export function startPostgres(port: number): Postgres {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
     "start",
   ]);
+  let stopped = false;
   return {
     url: `postgres://relay@127.0.0.1:${port}/postgres`,
     stop() {
+      if (stopped) return; // a second call (an exit hook after the normal stop) finds nothing to stop
+      stopped = true;
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {
