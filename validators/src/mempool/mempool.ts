@@ -403,8 +403,8 @@ export class Mempool {
     return undefined;
   }
 
-  /** Verifies a batch; a verifier that throws or rejects counts as every signature failing. */
-  /** Verifies the candidates whose signatures are not known good already (see `noteVerified`). */
+  /** Verifies the candidates whose signatures are not known good already (see `noteVerified`); a
+   * verifier that throws or rejects counts as every signature failing. */
   private verify(candidates: Candidate[]): Promise<boolean[]> {
     const unknown = candidates.filter((c) => !this.verified.has(c.summary.hash));
     if (unknown.length === 0) return Promise.resolve(candidates.map(() => true));
