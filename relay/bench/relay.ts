@@ -9,6 +9,8 @@
 // 2. Baseline: the same load-generator processes reconnect the same number of clients to a bare
 //    `ws` server (baseline-server.ts, own process) that broadcasts frames of the sizes the relay
 //    sent, at the rate it sent them; measured the same way. deliveryRatio = relay p99 / baseline p99.
+//    Meanwhile the relay is paused and the chain carries the same background transactions (sent to
+//    validator 0), so that the machine differs only by the relay's own work.
 // 3. Submit: subscribers closed, a child process (submitter.ts) posts pre-signed transactions of
 //    fresh accounts to the relay's /submit at rising concurrency; the best level is reported.
 // RSS: the relay's VmRSS with all subscribers connected minus before, per thousand connections;
@@ -215,19 +217,26 @@ const nextBackgroundTx = (): { tx: Uint8Array; settle(ok: boolean): void } | und
     },
   };
 };
-/** Verdicts of the background transactions: "ok" or the relay's error code (and reason). */
+/** Verdicts of the background transactions: "ok" or the error code (and reason). */
 const backgroundVerdicts = new Map<string, number>();
+/** Where the background transactions go: the relay's /submit while it is measured; validator 0's
+ * while the baseline is (the relay is paused then, and the chain must carry the same load). */
+let backgroundTarget = relayUrl;
 const txTimer = setInterval(() => {
   const next = nextBackgroundTx();
   if (!next) return;
-  void fetch(`${relayUrl}/submit`, {
+  void fetch(`${backgroundTarget}/submit`, {
     method: "POST",
     headers: { "content-type": "application/vnd.nullspace.tx" },
     body: Buffer.from(next.tx),
   })
     .then(async (r) => {
-      const body = (await r.json()) as { ok?: boolean; error?: { code?: string; reason?: string } };
-      return body.ok ? "ok" : `${body.error?.code}${body.error?.reason ? `:${body.error.reason}` : ""}`;
+      // The relay answers {ok} or {error}; a validator {results: [{ok} or {code}]} or {error}.
+      type Verdict = { ok?: boolean; code?: string; reason?: string; error?: Verdict };
+      const body = (await r.json()) as Verdict & { results?: Verdict[] };
+      const v: Verdict = body.results?.[0] ?? body;
+      const refusal = v.error ?? v;
+      return v.ok ? "ok" : `${refusal.code}${refusal.reason ? `:${refusal.reason}` : ""}`;
     })
     .catch(() => "FETCH_FAILED")
     .then((verdict) => {
@@ -291,8 +300,14 @@ async function measure(
   open: number,
   /** When each height was available to send (the relay: validator 0's complete bundle; the baseline: when it was due). */
   availableAt: (k: number, h: number) => number | undefined,
+  /** The processes whose CPU is reported, by part (the server under test, validators, generators). */
+  cpuParts: Record<string, (number | undefined)[]>,
+  /** Where a newcomer subscribes while the others are served (see probeJoins); the baseline has
+   * none: behind its schedule, it sends without yielding to its event loop, so it accepts nobody. */
+  joinUrl?: string,
 ): Promise<Measured> {
   const groups = Array.from({ length: servers }, (_, k) => k);
+  const joins = joinUrl ? probeJoins(joinUrl, seconds) : undefined;
   const started = await askAll<Reply & { lastSeen: number }>({ op: "record" });
   // The first height sent entirely while recording, per server: past every height whose sending had
   // begun (the sender's report may lag its first frames, so what its subscribers saw counts too).
@@ -300,6 +315,13 @@ async function measure(
     (k) => Math.max(0, ...sentAt(k).keys(), ...started.filter((_, g) => g % servers === k).map((r) => r.lastSeen)) + 1,
   );
   const t0 = performance.now();
+  const cpuOf = () => ({
+    machine: machineCpuSeconds().busy,
+    ...Object.fromEntries(
+      Object.entries(cpuParts).map(([name, pids]) => [name, pids.reduce((a: number, pid) => a + processCpuSeconds(pid), 0)]),
+    ),
+  });
+  const cpu0: Record<string, number> = cpuOf();
   for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
     if (s % 5 === 0 || s === seconds) {
@@ -311,6 +333,14 @@ async function measure(
   }
   const last = groups.map((k) => Math.max(0, ...sentAt(k).keys()));
   const elapsed = (performance.now() - t0) / 1000;
+  // Where the two cores went while recording: the ratio compares two servers on one machine, and
+  // what the others took (the load generator receiving every frame above all) is not theirs.
+  const cpu1: Record<string, number> = cpuOf();
+  say(
+    `  cores used while recording: ${Object.keys(cpu1)
+      .map((name) => `${name} ${round(((cpu1[name] as number) - (cpu0[name] as number)) / elapsed, 2)}`)
+      .join(", ")}`,
+  );
   // Delivery of the last height may lag by seconds under load: wait until every open socket has it
   // (up to 30 s). Frames reach a socket in order, so then it has every earlier height too. (Waiting
   // only until some socket saw a later height counted in-flight frames as missing.)
@@ -367,10 +397,45 @@ async function measure(
   say(
     `  ${m.heights} heights (${round(m.heights / elapsed, 1)}/s) to ${open} subscribers: ${m.frames} frames, p50 ${round(quantileOf(hist, 0.5), 1)} ms, p99 ${round(quantileOf(hist, 0.99), 1)} ms, max ${round(quantileOf(hist, 1), 1)} ms; ${m.missing} missing, ${m.closed} closed`,
   );
+  const j = await joins;
+  if (j)
+    say(
+      `  a newcomer subscribing meanwhile (${j.open.length} tries from this process): open in p50 ${round(median(j.open), 1)} ms (max ${round(Math.max(0, ...j.open), 1)}), first frame p50 ${round(median(j.first), 1)} ms (max ${round(Math.max(0, ...j.first), 1)})`,
+    );
   say(
     `  from when each height was available (${available.reduce((a, x) => a + x.length, 0)} of ${sent.reduce((a, x) => a + x.length, 0)} heights timed): p50 ${round(quantileOf(fromAvailable, 0.5), 1)} ms, p99 ${round(quantileOf(fromAvailable, 0.99), 1)} ms`,
   );
   return m;
+}
+
+/**
+ * What a player joining a busy server waits: once a second for `seconds`, one new WebSocket from
+ * this process (not a load generator, whose event loops are full), timed to its handshake and to
+ * its first frame, then closed.
+ */
+async function probeJoins(url: string, seconds: number): Promise<{ open: number[]; first: number[] }> {
+  const open: number[] = [];
+  const first: number[] = [];
+  const endMs = performance.now() + seconds * 1000;
+  while (performance.now() < endMs - 1000) {
+    const t0 = performance.now();
+    await new Promise<void>((done) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      const give = setTimeout(() => ws.terminate(), 10_000);
+      ws.once("open", () => open.push(performance.now() - t0));
+      ws.once("message", () => {
+        first.push(performance.now() - t0);
+        ws.terminate();
+      });
+      ws.on("error", () => {});
+      ws.once("close", () => {
+        clearTimeout(give);
+        done();
+      });
+    });
+    await sleep(Math.max(0, 1000 - (performance.now() - t0)));
+  }
+  return { open, first };
 }
 
 /** Validator 0's finalized height (its /readyz body). */
@@ -405,11 +470,18 @@ const relayM = await measure(
   SECONDS,
   relayOpen,
   (_k, h) => completedAt.get(h),
+  {
+    relays: relays.map((r) => r.proc.pid),
+    validators: devnet.children.map((c) => c?.pid),
+    "validator 0": [devnet.children[0]?.pid],
+    generators: gens.map((g) => g.pid),
+  },
+  `${relayUrl.replace(/^http/, "ws")}/updates?filter=all`,
 );
 isRecordingPasses = false;
 const chainRate = ((await finalizedAt0()) - chainBefore) / ((performance.now() - chainT0) / 1000);
-clearInterval(txTimer);
 say(`  background transactions (${TX_MIX}, ${TX_RATE}/s): ${JSON.stringify(Object.fromEntries(backgroundVerdicts))}`);
+backgroundVerdicts.clear();
 // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
 // rather than skipping, and this says by how much (not part of deliveryP99Ms).
 for (const [i, r] of relays.entries()) {
@@ -419,14 +491,20 @@ for (const [i, r] of relays.entries()) {
   );
   const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
   say(
-    `  relay ${i}: frames built in p50 ${round(median(windowSent.map(([, v]) => v.buildMs)), 1)} ms a height; ${r.passes.length} send passes, p50 ${round(median(r.passes.map((p) => p.ms)), 1)} ms, ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
+    `  relay ${i}: frames built in p50 ${round(median(windowSent.map(([, v]) => v.buildMs)), 1)} ms a height; ${r.passes.length} send passes, p50 ${round(median(r.passes.map((p) => p.ms)), 1)} ms (max ${round(Math.max(0, ...r.passes.map((p) => p.ms)), 1)}), ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
   );
 }
 await askAll({ op: "close" });
 
 // --- phase 2: the bare ws baseline, same processes, same count, same sizes and rate
 // One bare server per relay (a process may hold at most 20,000 descriptors here), each with the
-// same generators' share as its relay had.
+// same generators' share as its relay had. The machine is kept as it was for the relay but for
+// the relay's own work: the validators go on finalizing the same background transactions (sent to
+// validator 0 now; with game rounds every height needs σ, a fifth of a core more for them), and
+// the relays are paused (SIGSTOP) so that none of what they cost lands on the baseline. Until
+// 2026-11-23 the chain went idle here, which charged the validators' σ work to the relay.
+backgroundTarget = devnet.apiUrl(0);
+for (const r of relays) r.proc.kill("SIGSTOP");
 const baselines = Array.from({ length: RELAYS }, (_, k) => {
   const proc = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT + 2 * k)], { execArgv: ["--import", "tsx"] });
   const sent = new Map<number, { atMs: number; dueMs: number; sendMs: number }>();
@@ -445,17 +523,47 @@ const sizes = [...relayM.sizes].sort(([a], [b]) => a - b).map(([, s]) => s);
 const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
 say(`  replaying ${sizes.length} frames (${Math.round(meanSize)} bytes on average) at the relay's rate`);
 for (const b of baselines) b.proc.send({ op: "broadcast", sizes, intervalMs: (relayM.seconds * 1000) / Math.max(1, sizes.length) });
+const chainBeforeBase = await finalizedAt0();
+const chainBaseT0 = performance.now();
 const baseM = await measure(
   (k) => (baselines[k] as (typeof baselines)[number]).sent,
   RELAYS,
   relayM.seconds,
   baseOpen,
   (k, h) => baselines[k]?.sent.get(h)?.dueMs,
+  {
+    baselines: baselines.map((b) => b.proc.pid),
+    validators: devnet.children.map((c) => c?.pid),
+    "validator 0": [devnet.children[0]?.pid],
+    generators: gens.map((g) => g.pid),
+  },
+);
+say(
+  `  meanwhile the validators finalized ${round(((await finalizedAt0()) - chainBeforeBase) / ((performance.now() - chainBaseT0) / 1000), 1)} heights/s`,
 );
 const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs));
 say(`  baseline's send loop per frame: p50 ${round(median(baseLoop), 1)} ms`);
 await askAll({ op: "close" });
 for (const b of baselines) b.proc.kill();
+clearInterval(txTimer);
+say(
+  `  background transactions (${TX_MIX}, ${TX_RATE}/s, straight to validator 0): ${JSON.stringify(Object.fromEntries(backgroundVerdicts))}`,
+);
+// The relays resume and catch up with the chain before /submit is measured.
+for (const r of relays) r.proc.kill("SIGCONT");
+const tipAtResume = await finalizedAt0();
+for (const r of relays) {
+  const t0 = performance.now();
+  // Ready, and past the chain's tip of the resume (until it hears from them, a relay's idea of the
+  // validators' tip is the one from before the pause).
+  const isCaughtUp = () =>
+    fetch(`${r.url}/readyz`).then(
+      async (x) => x.ok && Number(((await x.json()) as { height?: string }).height) >= tipAtResume,
+      () => false,
+    );
+  while (!(await isCaughtUp())) await sleep(200);
+  say(`  relay at ${r.url} resumed and ready again in ${round((performance.now() - t0) / 1000, 1)} s`);
+}
 
 // --- phase 3: /submit
 say(`phase 3: /submit at concurrency ${SUBMIT_LEVELS.join(", ")}, ${SUBMIT_SECONDS} s each`);
