@@ -133,15 +133,19 @@ async function startRelayProcess(i: number): Promise<RelayUnderTest> {
       r.published.set(p.height, p);
     });
   });
-  while (
-    !(await fetch(`${r.url}/readyz`).then(
-      (x) => x.ok,
-      () => false,
-    ))
-  )
-    await sleep(200);
+  await untilReady(r.url, 0);
   say(`relay ${i} ready at ${r.url} (pid ${proc.pid})`);
   return r;
+}
+/** Waits until the relay at `url` says it is ready and has applied `height` (until it hears from
+ * them again, a relay resumed after a pause judges readiness by the validators' old tip). */
+async function untilReady(url: string, height: number): Promise<void> {
+  const isReady = () =>
+    fetch(`${url}/readyz`).then(
+      async (x) => x.ok && Number(((await x.json()) as { height?: string }).height) >= height,
+      () => false,
+    );
+  while (!(await isReady())) await sleep(200);
 }
 const relays: RelayUnderTest[] = [];
 for (let i = 0; i < RELAYS; i++) relays.push(await startRelayProcess(i));
@@ -289,6 +293,8 @@ interface Measured {
   sizes: Map<number, number>;
   /** Latencies from when each height was available (see `available` of measure). */
   fromAvailable: Histogram;
+  /** Heights a second validator 0 finalized while recording. */
+  chainRate: number;
 }
 
 /** Records for `seconds`, then waits for the last height's frames and turns arrivals into latencies. */
@@ -300,8 +306,8 @@ async function measure(
   open: number,
   /** When each height was available to send (the relay: validator 0's complete bundle; the baseline: when it was due). */
   availableAt: (k: number, h: number) => number | undefined,
-  /** The processes whose CPU is reported, by part (the server under test, validators, generators). */
-  cpuParts: Record<string, (number | undefined)[]>,
+  /** The server processes under test (their CPU is reported beside the validators' and the generators'). */
+  serverPids: Record<string, (number | undefined)[]>,
   /** Where a newcomer subscribes while the others are served (see probeJoins); the baseline has
    * none: behind its schedule, it sends without yielding to its event loop, so it accepts nobody. */
   joinUrl?: string,
@@ -315,6 +321,7 @@ async function measure(
     (k) => Math.max(0, ...sentAt(k).keys(), ...started.filter((_, g) => g % servers === k).map((r) => r.lastSeen)) + 1,
   );
   const t0 = performance.now();
+  const cpuParts = { ...serverPids, validators: devnet.children.map((c) => c?.pid), generators: gens.map((g) => g.pid) };
   const cpuOf = () => ({
     machine: machineCpuSeconds().busy,
     ...Object.fromEntries(
@@ -322,6 +329,7 @@ async function measure(
     ),
   });
   const cpu0: Record<string, number> = cpuOf();
+  const chain0 = await finalizedAt0();
   for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
     if (s % 5 === 0 || s === seconds) {
@@ -336,6 +344,8 @@ async function measure(
   // Where the two cores went while recording: the ratio compares two servers on one machine, and
   // what the others took (the load generator receiving every frame above all) is not theirs.
   const cpu1: Record<string, number> = cpuOf();
+  const chainRate = ((await finalizedAt0()) - chain0) / elapsed;
+  say(`  meanwhile the validators finalized ${round(chainRate, 1)} heights/s`);
   say(
     `  cores used while recording: ${Object.keys(cpu1)
       .map((name) => `${name} ${round(((cpu1[name] as number) - (cpu0[name] as number)) / elapsed, 2)}`)
@@ -393,6 +403,7 @@ async function measure(
     seconds: elapsed,
     sizes,
     fromAvailable,
+    chainRate,
   };
   say(
     `  ${m.heights} heights (${round(m.heights / elapsed, 1)}/s) to ${open} subscribers: ${m.frames} frames, p50 ${round(quantileOf(hist, 0.5), 1)} ms, p99 ${round(quantileOf(hist, 0.99), 1)} ms, max ${round(quantileOf(hist, 1), 1)} ms; ${m.missing} missing, ${m.closed} closed`,
@@ -461,8 +472,6 @@ const jsPerThousand = ((memAfter.js - memBefore.js) / relayOpen) * 1000;
 say(
   `relay RSS ${round(memAfter.rss, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand; main thread's JS ${round(memAfter.js, 1)} MB: ${round(jsPerThousand, 2)} MB per thousand`,
 );
-const chainBefore = await finalizedAt0();
-const chainT0 = performance.now();
 isRecordingPasses = true;
 const relayM = await measure(
   (k) => (relays[k] as RelayUnderTest).published,
@@ -470,25 +479,17 @@ const relayM = await measure(
   SECONDS,
   relayOpen,
   (_k, h) => completedAt.get(h),
-  {
-    relays: relays.map((r) => r.proc.pid),
-    validators: devnet.children.map((c) => c?.pid),
-    "validator 0": [devnet.children[0]?.pid],
-    generators: gens.map((g) => g.pid),
-  },
+  { relays: relays.map((r) => r.proc.pid) },
   `${relayUrl.replace(/^http/, "ws")}/updates?filter=all`,
 );
 isRecordingPasses = false;
-const chainRate = ((await finalizedAt0()) - chainBefore) / ((performance.now() - chainT0) / 1000);
 say(`  background transactions (${TX_MIX}, ${TX_RATE}/s): ${JSON.stringify(Object.fromEntries(backgroundVerdicts))}`);
 backgroundVerdicts.clear();
 // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
 // rather than skipping, and this says by how much (not part of deliveryP99Ms).
 for (const [i, r] of relays.entries()) {
   const published = r.published;
-  say(
-    `  meanwhile the validators finalized ${round(chainRate, 1)} heights/s; relay ${i}'s last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`,
-  );
+  say(`  relay ${i}'s last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`);
   const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
   say(
     `  relay ${i}: frames built in p50 ${round(median(windowSent.map(([, v]) => v.buildMs)), 1)} ms a height; ${r.passes.length} send passes, p50 ${round(median(r.passes.map((p) => p.ms)), 1)} ms (max ${round(Math.max(0, ...r.passes.map((p) => p.ms)), 1)}), ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
@@ -523,23 +524,13 @@ const sizes = [...relayM.sizes].sort(([a], [b]) => a - b).map(([, s]) => s);
 const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
 say(`  replaying ${sizes.length} frames (${Math.round(meanSize)} bytes on average) at the relay's rate`);
 for (const b of baselines) b.proc.send({ op: "broadcast", sizes, intervalMs: (relayM.seconds * 1000) / Math.max(1, sizes.length) });
-const chainBeforeBase = await finalizedAt0();
-const chainBaseT0 = performance.now();
 const baseM = await measure(
   (k) => (baselines[k] as (typeof baselines)[number]).sent,
   RELAYS,
   relayM.seconds,
   baseOpen,
   (k, h) => baselines[k]?.sent.get(h)?.dueMs,
-  {
-    baselines: baselines.map((b) => b.proc.pid),
-    validators: devnet.children.map((c) => c?.pid),
-    "validator 0": [devnet.children[0]?.pid],
-    generators: gens.map((g) => g.pid),
-  },
-);
-say(
-  `  meanwhile the validators finalized ${round(((await finalizedAt0()) - chainBeforeBase) / ((performance.now() - chainBaseT0) / 1000), 1)} heights/s`,
+  { baselines: baselines.map((b) => b.proc.pid) },
 );
 const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs));
 say(`  baseline's send loop per frame: p50 ${round(median(baseLoop), 1)} ms`);
@@ -554,14 +545,7 @@ for (const r of relays) r.proc.kill("SIGCONT");
 const tipAtResume = await finalizedAt0();
 for (const r of relays) {
   const t0 = performance.now();
-  // Ready, and past the chain's tip of the resume (until it hears from them, a relay's idea of the
-  // validators' tip is the one from before the pause).
-  const isCaughtUp = () =>
-    fetch(`${r.url}/readyz`).then(
-      async (x) => x.ok && Number(((await x.json()) as { height?: string }).height) >= tipAtResume,
-      () => false,
-    );
-  while (!(await isCaughtUp())) await sleep(200);
+  await untilReady(r.url, tipAtResume);
   say(`  relay at ${r.url} resumed and ready again in ${round((performance.now() - t0) / 1000, 1)} s`);
 }
 
