@@ -28,7 +28,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
-import { machineCpuSeconds, processCpuSeconds } from "../../validators/bench/proc-cpu.js";
+import { machineCpuSeconds, processCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
@@ -324,9 +324,7 @@ async function measure(
   const cpuParts = { ...serverPids, validators: devnet.children.map((c) => c?.pid), generators: gens.map((g) => g.pid) };
   const cpuOf = () => ({
     machine: machineCpuSeconds().busy,
-    ...Object.fromEntries(
-      Object.entries(cpuParts).map(([name, pids]) => [name, pids.reduce((a: number, pid) => a + processCpuSeconds(pid), 0)]),
-    ),
+    ...Object.fromEntries(Object.entries(cpuParts).map(([name, pids]) => [name, processesCpuSeconds(pids)])),
   });
   const cpu0: Record<string, number> = cpuOf();
   const chain0 = await finalizedAt0();
@@ -556,8 +554,8 @@ let best = { perSec: 0, p99Ms: Number.NaN };
 /** CPU seconds by part at a level's start: the machine is shared, so where its cores went says what bounds the rate. */
 const cpuNow = () => ({
   machine: machineCpuSeconds(),
-  relays: relays.reduce((sum, r) => sum + processCpuSeconds(r.proc.pid), 0),
-  validators: devnet.children.reduce((sum, c) => sum + processCpuSeconds(c?.pid), 0),
+  relays: processesCpuSeconds(relays.map((r) => r.proc.pid)),
+  validators: processesCpuSeconds(devnet.children.map((c) => c?.pid)),
   submitter: processCpuSeconds(submitter.pid),
 });
 let cpuAtStart = cpuNow();

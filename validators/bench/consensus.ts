@@ -31,7 +31,7 @@ import { HttpPoster, type PostAnswer } from "@nullspace/core/node";
 import WebSocket from "ws";
 import { decodeFrame, FrameTag } from "../src/api/batch.js";
 import { DEVNET_BEACON_INTERVAL_MS, Devnet } from "../src/cli/devnet.js";
-import { processCpuSeconds } from "./proc-cpu.js";
+import { processesCpuSeconds } from "./proc-cpu.js";
 import { quantile, round } from "./stats.js";
 
 const roundTenth = (x: number) => round(x, 1);
@@ -244,7 +244,7 @@ const heightsLogged = (): { sigma: number[]; progress: number[]; final: number[]
 
 /** CPU seconds (user + system) the validator processes have used so far, from /proc (Linux). */
 function validatorCpuSeconds(): number {
-  return devnet.children.reduce((sum, child) => sum + processCpuSeconds(child?.pid), 0);
+  return processesCpuSeconds(devnet.children.map((child) => child?.pid));
 }
 
 /** Validator 0's metrics: one value per name (NaN when missing or unreachable). */

@@ -18,6 +18,11 @@ export function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** The same, summed over several processes (those gone count 0). */
+export function processesCpuSeconds(pids: readonly (number | undefined)[]): number {
+  return pids.reduce((sum: number, pid) => sum + processCpuSeconds(pid), 0);
+}
+
 /** Busy and total CPU seconds of the machine (all cores), since boot. */
 export function machineCpuSeconds(): { busy: number; total: number } {
   const [, ...ticks] = (readFileSync("/proc/stat", "utf8").split("\n")[0] as string).trim().split(/\s+/);
