@@ -11,7 +11,8 @@ import { type ConnectionOptions, RoomConnection } from "../rooms/connection.js";
 import { parseRoomName, RoomNameError } from "../rooms/room-name.js";
 import { Rooms } from "../rooms/rooms.js";
 import { AccountDocs } from "../store/account-docs.js";
-import { refuseUpgrade, startHeartbeat, type UpgradeRouter } from "./upgrade.js";
+import { startHeartbeat } from "./heartbeat.js";
+import { refuseUpgrade, type UpgradeRouter } from "./upgrade.js";
 
 export interface RoomsGuard {
   /** Open room sockets in all (default 10,000). */

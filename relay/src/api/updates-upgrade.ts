@@ -7,7 +7,8 @@ import { WebSocketServer } from "ws";
 import { RelayError, UpdatesCloseCode } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import { FilterError, parseFilter } from "../updates/filter.js";
-import { refuseUpgrade, startHeartbeat, type UpgradeRouter } from "./upgrade.js";
+import { startHeartbeat } from "./heartbeat.js";
+import { refuseUpgrade, type UpgradeRouter } from "./upgrade.js";
 
 export interface UpdatesGuard {
   maxSubscribers: number;

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import { RelayError } from "../errors.js";
 import type { LogFn } from "../relay.js";
 
@@ -79,27 +79,4 @@ export function refuseUpgrade(socket: Duplex, e: RelayError): void {
   socket.end(
     `HTTP/1.1 ${e.status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
-}
-
-/** Drops sockets whose network vanished without a close: each must answer a ping before the next. */
-export function startHeartbeat(wss: WebSocketServer, intervalMs: number): { track(ws: WebSocket): void; stop(): void } {
-  const answered = new WeakSet<WebSocket>();
-  const timer = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!answered.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      answered.delete(ws);
-      ws.ping();
-    }
-  }, intervalMs);
-  timer.unref();
-  return {
-    track(ws) {
-      answered.add(ws);
-      ws.on("pong", () => answered.add(ws));
-    },
-    stop: () => clearInterval(timer),
-  };
 }
