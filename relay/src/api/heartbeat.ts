@@ -3,13 +3,13 @@
 // without a close does not hold a slot (and a place in every send pass) for ever.
 //
 // The pings are spread over the interval, a few sockets every tick, in a round over the server's
-// clients: one loop pinging 15,000 sockets at once held the event loop for ~0.5 s (a write each)
-// and then read 15,000 pongs, which stalled a whole fan-out pass every interval and set the
-// relay's delivery p99 (docs/decisions/020-spread-heartbeat.md).
+// clients: one loop pinging 15,000 sockets at once held the event loop for ~0.3–0.6 s (a write
+// each) and then read 15,000 pongs, which stalled the update fan-out once every interval
+// (docs/decisions/020-spread-heartbeat.md).
 import type { WebSocket, WebSocketServer } from "ws";
 
 export interface Heartbeat {
-  /** Starts watching `ws` (it counts as having answered: its first ping comes in the next round). */
+  /** Starts watching `ws` (it counts as having answered until its first ping). */
   track(ws: WebSocket): void;
   stop(): void;
 }
@@ -22,7 +22,7 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): Heartb
   const heartbeat = createHeartbeat(wss, intervalMs);
   const timer = setInterval(() => heartbeat.tick(performance.now()), intervalMs / TICKS_PER_INTERVAL);
   timer.unref();
-  return { track: (ws) => heartbeat.track(ws), stop: () => clearInterval(timer) };
+  return { track: heartbeat.track, stop: () => clearInterval(timer) };
 }
 
 /**
@@ -31,7 +31,7 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): Heartb
  * interval, and terminates a socket whose last ping is unanswered when it is reached again (at
  * least half an interval later).
  */
-export function createHeartbeat(wss: WebSocketServer, intervalMs: number): { track(ws: WebSocket): void; tick(nowMs: number): void } {
+export function createHeartbeat(wss: WebSocketServer, intervalMs: number): Pick<Heartbeat, "track"> & { tick(nowMs: number): void } {
   /** When each socket was last pinged and has not answered since (absent: answered). */
   const pingedAt = new WeakMap<WebSocket, number>();
   let round: Iterator<WebSocket> | undefined;
