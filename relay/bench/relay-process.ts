@@ -4,9 +4,13 @@
 // - every height's publish start is printed (`bench_published`, wall-clock ms) so the load
 //   generators can measure delivery against the moment the relay began sending that height;
 // - the per-address caps (64 WebSockets, 20 /submit a second) are lifted, because the whole load
-//   generator comes from 127.0.0.1 and stands for thousands of players.
+//   generator comes from 127.0.0.1 and stands for thousands of players;
+// - what held its main thread up is printed: garbage-collection pauses of 10 ms or more
+//   (`bench_gc_pause`) and gaps of 100 ms or more between turns of a 20 ms timer (`bench_stall`:
+//   the thread blocked or not scheduled), so that a long send pass can be told apart.
 // argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL] (two relays sharing a store)
 import { createRequire } from "node:module";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { jsonLog, startRelay } from "../src/start.js";
 import { nowMs } from "./histogram.js";
@@ -62,6 +66,28 @@ passMs.set = (ms: number) => {
   setPassMs(ms);
   process.stdout.write(`${JSON.stringify({ event: "bench_pass", ms, passes: passCounter.get(), backlog: lastBacklog })}\n`);
 };
+// What held the main thread up (see the header).
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak callbacks",
+};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.duration < 10) continue;
+    const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+    process.stdout.write(
+      `${JSON.stringify({ event: "bench_gc_pause", ms: e.duration, kind, atMs: performance.timeOrigin + e.startTime })}\n`,
+    );
+  }
+}).observe({ entryTypes: ["gc"] });
+let lastTurnMs = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - lastTurnMs >= 100) process.stdout.write(`${JSON.stringify({ event: "bench_stall", ms: now - lastTurnMs, atMs: nowMs() })}\n`);
+  lastTurnMs = now;
+}, 20).unref();
 // SIGUSR2: collect garbage, so the bench reads RSS that is held rather than not yet collected
 // (spawned with --expose-gc).
 process.on("SIGUSR2", () => {

@@ -28,7 +28,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
-import { machineCpuSeconds, processCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
+import { machineCpuSeconds, mainThreadCpuSeconds, processCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
@@ -93,6 +93,9 @@ interface RelayUnderTest {
   published: Map<number, { atMs: number; buildMs: number; events: number }>;
   /** Send passes while measuring: duration and the heights still queued when each ended. */
   passes: { ms: number; backlog: number }[];
+  /** While measuring: the main thread's GC pauses of 10 ms or more, and its timer's gaps of 100 ms or more (relay-process.ts). */
+  gcPauses: { ms: number; kind: string }[];
+  stalls: number[];
   /** Waiting for the relay's next bench_gc line: its main thread's V8 heap used + external bytes. */
   gcWaiters: ((jsHeld: number) => void)[];
 }
@@ -119,7 +122,15 @@ async function startRelayProcess(i: number): Promise<RelayUnderTest> {
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
-  const r: RelayUnderTest = { proc, url: `http://127.0.0.1:${port}`, published: new Map(), passes: [], gcWaiters: [] };
+  const r: RelayUnderTest = {
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    published: new Map(),
+    passes: [],
+    gcPauses: [],
+    stalls: [],
+    gcWaiters: [],
+  };
   await new Promise<void>((resolve) => {
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       if (line.includes('"relay_listening"')) resolve();
@@ -128,6 +139,8 @@ async function startRelayProcess(i: number): Promise<RelayUnderTest> {
         for (const w of r.gcWaiters.splice(0)) w(jsHeld);
       }
       if (line.includes('"bench_pass"') && isRecordingPasses) r.passes.push(JSON.parse(line) as { ms: number; backlog: number });
+      if (line.includes('"bench_gc_pause"') && isRecordingPasses) r.gcPauses.push(JSON.parse(line) as { ms: number; kind: string });
+      if (line.includes('"bench_stall"') && isRecordingPasses) r.stalls.push((JSON.parse(line) as { ms: number }).ms);
       if (!line.includes('"bench_published"')) return;
       const p = JSON.parse(line) as { height: number; atMs: number; buildMs: number; events: number };
       r.published.set(p.height, p);
@@ -306,7 +319,7 @@ async function measure(
   open: number,
   /** When each height was available to send (the relay: validator 0's complete bundle; the baseline: when it was due). */
   availableAt: (k: number, h: number) => number | undefined,
-  /** The server processes under test (their CPU is reported beside the validators' and the generators'). */
+  /** The server processes under test (their CPU, and their main threads', is reported beside the validators' and the generators'). */
   serverPids: Record<string, (number | undefined)[]>,
   /** Where a newcomer subscribes while the others are served (see probeJoins); the baseline has
    * none: behind its schedule, it sends without yielding to its event loop, so it accepts nobody. */
@@ -325,6 +338,13 @@ async function measure(
   const cpuOf = () => ({
     machine: machineCpuSeconds().busy,
     ...Object.fromEntries(Object.entries(cpuParts).map(([name, pids]) => [name, processesCpuSeconds(pids)])),
+    // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
+    ...Object.fromEntries(
+      Object.entries(serverPids).map(([name, pids]) => [
+        `${name}' main threads`,
+        pids.reduce((a: number, p) => a + mainThreadCpuSeconds(p), 0),
+      ]),
+    ),
   });
   const cpu0: Record<string, number> = cpuOf();
   const chain0 = await finalizedAt0();
@@ -491,6 +511,11 @@ for (const [i, r] of relays.entries()) {
   const windowSent = [...published].filter(([h]) => relayM.sizes.has(h));
   say(
     `  relay ${i}: frames built in p50 ${round(median(windowSent.map(([, v]) => v.buildMs)), 1)} ms a height; ${r.passes.length} send passes, p50 ${round(median(r.passes.map((p) => p.ms)), 1)} ms (max ${round(Math.max(0, ...r.passes.map((p) => p.ms)), 1)}), ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length), 1)}`,
+  );
+  const longestGc = r.gcPauses.reduce((a, g) => (g.ms > a.ms ? g : a), { ms: 0, kind: "none" });
+  const gcMs = r.gcPauses.reduce((a, g) => a + g.ms, 0);
+  say(
+    `  relay ${i}'s main thread held up: ${r.gcPauses.length} GC pauses of 10 ms or more (longest ${round(longestGc.ms, 1)} ms, ${longestGc.kind}; ${round(gcMs, 1)} ms in all), ${r.stalls.length} gaps of 100 ms or more between its timer's turns (longest ${round(Math.max(0, ...r.stalls), 1)} ms)`,
   );
 }
 await askAll({ op: "close" });

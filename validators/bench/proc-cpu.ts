@@ -7,9 +7,18 @@ const TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of process `pid` (every thread), or 0 when it is gone. */
 export function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+  return pid === undefined ? 0 : statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** The same for the main thread of process `pid` alone (a Node process's event loop). */
+export function mainThreadCpuSeconds(pid: number | undefined): number {
+  return pid === undefined ? 0 : statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** User + system CPU seconds in a /proc stat file (a process's or a thread's), or 0 when it is gone. */
+function statCpuSeconds(path: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(path, "utf8");
     // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
@@ -18,7 +27,7 @@ export function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The same, summed over several processes (those gone count 0). */
+/** processCpuSeconds summed over several processes (those gone count 0). */
 export function processesCpuSeconds(pids: readonly (number | undefined)[]): number {
   return pids.reduce((sum: number, pid) => sum + processCpuSeconds(pid), 0);
 }
