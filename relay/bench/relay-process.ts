@@ -77,15 +77,13 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     if (e.duration < 10) continue;
     const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
-    process.stdout.write(
-      `${JSON.stringify({ event: "bench_gc_pause", ms: e.duration, kind, atMs: performance.timeOrigin + e.startTime })}\n`,
-    );
+    process.stdout.write(`${JSON.stringify({ event: "bench_gc_pause", ms: e.duration, kind })}\n`);
   }
 }).observe({ entryTypes: ["gc"] });
 let lastTurnMs = performance.now();
 setInterval(() => {
   const now = performance.now();
-  if (now - lastTurnMs >= 100) process.stdout.write(`${JSON.stringify({ event: "bench_stall", ms: now - lastTurnMs, atMs: nowMs() })}\n`);
+  if (now - lastTurnMs >= 100) process.stdout.write(`${JSON.stringify({ event: "bench_stall", ms: now - lastTurnMs })}\n`);
   lastTurnMs = now;
 }, 20).unref();
 // SIGUSR2: collect garbage, so the bench reads RSS that is held rather than not yet collected
