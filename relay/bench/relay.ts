@@ -28,7 +28,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { roulette, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
 import WebSocket from "ws";
-import { machineCpuSeconds, mainThreadCpuSeconds, processCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
+import { machineCpuSeconds, mainThreadCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
@@ -306,8 +306,6 @@ interface Measured {
   sizes: Map<number, number>;
   /** Latencies from when each height was available (see `available` of measure). */
   fromAvailable: Histogram;
-  /** Heights a second validator 0 finalized while recording. */
-  chainRate: number;
 }
 
 /** Records for `seconds`, then waits for the last height's frames and turns arrivals into latencies. */
@@ -335,18 +333,9 @@ async function measure(
   );
   const t0 = performance.now();
   const cpuParts = { ...serverPids, validators: devnet.children.map((c) => c?.pid), generators: gens.map((g) => g.pid) };
-  const cpuOf = () => ({
-    machine: machineCpuSeconds().busy,
-    ...Object.fromEntries(Object.entries(cpuParts).map(([name, pids]) => [name, processesCpuSeconds(pids)])),
-    // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
-    ...Object.fromEntries(
-      Object.entries(serverPids).map(([name, pids]) => [
-        `${name}' main threads`,
-        pids.reduce((a: number, p) => a + mainThreadCpuSeconds(p), 0),
-      ]),
-    ),
-  });
-  const cpu0: Record<string, number> = cpuOf();
+  // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
+  const cpuOf = () => cpuSnapshot(cpuParts, Object.keys(serverPids));
+  const cpu0 = cpuOf();
   const chain0 = await finalizedAt0();
   for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
@@ -361,12 +350,12 @@ async function measure(
   const elapsed = (performance.now() - t0) / 1000;
   // Where the two cores went while recording: the ratio compares two servers on one machine, and
   // what the others took (the load generator receiving every frame above all) is not theirs.
-  const cpu1: Record<string, number> = cpuOf();
+  const cpu1 = cpuOf();
   const chainRate = ((await finalizedAt0()) - chain0) / elapsed;
   say(`  meanwhile the validators finalized ${round(chainRate, 1)} heights/s`);
   say(
-    `  cores used while recording: ${Object.keys(cpu1)
-      .map((name) => `${name} ${round(((cpu1[name] as number) - (cpu0[name] as number)) / elapsed, 2)}`)
+    `  cores used while recording: machine ${round((cpu1.machine.busy - cpu0.machine.busy) / elapsed, 2)}, ${Object.keys(cpu1.byPart)
+      .map((name) => `${name} ${round(((cpu1.byPart[name] as number) - (cpu0.byPart[name] as number)) / elapsed, 2)}`)
       .join(", ")}`,
   );
   // Delivery of the last height may lag by seconds under load: wait until every open socket has it
@@ -421,7 +410,6 @@ async function measure(
     seconds: elapsed,
     sizes,
     fromAvailable,
-    chainRate,
   };
   say(
     `  ${m.heights} heights (${round(m.heights / elapsed, 1)}/s) to ${open} subscribers: ${m.frames} frames, p50 ${round(quantileOf(hist, 0.5), 1)} ms, p99 ${round(quantileOf(hist, 0.99), 1)} ms, max ${round(quantileOf(hist, 1), 1)} ms; ${m.missing} missing, ${m.closed} closed`,
@@ -465,6 +453,19 @@ async function probeJoins(url: string, seconds: number): Promise<{ open: number[
     await sleep(Math.max(0, 1000 - (performance.now() - t0)));
   }
   return { open, first };
+}
+
+/**
+ * CPU seconds used so far (/proc): the machine's, busy and in all, and each part's processes'
+ * together; for the parts named in `mainThreadsOf`, also their main threads' alone, as
+ * "<part>' main threads".
+ */
+function cpuSnapshot(parts: Record<string, (number | undefined)[]>, mainThreadsOf: readonly string[] = []) {
+  const byPart: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(parts)) byPart[name] = processesCpuSeconds(pids);
+  for (const name of mainThreadsOf)
+    byPart[`${name}' main threads`] = (parts[name] ?? []).reduce((a: number, p) => a + mainThreadCpuSeconds(p), 0);
+  return { machine: machineCpuSeconds(), byPart };
 }
 
 /** Validator 0's finalized height (its /readyz body). */
@@ -577,21 +578,18 @@ say(`phase 3: /submit at concurrency ${SUBMIT_LEVELS.join(", ")}, ${SUBMIT_SECON
 const submitter = fork(join(here, "submitter.ts"), [], { execArgv: ["--import", "tsx"] });
 let best = { perSec: 0, p99Ms: Number.NaN };
 /** CPU seconds by part at a level's start: the machine is shared, so where its cores went says what bounds the rate. */
-const cpuNow = () => ({
-  machine: machineCpuSeconds(),
-  relays: processesCpuSeconds(relays.map((r) => r.proc.pid)),
-  validators: processesCpuSeconds(devnet.children.map((c) => c?.pid)),
-  submitter: processCpuSeconds(submitter.pid),
-});
+const cpuNow = () =>
+  cpuSnapshot({ relays: relays.map((r) => r.proc.pid), validators: devnet.children.map((c) => c?.pid), submitter: [submitter.pid] });
 let cpuAtStart = cpuNow();
 const cpuLine = (accepted: number): string => {
   const now = cpuNow();
   const us = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, accepted));
   const wall = now.machine.total - cpuAtStart.machine.total;
   const cores = (2 * (now.machine.busy - cpuAtStart.machine.busy)) / Math.max(1e-9, wall);
+  const part = (name: string) => (now.byPart[name] as number) - (cpuAtStart.byPart[name] as number);
   return (
-    `CPU per accepted transaction: relay ${us(now.relays - cpuAtStart.relays)} µs, validators ${us(now.validators - cpuAtStart.validators)} µs (together), ` +
-    `load generator ${us(now.submitter - cpuAtStart.submitter)} µs; machine ${round(cores, 2)} of 2 cores busy`
+    `CPU per accepted transaction: relay ${us(part("relays"))} µs, validators ${us(part("validators"))} µs (together), ` +
+    `load generator ${us(part("submitter"))} µs; machine ${round(cores, 2)} of 2 cores busy`
   );
 };
 await new Promise<void>((resolve) => {
