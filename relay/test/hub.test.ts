@@ -37,14 +37,18 @@ class StandInSocket {
   /** Frames per write: a `ws.send` is a write of one frame; a raw write holds what it holds. */
   writes: number[] = [];
   closed: { code: number; reason: string } | undefined;
-  /** The raw socket under a `ws` WebSocket; absent, the hub falls back to `send`. */
-  readonly _socket: { write(b: Uint8Array): boolean } | undefined;
+  /** The raw socket under a `ws` WebSocket (its queue is `bufferedAmount`); absent, the hub falls back to `send`. */
+  readonly _socket: { write(b: Uint8Array): boolean; readonly writableLength: number } | undefined;
   constructor(
     public bufferedAmount: number,
     hasRawSocket = true,
   ) {
+    const self = this;
     this._socket = hasRawSocket
       ? {
+          get writableLength() {
+            return self.bufferedAmount;
+          },
           write: (b) => {
             const frames = framesIn(b);
             this.sent.push(...frames);
@@ -202,6 +206,37 @@ describe("update hub", () => {
     await all;
     expect(got).toEqual([1n, 2n, 3n, 4n]);
     client.close();
+    wss.close();
+  });
+
+  it("closes a real client that stops reading with 4008 once its socket's queue passes the limit", async () => {
+    const core = await Core.load(readFileSync(WASM_PATH));
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((r) => wss.once("listening", r));
+    let evicted = 0;
+    const hub = new UpdateHub({
+      codec: core.codec,
+      prove: () => new Uint8Array(0),
+      maxQueuedBytes: 1 << 20,
+      onFrames: () => {},
+      onEvicted: () => evicted++,
+    });
+    wss.once("connection", (ws) => hub.add(ws, { kind: "all" }));
+    const client = new RealWebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
+    await new Promise((r) => client.once("open", r));
+    while (hub.subscribers.size === 0) await new Promise((r) => setImmediate(r));
+    const rawClient = (client as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    rawClient.pause(); // the client reads nothing more: the kernel's buffers fill, then the server socket's own queue
+    const closed = new Promise<number>((resolve) => client.once("close", resolve));
+    const certificate = new Uint8Array(1 << 20).fill(7);
+    for (let h = 1n; evicted === 0 && h <= 64n; h++) {
+      hub.publish({ height: h, progressCertificate: certificate, events: [] } as unknown as AppliedHeight);
+      await hub.caughtUp();
+    }
+    expect(evicted).toBe(1);
+    expect(hub.subscribers.size).toBe(0);
+    rawClient.resume(); // what was queued, then the close frame
+    expect(await closed).toBe(4008);
     wss.close();
   });
 
