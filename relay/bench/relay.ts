@@ -319,6 +319,8 @@ async function measure(
   availableAt: (k: number, h: number) => number | undefined,
   /** The server processes under test (their CPU, and their main threads', is reported beside the validators' and the generators'). */
   serverPids: Record<string, (number | undefined)[]>,
+  /** Socket writes the servers have finished so far (a relay's passes, a bare server's broadcasts, times their sockets). */
+  writesSoFar: () => number,
   /** Where a newcomer subscribes while the others are served (see probeJoins); the baseline has
    * none: behind its schedule, it sends without yielding to its event loop, so it accepts nobody. */
   joinUrl?: string,
@@ -336,6 +338,7 @@ async function measure(
   // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
   const cpuOf = () => cpuSnapshot(cpuParts, Object.keys(serverPids));
   const cpu0 = cpuOf();
+  const writes0 = writesSoFar();
   const chain0 = await finalizedAt0();
   for (let s = 1; s <= seconds; s++) {
     await sleep(1000);
@@ -351,6 +354,7 @@ async function measure(
   // Where the two cores went while recording: the ratio compares two servers on one machine, and
   // what the others took (the load generator receiving every frame above all) is not theirs.
   const cpu1 = cpuOf();
+  const writes = writesSoFar() - writes0;
   const chainRate = ((await finalizedAt0()) - chain0) / elapsed;
   say(`  meanwhile the validators finalized ${round(chainRate, 1)} heights/s`);
   say(
@@ -358,6 +362,13 @@ async function measure(
       .map((name) => `${name} ${round(((cpu1.byPart[name] as number) - (cpu0.byPart[name] as number)) / elapsed, 2)}`)
       .join(", ")}`,
   );
+  // The ratio is roughly (µs a write, relay over bare server) × (share of the cores, bare server
+  // over relay): this is the first factor, every other thing a main thread did included.
+  const mainCpu = Object.keys(serverPids).reduce((a, name) => {
+    const key = `${name}' main threads`;
+    return a + (cpu1.byPart[key] as number) - (cpu0.byPart[key] as number);
+  }, 0);
+  say(`  ${Math.round(writes / elapsed)} socket writes/s: ${round((mainCpu * 1e6) / Math.max(1, writes), 1)} µs of main-thread CPU a write`);
   // Delivery of the last height may lag by seconds under load: wait until every open socket has it
   // (up to 30 s). Frames reach a socket in order, so then it has every earlier height too. (Waiting
   // only until some socket saw a later height counted in-flight frames as missing.)
@@ -499,6 +510,7 @@ const relayM = await measure(
   relayOpen,
   (_k, h) => completedAt.get(h),
   { relays: relays.map((r) => r.proc.pid) },
+  () => relays.reduce((a, r) => a + r.passes.length, 0) * (relayOpen / RELAYS),
   `${relayUrl.replace(/^http/, "ws")}/updates?filter=all`,
 );
 isRecordingPasses = false;
@@ -555,6 +567,7 @@ const baseM = await measure(
   baseOpen,
   (k, h) => baselines[k]?.sent.get(h)?.dueMs,
   { baselines: baselines.map((b) => b.proc.pid) },
+  () => baselines.reduce((a, b) => a + b.sent.size, 0) * (baseOpen / RELAYS),
 );
 const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs));
 say(`  baseline's send loop per frame: p50 ${round(median(baseLoop), 1)} ms`);
