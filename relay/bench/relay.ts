@@ -368,7 +368,9 @@ async function measure(
     const key = `${name}' main threads`;
     return a + (cpu1.byPart[key] as number) - (cpu0.byPart[key] as number);
   }, 0);
-  say(`  ${Math.round(writes / elapsed)} socket writes/s: ${round((mainCpu * 1e6) / Math.max(1, writes), 1)} µs of main-thread CPU a write`);
+  say(
+    `  ${Math.round(writes / elapsed)} socket writes/s: ${round((mainCpu * 1e6) / Math.max(1, writes), 1)} µs of main-thread CPU a write`,
+  );
   // Delivery of the last height may lag by seconds under load: wait until every open socket has it
   // (up to 30 s). Frames reach a socket in order, so then it has every earlier height too. (Waiting
   // only until some socket saw a later height counted in-flight frames as missing.)
