@@ -17,10 +17,12 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WorkerRpc } from "@nullspace/core/node";
-import { type Db, type Row, type SqlParam, toParams } from "./db.js";
+import { BYTEA_OID, type Db, parseBytea, type Row, type SqlParam, serializeBytea, toParams } from "./db.js";
 
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
+const serializeBytea = ${serializeBytea.toString()};
+const parseBytea = ${parseBytea.toString()};
 let pg;
 const txs = new Map();
 let nextTx = 1;
@@ -28,7 +30,7 @@ const errorOf = (e) => JSON.stringify({ message: String((e && e.message) || e), 
 async function run(r) {
   if (r.op === "open") {
     const { PGlite } = await import(r.moduleUrl);
-    pg = r.dataDir ? new PGlite(r.dataDir) : new PGlite();
+    pg = new PGlite({ dataDir: r.dataDir, serializers: { ${BYTEA_OID}: serializeBytea }, parsers: { ${BYTEA_OID}: parseBytea } });
     await pg.waitReady;
     return undefined;
   }
