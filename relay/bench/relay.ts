@@ -362,8 +362,9 @@ async function measure(
       .map((name) => `${name} ${round(((cpu1.byPart[name] as number) - (cpu0.byPart[name] as number)) / elapsed, 2)}`)
       .join(", ")}`,
   );
-  // The ratio is roughly (µs a write, relay over bare server) × (share of the cores, bare server
-  // over relay): this is the first factor, every other thing a main thread did included.
+  // A relay's send pass against the bare loop is about (µs a write, relay over bare server) ×
+  // (main-thread cores, bare server over relay); the p99s add how much passes and loops vary. This
+  // is the first factor, everything else a main thread did included.
   const mainCpu = Object.keys(serverPids).reduce((a, name) => {
     const key = `${name}' main threads`;
     return a + (cpu1.byPart[key] as number) - (cpu0.byPart[key] as number);
