@@ -15,6 +15,7 @@ import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./supp
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { type RedisServer, redisMissing, startRedis } from "./support/redis.js";
 import { submit } from "./support/relays.js";
+import { removeTempDirs } from "./support/temp-dirs.js";
 import { YClient } from "./support/yclient.js";
 
 const missing = postgresMissing() ?? redisMissing();
@@ -117,6 +118,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     await redis?.stop();
     pg?.stop();
     await devnet?.stop();
+    await removeTempDirs();
   });
 
   it("a transaction sent to relay A reaches relay B's subscribers on all and account:<key>, verified by B and by the client", async () => {

@@ -5,8 +5,7 @@
 // descendant's certificate links. Through the follower: a Byzantine validator's stream of forged
 // bundles is refused, counted and never stored, and the relay goes on with an honest validator.
 // Then the same relay's guards: rate limit, origin allowlist, subscription caps.
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Core, readVarint, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
 import { beaconMessage, encodeSignature, hashToG1 } from "@nullspace/core/bls";
@@ -17,6 +16,7 @@ import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH } from "./support/devnet.js";
 import { certified, json, submit, upgradeStatus } from "./support/relays.js";
+import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 let devnet: Devnet;
 let wasm: Uint8Array;
@@ -36,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of relays) await r.stop().catch(() => {});
   await devnet?.stop();
+  await removeTempDirs();
 });
 
 /** A progress certificate over `record`, signed by validators 0–2 with their real keys: a valid quorum. */
@@ -145,7 +146,7 @@ describe("forged bundles", () => {
       genesisPath: join(devnet.dir, "genesis.json"),
       wasmPath: WASM_PATH,
       validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
-      dataDir: await mkdtemp(join(tmpdir(), "relay-store-")),
+      dataDir: await tempDir("relay-store-"),
       log: () => {},
       ipRate: { rate: 1, burst: 5 },
       allowedOrigins: ["https://play.nullspace.invalid"],

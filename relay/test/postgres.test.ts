@@ -14,6 +14,7 @@ import { MIGRATIONS } from "../src/store/migrations.js";
 import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { json, submit } from "./support/relays.js";
+import { removeTempDirs } from "./support/temp-dirs.js";
 
 const missing = postgresMissing();
 if (missing && process.env.CI === "true") throw new Error(missing);
@@ -41,6 +42,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     await b?.stop().catch(() => {});
     pg?.stop();
     await devnet?.stop();
+    await removeTempDirs();
   });
 
   it("share one store: a transaction sent to one relay reaches the other's subscriber, verified", async () => {

@@ -5,8 +5,6 @@
 // first one, and one restarted on its own store replays it. (Forged bundles: forged.test.ts.)
 
 import { readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   Core,
@@ -25,6 +23,7 @@ import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, submit } from "./support/relays.js";
+import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 let devnet: Devnet;
 let core: Core;
@@ -38,7 +37,7 @@ async function newRelay(validators: string[], dataDir?: string): Promise<Running
     genesisPath: join(devnet.dir, "genesis.json"),
     wasmPath: WASM_PATH,
     validators,
-    dataDir: dataDir ?? (await mkdtemp(join(tmpdir(), "relay-store-"))),
+    dataDir: dataDir ?? (await tempDir("relay-store-")),
     log: process.env.RELAY_TEST_LOG
       ? (level: string, msg: string, f?: object) =>
           console.error(
@@ -83,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of relays) await r.stop().catch(() => {});
   await devnet?.stop();
+  await removeTempDirs();
 });
 
 describe("relay on a devnet", () => {
@@ -285,7 +285,7 @@ describe("relay on a devnet", () => {
   });
 
   it("rebuilds from the validators on an empty store and answers /log and /state as the first relay", async () => {
-    const freshDir = await mkdtemp(join(tmpdir(), "relay-store-"));
+    const freshDir = await tempDir("relay-store-");
     const fresh = await newRelay(validatorUrls(), freshDir);
     const target = relay.relay.height;
     await fresh.relay.waitForHeight(target);

@@ -4,8 +4,7 @@
 // guards (size, flood, policy, names, origins); and an account document across a relay restart.
 
 import { readFileSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decodeJoinChallenge, ed25519, signJoinChallenge, toHex } from "@nullspace/core";
 import * as decoding from "lib0/decoding";
@@ -22,6 +21,7 @@ import { type RunningRelay, type StartOptions, startRelay } from "../src/start.j
 import { AccountDocs } from "../src/store/account-docs.js";
 import { WASM_PATH, waitUntil } from "./support/devnet.js";
 import { json, upgradeStatus } from "./support/relays.js";
+import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 import { YClient } from "./support/yclient.js";
 
 let relay: RunningRelay;
@@ -47,7 +47,7 @@ function serverDoc(room: string): unknown {
 
 beforeAll(async () => {
   const wasm = new Uint8Array(readFileSync(WASM_PATH));
-  const dir = await mkdtemp(join(tmpdir(), "relay-rooms-"));
+  const dir = await tempDir("relay-rooms-");
   const { genesis } = await createGenesis({ n: 1, chainId: 77n, genesisTimeMs: 0n, wasm, seed: new Uint8Array(32) });
   chainId = BigInt(genesis.chainId);
   await writeFile(join(dir, "genesis.json"), JSON.stringify(genesis));
@@ -72,6 +72,7 @@ afterAll(async () => {
   for (const p of providers) p.destroy();
   for (const c of clients) c.ws.terminate();
   await relay?.stop();
+  await removeTempDirs();
 });
 
 describe("table rooms", () => {

@@ -6,7 +6,7 @@
 // into a stall, and everything it accepted becomes final.
 
 import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,8 @@ const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.u
 const PORT = 20_000 + (process.pid % 2000) * 10;
 let core: Core;
 let devnet: Devnet;
+/** The devnet's folder, removed once its validators have stopped. */
+let dir: string | undefined;
 let load: { stop(): Promise<number> } | undefined;
 
 async function height(i: number): Promise<bigint> {
@@ -103,7 +105,7 @@ async function ownVotes(i: number): Promise<Map<bigint, { notarize: Set<string>;
 
 beforeAll(async () => {
   core = await Core.load(readFileSync(WASM_PATH));
-  const dir = await mkdtemp(join(tmpdir(), "nullspace-devnet-"));
+  dir = await mkdtemp(join(tmpdir(), "nullspace-devnet-"));
   devnet = await Devnet.create({
     dir,
     n: 4,
@@ -122,6 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await load?.stop();
   await devnet?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("a devnet of 4 validator processes", () => {

@@ -1,12 +1,12 @@
 // A real 4-validator devnet on spare loopback ports in a temp folder (validators/src/cli/devnet.ts),
 // and small helpers the relay suites share. One devnet per test file.
-import { mkdtemp, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ed25519, fromHex, type Signer } from "@nullspace/core";
 import { Devnet } from "../../../validators/src/cli/devnet.js";
+import { tempDir } from "./temp-dirs.js";
 
 export const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 
@@ -30,7 +30,7 @@ export async function freeBase(count: number): Promise<number> {
 
 export async function startDevnet(): Promise<Devnet> {
   const base = await freeBase(20);
-  const dir = await mkdtemp(join(tmpdir(), "relay-devnet-"));
+  const dir = await tempDir("relay-devnet-"); // removed by removeTempDirs, after the devnet stops
   const devnet = await Devnet.create({ dir, basePort: base, apiBasePort: base + 10, wasmPath: WASM_PATH, fresh: true, say: () => {} });
   devnet.startAll();
   await devnet.waitFor(2n, 120_000);
