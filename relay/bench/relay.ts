@@ -365,10 +365,7 @@ async function measure(
   // A relay's send pass against the bare loop is about (µs a write, relay over bare server) ×
   // (main-thread cores, bare server over relay); the p99s add how much passes and loops vary. This
   // is the first factor, everything else a main thread did included.
-  const mainCpu = Object.keys(serverPids).reduce((a, name) => {
-    const key = `${name}' main threads`;
-    return a + (cpu1.byPart[key] as number) - (cpu0.byPart[key] as number);
-  }, 0);
+  const mainCpu = cpu1.mainThreads - cpu0.mainThreads;
   say(
     `  ${Math.round(writes / elapsed)} socket writes/s: ${round((mainCpu * 1e6) / Math.max(1, writes), 1)} µs of main-thread CPU a write`,
   );
@@ -472,14 +469,18 @@ async function probeJoins(url: string, seconds: number): Promise<{ open: number[
 /**
  * CPU seconds used so far (/proc): the machine's, busy and in all, and each part's processes'
  * together; for the parts named in `mainThreadsOf`, also their main threads' alone, as
- * "<part>' main threads".
+ * "<part>' main threads", and all those main threads' together (`mainThreads`).
  */
 function cpuSnapshot(parts: Record<string, (number | undefined)[]>, mainThreadsOf: readonly string[] = []) {
   const byPart: Record<string, number> = {};
   for (const [name, pids] of Object.entries(parts)) byPart[name] = processesCpuSeconds(pids);
-  for (const name of mainThreadsOf)
-    byPart[`${name}' main threads`] = (parts[name] ?? []).reduce((a: number, p) => a + mainThreadCpuSeconds(p), 0);
-  return { machine: machineCpuSeconds(), byPart };
+  let mainThreads = 0;
+  for (const name of mainThreadsOf) {
+    const seconds = (parts[name] ?? []).reduce((a: number, p) => a + mainThreadCpuSeconds(p), 0);
+    byPart[`${name}' main threads`] = seconds;
+    mainThreads += seconds;
+  }
+  return { machine: machineCpuSeconds(), byPart, mainThreads };
 }
 
 /** Validator 0's finalized height (its /readyz body). */
