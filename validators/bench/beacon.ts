@@ -1,5 +1,5 @@
-// Beacon costs on the BLS engine in use: mcl by default, noble with NULLSPACE_BLS_ENGINE=noble
-// (decisions/018; consensus.md quotes noble's ~4 ms to sign a partial, 3–5 ms to recover, 17 ms to
+// Beacon costs on the BLS engine in use: blst by default, mcl with NULLSPACE_BLS_ENGINE=mcl, noble
+// with NULLSPACE_BLS_ENGINE=noble (decisions/018 and 021; consensus.md quotes noble's ~4 ms to sign a partial, 3–5 ms to recover, 17 ms to
 // verify). recover() and dealing stay on noble either way. Runs every operation `iterations` times per round, several rounds, and reports for each
 // the lowest of the round medians: the machine is shared, and a round that overlapped other work
 // only ever reads slower. Ends with one JSON line for scripts.
@@ -7,7 +7,7 @@
 
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { enableMclEngine } from "@nullspace/core/bls";
+import { enableFastBls } from "@nullspace/core/node";
 import {
   BEACON_DST,
   beaconMessage,
@@ -28,7 +28,7 @@ import {
 } from "../src/beacon/index.js";
 import { median } from "./stats.js";
 
-const engine = (await enableMclEngine()) ? "mcl" : "noble";
+const engine = await enableFastBls();
 console.log(`BLS engine: ${engine}`);
 
 const iterations = Number(process.argv[2] ?? 20);

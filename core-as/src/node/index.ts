@@ -1,5 +1,6 @@
 // Node-only helpers shared by the validators and the relay (`@nullspace/core/node`); nothing here
 // loads in a browser.
+export { BLST_ENGINE, enableBlstEngine, enableFastBls } from "./blst-engine.js";
 export { HttpPoster, type HttpPosterOptions, type PostAnswer } from "./http-post.js";
 export { SigmaThread } from "./sigma-thread.js";
 export { tsWorker, tsWorkerData } from "./ts-worker.js";

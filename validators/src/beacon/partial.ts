@@ -2,16 +2,7 @@
 // public share key p(i)·G2. Partials travel as 48-byte compressed G1 points; the index travels
 // beside them in the engine's message (or is the sender's validator index).
 
-import {
-  encodeSignature,
-  hashToG1,
-  isBytes,
-  mclEngineOn,
-  mclSign,
-  type PublicKeyInput,
-  publicKeyPoint,
-  verifyWithKey,
-} from "@nullspace/core/bls";
+import { blsEngine, encodeSignature, hashToG1, isBytes, type PublicKeyInput, publicKeyPoint, verifyWithKey } from "@nullspace/core/bls";
 import { assertShare, type Commitments, publicShareKey, type Share } from "./keys.js";
 
 /** Whose partial: a public share key (point or 96 bytes), or the commitments and the index from
@@ -21,7 +12,8 @@ export type PartialKey = PublicKeyInput | { readonly commitments: Commitments; r
 /** σ_i = s_i·H(message), 48 bytes. Release it only once the height is final (consensus.md). */
 export function partialSign(share: Share, message: Uint8Array): Uint8Array {
   assertShare(share);
-  if (mclEngineOn() && isBytes(message)) return mclSign(share.secret, message);
+  const engine = blsEngine();
+  if (engine && isBytes(message)) return engine.sign(share.secret, message);
   return encodeSignature(hashToG1(message).multiply(share.secret));
 }
 

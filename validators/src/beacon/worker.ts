@@ -2,8 +2,7 @@
 // {id, op, ...} requests with {id, result} or {id, error}, one at a time, in arrival order.
 
 import { parentPort } from "node:worker_threads";
-import { enableMclEngine } from "@nullspace/core/bls";
-import { tsWorkerData } from "@nullspace/core/node";
+import { enableFastBls, tsWorkerData } from "@nullspace/core/node";
 import { beaconOps } from "./crypto.js";
 import { decodeCommitments, decodeShare } from "./keys.js";
 
@@ -25,7 +24,7 @@ export type BeaconResponse =
 
 const init = tsWorkerData<Init>();
 // Requests that arrive meanwhile wait in the port until the listener below is attached.
-await enableMclEngine();
+await enableFastBls();
 const ops = beaconOps({ share: decodeShare(init.share), commitments: decodeCommitments(init.commitments), groupKey: init.groupKey });
 
 parentPort?.on("message", (r: BeaconRequest) => {

@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fromHex, toHex } from "@nullspace/core";
-import { enableMclEngine } from "@nullspace/core/bls";
+import { enableFastBls } from "@nullspace/core/node";
 import { Registry, validatorMetrics } from "../api/metrics.js";
 import { ApiServer } from "../api/server.js";
 import { WorkerBeaconCrypto } from "../beacon/worker-crypto.js";
@@ -60,8 +60,9 @@ export async function startValidator(home: string, wasmPath: string): Promise<()
   if ("beaconPolicy" in config) throw new Error(`${NODE_FILE}: beaconPolicy moved to the genesis file (beacon.policy); remove it here`);
   if (config.index !== secret.index) throw new Error(`node.json index ${config.index} but the key is validator ${secret.index}`);
   const wasm = new Uint8Array(await readFile(wasmPath));
-  // The beacon's BLS arithmetic on mcl (5–9× noble's speed, the same bytes; decisions/018).
-  const blsEngine = (await enableMclEngine()) ? "mcl" : "noble";
+  // The beacon's BLS arithmetic on blst, else mcl (~17× and ~4× noble's speed, the same bytes;
+  // decisions/018 and 021).
+  const blsEngine = await enableFastBls();
   const clock = new RealClock();
   // Journal and archive writes on a thread of their own: the libuv pool is busy verifying
   // signatures (fs-storage.ts).

@@ -23,6 +23,7 @@ import type * as Mcl from "mcl-wasm";
 import { BoundedCache } from "../bounded-cache.js";
 import { equalBytes, toHex } from "../sha256.js";
 import { BEACON_DST, G2 } from "./curve.js";
+import { type BlsEngine, engineCeiling, installBlsEngine } from "./engine.js";
 
 type McL = typeof Mcl;
 export type MclG1 = Mcl.G1;
@@ -38,12 +39,11 @@ const PROBE = new TextEncoder().encode("nullspace mcl engine probe");
  * Runs the beacon's expensive operations on mcl in this thread from now on (same results, 5–9×
  * faster): loads and configures it once (later calls return the same promise). Resolves false,
  * leaving noble in use, if mcl cannot load (no WebAssembly) or fails its self-check, or if
- * NULLSPACE_BLS_ENGINE=noble (A/B benchmarks). Validators, relays and their worker threads call it
- * at start; verifyFinalized calls it for its σ check.
+ * NULLSPACE_BLS_ENGINE=noble (A/B benchmarks). verifyFinalized calls it for its σ check; Node
+ * processes call enableFastBls (@nullspace/core/node), which prefers the native blst engine.
  */
 export function enableMclEngine(): Promise<boolean> {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.NULLSPACE_BLS_ENGINE === "noble") return Promise.resolve(false);
+  if (engineCeiling() === "noble") return Promise.resolve(false);
   starting ??= (async () => {
     try {
       const imported = (await import("mcl-wasm")) as McL & { default?: McL };
@@ -70,6 +70,7 @@ export function enableMclEngine(): Promise<boolean> {
       if (!equalBytes(m.hashAndMapToG1(PROBE).serialize(), expected)) return false;
       mcl = m;
       negG2Lines = new m.PrecomputedG2(m.neg(g2Base(m)));
+      installBlsEngine(MCL_ENGINE); // unless blst (faster) is in use already
       return true;
     } catch {
       return false;
@@ -78,7 +79,7 @@ export function enableMclEngine(): Promise<boolean> {
   return starting;
 }
 
-/** Whether the engine is in use in this thread. */
+/** Whether mcl is loaded in this thread (blsEngine() says which engine is in use). */
 export function mclEngineOn(): boolean {
   return mcl !== undefined;
 }
@@ -206,3 +207,17 @@ export function mclSum(points: MclG1[], scalars: bigint[]): MclG1 {
 export function mclInSubgroup(point: MclG1): boolean {
   return !point.isZero() && point.isValidOrder();
 }
+
+/** The operations above as the BLS layer's engine (engine.ts). */
+export const MCL_ENGINE: BlsEngine<MclG1> = {
+  name: "mcl",
+  rank: 1,
+  decodeG1: mclDecodeG1,
+  hashToG1: mclHashToG1,
+  sign: mclSign,
+  pairingCheck: mclPairingCheck,
+  verify: mclVerify,
+  sum: mclSum,
+  inSubgroup: mclInSubgroup,
+  encode: (point) => point.serialize(),
+};

@@ -9,7 +9,7 @@
 import { BoundedCache } from "../bounded-cache.js";
 import { toHex } from "../sha256.js";
 import { decodePublicKey, decodeSignature, encodePublicKey, type G2Point, hashToG1, isBytes, isG2Point, pairingCheck } from "./curve.js";
-import { mclEngineOn, mclVerify } from "./mcl-engine.js";
+import { blsEngine } from "./engine.js";
 
 /** A public key given as a point (decoded once by the caller) or as its 96 bytes. */
 export type PublicKeyInput = G2Point | Uint8Array;
@@ -36,7 +36,7 @@ export function publicKeyPoint(key: PublicKeyInput): G2Point | undefined {
   return isG2Point(key) ? key : undefined;
 }
 
-// A key given as a point goes to mcl as its encoding, computed once per point object.
+// A key given as a point goes to an engine as its encoding, computed once per point object.
 const encodedKeys = new WeakMap<G2Point, Uint8Array>();
 
 /** encodePublicKey, remembered per point object (keys are long-lived: the group key, share keys). */
@@ -53,7 +53,8 @@ export function encodedPublicKey(key: G2Point): Uint8Array {
 export function verifyWithKey(publicKey: G2Point | undefined, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey === undefined || !isBytes(message)) return false;
   try {
-    if (mclEngineOn()) return isBytes(signature) && mclVerify(encodedPublicKey(publicKey), message, signature);
+    const engine = blsEngine();
+    if (engine) return isBytes(signature) && engine.verify(encodedPublicKey(publicKey), message, signature);
     const sig = decodeSignature(signature);
     return pairingCheck(sig, hashToG1(message), publicKey);
   } catch {
@@ -63,7 +64,8 @@ export function verifyWithKey(publicKey: G2Point | undefined, message: Uint8Arra
 
 /** Is `sigma` the beacon value for `message` under `groupKey`? Never throws. */
 export function verifySignature(groupKey: PublicKeyInput, message: Uint8Array, sigma: Uint8Array): boolean {
-  // Key bytes go to mcl as they are: it decodes them as strictly as publicKeyPoint does.
-  if (mclEngineOn() && isBytes(groupKey)) return isBytes(message) && isBytes(sigma) && mclVerify(groupKey, message, sigma);
+  // Key bytes go to an engine as they are: it decodes them as strictly as publicKeyPoint does.
+  const engine = blsEngine();
+  if (engine && isBytes(groupKey)) return isBytes(message) && isBytes(sigma) && engine.verify(groupKey, message, sigma);
   return verifyWithKey(publicKeyPoint(groupKey), message, sigma);
 }
