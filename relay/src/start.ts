@@ -47,7 +47,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
   const log = o.log ?? jsonLog;
   const wasm = new Uint8Array(await readFile(o.wasmPath));
   // σ checks (where they run on this thread) on blst, else mcl: decisions/018 and 021.
-  await enableFastBls();
+  const blsEngine = await enableFastBls();
   const trust = trustRootOf(JSON.parse(await readFile(o.genesisPath, "utf8")), wasm);
   if ((o.busUrl || o.source === "store") && !o.databaseUrl)
     throw new Error("a bus or source=store needs DATABASE_URL: relays share heights through one PostgreSQL");
@@ -97,6 +97,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
     relayId,
     bus: bus ? "redis" : "none",
     source: o.source ?? "validators",
+    blsEngine,
   });
   const running = relay;
   return {
