@@ -12,8 +12,7 @@
 
 import { createRequire } from "node:module";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
-import { bytesToNumberBE } from "@noble/curves/utils.js";
-import { BEACON_DST, G2 } from "../crypto/bls/curve.js";
+import { BEACON_DST, G2, isCompressedCandidate } from "../crypto/bls/curve.js";
 import { type BlsEngine, engineCeiling, installBlsEngine } from "../crypto/bls/engine.js";
 import { enableMclEngine } from "../crypto/bls/mcl-engine.js";
 import { BoundedCache } from "../crypto/bounded-cache.js";
@@ -38,7 +37,6 @@ interface P2 {
   compress(): Uint8Array;
   in_group(): boolean;
   is_inf(): boolean;
-  neg(): P2;
 }
 type P2Affine = object;
 type PT = object;
@@ -67,11 +65,11 @@ export function enableBlstEngine(): boolean {
     const b = (createRequire(import.meta.url)("@chainsafe/blst/dist/bindings.js") as { blst: Binding }).blst;
     // Self-check against noble: the ciphersuite's hash, a signature and its verdicts.
     const expected = bls12_381.shortSignatures.hash(PROBE, BEACON_DST);
-    const hashed = new b.P1();
-    hashed.hash_to(PROBE, BEACON_DST);
-    if (!equalBytes(hashed.compress(), expected.toBytes(true))) return false;
+    const probeHash = new b.P1();
+    probeHash.hash_to(PROBE, BEACON_DST);
+    if (!equalBytes(probeHash.compress(), expected.toBytes(true))) return false;
     const sigma = expected.multiply(PROBE_SECRET).toBytes(true);
-    const signed = hashed.dup();
+    const signed = probeHash.dup();
     signed.mult(littleEndian(PROBE_SECRET));
     if (!equalBytes(signed.compress(), sigma)) return false;
     blst = b;
@@ -90,22 +88,9 @@ export function enableBlstEngine(): boolean {
   return true;
 }
 
-const P = bls12_381.fields.Fp.ORDER;
-const X_MASK = (1n << 381n) - 1n;
-
-/** The compressed-encoding checks done on the bytes, before the binding sees them. */
-function compressedPrefixOk(bytes: Uint8Array, length: 48 | 96): boolean {
-  return (
-    bytes.length === length &&
-    (bytes[0]! & 0xc0) === 0x80 &&
-    (bytesToNumberBE(length === 48 ? bytes : bytes.subarray(0, 48)) & X_MASK) < P &&
-    (length === 48 || bytesToNumberBE(bytes.subarray(48)) < P)
-  );
-}
-
 function blstDecodeG1(bytes: Uint8Array, strict: boolean): P1 | undefined {
   const b = blst;
-  if (!b || !compressedPrefixOk(bytes, 48)) return undefined;
+  if (!b || !isCompressedCandidate(bytes, 48)) return undefined;
   try {
     const point = new b.P1(bytes);
     if (point.is_inf() || (strict && !point.in_group()) || !equalBytes(point.compress(), bytes)) return undefined;
@@ -120,7 +105,7 @@ const keys = new BoundedCache<P2Affine>(64);
 
 function blstKey(bytes: Uint8Array): P2Affine | undefined {
   const b = blst;
-  if (!b || !compressedPrefixOk(bytes, 96)) return undefined;
+  if (!b || !isCompressedCandidate(bytes, 96)) return undefined;
   const id = toHex(bytes);
   const known = keys.get(id);
   if (known) return known;

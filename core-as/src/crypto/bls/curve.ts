@@ -141,6 +141,15 @@ export function encodeSignature(point: G1Point): Uint8Array {
   return out;
 }
 
+/** What an engine's decoder (mcl-engine.ts, node/blst-engine.ts) leaves to the bytes: `length`
+ * (48 for G1, 96 for G2), the compressed flag set, the infinity flag clear, and each 48-byte half
+ * of x below p. An engine then only sees encodings of the length its decoder reads. */
+export function isCompressedCandidate(bytes: Uint8Array, length: 48 | 96): boolean {
+  if (bytes.length !== length || (bytes[0]! & (FLAG_COMPRESSED | FLAG_INFINITY)) !== FLAG_COMPRESSED) return false;
+  if ((bytesToNumberBE(bytes.subarray(0, 48)) & X_MASK) >= P) return false;
+  return length === 48 || bytesToNumberBE(bytes.subarray(48)) < P;
+}
+
 /** Decodes a compressed G1 point and checks only that it is on the curve and not the identity.
  * Used for partials in recovery: the subgroup check is ~1 ms per point, and recovery checks the
  * recovered σ once instead (a σ that passes the subgroup check and the pairing is the unique

@@ -18,11 +18,10 @@
 // subgroup checks; the rest is done on the bytes before and after.
 
 import { bls12_381 } from "@noble/curves/bls12-381.js";
-import { bytesToNumberBE } from "@noble/curves/utils.js";
 import type * as Mcl from "mcl-wasm";
 import { BoundedCache } from "../bounded-cache.js";
 import { equalBytes, toHex } from "../sha256.js";
-import { BEACON_DST, G2 } from "./curve.js";
+import { BEACON_DST, G2, isCompressedCandidate } from "./curve.js";
 import { type BlsEngine, engineCeiling, installBlsEngine } from "./engine.js";
 
 type McL = typeof Mcl;
@@ -95,16 +94,13 @@ let negG2Lines: Mcl.PrecomputedG2 | undefined;
 // ---------------------------------------------------------------------------------------------
 // Encodings
 
-const P = bls12_381.fields.Fp.ORDER;
-const X_MASK = (1n << 381n) - 1n;
-
 /**
  * A 48-byte compressed G1 point as curve.ts's decoders accept it (compressed flag set, infinity
  * clear, x < p, on the curve, canonical), and in the subgroup when `strict`; undefined otherwise.
  */
 export function mclDecodeG1(bytes: Uint8Array, strict: boolean): MclG1 | undefined {
   const m = mcl;
-  if (!m || bytes.length !== 48 || (bytes[0]! & 0xc0) !== 0x80 || (bytesToNumberBE(bytes) & X_MASK) >= P) return undefined;
+  if (!m || !isCompressedCandidate(bytes, 48)) return undefined;
   const point = new m.G1();
   try {
     if (!strict) m.verifyOrderG1(false);
@@ -125,7 +121,7 @@ const keys = new BoundedCache<{ point: MclG2; lines: Mcl.PrecomputedG2 }>(64);
 /** A 96-byte compressed G2 key, strictly decoded (subgroup, canonical, not the identity), with its lines. */
 function mclKey(bytes: Uint8Array): { point: MclG2; lines: Mcl.PrecomputedG2 } | undefined {
   const m = mcl;
-  if (!m || bytes.length !== 96 || (bytes[0]! & 0xc0) !== 0x80) return undefined;
+  if (!m || !isCompressedCandidate(bytes, 96)) return undefined;
   const id = toHex(bytes);
   const known = keys.get(id);
   if (known) return known;
