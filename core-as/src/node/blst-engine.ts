@@ -1,8 +1,8 @@
 // The native BLS engine for Node processes: supranational's blst (C and assembly), through the
 // prebuilt Node binding that the npm package @chainsafe/blst@0.2.11 (Apache-2.0) ships inside its
 // tarball for each platform and Node ABI, so nothing is compiled or downloaded. A σ check costs
-// ~1 ms here against mcl's ~4 and noble's ~17 (bench/beacon.ts); the validators and the relay run
-// one or more per height (docs/decisions/021).
+// ~1 ms here against mcl's ~4 and noble's ~17 (bench/beacon.ts); the validators run one or more per
+// height. The relay does not load it yet (docs/decisions/021).
 //
 // Same contract as the mcl engine (crypto/bls/engine.ts): what noble's decoders accept is accepted
 // here, byte for byte. The binding's decoder only ever sees 48- or 96-byte compressed encodings
@@ -189,7 +189,7 @@ export const BLST_ENGINE: BlsEngine<P1> = {
 };
 
 /** The fastest engine that loads in this thread (blst, else mcl, else noble stays): what the
- * validators, the relay and their worker threads call at start. */
+ * validators and their beacon worker call at start. */
 export async function enableFastBls(): Promise<"blst" | "mcl" | "noble"> {
   if (enableBlstEngine()) return "blst";
   return (await enableMclEngine()) ? "mcl" : "noble";
