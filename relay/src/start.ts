@@ -2,7 +2,7 @@
 // trust root (the public genesis file), the verified pipeline and the API. Used by the CLI and tests.
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { enableMclEngine } from "@nullspace/core/bls";
+import { enableFastBls } from "@nullspace/core/node";
 import { type Api, type ApiOptions, buildApi } from "./api/server.js";
 import { RedisBus } from "./bus/redis-bus.js";
 import { trustRootOf } from "./chain/trust.js";
@@ -46,9 +46,8 @@ export const jsonLog: LogFn = (level, event, fields = {}) => {
 export async function startRelay(o: StartOptions): Promise<RunningRelay> {
   const log = o.log ?? jsonLog;
   const wasm = new Uint8Array(await readFile(o.wasmPath));
-  // σ checks (where they run on this thread) on mcl: decisions/018. Not blst (decisions/021): with
-  // it, a test process running a relay exited abnormally in 2 of 3 CI runs, cause not yet found.
-  const blsEngine = (await enableMclEngine()) ? "mcl" : "noble";
+  // σ checks (where they run on this thread) on blst, else mcl: decisions/018 and 021.
+  const blsEngine = await enableFastBls();
   const trust = trustRootOf(JSON.parse(await readFile(o.genesisPath, "utf8")), wasm);
   if ((o.busUrl || o.source === "store") && !o.databaseUrl)
     throw new Error("a bus or source=store needs DATABASE_URL: relays share heights through one PostgreSQL");

@@ -2,7 +2,7 @@
 // prebuilt Node binding that the npm package @chainsafe/blst@0.2.11 (Apache-2.0) ships inside its
 // tarball for each platform and Node ABI, so nothing is compiled or downloaded. A σ check costs
 // ~1 ms here against mcl's ~4 and noble's ~17 (bench/beacon.ts); the validators run one or more per
-// height. The relay does not load it yet (docs/decisions/021).
+// height, the relay one per height that needs σ.
 //
 // Same contract as the mcl engine (crypto/bls/engine.ts): what noble's decoders accept is accepted
 // here, byte for byte. The binding's decoder only ever sees 48- or 96-byte compressed encodings
@@ -11,6 +11,8 @@
 // canonical form. Any error the binding throws is a "no".
 
 import { createRequire } from "node:module";
+import { constants } from "node:os";
+import { dirname, join } from "node:path";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { BEACON_DST, G2, isCompressedCandidate } from "../crypto/bls/curve.js";
 import { type BlsEngine, engineCeiling, installBlsEngine } from "../crypto/bls/engine.js";
@@ -46,6 +48,30 @@ interface Binding {
   PT: { new (q: P2Affine, p: P1Affine): PT; finalverify(a: PT, b: PT): boolean };
 }
 
+/** dlopen's RTLD_NODELETE where it is known (glibc and musl; macOS). Node's os.constants lacks it. */
+const RTLD_NODELETE: Partial<Record<NodeJS.Platform, number>> = { linux: 0x1000, darwin: 0x80 };
+
+/**
+ * The binding, loaded so that it stays in memory until the process ends (RTLD_NODELETE), or
+ * undefined where that flag is unknown. Node closes the addons a worker thread loaded when the
+ * worker's environment ends, but the worker's isolate can still collect garbage after that
+ * (finishing an incremental marking when its C++ heap detaches), and the weak callbacks that free
+ * the binding's objects are the binding's own code: a relay test process died in 2 of 3 CI runs
+ * when one ran after the binding was unmapped (the core dump: a jump to `_wrap_delete_P1`, the
+ * unmapped binding's base + 0xa110, from `GlobalHandles::InvokeFirstPassWeakCallbacks` under
+ * `node::IsolateData::~IsolateData`, as a σ thread exited). The file is the one the package's
+ * own loader picks: prebuild/<platform>-<arch>-<Node ABI>-binding.node.
+ */
+function loadPinnedBinding(): Binding | undefined {
+  const nodelete = RTLD_NODELETE[process.platform];
+  if (nodelete === undefined) return undefined;
+  const root = dirname(createRequire(import.meta.url).resolve("@chainsafe/blst/package.json"));
+  const file = join(root, "prebuild", `${process.platform}-${process.arch}-${process.versions.modules}-binding.node`);
+  const module = { exports: {} };
+  process.dlopen(module, file, constants.dlopen.RTLD_NOW | nodelete);
+  return module.exports as Binding;
+}
+
 let blst: Binding | undefined;
 let g2: P2Affine | undefined;
 
@@ -55,14 +81,15 @@ const PROBE_SECRET = 0x2a5f0c8be1d3a9477c6e15f2d08b3a91c4e7f6025d18b9a3e4c70f1d6
 /**
  * Runs the beacon's expensive operations on blst in this thread from now on (same results as
  * noble and mcl). Returns false, changing nothing, where the binding does not load (no prebuilt
- * binary for this platform or Node version, the optional dependency missing) or fails its
- * self-check, or when NULLSPACE_BLS_ENGINE is "noble" or "mcl".
+ * binary for this platform or Node version, the optional dependency missing, a platform where it
+ * cannot be kept loaded) or fails its self-check, or when NULLSPACE_BLS_ENGINE is "noble" or "mcl".
  */
 export function enableBlstEngine(): boolean {
   if (blst) return true;
   if (engineCeiling() !== undefined) return false;
   try {
-    const b = (createRequire(import.meta.url)("@chainsafe/blst/dist/bindings.js") as { blst: Binding }).blst;
+    const b = loadPinnedBinding();
+    if (!b) return false;
     // Self-check against noble: the ciphersuite's hash, a signature and its verdicts.
     const expected = bls12_381.shortSignatures.hash(PROBE, BEACON_DST);
     const probeHash = new b.P1();
