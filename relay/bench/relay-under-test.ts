@@ -1,0 +1,117 @@
+// A relay under the relay benchmark (relay.ts): relay-process.ts spawned in its own process, and
+// what it says on stdout per published height, send pass, GC pause and timer gap, kept here.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RelayUnderTest {
+  proc: ChildProcess;
+  url: string;
+  published: Map<number, { atMs: number; buildMs: number; events: number }>;
+  /** Whether passes, GC pauses and stalls are being kept (while the fan-out is measured). */
+  recording: boolean;
+  /** Send passes while recording: duration and the heights still queued when each ended. */
+  passes: { ms: number; backlog: number }[];
+  /** While recording: the main thread's GC pauses of 10 ms or more, and its timer's gaps of 100 ms or more (relay-process.ts). */
+  gcPauses: { ms: number; kind: string }[];
+  stalls: number[];
+  /** Waiting for the relay's next bench_gc line: its main thread's V8 heap used + external bytes. */
+  gcWaiters: ((jsHeld: number) => void)[];
+}
+
+export interface RelayProcessOptions {
+  port: number;
+  genesisPath: string;
+  validators: string[];
+  dataDir: string;
+  /** Two relays: the PostgreSQL and Redis bus they share. */
+  shared?: { databaseUrl: string; busUrl: string };
+}
+
+/** Starts a relay process and resolves once it listens and is ready. */
+export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUnderTest> {
+  const proc = spawn(
+    process.execPath,
+    [
+      "--expose-gc",
+      ...(process.env.RELAY_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.RELAY_CPU_PROF] : []),
+      "--import",
+      "tsx",
+      join(here, "relay-process.ts"),
+      "--genesis",
+      o.genesisPath,
+      "--validators",
+      o.validators.join(","),
+      "--port",
+      String(o.port),
+      "--data",
+      o.dataDir,
+      ...(o.shared ? ["--database-url", o.shared.databaseUrl, "--bus", o.shared.busUrl] : []),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const r: RelayUnderTest = {
+    proc,
+    url: `http://127.0.0.1:${o.port}`,
+    published: new Map(),
+    recording: false,
+    passes: [],
+    gcPauses: [],
+    stalls: [],
+    gcWaiters: [],
+  };
+  await new Promise<void>((resolve) => {
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      if (line.includes('"relay_listening"')) resolve();
+      if (line.includes('"bench_gc"')) {
+        const { jsHeld } = JSON.parse(line) as { jsHeld: number };
+        for (const w of r.gcWaiters.splice(0)) w(jsHeld);
+      }
+      if (line.includes('"bench_pass"') && r.recording) r.passes.push(JSON.parse(line) as { ms: number; backlog: number });
+      if (line.includes('"bench_gc_pause"') && r.recording) r.gcPauses.push(JSON.parse(line) as { ms: number; kind: string });
+      if (line.includes('"bench_stall"') && r.recording) r.stalls.push((JSON.parse(line) as { ms: number }).ms);
+      if (!line.includes('"bench_published"')) return;
+      const p = JSON.parse(line) as { height: number; atMs: number; buildMs: number; events: number };
+      r.published.set(p.height, p);
+    });
+  });
+  await untilReady(r.url, 0);
+  return r;
+}
+
+/** Waits until the relay at `url` says it is ready and has applied `height` (until it hears from
+ * them again, a relay resumed after a pause judges readiness by the validators' old tip). */
+export async function untilReady(url: string, height: number): Promise<void> {
+  const isReady = () =>
+    fetch(`${url}/readyz`).then(
+      async (x) => x.ok && Number(((await x.json()) as { height?: string }).height) >= height,
+      () => false,
+    );
+  while (!(await isReady())) await sleep(200);
+}
+
+/** The relays' VmRSS and their main threads' V8 heap used + external bytes (MB, summed) right
+ * after a full garbage collection in each. RSS also holds the worker threads (the store's PGlite,
+ * the σ thread) and what the allocator keeps, which come and go by hundreds of MB on their own;
+ * the JS figure is what the connections' objects and buffers hold. */
+export async function memoryMb(relays: readonly RelayUnderTest[]): Promise<{ rss: number; js: number }> {
+  let rss = 0;
+  let js = 0;
+  for (const r of relays) {
+    js +=
+      (await new Promise<number>((resolve) => {
+        r.gcWaiters.push(resolve);
+        r.proc.kill("SIGUSR2");
+      })) /
+      2 ** 20;
+    await sleep(500);
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${r.proc.pid}/status`, "utf8"));
+    rss += Number(m?.[1]) / 1024;
+  }
+  return { rss, js };
+}
