@@ -56,9 +56,11 @@ console.log(`\n[start] devnet: 4 validators (APIs http://127.0.0.1:${apiBase}-${
 // node --import tsx rather than npx: npx does not pass SIGTERM on, so stopping this script would
 // leave the devnet and the relay running.
 const tsNode = [...process.execArgv, "--import", "tsx"];
+// Each child gets an IPC channel as a lifeline: if this script dies (even by kill -9), the devnet
+// and the relay see it close and stop themselves.
 const devnet = spawn(process.execPath, [...tsNode, "validators/src/cli/main.ts", "devnet", "--dir", dir, ...args], {
   cwd: root,
-  stdio: "inherit",
+  stdio: ["inherit", "inherit", "inherit", "ipc"],
 });
 let relay;
 const stop = () => {
@@ -93,7 +95,7 @@ const waitForGenesis = setInterval(() => {
       "--port",
       relayPort,
     ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: root, stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );
   relay.stdout.on("data", (chunk) => {
     log.write(chunk);

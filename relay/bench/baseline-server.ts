@@ -26,6 +26,8 @@ function frameOf(seq: number, size: number): Uint8Array {
   return f;
 }
 
+// Forked by the bench: gone with it, however it ended.
+process.once("disconnect", () => process.exit(0));
 process.on("message", async (m: { op: string; sizes: number[]; intervalMs: number }) => {
   if (m.op !== "broadcast") return;
   const start = performance.now();

@@ -101,3 +101,6 @@ const stop = async () => {
 };
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
+// The bench's IPC channel is a lifeline: closed, the bench is gone (however it ended).
+process.channel?.unref();
+process.once("disconnect", stop);

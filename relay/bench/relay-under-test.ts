@@ -53,7 +53,7 @@ export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUn
       o.dataDir,
       ...(o.shared ? ["--database-url", o.shared.databaseUrl, "--bus", o.shared.busUrl] : []),
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   const r: RelayUnderTest = {
     proc,

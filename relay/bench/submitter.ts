@@ -95,6 +95,8 @@ async function run(m: Run): Promise<void> {
   process.send?.({ op: "done" });
 }
 
+// Forked by the bench: gone with it, however it ended.
+process.once("disconnect", () => process.exit(0));
 process.on("message", (m: Run) => {
   if (m.op === "run") void run(m);
 });

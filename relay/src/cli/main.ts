@@ -47,6 +47,12 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // Started over an IPC channel (`npm start`): stop when the parent is gone, however it went.
+  if (process.channel) {
+    process.channel.unref();
+    if (process.connected) process.once("disconnect", stop);
+    else void stop();
+  }
 }
 
 main().catch((e) => {

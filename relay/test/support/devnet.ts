@@ -2,31 +2,16 @@
 // and small helpers the relay suites share. One devnet per test file.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { ed25519, fromHex, type Signer } from "@nullspace/core";
 import { Devnet } from "../../../validators/src/cli/devnet.js";
+import { freeBase } from "../../../validators/test/support/free-ports.js";
 import { tempDir } from "./temp-dirs.js";
 
+/** Spare loopback ports (validators/test/support/free-ports.ts), for the relay suites' servers. */
+export { freeBase };
+
 export const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
-
-async function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-/** A base port with `count` free ports after it (a devnet: peer links at base, APIs at base + 10). */
-export async function freeBase(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 30_000 + Math.floor(Math.random() * 2500) * 10;
-    const ports = Array.from({ length: count }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
-  }
-  throw new Error("no free ports on loopback");
-}
 
 export async function startDevnet(): Promise<Devnet> {
   const base = await freeBase(20);

@@ -124,7 +124,9 @@ export class Devnet {
       {
         cwd: PACKAGE_DIR,
         env: { ...process.env, ...this.o.env },
-        stdio: ["ignore", "pipe", "pipe"],
+        // The IPC channel is only a lifeline: a validator whose channel closes (this process
+        // died, whatever the way) stops itself (cli/main.ts).
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
       },
     );
     child.stdout?.pipe(log);

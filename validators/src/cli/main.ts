@@ -25,6 +25,15 @@ function onSignals(stop: () => Promise<void>): void {
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
+  // Started over an IPC channel (a devnet's validators, `npm start`'s devnet): the channel closes
+  // when the parent is gone, even killed with -9 or crashed, and a process nobody owns any more
+  // stops as on SIGTERM instead of running on (a crashed test process left a devnet so). The
+  // channel is unref'd: it never keeps the process alive by itself.
+  if (process.channel) {
+    process.channel.unref();
+    if (process.connected) process.once("disconnect", handler);
+    else handler();
+  }
 }
 
 const DEFAULT_WASM = fileURLToPath(new URL("../../../core-as/build/core.wasm", import.meta.url));
