@@ -1,11 +1,13 @@
 // A throwaway PostgreSQL server on loopback for tests: initdb into a temp folder, start on a spare
-// port, stop and delete afterwards. PostgreSQL will not run as root, so as root the server runs
-// as the `postgres` system user (runuser). The binaries are found on PATH or under
-// /usr/lib/postgresql/<version>/bin (Debian's package `postgresql`).
+// port, stop and delete afterwards (or, should the test process end first, a reaper does:
+// reaper.ts). PostgreSQL will not run as root, so as root the server runs as the `postgres` system
+// user (runuser). The binaries are found on PATH or under /usr/lib/postgresql/<version>/bin
+// (Debian's package `postgresql`).
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { reapOnExit, shellQuote } from "./reaper.js";
 
 export interface Postgres {
   url: string;
@@ -53,12 +55,16 @@ export function startPostgres(port: number): Postgres {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
     "start",
   ]);
+  // Should this process end without stop() (a crash, a kill), the server and its folder go anyway.
+  const pgCtl = [...(asRoot ? ["runuser", "-u", "postgres", "--"] : []), join(bin, "pg_ctl")].map(shellQuote).join(" ");
+  const reaper = reapOnExit(`${pgCtl} -D ${shellQuote(data)} -m immediate -w stop; rm -rf ${shellQuote(dir)}`);
   let stopped = false;
   return {
     url: `postgres://relay@127.0.0.1:${port}/postgres`,
     stop() {
       if (stopped) return; // a second call (an exit hook after the normal stop) finds nothing to stop
       stopped = true;
+      reaper.cancel();
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {

@@ -1,10 +1,12 @@
 // A throwaway Redis server on loopback for the bus tests: daemonized on a spare port with a pid
 // file in a temp folder, killed by that pid (SIGKILL: the bus crashing is what the tests want),
-// and startable again on the same port. No persistence: pub/sub keeps nothing anyway.
+// and startable again on the same port; killed by a reaper (reaper.ts) if the test process ends
+// without stopping it. No persistence: pub/sub keeps nothing anyway.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Reaper, reapOnExit, shellQuote } from "./reaper.js";
 
 export interface RedisServer {
   url: string;
@@ -39,6 +41,8 @@ export async function startRedis(port: number): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "relay-redis-"));
   const pidFile = join(dir, "redis.pid");
   let pid: number | undefined;
+  /** Kills this pid and deletes the folder should this process end without stopping it. */
+  let reaper: Reaper | undefined;
   const start = async () => {
     rmSync(pidFile, { force: true });
     // --daemonize returns once the server forked; the pid file exists once it listens.
@@ -69,19 +73,18 @@ export async function startRedis(port: number): Promise<RedisServer> {
       spawnSync("redis-cli", ["-p", String(port), "shutdown", "nosave"], { timeout: 2000 });
       throw new Error(`redis-server wrote no pid (see ${dir}/redis.log)`);
     }
+    reaper = reapOnExit(`kill -9 ${pid}; rm -rf ${shellQuote(dir)}`);
   };
   const kill = async () => {
     const p = pid;
     pid = undefined;
+    reaper?.cancel();
+    reaper = undefined;
     if (p === undefined || !isAlive(p)) return;
     process.kill(p, "SIGKILL");
     while (isAlive(p)) await pause(20);
   };
   await start();
-  // A daemon outlives a test run that times out before its afterAll: kill it on exit regardless.
-  process.once("exit", () => {
-    if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
-  });
   return {
     url: `redis://127.0.0.1:${port}`,
     kill,
