@@ -11,6 +11,7 @@
 // argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL] (two relays sharing a store)
 import { createRequire } from "node:module";
 import { constants, PerformanceObserver } from "node:perf_hooks";
+import { stopWhenParentGone } from "@nullspace/core/node";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { jsonLog, startRelay } from "../src/start.js";
 import { nowMs } from "./histogram.js";
@@ -102,5 +103,4 @@ const stop = async () => {
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
 // The bench's IPC channel is a lifeline: closed, the bench is gone (however it ended).
-process.channel?.unref();
-process.once("disconnect", stop);
+stopWhenParentGone(() => void stop());

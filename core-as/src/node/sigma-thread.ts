@@ -1,9 +1,9 @@
 // σ checks on a worker thread. A σ check is a BLS pairing check, ~30 ms on noble, ~5 ms on the
-// mcl engine and ~1 ms on blst (the worker enables blst, else mcl) on this machine; a relay checks the σ of every height that
-// needs one, and on its event loop each check held back its live updates and HTTP answers
-// (docs/benchmarks.md, "Relay"). The worker answers
-// in order; if it cannot answer (it died, or was closed), the check runs here instead, so a
-// verdict never depends on the thread.
+// mcl engine and ~1 ms on blst (the worker enables blst, else mcl) on this machine; a relay checks
+// the σ of every height that needs one, and on its event loop each check held back its live
+// updates and HTTP answers (docs/benchmarks.md, "Relay"). The worker answers in order; if it
+// cannot answer (it died, or was closed), the check runs here instead, so a verdict never depends
+// on the thread.
 
 import { type PublicKeyInput, verifySignature } from "../crypto/bls/index.js";
 import { tsWorker } from "./ts-worker.js";

@@ -3,6 +3,7 @@
 // (redis://host:port) joins the fan-out bus of relays sharing that PostgreSQL, and RELAY_SOURCE=store
 // makes this relay take heights from the shared store instead of the validators' streams.
 import { createRequire } from "node:module";
+import { stopWhenParentGone } from "@nullspace/core/node";
 import { startRelay } from "../start.js";
 
 const USAGE =
@@ -47,12 +48,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  // Started over an IPC channel (`npm start`): stop when the parent is gone, however it went.
-  if (process.channel) {
-    process.channel.unref();
-    if (process.connected) process.once("disconnect", stop);
-    else void stop();
-  }
+  // Started by `npm start` over an IPC channel: stop once the parent is gone, however it went.
+  stopWhenParentGone(() => void stop());
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { fromHex, publicKeyFromSeed, sha256, toHex } from "@nullspace/core";
+import { stopWhenParentGone } from "@nullspace/core/node";
 import { writeGenesisDir } from "../genesis/files.js";
 import { createGenesis, verifyGenesis } from "../genesis/genesis.js";
 import type { BeaconPolicy } from "../node/executor.js";
@@ -25,15 +26,8 @@ function onSignals(stop: () => Promise<void>): void {
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
-  // Started over an IPC channel (a devnet's validators, `npm start`'s devnet): the channel closes
-  // when the parent is gone, even killed with -9 or crashed, and a process nobody owns any more
-  // stops as on SIGTERM instead of running on (a crashed test process left a devnet so). The
-  // channel is unref'd: it never keeps the process alive by itself.
-  if (process.channel) {
-    process.channel.unref();
-    if (process.connected) process.once("disconnect", handler);
-    else handler();
-  }
+  // Started by a devnet or `npm start` over an IPC channel: stop as on SIGTERM once the parent is gone.
+  stopWhenParentGone(handler);
 }
 
 const DEFAULT_WASM = fileURLToPath(new URL("../../../core-as/build/core.wasm", import.meta.url));
