@@ -113,6 +113,9 @@ function errorFrom(reply: string): PgliteThreadError {
   }
 }
 
+/** Requests to a PGlite worker thread (WORKER_SOURCE), started on the first one. */
+const pgliteRpc = () => new WorkerRpc(() => new Worker(WORKER_SOURCE, { eval: true }), errorFrom);
+
 /**
  * Creates the database cluster in a new `dataDir` on a thread of its own, which then ends. The
  * PGlite instance that runs initdb keeps its wasm memory (which never shrinks) until its thread's
@@ -120,7 +123,7 @@ function errorFrom(reply: string): PgliteThreadError {
  * held 859 MB, one reopening it 347 MB (docs/benchmarks.md). Ending the thread frees it all at once.
  */
 async function createCluster(dataDir: string, moduleUrl: string): Promise<void> {
-  const rpc = new WorkerRpc(() => new Worker(WORKER_SOURCE, { eval: true }), errorFrom);
+  const rpc = pgliteRpc();
   try {
     await rpc.call({ op: "open", dataDir, moduleUrl });
     await rpc.call({ op: "close" });
@@ -133,7 +136,7 @@ async function createCluster(dataDir: string, moduleUrl: string): Promise<void> 
 export async function openPgliteThread(dataDir: string | undefined): Promise<Db> {
   const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
   if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await createCluster(dataDir, moduleUrl);
-  const rpc = new WorkerRpc(() => new Worker(WORKER_SOURCE, { eval: true }), errorFrom);
+  const rpc = pgliteRpc();
   await rpc.call({ op: "open", dataDir, moduleUrl });
   let closed = false;
   // A closed database answers at once (the RPC would start a fresh worker with nothing open).
