@@ -13,10 +13,6 @@ const devnet = await Devnet.create({
   say: () => {},
 });
 devnet.startAll();
-for (;;) {
-  const up = await Promise.all(devnet.children.map((_, i) => devnet.health(i)));
-  if (up.every((h) => h !== undefined)) break;
-  await new Promise((r) => setTimeout(r, 200));
-}
+await devnet.waitFor(0n, 60_000); // every validator's API answers
 console.log(JSON.stringify({ pids: devnet.children.map((c) => c?.pid) }));
 setInterval(() => {}, 1000);

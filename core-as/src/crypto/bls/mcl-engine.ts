@@ -38,8 +38,9 @@ const PROBE = new TextEncoder().encode("nullspace mcl engine probe");
  * Runs the beacon's expensive operations on mcl in this thread from now on (same results, 5–9×
  * faster): loads and configures it once (later calls return the same promise). Resolves false,
  * leaving noble in use, if mcl cannot load (no WebAssembly) or fails its self-check, or if
- * NULLSPACE_BLS_ENGINE=noble (A/B benchmarks). verifyFinalized and the relay call it for σ
- * checks; validators call enableFastBls (@nullspace/core/node), which prefers the native blst engine.
+ * NULLSPACE_BLS_ENGINE=noble (A/B benchmarks). verifyFinalized calls it for its σ check;
+ * Node processes (validators, relays) call enableFastBls (@nullspace/core/node), which prefers
+ * the native blst engine.
  */
 export function enableMclEngine(): Promise<boolean> {
   if (engineCeiling() === "noble") return Promise.resolve(false);
