@@ -8,7 +8,8 @@
 // - what held its main thread up is printed: garbage-collection pauses of 10 ms or more
 //   (`bench_gc_pause`) and gaps of 100 ms or more between turns of a 20 ms timer (`bench_stall`:
 //   the thread blocked or not scheduled), so that a long send pass can be told apart.
-// argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL] (two relays sharing a store)
+// argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL
+// [--source store]] (two relays sharing a store; the second may read heights from it, decision 006)
 import { createRequire } from "node:module";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { stopWhenParentGone } from "@nullspace/core/node";
@@ -29,10 +30,13 @@ function flag(name: string): string {
 }
 const databaseUrl = optional("database-url");
 const busUrl = optional("bus");
+const source = optional("source");
+if (source !== undefined && source !== "store" && source !== "validators") throw new Error("--source is store or validators");
 
 const running = await startRelay({
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(busUrl ? { busUrl } : {}),
+  ...(source ? { source } : {}),
   genesisPath: flag("genesis"),
   validators: flag("validators").split(","),
   wasmPath: createRequire(import.meta.url).resolve("@nullspace/core/wasm"),

@@ -30,7 +30,7 @@ export interface RelayProcessOptions {
   validators: string[];
   dataDir: string;
   /** Two relays: the PostgreSQL and Redis bus they share. */
-  shared?: { databaseUrl: string; busUrl: string };
+  shared?: { databaseUrl: string; busUrl: string; source?: "store" | "validators" };
 }
 
 /** Starts a relay process and resolves once it listens and is ready. */
@@ -52,6 +52,7 @@ export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUn
       "--data",
       o.dataDir,
       ...(o.shared ? ["--database-url", o.shared.databaseUrl, "--bus", o.shared.busUrl] : []),
+      ...(o.shared?.source ? ["--source", o.shared.source] : []),
     ],
     { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );

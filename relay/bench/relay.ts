@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --procs 3 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
@@ -18,12 +18,15 @@
 // --relays 2: two relay processes sharing a throwaway PostgreSQL and Redis bus (both following
 // the validators and verifying), the generators split between them, and two bare servers for the
 // baseline (a process may hold at most 20,000 descriptors here); RSS is summed, rates per relay.
+// `--second-source store`: the second relay reads heights from the shared store (decision 006).
 // Last line: {connections, updatesPerSec, deliveryP50Ms, deliveryP99Ms, baselineDeliveryP99Ms,
-// deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}.
+// deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}, then figures of our
+// own (signatureBoundPerSec: the /submit rate its signature checks alone would fill the cores at).
 // This file runs the phases; one fan-out measurement is measure.ts, the relay processes
 // relay-under-test.ts, the generators generators.ts, the background transactions background-load.ts.
 import { fork } from "node:child_process";
 import { rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
@@ -37,12 +40,16 @@ import { Generators, type Reply } from "./generators.js";
 import { nowMs, quantileOf } from "./histogram.js";
 import { cpuSnapshot, type MeasureContext, measure } from "./measure.js";
 import { memoryMb, type RelayUnderTest, startRelayProcess, untilReady } from "./relay-under-test.js";
+import { measureSignatureCost } from "./signature-bound.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
 const SECONDS = numberArg("seconds", 30);
 /** Relays under test: 1, or 2 sharing a throwaway PostgreSQL and a Redis bus (issue 4's scale-out goal). */
 const RELAYS = numberArg("relays", 1);
 if (RELAYS !== 1 && RELAYS !== 2) throw new Error("--relays is 1 or 2");
+/** With two relays, where the second takes its heights from: `validators` (as the first) or `store` (decision 006). */
+const SECOND_SOURCE = process.argv.includes("--second-source") ? process.argv[process.argv.indexOf("--second-source") + 1] : "validators";
+if (SECOND_SOURCE !== "validators" && SECOND_SOURCE !== "store") throw new Error("--second-source is validators or store");
 /** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
 const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
 const TX_RATE = numberArg("tx-rate", 20);
@@ -63,6 +70,13 @@ const BASELINE_PORT = 7791;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Before anything else runs: what one transaction signature check costs here (signature-bound.ts).
+const signatureCost = await measureSignatureCost();
+say(
+  `one Ed25519 check costs ${round(signatureCost.freshKeyUs, 0)} µs of CPU on one thread for a new account's key ` +
+    `(${round(signatureCost.knownKeyUs, 0)} µs for a known one); every core checking: ${Math.round(signatureCost.machinePerSec)} new keys a second`,
+);
 
 const { core, wasmPath, dir, devnet, chainId } = await startBenchDevnet({
   name: "nullspace-relay-bench-",
@@ -96,7 +110,7 @@ for (let i = 0; i < RELAYS; i++) {
     genesisPath: join(dir, "genesis.json"),
     validators: Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v)),
     dataDir: join(dir, `relay-data-${i}`),
-    shared: shared ? { databaseUrl: shared.pg.url, busUrl: shared.redis.url } : undefined,
+    shared: shared ? { databaseUrl: shared.pg.url, busUrl: shared.redis.url, ...(i > 0 ? { source: SECOND_SOURCE } : {}) } : undefined,
   });
   say(`relay ${i} ready at ${r.url} (pid ${r.proc.pid})`);
   relays.push(r);
@@ -236,6 +250,13 @@ for (const r of relays) {
 
 // --- phase 3: /submit
 say(`phase 3: /submit at concurrency ${SUBMIT_LEVELS.join(", ")}, ${SUBMIT_SECONDS} s each`);
+// Each accepted transaction is checked by the relay that takes it and by every validator.
+const checksPerTx = 1 + devnet.n;
+const signatureBound = signatureCost.machinePerSec / checksPerTx;
+say(
+  `  signature checks alone (${checksPerTx} per transaction: the relay's and each validator's) would fill the ` +
+    `${availableParallelism()} cores at ${Math.round(signatureBound)} accepted/s`,
+);
 const submitter = fork(join(here, "submitter.ts"), [], { execArgv: ["--import", "tsx"] });
 let best = { perSec: 0, p99Ms: Number.NaN };
 /** CPU seconds by part at a level's start: the machine is shared, so where its cores went says what bounds the rate. */
@@ -319,6 +340,8 @@ console.log(
     baselineFromDueP99Ms: round(quantileOf(baseM.fromAvailable, 0.99), 1),
     // What the connections hold in the relay's JS (main thread, after GC), beside RSS.
     jsMbPerThousandConns: round(jsPerThousand, 2),
+    // Accepted /submit a second at which its signature checks alone would use every core.
+    signatureBoundPerSec: Math.round(signatureBound),
   }),
 );
 process.exit(0);
