@@ -30,7 +30,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { median, numberArg, round } from "../../validators/bench/stats.js";
+import { median, numberArg, round, stringArg } from "../../validators/bench/stats.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
 import { startRedis } from "../test/support/redis.js";
@@ -48,23 +48,19 @@ const SECONDS = numberArg("seconds", 30);
 const RELAYS = numberArg("relays", 1);
 if (RELAYS !== 1 && RELAYS !== 2) throw new Error("--relays is 1 or 2");
 /** With two relays, where the second takes its heights from: `validators` (as the first) or `store` (decision 006). */
-const SECOND_SOURCE = process.argv.includes("--second-source") ? process.argv[process.argv.indexOf("--second-source") + 1] : "validators";
+const SECOND_SOURCE = stringArg("second-source", "validators");
 if (SECOND_SOURCE !== "validators" && SECOND_SOURCE !== "store") throw new Error("--second-source is validators or store");
 /** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
 const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
 const TX_RATE = numberArg("tx-rate", 20);
 /** What the background transactions are: registrations (default) or roulette spins of 20 players. */
-const TX_MIX = (process.argv.includes("--tx-mix") ? process.argv[process.argv.indexOf("--tx-mix") + 1] : "registrations") as TxMix;
+const TX_MIX = stringArg("tx-mix", "registrations") as TxMix;
 if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix is registrations or spins");
 /** The devnet's leaders wait this long after a parent's timestamp (validators' blocks.minIntervalMs):
  * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
-const SUBMIT_LEVELS = (
-  process.argv.includes("--submit-levels") ? process.argv[process.argv.indexOf("--submit-levels") + 1] : "8,32,128,512"
-)
-  ?.split(",")
-  .map(Number) as number[];
+const SUBMIT_LEVELS = stringArg("submit-levels", "8,32,128,512").split(",").map(Number);
 const RELAY_PORT = 7790;
 const BASELINE_PORT = 7791;
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalChain, roulette } from "@nullspace/core";
-import { median, numberArg, round } from "../../validators/bench/stats.js";
+import { median, numberArg, round, stringArg } from "../../validators/bench/stats.js";
 import { openDb } from "../src/store/db.js";
 import { migrate } from "../src/store/migrations.js";
 import { Store } from "../src/store/store.js";
@@ -20,7 +20,7 @@ import { sealApplied } from "../test/support/local-heights.js";
 
 const HEIGHTS = numberArg("heights", 10);
 const TXS = numberArg("txs", 500);
-const MIX = process.argv.includes("--mix") ? process.argv[process.argv.indexOf("--mix") + 1] : "registrations";
+const MIX = stringArg("mix", "registrations");
 if (MIX !== "registrations" && MIX !== "spins") throw new Error("--mix is registrations or spins");
 const dir = await mkdtemp(join(tmpdir(), "nullspace-store-bench-"));
 const db = await openDb({ dataDir: dir });
