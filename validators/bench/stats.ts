@@ -18,13 +18,13 @@ export function round(x: number, digits = 3): number {
   return Number(x.toFixed(digits));
 }
 
-/** `--name N` from the command line: a positive number, else `fallback`. */
 /** The value after `--name` on the command line, or `fallback`. */
 export function stringArg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/** `--name N` from the command line: a positive number, else `fallback`. */
 export function numberArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;
