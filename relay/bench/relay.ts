@@ -21,7 +21,8 @@
 // `--second-source store`: the second relay reads heights from the shared store (decision 006).
 // Last line: {connections, updatesPerSec, deliveryP50Ms, deliveryP99Ms, baselineDeliveryP99Ms,
 // deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}, then figures of our
-// own (signatureBoundPerSec: the /submit rate its signature checks alone would fill the cores at).
+// own (signatureBoundPerSec: the /submit rate its signature checks alone would fill the cores at;
+// connectPerSec: subscribers the relay let in a second while they all connected at once).
 // This file runs the phases; one fan-out measurement is measure.ts, the relay processes
 // relay-under-test.ts, the generators generators.ts, the background transactions background-load.ts.
 import { fork } from "node:child_process";
@@ -152,7 +153,10 @@ const memBefore = await memoryMb(relays);
 say(
   `phase 1: ${CONNECTIONS} subscribers on ${RELAYS === 1 ? "the relay" : `${RELAYS} relays`} in ${PROCS} processes; relay RSS ${round(memBefore.rss, 1)} MB before (main thread's JS ${round(memBefore.js, 1)} MB)`,
 );
-const relayOpen = await gens.connectAll(relays.map((r) => `${r.url.replace(/^http/, "ws")}/updates?filter=all`));
+// All at once, while the relay fans out the chain to those already in: a crowd reconnecting after a restart.
+const { open: relayOpen, seconds: connectSeconds } = await gens.connectAll(
+  relays.map((r) => `${r.url.replace(/^http/, "ws")}/updates?filter=all`),
+);
 await sleep(3000);
 const memAfter = await memoryMb(relays);
 const rssPerThousand = ((memAfter.rss - memBefore.rss) / relayOpen) * 1000;
@@ -212,7 +216,7 @@ await Promise.all(
   baselines.map((b) => new Promise<void>((resolve) => b.proc.on("message", (m: Reply) => m.op === "listening" && resolve()))),
 );
 say(`phase 2: bare ws baseline, ${CONNECTIONS} subscribers${RELAYS > 1 ? ` on ${RELAYS} servers` : ""}`);
-const baseOpen = await gens.connectAll(baselines.map((b) => b.url));
+const { open: baseOpen } = await gens.connectAll(baselines.map((b) => b.url));
 await sleep(3000);
 const sizes = [...relayM.sizes].sort(([a], [b]) => a - b).map(([, s]) => s);
 const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
@@ -338,6 +342,8 @@ console.log(
     jsMbPerThousandConns: round(jsPerThousand, 2),
     // Accepted /submit a second at which its signature checks alone would use every core.
     signatureBoundPerSec: Math.round(signatureBound),
+    // Subscribers opened a second, all connecting at once while the relay fans out (phase 1).
+    connectPerSec: Math.round(relayOpen / connectSeconds),
   }),
 );
 process.exit(0);

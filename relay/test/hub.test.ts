@@ -4,6 +4,7 @@
 // passes beside publishing, and a socket behind by several heights gets them in order, in one
 // write of frames framed as `ws` frames them.
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
@@ -165,6 +166,61 @@ describe("update hub", () => {
       [1, 2],
       [2, 0],
     ]);
+  });
+
+  it("keeps send turns short while connections arrive, so a crowd gets in during a long pass", async () => {
+    // The event loop accepts one connection a turn (libuv/libuv#3696). A pass over 6,000 sockets
+    // whose writes cost 20 µs each (about a loopback write) is ~120 ms in ~30 turns of 4 ms: a
+    // crowd of 200 connecting meanwhile would mostly wait for the pass to end. Told of arrivals
+    // (as the relay's server tells it of every accepted connection), the hub serves 8 sockets a
+    // turn, and the whole crowd is accepted and upgraded before the pass ends.
+    const core = await Core.load(readFileSync(WASM_PATH));
+    let passEnded = false;
+    const hub = new UpdateHub({
+      codec: core.codec,
+      prove: () => new Uint8Array(0),
+      maxQueuedBytes: 1 << 20,
+      onFrames: () => {},
+      onEvicted: () => {},
+      onPass: () => {
+        passEnded = true;
+      },
+      arrivalChunk: 8,
+    });
+    for (let i = 0; i < 6000; i++) {
+      const s = new StandInSocket(0);
+      const write = s._socket?.write as (b: Uint8Array) => boolean;
+      (s._socket as { write(b: Uint8Array): boolean }).write = (b) => {
+        const until = performance.now() + 0.02;
+        while (performance.now() < until);
+        return write(b);
+      };
+      hub.add(s as unknown as WebSocket, { kind: "all" });
+    }
+    const http = createServer();
+    http.on("connection", () => hub.noteArrival());
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    const url = `ws://127.0.0.1:${(http.address() as { port: number }).port}`;
+    const crowd = Array.from({ length: 200 }, () => new RealWebSocket(url));
+    let openedDuringPass = 0;
+    const opened = crowd.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.once("open", () => {
+            if (!passEnded) openedDuringPass++;
+            resolve();
+          }),
+        ),
+    );
+    hub.publish({ height: 1n, progressCertificate: Uint8Array.of(7), events: [] } as unknown as AppliedHeight);
+    await Promise.all(opened);
+    await hub.caughtUp();
+    expect(passEnded).toBe(true);
+    expect(openedDuringPass).toBe(200);
+    for (const c of crowd) c.terminate();
+    wss.close();
+    http.close();
   });
 
   it("reaches a real ws client as separate messages, in order, when several heights go in one write", async () => {

@@ -246,6 +246,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     pingIntervalMs,
     ...(o.roomBus ? { bus: o.roomBus } : {}),
   });
+  // Send passes yield sooner while connections arrive (UpdateHub.noteArrival).
+  app.server.on("connection", () => relay.hub.noteArrival());
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
   return {
     app,

@@ -51,7 +51,16 @@ export interface HubOptions {
    * however slow each write is.
    */
   sliceMs?: number;
+  /**
+   * While connections are arriving, a turn serves at most this many sockets (default 32, about
+   * half a millisecond of writes): the event loop accepts one connection a turn (libuv/libuv#3696),
+   * so turns of `sliceMs` would let a burst of reconnecting subscribers in at ~150–250 a second.
+   */
+  arrivalChunk?: number;
 }
+
+/** How long after an accepted connection turns stay short (`arrivalChunk`): a burst accepts one a turn. */
+const ARRIVALS_MS = 20;
 
 /** One published height: the frame of each filter whose events it holds, and the one for every other filter. */
 interface Published {
@@ -92,10 +101,23 @@ export class UpdateHub {
   private joined = new Map<number, { last: number; byKey: Map<string, Uint8Array> }>();
   private readonly chunk: number;
   private readonly sliceMs: number;
+  private readonly arrivalChunk: number;
+  /** Until then connections were arriving lately: turns are short so the next is accepted soon. */
+  private arrivalsUntilMs = 0;
 
   constructor(private readonly o: HubOptions) {
     this.chunk = o.chunk ?? 4096;
     this.sliceMs = o.sliceMs ?? 4;
+    this.arrivalChunk = o.arrivalChunk ?? 8;
+  }
+
+  /**
+   * A connection was accepted (any endpoint). More may wait in the listen queue, and the event
+   * loop accepts one a turn: for a while, send turns are short so the queue drains at hundreds
+   * to thousands a second instead of one per long turn (a reconnecting crowd after a restart).
+   */
+  noteArrival(): void {
+    this.arrivalsUntilMs = performance.now() + ARRIVALS_MS;
   }
 
   add(ws: WebSocket, filter: UpdateFilter): Subscriber {
@@ -189,8 +211,10 @@ export class UpdateHub {
       startMs: performance.now(),
     };
     let sent = 0;
-    const endMs = performance.now() + this.sliceMs;
-    for (let served = 0; served < this.chunk; served++) {
+    const nowMs = performance.now();
+    const endMs = nowMs + this.sliceMs;
+    const chunk = nowMs < this.arrivalsUntilMs ? this.arrivalChunk : this.chunk;
+    for (let served = 0; served < chunk; served++) {
       if ((served & 31) === 31 && performance.now() >= endMs) break;
       const r = this.pass.subscribers.next();
       if (r.done) {
