@@ -56,12 +56,17 @@ export class Generators {
   }
 
   /** Connects generator g's share to urls[g % urls.length] (one server each, or one per relay); how many opened. */
-  /** Opens every generator's share at once (64 in flight each); how many opened and how long it took. */
-  async connectAll(urls: string[]): Promise<{ open: number; seconds: number }> {
+  /** Opens every generator's share at once, `inFlight` attempts at a time each; how many opened and how long it took. */
+  async connectAll(urls: string[], inFlight: number): Promise<{ open: number; seconds: number }> {
     const t0 = performance.now();
     const r = await Promise.all(
       this.procs.map((g, i) =>
-        this.ask<Reply & { open: number; failed: number }>(g, { op: "connect", url: urls[i % urls.length], count: this.share(i) }),
+        this.ask<Reply & { open: number; failed: number }>(g, {
+          op: "connect",
+          url: urls[i % urls.length],
+          count: this.share(i),
+          inFlight,
+        }),
       ),
     );
     const open = r.reduce((a, x) => a + x.open, 0);

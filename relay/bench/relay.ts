@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
@@ -54,6 +54,8 @@ if (SECOND_SOURCE !== "validators" && SECOND_SOURCE !== "store") throw new Error
 /** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
 const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
 const TX_RATE = numberArg("tx-rate", 20);
+/** Connection attempts each generator keeps in flight while its subscribers connect. */
+const CONNECTING = numberArg("connecting", 64);
 /** What the background transactions are: registrations (default) or roulette spins of 20 players. */
 const TX_MIX = stringArg("tx-mix", "registrations") as TxMix;
 if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix is registrations or spins");
@@ -156,6 +158,7 @@ say(
 // All at once, while the relay fans out the chain to those already in: a crowd reconnecting after a restart.
 const { open: relayOpen, seconds: connectSeconds } = await gens.connectAll(
   relays.map((r) => `${r.url.replace(/^http/, "ws")}/updates?filter=all`),
+  CONNECTING,
 );
 await sleep(3000);
 const memAfter = await memoryMb(relays);
@@ -216,7 +219,10 @@ await Promise.all(
   baselines.map((b) => new Promise<void>((resolve) => b.proc.on("message", (m: Reply) => m.op === "listening" && resolve()))),
 );
 say(`phase 2: bare ws baseline, ${CONNECTIONS} subscribers${RELAYS > 1 ? ` on ${RELAYS} servers` : ""}`);
-const { open: baseOpen } = await gens.connectAll(baselines.map((b) => b.url));
+const { open: baseOpen } = await gens.connectAll(
+  baselines.map((b) => b.url),
+  CONNECTING,
+);
 await sleep(3000);
 const sizes = [...relayM.sizes].sort(([a], [b]) => a - b).map(([, s]) => s);
 const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);

@@ -7,14 +7,11 @@ import WebSocket from "ws";
 import { frameHeight, type Histogram, nowMs, record } from "./histogram.js";
 
 type Command =
-  | { op: "connect"; url: string; count: number }
+  | { op: "connect"; url: string; count: number; inFlight: number }
   | { op: "record" }
   | { op: "status"; height?: number }
   | { op: "collect"; sent: [number, number][]; available?: [number, number][] }
   | { op: "close" };
-
-/** Connection attempts in flight: enough to open thousands in seconds, few enough for the server's accept backlog. */
-const CONNECTING = 64;
 
 let sockets: WebSocket[] = [];
 let open = 0;
@@ -72,7 +69,8 @@ function connectOne(url: string): Promise<void> {
   });
 }
 
-async function connect(url: string, count: number): Promise<void> {
+/** Opens `count` sockets on `url`, `inFlight` attempts at a time. */
+async function connect(url: string, count: number, inFlight: number): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
@@ -80,7 +78,7 @@ async function connect(url: string, count: number): Promise<void> {
       await connectOne(url);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONNECTING, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
 }
 
 /** Latencies from each height's send start (`sent`) and, where given, from when it was available (`available`). */
@@ -112,7 +110,7 @@ process.on("message", async (m: Command) => {
       closed = 0;
       failed = 0;
       isClosing = false;
-      await connect(m.url, m.count);
+      await connect(m.url, m.count, m.inFlight);
       return reply({ open, failed });
     case "record":
       recording = true;

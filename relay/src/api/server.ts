@@ -48,6 +48,12 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
   roomBus?: RoomBus;
   /** Redis shared by the relays behind one load balancer: /submit's rate limits are then global, not per relay. */
   limiterRedisUrl?: string;
+  /**
+   * Connections the kernel holds for the relay to accept (default 4,096; Linux caps it at
+   * net.core.somaxconn). Node's 511 overflowed when thousands reconnected at once: the kernel
+   * dropped their handshakes and they retried after 1, 3, 7 s or failed (decision 016).
+   */
+  listenBacklog?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -248,7 +254,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   });
   // Send passes yield sooner while connections arrive (UpdateHub.noteArrival).
   app.server.on("connection", () => relay.hub.noteArrival());
-  await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0 });
+  await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0, backlog: o.listenBacklog ?? 4096 });
   return {
     app,
     rooms,
