@@ -10,7 +10,7 @@ import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
 import RealWebSocket, { type WebSocket, WebSocketServer } from "ws";
 import type { AppliedHeight } from "../src/chain/chain.js";
-import { UpdateHub } from "../src/updates/hub.js";
+import { type HubOptions, UpdateHub } from "../src/updates/hub.js";
 import { binaryFrameHeader, joinBinaryFrames } from "../src/updates/ws-frame.js";
 import { WASM_PATH } from "./support/devnet.js";
 import { sealApplied } from "./support/local-heights.js";
@@ -70,6 +70,19 @@ class StandInSocket {
   once(): void {}
 }
 
+/** A hub with empty proofs (frames are only decoded here), a 1 MiB queue bound and silent callbacks, but for `o`. */
+async function hubWith(o: Partial<HubOptions> = {}): Promise<UpdateHub> {
+  const core = await Core.load(readFileSync(WASM_PATH));
+  return new UpdateHub({
+    codec: core.codec,
+    prove: () => new Uint8Array(0),
+    maxQueuedBytes: 1 << 20,
+    onFrames: () => {},
+    onEvicted: () => {},
+    ...o,
+  });
+}
+
 /** `ws`'s own framing (not in its type declarations). */
 const { Sender } = createRequire(import.meta.url)("ws") as {
   Sender: { frame(data: Buffer, o: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
@@ -91,16 +104,9 @@ describe("update hub", () => {
   });
 
   it("drops a slow consumer with 4008 and sends everyone else one shared frame per filter", async () => {
-    const core = await Core.load(readFileSync(WASM_PATH));
     let evicted = 0;
     const counted: number[] = [];
-    const hub = new UpdateHub({
-      codec: core.codec,
-      prove: () => new Uint8Array(0),
-      maxQueuedBytes: 1000,
-      onFrames: (n) => counted.push(n),
-      onEvicted: () => evicted++,
-    });
+    const hub = await hubWith({ maxQueuedBytes: 1000, onFrames: (n) => counted.push(n), onEvicted: () => evicted++ });
     const fast = new StandInSocket(0);
     const other = new StandInSocket(1000, false);
     const slow = new StandInSocket(1001);
@@ -126,17 +132,8 @@ describe("update hub", () => {
   });
 
   it("sends in passes of `chunk` sockets, and a socket behind gets every height in order in one write", async () => {
-    const core = await Core.load(readFileSync(WASM_PATH));
     const passes: number[][] = [];
-    const hub = new UpdateHub({
-      codec: core.codec,
-      prove: () => new Uint8Array(0),
-      maxQueuedBytes: 1000,
-      onFrames: () => {},
-      onEvicted: () => {},
-      onPass: (heights, _ms, backlog) => passes.push([heights, backlog]),
-      chunk: 2,
-    });
+    const hub = await hubWith({ maxQueuedBytes: 1000, onPass: (heights, _ms, backlog) => passes.push([heights, backlog]), chunk: 2 });
     // Socket 3 has no raw socket under it: the hub sends it frame by frame instead.
     const sockets = Array.from({ length: 5 }, (_, i) => new StandInSocket(0, i !== 3));
     for (const s of sockets) hub.add(s as unknown as WebSocket, { kind: "all" });
@@ -174,14 +171,8 @@ describe("update hub", () => {
     // crowd of 200 connecting meanwhile would mostly wait for the pass to end. Told of arrivals
     // (as the relay's server tells it of every accepted connection), the hub serves 8 sockets a
     // turn, and the whole crowd is accepted and upgraded before the pass ends.
-    const core = await Core.load(readFileSync(WASM_PATH));
     let passEnded = false;
-    const hub = new UpdateHub({
-      codec: core.codec,
-      prove: () => new Uint8Array(0),
-      maxQueuedBytes: 1 << 20,
-      onFrames: () => {},
-      onEvicted: () => {},
+    const hub = await hubWith({
       onPass: () => {
         passEnded = true;
       },
@@ -224,16 +215,9 @@ describe("update hub", () => {
   });
 
   it("reaches a real ws client as separate messages, in order, when several heights go in one write", async () => {
-    const core = await Core.load(readFileSync(WASM_PATH));
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     await new Promise((r) => wss.once("listening", r));
-    const hub = new UpdateHub({
-      codec: core.codec,
-      prove: () => new Uint8Array(0),
-      maxQueuedBytes: 1 << 20,
-      onFrames: () => {},
-      onEvicted: () => {},
-    });
+    const hub = await hubWith();
     const joined = new Promise<void>((resolve) =>
       wss.once("connection", (ws) => {
         hub.add(ws, { kind: "all" });
@@ -266,17 +250,10 @@ describe("update hub", () => {
   });
 
   it("closes a real client that stops reading with 4008 once its socket's queue passes the limit", async () => {
-    const core = await Core.load(readFileSync(WASM_PATH));
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     await new Promise((r) => wss.once("listening", r));
     let evicted = 0;
-    const hub = new UpdateHub({
-      codec: core.codec,
-      prove: () => new Uint8Array(0),
-      maxQueuedBytes: 1 << 20,
-      onFrames: () => {},
-      onEvicted: () => evicted++,
-    });
+    const hub = await hubWith({ onEvicted: () => evicted++ });
     wss.once("connection", (ws) => hub.add(ws, { kind: "all" }));
     const client = new RealWebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
     await new Promise((r) => client.once("open", r));
