@@ -52,8 +52,8 @@ export interface HubOptions {
    */
   sliceMs?: number;
   /**
-   * While connections are arriving, a turn serves at most this many sockets (default 32, about
-   * half a millisecond of writes): the event loop accepts one connection a turn (libuv/libuv#3696),
+   * While connections are arriving, a turn serves at most this many sockets (default 8, about a
+   * tenth of a millisecond of writes): the event loop accepts one connection a turn (libuv/libuv#3696),
    * so turns of `sliceMs` would let a burst of reconnecting subscribers in at ~150–250 a second.
    */
   arrivalChunk?: number;
