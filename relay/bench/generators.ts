@@ -55,8 +55,10 @@ export class Generators {
     return Math.floor(this.connections / n) + (i < this.connections % n ? 1 : 0);
   }
 
-  /** Connects generator g's share to urls[g % urls.length] (one server each, or one per relay); how many opened. */
-  /** Opens every generator's share at once, `inFlight` attempts at a time each; how many opened and how long it took. */
+  /**
+   * Connects generator g's share to urls[g % urls.length] (one server each, or one per relay), all
+   * generators at once, `inFlight` attempts at a time each; how many opened and how long it took.
+   */
   async connectAll(urls: string[], inFlight: number): Promise<{ open: number; seconds: number }> {
     const t0 = performance.now();
     const r = await Promise.all(
