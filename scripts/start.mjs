@@ -6,13 +6,42 @@
 // and prints where each validator serves; then one relay in front of it (embedded store in
 // .devnet/relay-data, log in .devnet/relay.log) and prints its URL. The web app joins with issue 7.
 // Flags: those of `validators devnet` (e.g. --fresh, --api-base-port 7200), and --relay-port 8080.
+// One `npm start` per checkout: while one runs, its pid is in .devnet/start.pid and a second one
+// stops at once (it would open the running relay's store and read the running validators as its own).
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dir = join(root, ".devnet");
+const pidFile = join(dir, "start.pid");
+/** The pid of an `npm start` of this checkout that is running now, if any (a stale file names a dead or other process). */
+const runningStart = () => {
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0;
+  try {
+    const isStart = readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/start.mjs") && readlinkSync(`/proc/${pid}/cwd`) === root;
+    return pid > 0 && isStart ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const other = runningStart();
+if (other !== undefined) {
+  console.error(`[start] npm start is already running from this checkout (pid ${other}): stop it first (Ctrl-C there, or kill ${other})`);
+  process.exit(1);
+}
+/** Marks this checkout's devnet as ours (again after --fresh or a new chain moved the folder). */
+const claim = () => {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(pidFile, String(process.pid));
+};
+claim();
+process.on("exit", () => {
+  if (runningStart() === process.pid) rmSync(pidFile, { force: true });
+});
 const run = (label, cmd, args) => {
   console.log(`\n[start] ${label}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
@@ -31,7 +60,15 @@ const take = (flag, fallback) => {
 const relayPort = take("--relay-port", "8080");
 const apiFlag = args.indexOf("--api-base-port");
 const apiBase = apiFlag >= 0 ? Number(args[apiFlag + 1]) : 7200;
-const dir = join(root, ".devnet");
+// The relay's port is checked before anything starts (the devnet checks its own).
+const relayPortTaken = await new Promise((resolve) => {
+  const probe = createServer().once("error", () => resolve(true));
+  probe.listen(Number(relayPort), "127.0.0.1", () => probe.close(() => resolve(false)));
+});
+if (relayPortTaken) {
+  console.error(`[start] 127.0.0.1:${relayPort} is in use: stop what holds it, or pass --relay-port P`);
+  process.exit(1);
+}
 // A new chain needs a new relay store too; removing the folder here (not only in the devnet)
 // also means the genesis.json waited for below is the new chain's.
 if (args.includes("--fresh")) rmSync(dir, { recursive: true, force: true });
@@ -52,6 +89,7 @@ if (existsSync(genesisFile)) {
   }
 }
 
+claim();
 console.log(`\n[start] devnet: 4 validators (APIs http://127.0.0.1:${apiBase}-${apiBase + 3})`);
 // node --import tsx rather than npx: npx does not pass SIGTERM on, so stopping this script would
 // leave the devnet and the relay running.

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGenesis, type GenesisFile } from "../genesis/genesis.js";
 import type { BeaconPolicy } from "../node/executor.js";
+import { addressesInUse } from "./ports.js";
 import { KEY_FILE, NODE_FILE, type NodeConfig } from "./start.js";
 
 export interface DevnetOptions {
@@ -138,6 +139,21 @@ export class Devnet {
     });
     this.children[i] = child;
     return child;
+  }
+
+  /**
+   * The peer-link and API addresses of this devnet's validators (from their node.json) that
+   * something else holds now: most often a devnet already running from the same folder.
+   */
+  async addressesInUse(): Promise<string[]> {
+    const addresses: { host: string; port: number }[] = [];
+    for (let i = 0; i < this.n; i++) {
+      const config = JSON.parse(await readFile(join(this.home(i), NODE_FILE), "utf8")) as NodeConfig;
+      const own = config.peers[config.index];
+      if (own) addresses.push(own);
+      addresses.push(config.api);
+    }
+    return addressesInUse(addresses);
   }
 
   startAll(): void {

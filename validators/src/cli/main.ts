@@ -118,6 +118,11 @@ async function main(argv: string[]): Promise<void> {
         wasmPath: String(f.get("wasm") ?? DEFAULT_WASM),
         fresh: f.has("fresh"),
       });
+      const taken = await devnet.addressesInUse();
+      if (taken.length > 0)
+        throw new Error(
+          `DEVNET_PORTS_IN_USE: ${taken.join(", ")} already in use (is this devnet running already? stop it first; other ports need a new devnet: --base-port P --api-base-port Q with --fresh or another --dir)`,
+        );
       devnet.startAll();
       onSignals(() => devnet.stop());
       await devnet.waitFor(1n, 120_000);
