@@ -101,15 +101,28 @@ const devnet = spawn(process.execPath, [...tsNode, "validators/src/cli/main.ts",
   stdio: ["inherit", "inherit", "inherit", "ipc"],
 });
 let relay;
+let isRelayAsked = false;
+/** Asks the relay to stop, once (SIGKILL if it has not within 10 s). */
+const stopRelay = () => {
+  if (!relay || isRelayAsked) return;
+  isRelayAsked = true;
+  relay.kill("SIGTERM");
+  setTimeout(() => relay.kill("SIGKILL"), 10_000).unref();
+};
 const stop = () => {
-  relay?.kill("SIGTERM");
+  stopRelay();
   devnet.kill("SIGTERM");
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// The relay's output goes through this process, and it closes its store on the way out: wait for
+// it (up to 10 s) before exiting, or it would stop half-way, its last lines and its store's clean
+// close lost with the pipes.
 devnet.on("exit", (code) => {
-  relay?.kill("SIGTERM");
-  process.exit(code ?? 0);
+  const done = () => process.exit(code ?? 0);
+  if (!relay || relay.exitCode !== null || relay.signalCode !== null) return done();
+  relay.once("exit", done);
+  stopRelay();
 });
 
 // The relay starts once the devnet has written its public genesis file (the relay's trust root).

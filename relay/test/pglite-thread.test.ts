@@ -106,6 +106,34 @@ describe("PGlite on a thread", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it("refuses a data folder an open store holds (this process's or a running one's) and takes over a stale lock", async () => {
+    const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { spawn } = await import("node:child_process");
+    const dir = await mkdtemp(join(tmpdir(), "pglite-lock-"));
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    try {
+      const db = await openDb({ dataDir: dir });
+      await expect(openDb({ dataDir: dir })).rejects.toThrow(
+        `RELAY_DATA_IN_USE: ${dir} is the store of a running relay (pid ${process.pid})`,
+      );
+      await db.close();
+      // Another process's pid in the lock: refused while it runs, taken over once it is gone.
+      await writeFile(join(dir, "relay.lock"), String(other.pid));
+      await expect(openDb({ dataDir: dir })).rejects.toThrow(`(pid ${other.pid})`);
+      const exited = new Promise((resolve) => other.once("exit", resolve));
+      other.kill("SIGKILL");
+      await exited;
+      const reopened = await openDb({ dataDir: dir });
+      expect(await reopened.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
+      await reopened.close();
+    } finally {
+      other.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("converts bytea exactly as PGlite's own codec does, and round-trips any bytes through both", async () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(8), (bytes, offset) => {

@@ -42,12 +42,17 @@ async function main(): Promise<void> {
     port: Number(f.port ?? 8080),
   });
   console.log(`[relay] serving ${running.url}`);
+  // Once: a second signal (npm start sends one, then its lifeline closes) must not kill the relay
+  // half-way through closing its store.
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await running.stop();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   // Started by `npm start` over an IPC channel: stop once the parent is gone, however it went.
   stopWhenParentGone(() => void stop());
 }

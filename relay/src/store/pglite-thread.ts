@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WorkerRpc } from "@nullspace/core/node";
+import { lockDataFolder } from "./data-lock.js";
 import { BYTEA_OID, type Db, parseBytea, type Row, type SqlParam, serializeBytea, toParams } from "./db.js";
 
 const WORKER_SOURCE = `
@@ -135,9 +136,16 @@ async function createCluster(dataDir: string, moduleUrl: string): Promise<void> 
 /** Opens PGlite in `dataDir` (or in memory when undefined) on a worker thread. */
 export async function openPgliteThread(dataDir: string | undefined): Promise<Db> {
   const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
-  if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await createCluster(dataDir, moduleUrl);
+  const unlock = dataDir === undefined ? () => {} : lockDataFolder(dataDir);
   const rpc = pgliteRpc();
-  await rpc.call({ op: "open", dataDir, moduleUrl });
+  try {
+    if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await createCluster(dataDir, moduleUrl);
+    await rpc.call({ op: "open", dataDir, moduleUrl });
+  } catch (e) {
+    await rpc.close();
+    unlock();
+    throw e;
+  }
   let closed = false;
   // A closed database answers at once (the RPC would start a fresh worker with nothing open).
   const call = (request: object): Promise<unknown> =>
@@ -172,6 +180,7 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
       } finally {
         closed = true;
         await rpc.close();
+        unlock();
       }
     },
   };
