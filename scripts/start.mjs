@@ -21,11 +21,12 @@ const pidFile = join(dir, "start.pid");
 /** The pid of an `npm start` of this checkout that is running now, if any (a stale file names a dead or other process). */
 const runningStart = () => {
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0;
+  if (!(pid > 0)) return undefined;
   try {
     const isStart = readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/start.mjs") && readlinkSync(`/proc/${pid}/cwd`) === root;
-    return pid > 0 && isStart ? pid : undefined;
+    return isStart ? pid : undefined;
   } catch {
-    return undefined;
+    return undefined; // no such process
   }
 };
 const other = runningStart();
