@@ -6,6 +6,7 @@
 // bundles is refused, counted and never stored, and the relay goes on with an honest validator.
 // Then the same relay's guards: rate limit, origin allowlist, subscription caps.
 import { readFile } from "node:fs/promises";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { Core, readVarint, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
 import { beaconMessage, encodeSignature, hashToG1 } from "@nullspace/core/bls";
@@ -151,6 +152,7 @@ describe("forged bundles", () => {
       ipRate: { rate: 1, burst: 5 },
       allowedOrigins: ["https://play.nullspace.invalid"],
       maxSubscribersPerIp: 1,
+      maxConnections: 32,
     });
     relays.push(relay);
     const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
@@ -188,5 +190,25 @@ describe("forged bundles", () => {
     expect(await upgradeStatus(`${ws}/updates?filter=all`)).toBe(503);
     first.close();
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
+
+    // Past maxConnections (32, all kinds together) a new connection is closed at accept and
+    // counted; once some close, connections are taken again.
+    const port = Number(new URL(relay.url).port);
+    const held: Socket[] = [];
+    const dropped = () => relay.relay.metrics.connectionsDropped.get();
+    for (let i = 0; i < 40; i++) {
+      const s = connect(port, "127.0.0.1");
+      s.on("error", () => {});
+      held.push(s);
+      await new Promise((r) => s.once("connect", r));
+    }
+    // At least 8 of the 40 are past the cap (the test's own keep-alive connections count too).
+    for (let waited = 0; dropped() < 8 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(dropped()).toBeGreaterThanOrEqual(8);
+    for (const s of held) s.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const after = await fetch(`${relay.url}/metrics`);
+    expect(after.status).toBe(200);
+    expect(await after.text()).toMatch(/relay_connections_dropped_total [1-9]/);
   });
 });

@@ -54,6 +54,11 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
    * dropped their handshakes and they retried after 1, 3, 7 s or failed (decision 016).
    */
   listenBacklog?: number;
+  /**
+   * Open connections of every kind together (HTTP, /updates, /rooms; default 40,000: room for
+   * maxSubscribers and maxRoomSockets and 10,000 more). Past it a new connection is closed at once.
+   */
+  maxConnections?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -254,6 +259,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   });
   // Send passes yield sooner while connections arrive (UpdateHub.noteArrival).
   app.server.on("connection", () => relay.hub.noteArrival());
+  app.server.maxConnections = o.maxConnections ?? 40_000;
+  app.server.on("drop", () => relay.metrics.connectionsDropped.inc());
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0, backlog: o.listenBacklog ?? 4096 });
   return {
     app,
