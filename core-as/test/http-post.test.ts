@@ -1,4 +1,4 @@
-// HttpPoster against a real loopback server: the body arrives as sent, JSON answers are parsed,
+// HttpPoster against a real loopback server: the body arrives as sent (GETs too), JSON answers are parsed, warmed sockets stay open,
 // other answers are not, and a silent or oversized answer fails instead of hanging or growing.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,14 +7,14 @@ import { HttpPoster } from "../src/node/http-post.js";
 
 let server: http.Server;
 let base = "";
-const seen: { type?: string; body: Buffer }[] = [];
+const seen: { method?: string; type?: string; body: Buffer }[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      seen.push({ type: req.headers["content-type"], body: Buffer.concat(chunks) });
+      seen.push({ method: req.method, type: req.headers["content-type"], body: Buffer.concat(chunks) });
       if (req.url === "/json") res.end(JSON.stringify({ results: [{ ok: true }], length: Buffer.concat(chunks).length }));
       else if (req.url === "/text") res.writeHead(503).end("busy");
       else if (req.url === "/big") res.end(Buffer.alloc(64 * 1024, 0x20));
@@ -46,6 +46,35 @@ describe("HttpPoster", () => {
     const last = seen.at(-1);
     expect(last?.type).toBe("application/vnd.nullspace.tx-batch");
     expect(new Uint8Array(last?.body ?? [])).toEqual(body);
+    poster.close();
+  });
+
+  it("GETs through the same kept-alive socket as its posts", async () => {
+    const poster = new HttpPoster({ maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const onConnection = (s: unknown) => sockets.add(s);
+    server.on("connection", onConnection);
+    expect(await poster.get(`${base}/json`, 5000)).toEqual({ status: 200, body: { results: [{ ok: true }], length: 0 } });
+    expect(seen.at(-1)?.method).toBe("GET");
+    await poster.post(`${base}/json`, "application/octet-stream", new Uint8Array([7]), 5000);
+    expect(seen.at(-1)?.method).toBe("POST");
+    server.off("connection", onConnection);
+    expect(sockets.size).toBe(1);
+    poster.close();
+  });
+
+  it("keeps every socket it opened while idle, past Node's 256", async () => {
+    const n = 300;
+    const poster = new HttpPoster({ maxSockets: n });
+    const sockets = new Set<unknown>();
+    const onConnection = (s: unknown) => sockets.add(s);
+    server.on("connection", onConnection);
+    const all = (f: () => Promise<unknown>) => Promise.all(Array.from({ length: n }, f));
+    await all(() => poster.get(`${base}/json`, 5000));
+    expect(sockets.size).toBe(n);
+    await all(() => poster.post(`${base}/json`, "application/octet-stream", new Uint8Array([1]), 5000));
+    server.off("connection", onConnection);
+    expect(sockets.size).toBe(n); // none opened again: the 300 warmed ones carried the posts
     poster.close();
   });
 

@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,16,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
@@ -12,7 +12,9 @@
 //    Meanwhile the relay is paused and the chain carries the same background transactions (sent to
 //    validator 0), so that the machine differs only by the relay's own work.
 // 3. Submit: subscribers closed, a child process (submitter.ts) posts pre-signed transactions of
-//    fresh accounts to the relay's /submit at rising concurrency; the best level is reported.
+//    fresh accounts to the relay's /submit at rising concurrency, each level's sockets opened
+//    before its clock starts; the level with the most accepted a second is reported, and beside
+//    it the most accepted a second of a level whose p99 met the issue's 50 ms.
 // RSS: the relay's VmRSS with all subscribers connected minus before, per thousand connections;
 // beside it the same for its main thread's V8 heap used + external (jsMbPerThousandConns).
 // --relays 2: two relay processes sharing a throwaway PostgreSQL and Redis bus (both following
@@ -22,7 +24,8 @@
 // Last line: {connections, updatesPerSec, deliveryP50Ms, deliveryP99Ms, baselineDeliveryP99Ms,
 // deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}, then figures of our
 // own (signatureBoundPerSec: the /submit rate its signature checks alone would fill the cores at;
-// connectPerSec: subscribers the relay let in a second while they all connected at once).
+// connectPerSec: subscribers the relay let in a second while they all connected at once;
+// submitWithinP99GoalPerSec and its p99: the best /submit level whose p99 was at most 50 ms).
 // This file runs the phases; one fan-out measurement is measure.ts, the relay processes
 // relay-under-test.ts, the generators generators.ts, the background transactions background-load.ts.
 import { fork } from "node:child_process";
@@ -63,7 +66,7 @@ if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix 
  * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
-const SUBMIT_LEVELS = stringArg("submit-levels", "8,32,128,512").split(",").map(Number);
+const SUBMIT_LEVELS = stringArg("submit-levels", "8,16,32,128,512").split(",").map(Number);
 const RELAY_PORT = 7790;
 const BASELINE_PORT = 7791;
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -265,6 +268,9 @@ say(
 );
 const submitter = fork(join(here, "submitter.ts"), [], { execArgv: ["--import", "tsx"] });
 let best = { perSec: 0, p99Ms: Number.NaN };
+/** The issue asks for its rate with p99 ≤ 50 ms: the best level that kept that p99. */
+const SUBMIT_P99_GOAL_MS = 50;
+let bestWithinGoal: typeof best | undefined;
 /** CPU seconds by part at a level's start: the machine is shared, so where its cores went says what bounds the rate. */
 const cpuNow = () =>
   cpuSnapshot({ relays: relays.map((r) => r.proc.pid), validators: devnet.children.map((c) => c?.pid), submitter: [submitter.pid] });
@@ -281,15 +287,27 @@ const cpuLine = (accepted: number): string => {
   );
 };
 await new Promise<void>((resolve) => {
-  submitter.on("message", (m: Reply & { perSec: number; p99Ms: number; p50Ms: number; accepted: number; concurrency: number }) => {
+  type Level = Reply & {
+    perSec: number;
+    p99Ms: number;
+    p50Ms: number;
+    accepted: number;
+    concurrency: number;
+    socketsOpenMs: number;
+    socketsFailed: number;
+  };
+  submitter.on("message", (m: Level) => {
     if (m.op === "signed") say(`  ${m.txs} transactions signed`);
     if (m.op === "levelStart") cpuAtStart = cpuNow();
+    if (m.op === "level" || m.op === "direct")
+      say(`  ${m.concurrency} sockets opened in ${round(m.socketsOpenMs, 1)} ms (${m.socketsFailed} failed); then, timed:`);
     if (m.op === "level") {
       say(
         `  concurrency ${m.concurrency}: ${m.accepted} accepted, ${Math.round(m.perSec)}/s, p50 ${round(m.p50Ms, 1)} ms, p99 ${round(m.p99Ms, 1)} ms; refused ${JSON.stringify(m.refused)}`,
       );
       say(`    ${cpuLine(m.accepted)}`);
       if (m.perSec > best.perSec) best = m;
+      if (m.p99Ms <= SUBMIT_P99_GOAL_MS && m.perSec > (bestWithinGoal?.perSec ?? 0)) bestWithinGoal = m;
     }
     if (m.op === "direct") {
       say(
@@ -350,6 +368,9 @@ console.log(
     signatureBoundPerSec: Math.round(signatureBound),
     // Subscribers opened a second, all connecting at once while the relay fans out (phase 1).
     connectPerSec: Math.round(relayOpen / connectSeconds),
+    // The most accepted /submit a second at a level whose p99 met the issue's 50 ms (null: none did).
+    submitWithinP99GoalPerSec: bestWithinGoal ? Math.round(bestWithinGoal.perSec) : null,
+    submitWithinP99GoalP99Ms: bestWithinGoal ? round(bestWithinGoal.p99Ms, 1) : null,
   }),
 );
 process.exit(0);

@@ -4,6 +4,11 @@
 // level for a fixed time, and reports accepted transactions per second and request latencies.
 // Requests go through node:http with keep-alive (HttpPoster), not fetch: fetch cost this process
 // ~1.2 ms of CPU an accepted transaction, taken from the relay and validators on the same 2 cores.
+// Each level first opens its sockets (one GET /healthz on each, all at once) and reports how long
+// that took, then starts the clock: a busy Node server accepts one connection an event-loop turn
+// (libuv/libuv#3696), so 512 new sockets took it 8 s, and timing them would put that ramp, not
+// /submit, in the p99 (docs/benchmarks.md, "Relay"). Players' keep-alive sockets, or a load
+// balancer's to the relay, are open before they submit.
 // IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "levelStart"} then {op: "level" | "direct", …} for each level, {op: "done"}.
 import { readFileSync } from "node:fs";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
@@ -40,6 +45,11 @@ async function run(m: Run): Promise<void> {
     const hist: Histogram = new Map();
     const refused = new Map<string, number>();
     let accepted = 0;
+    const opening = performance.now();
+    const opened = await Promise.allSettled(Array.from({ length: concurrency }, () => poster.get(`${url}/healthz`, 30_000)));
+    const socketsOpenMs = performance.now() - opening;
+    const socketsFailed = opened.filter((o) => o.status === "rejected" || o.value.status !== 200).length;
+    process.send?.({ op: "levelStart" }); // the CPU accounting starts here, after the sockets are open
     const start = performance.now();
     const end = start + m.seconds * 1000;
     const worker = async () => {
@@ -76,11 +86,12 @@ async function run(m: Run): Promise<void> {
       p50Ms: quantileOf(hist, 0.5),
       p99Ms: quantileOf(hist, 0.99),
       refused: Object.fromEntries(refused),
+      socketsOpenMs,
+      socketsFailed,
     };
   };
   const drain = () => new Promise((r) => setTimeout(r, 2000)); // let the validators drain between levels
   for (const concurrency of m.levels) {
-    process.send?.({ op: "levelStart" });
     process.send?.({ op: "level", ...(await level(m.url, concurrency)) });
     if (next >= txs.length) break;
     await drain();
@@ -88,7 +99,6 @@ async function run(m: Run): Promise<void> {
   // For comparison: the same load straight to one validator, to tell the relay's cost from the chain's.
   if (m.direct && next < txs.length) {
     await drain();
-    process.send?.({ op: "levelStart" });
     process.send?.({ op: "direct", ...(await level(m.direct, m.directConcurrency)) });
   }
   poster.close();
