@@ -1,5 +1,6 @@
-// HttpPoster against a real loopback server: the body arrives as sent (GETs too), JSON answers are parsed, warmed sockets stay open,
-// other answers are not, and a silent or oversized answer fails instead of hanging or growing.
+// HttpPoster against a real loopback server: the body arrives as sent, JSON answers are parsed,
+// other answers are not, GETs share the posts' sockets, opened sockets stay open while idle, and a
+// silent or oversized answer fails instead of hanging or growing.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
