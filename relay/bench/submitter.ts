@@ -8,7 +8,8 @@
 // that took, then starts the clock: a busy Node server accepts one connection an event-loop turn
 // (libuv/libuv#3696), so 512 new sockets took it 8 s, and timing them would put that ramp, not
 // /submit, in the p99 (docs/benchmarks.md, "Relay"). Players' keep-alive sockets, or a load
-// balancer's to the relay, are open before they submit.
+// balancer's to the relay, are open before they submit. A newcomer's new connection is timed
+// beside them (newcomerP50Ms): that ramp, measured on its own.
 // IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "levelStart"} then {op: "level" | "direct", …} for each level, {op: "done"}.
 import { readFileSync } from "node:fs";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
@@ -76,7 +77,22 @@ async function run(m: Run): Promise<void> {
         else refused.set(code, (refused.get(code) ?? 0) + 1);
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    // Meanwhile a newcomer: a new connection every 250 ms, timed to its first answer (GET /healthz).
+    const newcomers: number[] = [];
+    const newcomer = async () => {
+      while (performance.now() < end - 250) {
+        await new Promise((r) => setTimeout(r, 250));
+        const fresh = new HttpPoster({ maxSockets: 1 });
+        const t0 = performance.now();
+        await fresh.get(`${url}/healthz`, 30_000).then(
+          () => newcomers.push(performance.now() - t0),
+          () => newcomers.push(Number.POSITIVE_INFINITY),
+        );
+        fresh.close();
+      }
+    };
+    await Promise.all([newcomer(), ...Array.from({ length: concurrency }, worker)]);
+    newcomers.sort((a, b) => a - b);
     const seconds = (performance.now() - start) / 1000;
     return {
       concurrency,
@@ -88,6 +104,9 @@ async function run(m: Run): Promise<void> {
       refused: Object.fromEntries(refused),
       socketsOpenMs,
       socketsFailed,
+      newcomers: newcomers.length,
+      newcomerP50Ms: newcomers[Math.floor(newcomers.length / 2)] ?? Number.NaN,
+      newcomerMaxMs: newcomers.at(-1) ?? Number.NaN,
     };
   };
   const drain = () => new Promise((r) => setTimeout(r, 2000)); // let the validators drain between levels
