@@ -3,7 +3,7 @@
 // `npm run relay`, both for the benchmark's sake:
 // - every height's publish start is printed (`bench_published`, wall-clock ms) so the load
 //   generators can measure delivery against the moment the relay began sending that height;
-// - the per-address caps (64 WebSockets, 20 /submit a second) are lifted, because the whole load
+// - the per-address caps (64 WebSockets, 256 connections, 20 /submit a second) are lifted, because the whole load
 //   generator comes from 127.0.0.1 and stands for thousands of players;
 // - what held its main thread up is printed: garbage-collection pauses of 10 ms or more
 //   (`bench_gc_pause`) and gaps of 100 ms or more between turns of a 20 ms timer (`bench_stall`:
@@ -44,6 +44,7 @@ const running = await startRelay({
   host: "127.0.0.1",
   port: Number(flag("port")),
   maxSubscribersPerIp: 1_000_000,
+  maxConnectionsPerIp: 1_000_000,
   ipRate: { rate: 1_000_000, burst: 1_000_000 },
   log: jsonLog,
 });

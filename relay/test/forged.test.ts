@@ -4,7 +4,7 @@
 // the block does not execute to — each refused with its reason; a block finalized through its
 // descendant's certificate links. Through the follower: a Byzantine validator's stream of forged
 // bundles is refused, counted and never stored, and the relay goes on with an honest validator.
-// Then the same relay's guards: rate limit, origin allowlist, subscription caps.
+// Then the same relay's guards: rate limit, origin allowlist, subscription and connection caps.
 import { readFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
@@ -153,6 +153,7 @@ describe("forged bundles", () => {
       allowedOrigins: ["https://play.nullspace.invalid"],
       maxSubscribersPerIp: 1,
       maxConnections: 32,
+      maxConnectionsPerIp: 12,
     });
     relays.push(relay);
     const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
@@ -192,23 +193,48 @@ describe("forged bundles", () => {
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
 
     // Past maxConnections (32, all kinds together) a new connection is closed at accept and
-    // counted; once some close, connections are taken again.
+    // counted; once some close, connections are taken again. From four addresses (127.0.0.2 to
+    // .5, 10 each), so that none reaches its own cap of 12.
     const port = Number(new URL(relay.url).port);
-    const held: Socket[] = [];
-    const dropped = () => relay.relay.metrics.connectionsDropped.get();
-    for (let i = 0; i < 40; i++) {
-      const s = connect(port, "127.0.0.1");
-      s.on("error", () => {});
-      held.push(s);
-      await new Promise((r) => s.once("connect", r));
-    }
+    const dropped = (reason: string) => relay.relay.metrics.connectionsDropped.get({ reason });
+    const open = async (from: string, n: number) => {
+      const sockets: Socket[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = connect({ port, host: "127.0.0.1", localAddress: from });
+        s.on("error", () => {});
+        sockets.push(s);
+        await new Promise((r) => s.once("connect", r));
+      }
+      return sockets;
+    };
+    const until = async (done: () => boolean) => {
+      for (let waited = 0; !done() && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    };
+    let held: Socket[] = [];
+    for (const from of ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]) held.push(...(await open(from, 10)));
     // At least 8 of the 40 are past the cap (the test's own keep-alive connections count too).
-    for (let waited = 0; dropped() < 8 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-    expect(dropped()).toBeGreaterThanOrEqual(8);
+    await until(() => dropped("max_connections") >= 8);
+    expect(dropped("max_connections")).toBeGreaterThanOrEqual(8);
+    expect(dropped("per_address")).toBe(0);
+    for (const s of held) s.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+
+    // Past maxConnectionsPerIp (12) from one address: the 8 over it are closed at accept and
+    // counted, while the relay has room for more from others.
+    const globalBefore = dropped("max_connections");
+    held = await open("127.0.0.6", 20);
+    await until(() => dropped("per_address") >= 8);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(dropped("per_address")).toBe(8);
+    expect(dropped("max_connections")).toBe(globalBefore);
+    expect(held.filter((s) => s.destroyed || s.readyState === "closed").length).toBe(8);
+    expect((await json(`${relay.url}/healthz`)).status).toBe(200); // another address still gets in
     for (const s of held) s.destroy();
     await new Promise((r) => setTimeout(r, 100));
     const after = await fetch(`${relay.url}/metrics`);
     expect(after.status).toBe(200);
-    expect(await after.text()).toMatch(/relay_connections_dropped_total [1-9]/);
+    const text = await after.text();
+    expect(text).toMatch(/relay_connections_dropped_total\{reason="max_connections"\} [1-9]/);
+    expect(text).toMatch(/relay_connections_dropped_total\{reason="per_address"\} 8/);
   });
 });

@@ -81,7 +81,10 @@ export function relayMetrics(r: Registry) {
       "transactions carried by those batches (retries to another validator included)",
     ),
     requests: r.counter("relay_http_requests_total", "HTTP requests, by route and status"),
-    connectionsDropped: r.counter("relay_connections_dropped_total", "connections closed at accept: the relay held maxConnections"),
+    connectionsDropped: r.counter(
+      "relay_connections_dropped_total",
+      "connections closed at accept, by reason (max_connections: the relay held maxConnections; per_address: their address held maxConnectionsPerIp)",
+    ),
     subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
     frames: r.counter("relay_update_frames_total", "update frames sent"),
     evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),

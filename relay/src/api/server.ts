@@ -7,6 +7,7 @@ import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import type { Rooms } from "../rooms/rooms.js";
+import { capConnectionsPerAddress } from "./address-cap.js";
 import { registerExplorer } from "./explorer.js";
 import { Forwarder } from "./forward.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
@@ -59,6 +60,12 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
    * maxSubscribers and maxRoomSockets and 10,000 more). Past it a new connection is closed at once.
    */
   maxConnections?: number;
+  /**
+   * Open connections of one remote address, every kind together (default 256: its 64 WebSockets
+   * and room for keep-alive HTTP). Past it a new one is closed at once (address-cap.ts). Behind a
+   * load balancer every connection comes from its address: raise this there.
+   */
+  maxConnectionsPerIp?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -260,7 +267,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   // Send passes yield sooner while connections arrive (UpdateHub.noteArrival).
   app.server.on("connection", () => relay.hub.noteArrival());
   app.server.maxConnections = o.maxConnections ?? 40_000;
-  app.server.on("drop", () => relay.metrics.connectionsDropped.inc());
+  app.server.on("drop", () => relay.metrics.connectionsDropped.inc({ reason: "max_connections" }));
+  capConnectionsPerAddress(app.server, o.maxConnectionsPerIp ?? 256, () => relay.metrics.connectionsDropped.inc({ reason: "per_address" }));
   await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 0, backlog: o.listenBacklog ?? 4096 });
   return {
     app,
