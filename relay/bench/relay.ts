@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 8,16,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
@@ -66,7 +66,7 @@ if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix 
  * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
-const SUBMIT_LEVELS = stringArg("submit-levels", "8,16,32,128,512").split(",").map(Number);
+const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,128,512").split(",").map(Number);
 const RELAY_PORT = 7790;
 const BASELINE_PORT = 7791;
 const here = fileURLToPath(new URL(".", import.meta.url));
