@@ -10,6 +10,7 @@
 //   the thread blocked or not scheduled), so that a long send pass can be told apart.
 // argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL
 // [--source store]] (two relays sharing a store; the second may read heights from it, decision 006)
+// [--recent-heights N] (the heights /log answers from memory; 0: every answer from the store)
 import { createRequire } from "node:module";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { stopWhenParentGone } from "@nullspace/core/node";
@@ -32,11 +33,13 @@ const databaseUrl = optional("database-url");
 const busUrl = optional("bus");
 const source = optional("source");
 if (source !== undefined && source !== "store" && source !== "validators") throw new Error("--source is store or validators");
+const recentHeights = optional("recent-heights");
 
 const running = await startRelay({
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(busUrl ? { busUrl } : {}),
   ...(source ? { source } : {}),
+  ...(recentHeights !== undefined ? { recentBundles: { maxHeights: Number(recentHeights) } } : {}),
   genesisPath: flag("genesis"),
   validators: flag("validators").split(","),
   wasmPath: createRequire(import.meta.url).resolve("@nullspace/core/wasm"),

@@ -12,6 +12,7 @@
 // validator until the store stops advancing or serves a height it refuses.
 import type { FinalizedView } from "@nullspace/core";
 import { Registry, type RelayMetrics, relayMetrics } from "./api/metrics.js";
+import { RecentBundles, type RecentBundlesOptions } from "./api/recent-bundles.js";
 import type { HeightStored } from "./bus/message.js";
 import type { HeightBus } from "./bus/redis-bus.js";
 import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
@@ -56,6 +57,8 @@ export interface RelayCoreOptions {
   bus?: HeightBus;
   /** Store poll period while a store-fed relay has no bus connection (default 1,000 ms). */
   storePollMs?: number;
+  /** The recent heights /log answers from memory (default 1,024 heights, 16 MiB). */
+  recentBundles?: RecentBundlesOptions;
 }
 
 export class RelayCore {
@@ -63,6 +66,8 @@ export class RelayCore {
   readonly store: Store;
   readonly registry = new Registry();
   readonly metrics: RelayMetrics = relayMetrics(this.registry);
+  /** The newest heights this relay applied, as /log writes them. */
+  readonly recent: RecentBundles;
   hub!: UpdateHub;
   follower!: Follower;
   storeFollower!: StoreFollower;
@@ -90,6 +95,7 @@ export class RelayCore {
   ) {
     this.chain = codecSource;
     this.store = new Store(o.db, codecSource.core.codec);
+    this.recent = new RecentBundles(o.recentBundles);
   }
 
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
@@ -323,6 +329,7 @@ export class RelayCore {
 
   private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {
     this.metrics.height.set(Number(a.height));
+    if (this.recent.wouldHold(a.height, tip)) this.recent.add(a.height, a.bundle);
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
     const every = BigInt(this.o.progressEvery ?? 100);
     if (a.height - this.lastProgress >= every || (tip > 0n && a.height === tip && tip - this.lastProgress > 1n)) {

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { enableFastBls } from "@nullspace/core/node";
+import type { RecentBundlesOptions } from "./api/recent-bundles.js";
 import { type Api, type ApiOptions, buildApi } from "./api/server.js";
 import { RedisBus } from "./bus/redis-bus.js";
 import { trustRootOf } from "./chain/trust.js";
@@ -29,6 +30,8 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
   /** /submit rate limits (per remote address, per account); shared through the bus's Redis when there is one. */
   ipRate?: { rate: number; burst: number };
   accountRate?: { rate: number; burst: number };
+  /** The recent heights /log answers from memory (api/recent-bundles.ts); maxHeights 0 turns it off. */
+  recentBundles?: RecentBundlesOptions;
 }
 
 export interface RunningRelay {
@@ -78,6 +81,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
     ...(bus ? { bus } : {}),
     ...(o.source ? { source: o.source } : {}),
     ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
+    ...(o.recentBundles ? { recentBundles: o.recentBundles } : {}),
   });
   await relay.start();
   const api = await buildApi({

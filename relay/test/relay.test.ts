@@ -284,6 +284,25 @@ describe("relay on a devnet", () => {
     expect((await fetch(`${url}/metrics`)).status).toBe(200);
   });
 
+  it("answers /log for recent heights from memory exactly as from its store", async () => {
+    const target = relay.relay.height;
+    expect(relay.relay.recent.window).toEqual({ from: 1n, to: target }); // a short chain: every height held
+    const text = async (path: string) => (await fetch(`${relay.url}${path}`)).text();
+    const metric = (source: string) => relay.relay.metrics.logAnswers.get({ source });
+    const memoryBefore = metric("memory");
+    const fromMemory = [await text(`/log?from=1&to=${target}`), await text(`/log?from=2&to=3`)];
+    expect(metric("memory")).toBe(memoryBefore + 2);
+    relay.relay.recent.clear();
+    const storeBefore = metric("store");
+    const fromStore = [await text(`/log?from=1&to=${target}`), await text(`/log?from=2&to=3`)];
+    expect(metric("store")).toBe(storeBefore + 2);
+    // The same bytes but for the tip, which may have moved between the two.
+    const withoutTip = (t: string) => ({ ...JSON.parse(t), tip: undefined });
+    expect(fromMemory.map(withoutTip)).toEqual(fromStore.map(withoutTip));
+    expect(JSON.parse(fromMemory[0] as string).bundles).toHaveLength(Number(target));
+    expect(fromMemory[0]?.replace(/"tip":"\d+"/, "")).toBe(fromStore[0]?.replace(/"tip":"\d+"/, ""));
+  });
+
   it("rebuilds from the validators on an empty store and answers /log and /state as the first relay", async () => {
     const freshDir = await tempDir("relay-store-");
     const fresh = await newRelay(validatorUrls(), freshDir);

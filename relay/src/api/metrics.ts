@@ -81,6 +81,7 @@ export function relayMetrics(r: Registry) {
       "transactions carried by those batches (retries to another validator included)",
     ),
     requests: r.counter("relay_http_requests_total", "HTTP requests, by route and status"),
+    logAnswers: r.counter("relay_log_answers_total", "/log answers, by where their bundles came from (memory: the recent heights; store)"),
     connectionsDropped: r.counter(
       "relay_connections_dropped_total",
       "connections closed at accept, by reason (max_connections: the relay held maxConnections; per_address: their address held maxConnectionsPerIp)",

@@ -183,7 +183,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     }
   });
 
-  app.get("/log", async (req) => {
+  app.get("/log", async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const from = parseU64(q.from, "RELAY_BAD_RANGE", "from");
     const max = BigInt(o.maxLogHeights ?? 256);
@@ -191,13 +191,23 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     if (from < 1n || to < from || to - from >= max)
       throw new RelayError("RELAY_BAD_RANGE", `from ${from} to ${to}: at most ${max} heights from 1 on`);
     const tip = relay.height;
-    const all = await relay.store.bundles(from, to < tip ? to : tip, Number(max));
+    const end = to < tip ? to : tip;
+    const maxBytes = o.maxLogBytes ?? 8 * 1024 * 1024;
+    // Recent heights from memory (api/recent-bundles.ts), written as the store path below writes them.
+    const recent = relay.recent.range(from, end, maxBytes);
+    if (recent) {
+      relay.metrics.logAnswers.inc({ source: "memory" });
+      reply.type("application/json; charset=utf-8");
+      return `{"from":"${from}","to":"${recent.to}","tip":"${tip}","bundles":[${recent.json.join(",")}]}`;
+    }
+    relay.metrics.logAnswers.inc({ source: "store" });
+    const all = await relay.store.bundles(from, end, Number(max));
     // Cut at maxLogBytes: the client asks again from the height after `to`.
     const rows: typeof all = [];
     let bytes = 0;
     for (const r of all) {
       bytes += r.bundle.length;
-      if (rows.length > 0 && bytes > (o.maxLogBytes ?? 8 * 1024 * 1024)) break;
+      if (rows.length > 0 && bytes > maxBytes) break;
       rows.push(r);
     }
     return {
