@@ -44,7 +44,10 @@ export class RecentBundles {
 
   /** A height this relay verified and applied, with its bundle's bytes. */
   add(height: bigint, bundle: Uint8Array): void {
-    if (this.maxHeights === 0 || bundle.length > this.maxBytes) return this.clear();
+    if (this.maxHeights === 0 || bundle.length > this.maxBytes) {
+      this.clear(); // not held, so the window cannot go on past it
+      return;
+    }
     if (this.held.size > 0 && height !== this.hi + 1n) this.clear();
     if (this.held.size === 0) this.lo = height;
     this.hi = height;
