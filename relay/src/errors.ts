@@ -37,6 +37,7 @@ export const RelayErrorCode = {
   RELAY_ROOM_JOIN_REFUSED: "RELAY_ROOM_JOIN_REFUSED",
   RELAY_ROOM_DOC_FULL: "RELAY_ROOM_DOC_FULL",
   RELAY_ROOM_FLOOD: "RELAY_ROOM_FLOOD",
+  RELAY_BUSY: "RELAY_BUSY",
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -85,6 +86,10 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
   },
   RELAY_ROOM_DOC_FULL: { status: 413, hint: "the account document is at its size limit: remove entries (e.g. sent moves)" },
   RELAY_ROOM_FLOOD: { status: 429, hint: "send fewer room messages: reconnect after a pause" },
+  RELAY_BUSY: {
+    status: 503,
+    hint: "the relay holds its maximum of submissions waiting for the validators: retry after the Retry-After header",
+  },
 };
 
 /**

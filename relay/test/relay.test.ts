@@ -20,7 +20,7 @@ import {
 } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type RunningRelay, startRelay } from "../src/start.js";
+import { type RunningRelay, type StartOptions, startRelay } from "../src/start.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, submit } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
@@ -32,8 +32,9 @@ let chainId: bigint;
 let validatorKeys: Uint8Array[];
 const relays: RunningRelay[] = [];
 
-async function newRelay(validators: string[], dataDir?: string): Promise<RunningRelay> {
+async function newRelay(validators: string[], dataDir?: string, extra: Partial<StartOptions> = {}): Promise<RunningRelay> {
   const r = await startRelay({
+    ...extra,
     genesisPath: join(devnet.dir, "genesis.json"),
     wasmPath: WASM_PATH,
     validators,
@@ -230,6 +231,31 @@ describe("relay on a devnet", () => {
       for (const h of hashes) if ((await json(`${r.url}/tx/${h}`)).status !== 200) return false;
       return true;
     });
+  });
+
+  it("answers RELAY_BUSY past maxPendingSubmits, before any check, and what it refused changes nothing", async () => {
+    const r = await newRelay(validatorUrls(), undefined, { maxPendingSubmits: 2 });
+    await r.relay.waitForHeight(2n);
+    const txs = Array.from({ length: 12 }, (_, k) =>
+      signTxSync({
+        codec: core.codec,
+        signer: LocalChain.signer(4400 + k),
+        chainId,
+        nonce: 0n,
+        instruction: { op: "register", name: `busy${k}` },
+      }),
+    );
+    const answers = await Promise.all(txs.map((tx) => submit(r.url, tx)));
+    const busy = answers.filter((a) => a.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]?.body).toMatchObject({ error: { code: "RELAY_BUSY" } });
+    expect(busy[0]?.headers.get("retry-after")).toBe("1");
+    expect(answers.filter((a) => a.body.ok === true).length + busy.length).toBe(txs.length);
+    expect(r.relay.metrics.submitted.get({ result: "RELAY_BUSY" })).toBe(busy.length);
+    // Refused before any check, a transaction sent again is taken: its nonce was not used.
+    for (const [k, a] of answers.entries())
+      if (a.status === 503) expect((await submit(r.url, txs[k] as Uint8Array)).body).toMatchObject({ ok: true });
+    expect(r.relay.metrics.submitsPending.get()).toBe(0);
   });
 
   it("answers bad input with its documented error and stays up", async () => {

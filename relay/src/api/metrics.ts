@@ -75,6 +75,7 @@ export function relayMetrics(r: Registry) {
     refused: r.counter("relay_bundles_refused_total", "bundles refused, by reason"),
     followReconnects: r.counter("relay_follow_reconnects_total", "reconnections to validators' streams"),
     submitted: r.counter("relay_submit_total", "transactions submitted, by result (ok or error code)"),
+    submitsPending: r.gauge("relay_submits_pending", "submissions inside the relay, from their checks to the validators' verdict"),
     forwardBatches: r.counter("relay_forward_batches_total", "batched /submit requests sent to validators"),
     forwardTxs: r.counter(
       "relay_forward_transactions_total",

@@ -66,6 +66,12 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
    * load balancer every connection comes from its address: raise this there.
    */
   maxConnectionsPerIp?: number;
+  /**
+   * Submissions inside the relay at once, from their checks to the validators' verdict (default
+   * 4,096, as a validator's own admission bound). Past it /submit answers RELAY_BUSY at once, before
+   * any check: a relay whose validators fall behind queues no more than this.
+   */
+  maxPendingSubmits?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -166,10 +172,18 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     },
   });
   app.addHook("onClose", async () => forwarder.close());
+  const maxPendingSubmits = o.maxPendingSubmits ?? 4096;
+  let pendingSubmits = 0;
   app.post("/submit", async (req) => {
     const body = req.body;
     if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
     const tx = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    if (pendingSubmits >= maxPendingSubmits) {
+      relay.metrics.submitted.inc({ result: "RELAY_BUSY" });
+      throw new RelayError("RELAY_BUSY", `${maxPendingSubmits} submissions are waiting for the validators`, { retryAfter: 1 });
+    }
+    pendingSubmits++;
+    relay.metrics.submitsPending.set(pendingSubmits);
     try {
       const { hash } = await precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
       const v = await forwarder.forward(tx);
@@ -180,6 +194,9 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     } catch (e) {
       relay.metrics.submitted.inc({ result: e instanceof RelayError ? e.code : "RELAY_INTERNAL" });
       throw e;
+    } finally {
+      pendingSubmits--;
+      relay.metrics.submitsPending.set(pendingSubmits);
     }
   });
 
