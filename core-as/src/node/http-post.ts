@@ -1,5 +1,5 @@
-// POST bytes (or GET) and read a JSON answer over node:http(s) with keep-alive agents. The global fetch
-// (undici) cost 340–760 µs of CPU a request on this 2-core machine against ~70 µs for the same
+// POST bytes (or GET) and read a JSON answer over node:http(s) with keep-alive agents. The global
+// fetch (undici) cost 340–760 µs of CPU a request on this 2-core machine against ~70 µs for the same
 // request through node:http (docs/benchmarks.md, "Where a submission's CPU goes"): with the
 // validators, the relay and the load generators sharing the cores, every request made through
 // fetch was CPU taken from verifying and executing. Used by the relay's forwarder and the

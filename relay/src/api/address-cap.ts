@@ -6,7 +6,7 @@
 // refusal; this one bounds what the WebSocket cap cannot see (plain HTTP sockets).
 import type { Server } from "node:net";
 
-export function capConnectionsPerAddress(server: Server, max: number, onDrop: () => void): { held(address: string): number } {
+export function capConnectionsPerAddress(server: Server, max: number, onDrop: () => void): void {
   const open = new Map<string, number>();
   server.on("connection", (socket) => {
     const address = socket.remoteAddress ?? "?";
@@ -23,5 +23,4 @@ export function capConnectionsPerAddress(server: Server, max: number, onDrop: ()
       else open.delete(address);
     });
   });
-  return { held: (address) => open.get(address) ?? 0 };
 }
