@@ -12,11 +12,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import http from "node:http";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { HttpPoster } from "@nullspace/core/node";
 import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { startBenchDevnet } from "./bench-devnet.js";
+import { relayProcessArgv } from "./relay-under-test.js";
 
 const HEIGHTS = numberArg("heights", 100);
 const CONCURRENCY = numberArg("concurrency", 16);
@@ -51,24 +51,11 @@ interface Relay {
 }
 const relays: Relay[] = (["memory", "store"] as const).map((name, i) => {
   const port = 7790 + i;
-  const proc = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(fileURLToPath(new URL(".", import.meta.url)), "relay-process.ts"),
-      "--genesis",
-      join(dir, "genesis.json"),
-      "--validators",
-      validators.join(","),
-      "--port",
-      String(port),
-      "--data",
-      join(dir, `relay-${name}`),
-      ...(name === "store" ? ["--recent-heights", "0"] : []),
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+  const argv = relayProcessArgv(
+    { port, genesisPath: join(dir, "genesis.json"), validators, dataDir: join(dir, `relay-${name}`) },
+    { flags: name === "store" ? ["--recent-heights", "0"] : [] },
   );
+  const proc = spawn(process.execPath, argv, { stdio: ["ignore", "ignore", "inherit"] });
   return { name, url: `http://127.0.0.1:${port}`, proc };
 });
 

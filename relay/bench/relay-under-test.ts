@@ -33,27 +33,39 @@ export interface RelayProcessOptions {
   shared?: { databaseUrl: string; busUrl: string; source?: "store" | "validators" };
 }
 
+/** node's argv for relay-process.ts (the benchmarks' relay): `node` flags before it, its own `flags` after the common ones. */
+export function relayProcessArgv(
+  o: Pick<RelayProcessOptions, "port" | "genesisPath" | "validators" | "dataDir">,
+  extra: { node?: string[]; flags?: string[] } = {},
+): string[] {
+  return [
+    ...(extra.node ?? []),
+    "--import",
+    "tsx",
+    join(here, "relay-process.ts"),
+    "--genesis",
+    o.genesisPath,
+    "--validators",
+    o.validators.join(","),
+    "--port",
+    String(o.port),
+    "--data",
+    o.dataDir,
+    ...(extra.flags ?? []),
+  ];
+}
+
 /** Starts a relay process and resolves once it listens and is ready. */
 export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUnderTest> {
   const proc = spawn(
     process.execPath,
-    [
-      "--expose-gc",
-      ...(process.env.RELAY_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.RELAY_CPU_PROF] : []),
-      "--import",
-      "tsx",
-      join(here, "relay-process.ts"),
-      "--genesis",
-      o.genesisPath,
-      "--validators",
-      o.validators.join(","),
-      "--port",
-      String(o.port),
-      "--data",
-      o.dataDir,
-      ...(o.shared ? ["--database-url", o.shared.databaseUrl, "--bus", o.shared.busUrl] : []),
-      ...(o.shared?.source ? ["--source", o.shared.source] : []),
-    ],
+    relayProcessArgv(o, {
+      node: ["--expose-gc", ...(process.env.RELAY_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.RELAY_CPU_PROF] : [])],
+      flags: [
+        ...(o.shared ? ["--database-url", o.shared.databaseUrl, "--bus", o.shared.busUrl] : []),
+        ...(o.shared?.source ? ["--source", o.shared.source] : []),
+      ],
+    }),
     { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   const r: RelayUnderTest = {

@@ -10,11 +10,11 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { HttpPoster } from "@nullspace/core/node";
 import { numberArg, round } from "../../validators/bench/stats.js";
 import { startBenchDevnet } from "./bench-devnet.js";
+import { relayProcessArgv } from "./relay-under-test.js";
 
 const SECONDS = numberArg("seconds", 40);
 const TX_RATE = numberArg("tx-rate", 200);
@@ -46,23 +46,9 @@ say(`chain at height ${tip} (${txs} registrations submitted); starting a relay o
 // --- the relay, from nothing
 const t0 = performance.now();
 let firstAt: number | undefined;
-const relay = spawn(
-  process.execPath,
-  [
-    "--import",
-    "tsx",
-    join(fileURLToPath(new URL(".", import.meta.url)), "relay-process.ts"),
-    "--genesis",
-    join(dir, "genesis.json"),
-    "--validators",
-    Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v)).join(","),
-    "--port",
-    "7790",
-    "--data",
-    join(dir, "relay-data"),
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
+const validators = Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v));
+const argv = relayProcessArgv({ port: 7790, genesisPath: join(dir, "genesis.json"), validators, dataDir: join(dir, "relay-data") });
+const relay = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
 await new Promise<void>((resolve) => {
   createInterface({ input: relay.stdout as NodeJS.ReadableStream }).on("line", (line) => {
     if (!line.includes('"bench_published"')) return;
