@@ -63,10 +63,13 @@ export class RecentBundles {
 
   /**
    * Heights `from`..`to` as /log writes them, cut as /log cuts (after the first bundle, none that
-   * would take the answer's bundle bytes past `maxBytes`); undefined unless all are held.
+   * would take the answer's bundle bytes past `maxBytes`) and at the newest held, as the store cuts
+   * at the newest stored (the height being stored is applied but not yet held); undefined unless
+   * `from` is held.
    */
   range(from: bigint, to: bigint, maxBytes: number): { json: string[]; to: bigint } | undefined {
-    if (this.held.size === 0 || from > to || from < this.lo || to > this.hi) return undefined;
+    if (this.held.size === 0 || from > to || from < this.lo || from > this.hi) return undefined;
+    if (to > this.hi) to = this.hi;
     const json: string[] = [];
     let bytes = 0;
     let last = from - 1n;
