@@ -224,6 +224,7 @@ export class RelayCore {
       if (batch.length === 0) break;
       for (const { bundle } of batch) {
         const a = await this.applyWithDescendants(bundle, async (h) => (await this.store.bundles(h, h, 1))[0]?.bundle);
+        this.holdRecent(a, tip);
         this.afterApplied(a, tip, "replay_progress");
       }
       from = this.chain.height + 1n;
@@ -296,6 +297,7 @@ export class RelayCore {
               note: "another store writer put a height this relay's verification refutes",
             });
         }
+        this.holdRecent(applied, this.validatorTip); // before subscribers hear of it: /log then has it
         this.hub.publish(applied);
         // The fan-out runs beside the pipeline; past a few unsent heights the pipeline waits for it
         // (the queued frames, the only memory the fan-out holds for all subscribers, stay bounded).
@@ -327,9 +329,13 @@ export class RelayCore {
     else if (this.follower.source === from) this.follower.switchValidator(`refused height ${height}: ${reason}`);
   }
 
+  /** Keeps a height for /log (api/recent-bundles.ts) unless it is far below `tip` (a long replay). */
+  private holdRecent(a: AppliedHeight, tip: bigint): void {
+    if (this.recent.wouldHold(a.height, tip)) this.recent.add(a.height, a.bundle);
+  }
+
   private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {
     this.metrics.height.set(Number(a.height));
-    if (this.recent.wouldHold(a.height, tip)) this.recent.add(a.height, a.bundle);
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
     const every = BigInt(this.o.progressEvery ?? 100);
     if (a.height - this.lastProgress >= every || (tip > 0n && a.height === tip && tip - this.lastProgress > 1n)) {
