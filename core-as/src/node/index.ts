@@ -5,4 +5,5 @@ export { HttpPoster, type HttpPosterOptions, type PostAnswer } from "./http-post
 export { stopWhenParentGone } from "./parent-lifeline.js";
 export { SigmaThread } from "./sigma-thread.js";
 export { tsWorker, tsWorkerData } from "./ts-worker.js";
+export { TurnGate } from "./turn-gate.js";
 export { type WorkerReply, WorkerRpc } from "./worker-rpc.js";

@@ -2,6 +2,7 @@
 // replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { randomBytes } from "node:crypto";
+import { TurnGate } from "@nullspace/core/node";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
@@ -72,6 +73,8 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
    * any check: a relay whose validators fall behind queues no more than this.
    */
   maxPendingSubmits?: number;
+  /** Submissions checked in one event-loop turn at most (default 16); the rest wait for the next. */
+  submitChecksPerTurn?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -174,6 +177,9 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   app.addHook("onClose", async () => forwarder.close());
   const maxPendingSubmits = o.maxPendingSubmits ?? 4096;
   let pendingSubmits = 0;
+  // The checks of at most 16 submissions a turn: a burst read in one turn is checked over several,
+  // and the loop accepts connections and reads requests between them (decision 022).
+  const submitTurns = new TurnGate(o.submitChecksPerTurn ?? 16);
   app.post("/submit", async (req) => {
     const body = req.body;
     if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
@@ -185,6 +191,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     pendingSubmits++;
     relay.metrics.submitsPending.set(pendingSubmits);
     try {
+      await submitTurns.enter();
       const { hash } = await precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
       const v = await forwarder.forward(tx);
       if (!v.ok)

@@ -15,6 +15,7 @@
 
 import { hash as nodeHash } from "node:crypto";
 import { type Codec, CoreError, ed25519, SignatureKind, signingPayload, type TxSummary, type VerifyItem } from "@nullspace/core";
+import { TurnGate } from "@nullspace/core/node";
 import { MempoolConfigError, MempoolErrorCode } from "./errors.js";
 
 export type Hex = string;
@@ -92,12 +93,6 @@ interface Account {
   readonly txs: Map<bigint, Entry>;
 }
 
-/** An add waiting to run its next chunk of `size` transactions. */
-interface Turn {
-  size: number;
-  resolve: () => void;
-}
-
 interface Candidate {
   index: number;
   tx: Uint8Array;
@@ -134,9 +129,12 @@ export class Mempool {
   private totalBytes = 0;
   /** Executed blocks seen (prune calls): a state nonce looked up under an older one may be stale. */
   private generation = 0;
-  /** Adds waiting for their next chunk's turn (see `turn`). */
-  private readonly turns: Turn[] = [];
-  private granting = false;
+  /** Chunks of adds, at most CHUNK transactions' worth an event-loop iteration, in arrival order:
+   * admission work never forms one long task however many adds are in flight. Small adds share an
+   * iteration: with one turn each per iteration, 32 relays' one-transaction batches waited 32
+   * iterations for the last (~140 admitted a second at 32 requests in flight, each answered after
+   * ~110 ms). */
+  private readonly turns = new TurnGate(CHUNK);
 
   constructor(o: MempoolOptions) {
     if (o == null || typeof o.codec?.txSummary !== "function") throw new MempoolConfigError("codec", "needs txSummary");
@@ -208,7 +206,7 @@ export class Mempool {
       // One chunk per event-loop turn across every concurrent add (relays' batches and peers'
       // gossip alike), the first chunk included: votes and proposals that arrive meanwhile are
       // handled between two chunks instead of behind all of them.
-      await this.turn(Math.min(CHUNK, txs.length - start));
+      await this.turns.enter(Math.min(CHUNK, txs.length - start));
       if (generation !== this.generation) {
         stateNonces.clear(); // a block executed while this add waited: look them up again
         generation = this.generation;
@@ -450,36 +448,6 @@ export class Mempool {
   /** Held here (verified on entry) or noted as verified: its signature needs no second check. */
   isVerified(hash: Hex): boolean {
     return this.byHash.has(hash) || this.verified.has(hash);
-  }
-
-  /** Resolves when the caller may run a chunk of `size` transactions: turns are granted in arrival
-   * order, at most CHUNK transactions' worth per event-loop iteration (an immediate queued from an
-   * immediate runs on the next iteration, after pending I/O), so admission work never forms one
-   * long task however many adds are in flight. Small adds share an iteration: with one turn each
-   * per iteration, 32 relays' one-transaction batches waited 32 iterations for the last (~140
-   * admitted a second at 32 requests in flight, each answered after ~110 ms). */
-  private turn(size: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.turns.push({ size, resolve });
-      if (!this.granting) {
-        this.granting = true;
-        setImmediate(() => this.grant());
-      }
-    });
-  }
-
-  private grant(): void {
-    if (this.turns.length === 0) {
-      this.granting = false;
-      return;
-    }
-    let budget = CHUNK;
-    do {
-      const next = this.turns.shift() as Turn;
-      budget -= next.size;
-      next.resolve();
-    } while (this.turns.length > 0 && (this.turns[0] as Turn).size <= budget);
-    setImmediate(() => this.grant());
   }
 
   /** Admits a transaction with a valid signature after repeating the cheap checks. */
