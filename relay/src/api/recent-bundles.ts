@@ -51,8 +51,7 @@ export class RecentBundles {
     if (this.held.size > 0 && height !== this.hi + 1n) this.clear();
     if (this.held.size === 0) this.lo = height;
     this.hi = height;
-    const json = `"${Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength).toString("hex")}"`;
-    this.held.set(height, { json, bytes: bundle.length });
+    this.held.set(height, { json: bundleJson(bundle), bytes: bundle.length });
     this.bytes += bundle.length;
     while (this.held.size > this.maxHeights || this.bytes > this.maxBytes) {
       this.bytes -= (this.held.get(this.lo) as Held).bytes;
@@ -70,17 +69,10 @@ export class RecentBundles {
   range(from: bigint, to: bigint, maxBytes: number): { json: string[]; to: bigint } | undefined {
     if (this.held.size === 0 || from > to || from < this.lo || from > this.hi) return undefined;
     if (to > this.hi) to = this.hi;
-    const json: string[] = [];
-    let bytes = 0;
-    let last = from - 1n;
-    for (let h = from; h <= to; h++) {
-      const b = this.held.get(h) as Held;
-      bytes += b.bytes;
-      if (json.length > 0 && bytes > maxBytes) break;
-      json.push(b.json);
-      last = h;
-    }
-    return { json, to: last };
+    const heights: bigint[] = [];
+    for (let h = from; h <= to; h++) heights.push(h);
+    const kept = cutToBytes(heights, (h) => (this.held.get(h) as Held).bytes, maxBytes);
+    return { json: kept.map((h) => (this.held.get(h) as Held).json), to: kept.at(-1) ?? from - 1n };
   }
 
   clear(): void {
@@ -89,4 +81,26 @@ export class RecentBundles {
     this.lo = 0n;
     this.hi = -1n;
   }
+}
+
+/** A bundle as /log writes it: a JSON string of lowercase hex. */
+export function bundleJson(bundle: Uint8Array): string {
+  return `"${Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength).toString("hex")}"`;
+}
+
+/** /log's answer, from bundles already written by `bundleJson`; `to` is the last height included. */
+export function logAnswerJson(from: bigint, to: bigint, tip: bigint, bundles: readonly string[]): string {
+  return `{"from":"${from}","to":"${to}","tip":"${tip}","bundles":[${bundles.join(",")}]}`;
+}
+
+/** The first items whose bytes stay within `maxBytes`, and always the first: /log's cut (the client asks again from `to + 1`). */
+export function cutToBytes<T>(items: readonly T[], bytesOf: (item: T) => number, maxBytes: number): T[] {
+  const kept: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    bytes += bytesOf(item);
+    if (kept.length > 0 && bytes > maxBytes) break;
+    kept.push(item);
+  }
+  return kept;
 }

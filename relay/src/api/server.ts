@@ -15,6 +15,7 @@ import { METRICS_CONTENT_TYPE } from "./metrics.js";
 import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { RateLimiter } from "./rate-limit.js";
+import { bundleJson, cutToBytes, logAnswerJson } from "./recent-bundles.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
 import { limiterRedis as limiterRedisOf, SharedRateLimiter } from "./shared-rate-limit.js";
 import { precheck, type SubmitDeps } from "./submit.js";
@@ -217,29 +218,21 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     const tip = relay.height;
     const end = to < tip ? to : tip;
     const maxBytes = o.maxLogBytes ?? 8 * 1024 * 1024;
-    // Recent heights from memory (api/recent-bundles.ts), written as the store path below writes them.
+    // Recent heights from memory (api/recent-bundles.ts), older ones from the store: one writer for both.
+    reply.type("application/json; charset=utf-8");
     const recent = relay.recent.range(from, end, maxBytes);
     if (recent) {
       relay.metrics.logAnswers.inc({ source: "memory" });
-      reply.type("application/json; charset=utf-8");
-      return `{"from":"${from}","to":"${recent.to}","tip":"${tip}","bundles":[${recent.json.join(",")}]}`;
+      return logAnswerJson(from, recent.to, tip, recent.json);
     }
     relay.metrics.logAnswers.inc({ source: "store" });
-    const all = await relay.store.bundles(from, end, Number(max));
-    // Cut at maxLogBytes: the client asks again from the height after `to`.
-    const rows: typeof all = [];
-    let bytes = 0;
-    for (const r of all) {
-      bytes += r.bundle.length;
-      if (rows.length > 0 && bytes > maxBytes) break;
-      rows.push(r);
-    }
-    return {
-      from: from.toString(),
-      to: (rows.at(-1)?.height ?? from - 1n).toString(),
-      tip: tip.toString(),
-      bundles: rows.map((r) => jsonSafe(r.bundle)),
-    };
+    const rows = cutToBytes(await relay.store.bundles(from, end, Number(max)), (r) => r.bundle.length, maxBytes);
+    return logAnswerJson(
+      from,
+      rows.at(-1)?.height ?? from - 1n,
+      tip,
+      rows.map((r) => bundleJson(r.bundle)),
+    );
   });
 
   app.get("/state/:key", async (req) => {
