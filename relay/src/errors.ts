@@ -38,6 +38,8 @@ export const RelayErrorCode = {
   RELAY_ROOM_DOC_FULL: "RELAY_ROOM_DOC_FULL",
   RELAY_ROOM_FLOOD: "RELAY_ROOM_FLOOD",
   RELAY_BUSY: "RELAY_BUSY",
+  RELAY_REQUEST_TIMEOUT: "RELAY_REQUEST_TIMEOUT",
+  RELAY_HEADERS_TOO_LARGE: "RELAY_HEADERS_TOO_LARGE",
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -90,6 +92,11 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
     status: 503,
     hint: "the relay holds its maximum of submissions waiting for the validators: retry after the Retry-After header",
   },
+  RELAY_REQUEST_TIMEOUT: {
+    status: 408,
+    hint: "send a request whole once connected: its headers within 10 s and all of it within 30 s (headersTimeoutMs, requestTimeoutMs)",
+  },
+  RELAY_HEADERS_TOO_LARGE: { status: 431, hint: "send fewer or shorter headers (at most 16 KiB together)" },
 };
 
 /**

@@ -237,4 +237,80 @@ describe("forged bundles", () => {
     expect(text).toMatch(/relay_connections_dropped_total\{reason="max_connections"\} [1-9]/);
     expect(text).toMatch(/relay_connections_dropped_total\{reason="per_address"\} 8/);
   });
+
+  it("a request not sent in time, oversized headers or bytes that are not HTTP: a typed refusal, the connection closed, subscribers served", async () => {
+    const relay = await startRelay({
+      genesisPath: join(devnet.dir, "genesis.json"),
+      wasmPath: WASM_PATH,
+      validators: [devnet.apiUrl(1)],
+      dataDir: await tempDir("relay-store-"),
+      log: () => {},
+      headersTimeoutMs: 400,
+      requestTimeoutMs: 900,
+    });
+    relays.push(relay);
+    const port = Number(new URL(relay.url).port);
+    // A subscriber that stays past both limits keeps its socket and its heights: the limits are
+    // on sending a request, not on holding a connection.
+    const frames: number[] = [];
+    const subscriber = new WebSocket(`${relay.url.replace("http", "ws")}/updates?filter=all`);
+    subscriber.on("message", () => frames.push(Date.now()));
+    await new Promise((r) => subscriber.once("open", r));
+
+    /** What the relay wrote back to a raw connection that `talk` writes to (`every` repeats a
+     * write), and when it closed it. */
+    type Talk = (s: Socket, every: (ms: number, text: string) => void) => void;
+    const exchange = (talk: Talk) =>
+      new Promise<{ answer: string; ms: number }>((resolve) => {
+        const t0 = Date.now();
+        const s = connect({ port, host: "127.0.0.1" });
+        const chunks: Buffer[] = [];
+        const timers: NodeJS.Timeout[] = [];
+        s.on("data", (d) => chunks.push(d));
+        s.on("error", () => {});
+        s.on("connect", () => talk(s, (ms, text) => timers.push(setInterval(() => s.write(text), ms))));
+        s.on("close", () => {
+          for (const t of timers) clearInterval(t);
+          resolve({ answer: Buffer.concat(chunks).toString("latin1"), ms: Date.now() - t0 });
+        });
+      });
+    const refusal = (answer: string) => {
+      const [head = "", body = ""] = answer.split("\r\n\r\n");
+      return { status: Number(head.split(" ")[1]), code: (JSON.parse(body) as { error: { code: string } }).error.code };
+    };
+
+    const [silent, trickledHeaders, trickledBody, oversized, garbage] = await Promise.all([
+      exchange(() => {}), // connects and sends nothing
+      exchange((s, every) => {
+        s.write("GET /healthz HTTP/1.1\r\nhost: relay\r\n");
+        every(100, "x-slow: 1\r\n"); // a header line every 100 ms, never the end
+      }),
+      exchange((s, every) => {
+        s.write("POST /submit HTTP/1.1\r\nhost: relay\r\ncontent-type: application/octet-stream\r\ncontent-length: 200\r\n\r\n");
+        every(150, "0123456789"); // 10 bytes of the 200 every 150 ms
+      }),
+      exchange((s) => s.write(`GET /healthz HTTP/1.1\r\nhost: relay\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`)),
+      exchange((s) => s.write("\x00\x01\x02 not http at all\r\n\r\n")),
+    ]);
+    expect(refusal(silent.answer)).toEqual({ status: 408, code: "RELAY_REQUEST_TIMEOUT" });
+    expect(refusal(trickledHeaders.answer)).toEqual({ status: 408, code: "RELAY_REQUEST_TIMEOUT" });
+    expect(refusal(trickledBody.answer)).toEqual({ status: 408, code: "RELAY_REQUEST_TIMEOUT" });
+    expect(refusal(oversized.answer)).toEqual({ status: 431, code: "RELAY_HEADERS_TOO_LARGE" });
+    expect(refusal(garbage.answer)).toEqual({ status: 400, code: "RELAY_BAD_REQUEST" });
+    // Closed once the limit passed (checked every 100 ms here), not at Node's 60 s.
+    for (const late of [silent, trickledHeaders]) expect(late.ms).toBeGreaterThanOrEqual(400);
+    expect(trickledBody.ms).toBeGreaterThanOrEqual(900);
+    for (const late of [silent, trickledHeaders, trickledBody]) expect(late.ms).toBeLessThan(5000);
+
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/relay_client_errors_total\{code="RELAY_REQUEST_TIMEOUT"\} 3/);
+    expect(metrics).toMatch(/relay_client_errors_total\{code="RELAY_HEADERS_TOO_LARGE"\} 1/);
+    expect(metrics).toMatch(/relay_client_errors_total\{code="RELAY_BAD_REQUEST"\} 1/);
+    expect(subscriber.readyState).toBe(WebSocket.OPEN);
+    const opened = frames.length;
+    await relay.relay.waitForHeight(relay.relay.height + 2n);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(frames.length).toBeGreaterThan(opened);
+    subscriber.close();
+  }, 60_000);
 });

@@ -87,6 +87,10 @@ export function relayMetrics(r: Registry) {
       "relay_connections_dropped_total",
       "connections closed at accept, by reason (max_connections: the relay held maxConnections; per_address: their address held maxConnectionsPerIp)",
     ),
+    clientErrors: r.counter(
+      "relay_client_errors_total",
+      "connections closed before any route because their HTTP could not be read, by error code (RELAY_REQUEST_TIMEOUT, RELAY_HEADERS_TOO_LARGE, RELAY_BAD_REQUEST)",
+    ),
     subscribers: r.gauge("relay_update_subscribers", "open /updates sockets"),
     frames: r.counter("relay_update_frames_total", "update frames sent"),
     evictions: r.counter("relay_update_evictions_total", "subscribers closed as slow consumers"),

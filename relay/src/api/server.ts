@@ -9,6 +9,7 @@ import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import type { Rooms } from "../rooms/rooms.js";
 import { capConnectionsPerAddress } from "./address-cap.js";
+import { answerClientErrors } from "./client-errors.js";
 import { registerExplorer } from "./explorer.js";
 import { Forwarder } from "./forward.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
@@ -76,6 +77,15 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
   maxPendingSubmits?: number;
   /** Submissions checked in one event-loop turn at most (default 16); the rest wait for the next. */
   submitChecksPerTurn?: number;
+  /**
+   * Time a new request has to send its headers (default 10,000 ms; a WebSocket upgrade's too) and
+   * all of it (requestTimeoutMs, default 30,000). Past either the relay answers 408
+   * RELAY_REQUEST_TIMEOUT and closes (client-errors.ts): a connection that sends nothing, or
+   * trickles its headers, holds a slot of maxConnections that long at most (Node's own: 60 s, and
+   * none for the whole request under fastify).
+   */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -91,9 +101,15 @@ export interface Api {
 
 export async function buildApi(o: ApiOptions): Promise<Api> {
   const relay = o.relay;
+  const headersTimeout = o.headersTimeoutMs ?? 10_000;
   const app = Fastify({
     logger: false,
     bodyLimit: o.maxTxBytes ?? 4096,
+    requestTimeout: Math.max(headersTimeout, o.requestTimeoutMs ?? 30_000),
+    // Node looks for late requests every connectionsCheckingInterval (30 s by default, which would
+    // let a 10 s limit run to 40 s): a quarter of the limit, at most a second.
+    http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)) },
+    clientErrorHandler: answerClientErrors((code) => relay.metrics.clientErrors.inc({ code })),
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
