@@ -306,6 +306,8 @@ describe("forged bundles", () => {
     expect(metrics).toMatch(/relay_client_errors_total\{code="RELAY_REQUEST_TIMEOUT"\} 3/);
     expect(metrics).toMatch(/relay_client_errors_total\{code="RELAY_HEADERS_TOO_LARGE"\} 1/);
     expect(metrics).toMatch(/relay_client_errors_total\{code="RELAY_BAD_REQUEST"\} 1/);
+    expect(metrics).toMatch(/^process_open_fds [1-9]/m); // the relay's own health, beside its work
+    expect(metrics).toMatch(/^relay_event_loop_lag_seconds [0-9]/m);
     expect(subscriber.readyState).toBe(WebSocket.OPEN);
     const opened = frames.length;
     await relay.relay.waitForHeight(relay.relay.height + 2n);

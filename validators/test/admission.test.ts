@@ -1,14 +1,14 @@
-// Load shedding at the validator's edge (src/node/admission.ts, src/node/loop-lag.ts): submissions
+// Load shedding at the validator's edge (src/node/admission.ts, and the loop-lag probe of @nullspace/core/node): submissions
 // past the in-flight bound or while the event loop is late are refused BUSY without any work done,
 // gossip is never refused, and a real ValidatorNode answers BUSY and admits nothing while shedding.
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Core, LocalChain, signTxSync, verifyBatchSync } from "@nullspace/core";
+import { LoopLag } from "@nullspace/core/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createGenesis, type GenesisFile, type ValidatorSecret } from "../src/genesis/genesis.js";
 import { Admission } from "../src/node/admission.js";
-import { LoopLag } from "../src/node/loop-lag.js";
 import { ValidatorNode } from "../src/node/validator.js";
 import { SimClock } from "../src/runtime/clock.js";
 import { SimNetwork } from "../src/runtime/network.js";

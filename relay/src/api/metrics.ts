@@ -129,6 +129,11 @@ export function relayMetrics(r: Registry) {
     roomSockets: r.gauge("relay_room_sockets", "open /rooms sockets"),
     roomsOpen: r.gauge("relay_rooms_open", "room documents in memory"),
     roomClosed: r.counter("relay_room_closed_total", "room sockets the relay closed, by reason"),
+    loopLag: r.gauge("relay_event_loop_lag_seconds", "worst event-loop lag of the last 0.5 to 1 s (how late a 10 ms timer fired)"),
+    residentBytes: r.gauge("process_resident_memory_bytes", "resident memory of the relay process"),
+    heapUsedBytes: r.gauge("nodejs_heap_size_used_bytes", "JS heap in use on the relay's main thread"),
+    cpuSeconds: r.counter("process_cpu_seconds_total", "CPU time of the relay process, user and system, every thread"),
+    openFds: r.gauge("process_open_fds", "open file descriptors of the relay process (each connection is one)"),
   };
 }
 

@@ -15,6 +15,7 @@ import { Forwarder } from "./forward.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
+import { ProcessMetrics } from "./process-metrics.js";
 import { RateLimiter } from "./rate-limit.js";
 import { bundleJson, cutToBytes, logAnswerJson } from "./recent-bundles.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
@@ -115,6 +116,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
     },
   });
+  const processMetrics = new ProcessMetrics(relay.metrics);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TX_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
@@ -280,6 +282,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     return { ready: false, reasons, ...figures, ...e.body() };
   });
   app.get("/metrics", async (_req, reply) => {
+    processMetrics.update();
     relay.metrics.subscribers.set(relay.hub.subscribers.size);
     relay.metrics.roomsOpen.set(rooms.open.size);
     reply.header("content-type", METRICS_CONTENT_TYPE);
@@ -317,6 +320,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     app,
     rooms,
     close: async () => {
+      processMetrics.stop();
       await app.close();
       limiterRedis?.disconnect();
     },

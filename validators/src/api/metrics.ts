@@ -303,7 +303,7 @@ export interface ValidatorMetrics {
   nullifyVotes: Counter;
   /** Consensus messages from peers refused by a check; label `reason` (stable strings of the voter). */
   consensusRefused: Counter;
-  /** Worst event-loop lag of the last second or so (node/loop-lag.ts). */
+  /** Worst event-loop lag of the last second or so (`LoopLag` of @nullspace/core/node). */
   loopLag: Gauge;
   /** Transactions inside mempool admission (node/admission.ts). */
   admissionInflight: Gauge;

@@ -9,13 +9,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fromHex, toHex } from "@nullspace/core";
-import { enableFastBls } from "@nullspace/core/node";
+import { enableFastBls, LoopLag } from "@nullspace/core/node";
 import { Registry, validatorMetrics } from "../api/metrics.js";
 import { ApiServer } from "../api/server.js";
 import { WorkerBeaconCrypto } from "../beacon/worker-crypto.js";
 import { type GenesisFile, type ValidatorSecret, validatorSigner } from "../genesis/genesis.js";
 import { TcpNetwork } from "../net/tcp-network.js";
-import { LoopLag } from "../node/loop-lag.js";
 import { type Timing, ValidatorNode } from "../node/validator.js";
 import { RealClock } from "../runtime/clock.js";
 import { FsStorage } from "../runtime/fs-storage.js";
