@@ -1,7 +1,7 @@
 // Event-loop lag of this process: how late a short repeating timer fires. A validator whose loop
-// runs late handles consensus messages late, so this is the overload signal its admission sheds on
-// (validators/src/node/admission.ts); validators and relays report it as a metric. `recentMs` is the worst lag of the last window;
-// the timer is unref'd, so it never keeps a process alive.
+// runs late handles consensus messages late, so this is the overload signal its admission sheds
+// on (validators/src/node/admission.ts); validators and relays report it as a metric. `recentMs`
+// is the worst lag of the last window; the timer is unref'd, so it never keeps a process alive.
 
 export interface LoopLagOptions {
   /** Probe period (default 10 ms). */

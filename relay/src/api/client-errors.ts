@@ -4,6 +4,7 @@
 // typed error body, as every refusal does, and the connection is closed: a client that connects
 // and sends nothing, or trickles its headers (slowloris), holds a connection slot for those few
 // seconds at most.
+import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { RelayError } from "../errors.js";
 
@@ -23,13 +24,9 @@ export function answerClientErrors(count: (code: string) => void) {
     if (refusal && !socket.destroyed && socket.writable) {
       const body = JSON.stringify(refusal.body());
       socket.write(
-        `HTTP/1.1 ${refusal.status} ${statusText(refusal.status)}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     }
     socket.destroy();
   };
-}
-
-function statusText(status: number): string {
-  return status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request";
 }
