@@ -444,6 +444,23 @@ describe("submit", () => {
     await b.closed;
     await expectServing(h.url);
   });
+
+  it("closes a connection that does not send its request in time with 408, soon after the limit", async () => {
+    const h = await start({ requestTimeoutMs: 600 });
+    const t0 = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      const s = connect(h.server.port, "127.0.0.1"); // connects and sends nothing
+      let got = "";
+      s.on("data", (d) => (got += d));
+      s.on("close", () => resolve(got));
+      s.on("error", () => resolve(got));
+    });
+    const ms = Date.now() - t0;
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(ms).toBeGreaterThanOrEqual(600);
+    expect(ms).toBeLessThan(5000); // not Node's 30 s between checks
+    await expectServing(h.url);
+  });
 });
 
 describe("blocks and stream", () => {
