@@ -79,6 +79,8 @@ export class RelayCore {
   validatorTip = 0n;
   /** Complete bundles waiting for their turn, with the validator each came from. */
   private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
+  /** The height `height` reports (afterApplied): stored, held and published. */
+  private served = 0n;
   private draining = false;
   private stopped = false;
   private lastProgress = 0n;
@@ -200,13 +202,18 @@ export class RelayCore {
     this.heightAtLastCheck = h;
   }
 
+  /**
+   * The highest height verified, stored, held for /log and published: what every answer of this
+   * relay (its probes, /log, the explorer) is consistent with. The verified chain runs up to one
+   * height ahead of it while that height is being stored.
+   */
   get height(): bigint {
-    return this.chain.height;
+    return this.served;
   }
 
   /** Resolves once height `h` is verified, stored and published. */
   waitForHeight(h: bigint): Promise<void> {
-    if (this.chain.height >= h) return Promise.resolve();
+    if (this.served >= h) return Promise.resolve();
     return new Promise((resolve) => this.waiters.add({ height: h, resolve }));
   }
 
@@ -335,6 +342,7 @@ export class RelayCore {
   }
 
   private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {
+    this.served = a.height;
     this.metrics.height.set(Number(a.height));
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
     const every = BigInt(this.o.progressEvery ?? 100);
@@ -354,6 +362,7 @@ export class RelayCore {
     this.o.log("warn", "chain_rebuild", { height: this.chain.height.toString() });
     this.chain.free();
     this.chain = await VerifiedChain.create(this.o.wasm, this.o.trust);
+    this.served = 0n; // answers follow the replay back up
     this.pending.clear();
     await this.replayStore();
     if (reconnect) this.follower.restart();

@@ -310,6 +310,20 @@ describe("relay on a devnet", () => {
     expect((await fetch(`${url}/metrics`)).status).toBe(200);
   });
 
+  it("reports no height before it is stored and held for /log (sampled while the chain runs)", async () => {
+    // The verified chain is a height ahead while that height is stored: `height` (the probes, the
+    // explorer's tip, waitForHeight) must not be.
+    const start = relay.relay.height;
+    let samples = 0;
+    for (const until = Date.now() + 1500; Date.now() < until; samples++) {
+      const claimed = relay.relay.height;
+      expect(relay.relay.recent.window?.to ?? 0n).toBeGreaterThanOrEqual(claimed);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(relay.relay.height).toBeGreaterThan(start); // the chain moved meanwhile
+    expect(samples).toBeGreaterThan(100);
+  });
+
   it("answers /log for recent heights from memory exactly as from its store", async () => {
     const target = relay.relay.height;
     expect(relay.relay.recent.window).toEqual({ from: 1n, to: target }); // a short chain: every height held
