@@ -284,7 +284,8 @@ export class RelayCore {
         if (!entry) break;
         let applied: AppliedHeight;
         try {
-          applied = await this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle);
+          // Short send turns while a step waits (hub.ts): its awaits would each wait a turn.
+          applied = await this.hub.shortTurnsWhile(() => this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle));
         } catch (e) {
           if (e instanceof BundleRefused && e.reason === "unlinked" && e.needsThrough !== undefined) {
             const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
@@ -295,7 +296,7 @@ export class RelayCore {
           continue;
         }
         this.pending.delete(next);
-        const stored = await this.store.put(applied);
+        const stored = await this.hub.shortTurnsWhile(() => this.store.put(applied));
         if (stored === "bundle-replaced" || stored === "forged-replaced") {
           this.metrics.storeRowsReplaced.inc({ reason: stored === "forged-replaced" ? "forged" : "certificates" });
           if (stored === "forged-replaced")

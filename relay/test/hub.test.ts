@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import { connect as connectNet, createServer as createNetServer } from "node:net";
 import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
 import RealWebSocket, { type WebSocket, WebSocketServer } from "ws";
@@ -212,6 +213,47 @@ describe("update hub", () => {
     for (const c of crowd) c.terminate();
     wss.close();
     http.close();
+  });
+
+  it("keeps send turns short while a pipeline step waits for I/O, so its round trips do not each wait a turn", async () => {
+    // A pass over 6,000 sockets of 20 µs writes is ~120 ms in turns of 4 ms. A step of 40
+    // sequential loopback round trips (as a height's statements to PostgreSQL) would wait about a
+    // turn each, past the end of the pass; under shortTurnsWhile it is done long before.
+    let passEnded = false;
+    const hub = await hubWith({
+      onPass: () => {
+        passEnded = true;
+      },
+      arrivalChunk: 8,
+    });
+    for (let i = 0; i < 6000; i++) {
+      const s = new StandInSocket(0);
+      const write = s._socket?.write as (b: Uint8Array) => boolean;
+      (s._socket as { write(b: Uint8Array): boolean }).write = (b) => {
+        const until = performance.now() + 0.02;
+        while (performance.now() < until);
+        return write(b);
+      };
+      hub.add(s as unknown as WebSocket, { kind: "all" });
+    }
+    const echo = createNetServer((c) => c.on("data", (d) => c.write(d)));
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
+    const client = connectNet((echo.address() as { port: number }).port, "127.0.0.1");
+    await new Promise((r) => client.once("connect", r));
+    const roundTrips = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const answered = new Promise((r) => client.once("data", r));
+        client.write("x");
+        await answered;
+      }
+    };
+    hub.publish({ height: 1n, progressCertificate: Uint8Array.of(7), events: [] } as unknown as AppliedHeight);
+    await hub.shortTurnsWhile(() => roundTrips(40));
+    expect(passEnded).toBe(false);
+    await hub.caughtUp();
+    expect(passEnded).toBe(true);
+    client.destroy();
+    echo.close();
   });
 
   it("reaches a real ws client as separate messages, in order, when several heights go in one write", async () => {

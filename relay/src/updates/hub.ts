@@ -104,6 +104,8 @@ export class UpdateHub {
   private readonly arrivalChunk: number;
   /** Until then connections were arriving lately: turns are short so the next is accepted soon. */
   private arrivalsUntilMs = 0;
+  /** Pipeline steps running under shortTurnsWhile: while any is, turns are short too. */
+  private waitingSteps = 0;
 
   constructor(private readonly o: HubOptions) {
     this.chunk = o.chunk ?? 4096;
@@ -118,6 +120,22 @@ export class UpdateHub {
    */
   noteArrival(): void {
     this.arrivalsUntilMs = performance.now() + ARRIVALS_MS;
+  }
+
+  /**
+   * Runs a step of the pipeline that waits for I/O (σ on its thread, the store) with short send
+   * turns, as while connections arrive: each await of the step resumes after the turn under way,
+   * so with turns of `sliceMs` a height's ~10 round trips to PostgreSQL took ~10 turns, and two
+   * relays at 15,000 subscribers each published 7.8–8.8 heights/s behind a chain at 9.3
+   * (benchmarks.md, 2026-11-24).
+   */
+  async shortTurnsWhile<T>(step: () => Promise<T>): Promise<T> {
+    this.waitingSteps++;
+    try {
+      return await step();
+    } finally {
+      this.waitingSteps--;
+    }
   }
 
   add(ws: WebSocket, filter: UpdateFilter): Subscriber {
@@ -213,7 +231,7 @@ export class UpdateHub {
     let sent = 0;
     const nowMs = performance.now();
     const endMs = nowMs + this.sliceMs;
-    const chunk = nowMs < this.arrivalsUntilMs ? this.arrivalChunk : this.chunk;
+    const chunk = nowMs < this.arrivalsUntilMs || this.waitingSteps > 0 ? this.arrivalChunk : this.chunk;
     for (let served = 0; served < chunk; served++) {
       if ((served & 31) === 31 && performance.now() >= endMs) break;
       const r = this.pass.subscribers.next();
