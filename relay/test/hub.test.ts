@@ -84,6 +84,31 @@ async function hubWith(o: Partial<HubOptions> = {}): Promise<UpdateHub> {
   });
 }
 
+/**
+ * A hub with 6,000 subscribers whose writes cost 20 µs each (about a loopback write): a pass is
+ * ~120 ms in turns of 4 ms, or of 8 sockets when turns are short. `passEnded` says whether one ended.
+ */
+async function hubWithSlowSockets(): Promise<{ hub: UpdateHub; passEnded: () => boolean }> {
+  let ended = false;
+  const hub = await hubWith({
+    onPass: () => {
+      ended = true;
+    },
+    arrivalChunk: 8,
+  });
+  for (let i = 0; i < 6000; i++) {
+    const s = new StandInSocket(0);
+    const write = s._socket?.write as (b: Uint8Array) => boolean;
+    (s._socket as { write(b: Uint8Array): boolean }).write = (b) => {
+      const until = performance.now() + 0.02;
+      while (performance.now() < until);
+      return write(b);
+    };
+    hub.add(s as unknown as WebSocket, { kind: "all" });
+  }
+  return { hub, passEnded: () => ended };
+}
+
 /** `ws`'s own framing (not in its type declarations). */
 const { Sender } = createRequire(import.meta.url)("ws") as {
   Sender: { frame(data: Buffer, o: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
@@ -172,23 +197,7 @@ describe("update hub", () => {
     // crowd of 200 connecting meanwhile would mostly wait for the pass to end. Told of arrivals
     // (as the relay's server tells it of every accepted connection), the hub serves 8 sockets a
     // turn, and the whole crowd is accepted and upgraded before the pass ends.
-    let passEnded = false;
-    const hub = await hubWith({
-      onPass: () => {
-        passEnded = true;
-      },
-      arrivalChunk: 8,
-    });
-    for (let i = 0; i < 6000; i++) {
-      const s = new StandInSocket(0);
-      const write = s._socket?.write as (b: Uint8Array) => boolean;
-      (s._socket as { write(b: Uint8Array): boolean }).write = (b) => {
-        const until = performance.now() + 0.02;
-        while (performance.now() < until);
-        return write(b);
-      };
-      hub.add(s as unknown as WebSocket, { kind: "all" });
-    }
+    const { hub, passEnded } = await hubWithSlowSockets();
     const http = createServer();
     http.on("connection", () => hub.noteArrival());
     const wss = new WebSocketServer({ server: http });
@@ -200,7 +209,7 @@ describe("update hub", () => {
       (c) =>
         new Promise<void>((resolve) =>
           c.once("open", () => {
-            if (!passEnded) openedDuringPass++;
+            if (!passEnded()) openedDuringPass++;
             resolve();
           }),
         ),
@@ -208,7 +217,7 @@ describe("update hub", () => {
     hub.publish({ height: 1n, progressCertificate: Uint8Array.of(7), events: [] } as unknown as AppliedHeight);
     await Promise.all(opened);
     await hub.caughtUp();
-    expect(passEnded).toBe(true);
+    expect(passEnded()).toBe(true);
     expect(openedDuringPass).toBe(200);
     for (const c of crowd) c.terminate();
     wss.close();
@@ -219,23 +228,7 @@ describe("update hub", () => {
     // A pass over 6,000 sockets of 20 µs writes is ~120 ms in turns of 4 ms. A step of 40
     // sequential loopback round trips (as a height's statements to PostgreSQL) would wait about a
     // turn each, past the end of the pass; under shortTurnsWhile it is done long before.
-    let passEnded = false;
-    const hub = await hubWith({
-      onPass: () => {
-        passEnded = true;
-      },
-      arrivalChunk: 8,
-    });
-    for (let i = 0; i < 6000; i++) {
-      const s = new StandInSocket(0);
-      const write = s._socket?.write as (b: Uint8Array) => boolean;
-      (s._socket as { write(b: Uint8Array): boolean }).write = (b) => {
-        const until = performance.now() + 0.02;
-        while (performance.now() < until);
-        return write(b);
-      };
-      hub.add(s as unknown as WebSocket, { kind: "all" });
-    }
+    const { hub, passEnded } = await hubWithSlowSockets();
     const echo = createNetServer((c) => c.on("data", (d) => c.write(d)));
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
     const client = connectNet((echo.address() as { port: number }).port, "127.0.0.1");
@@ -249,9 +242,9 @@ describe("update hub", () => {
     };
     hub.publish({ height: 1n, progressCertificate: Uint8Array.of(7), events: [] } as unknown as AppliedHeight);
     await hub.shortTurnsWhile(() => roundTrips(40));
-    expect(passEnded).toBe(false);
+    expect(passEnded()).toBe(false);
     await hub.caughtUp();
-    expect(passEnded).toBe(true);
+    expect(passEnded()).toBe(true);
     client.destroy();
     echo.close();
   });
