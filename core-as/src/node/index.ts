@@ -2,6 +2,7 @@
 // loads in a browser.
 export { BLST_ENGINE, enableBlstEngine, enableFastBls } from "./blst-engine.js";
 export { HttpPoster, type HttpPosterOptions, type PostAnswer } from "./http-post.js";
+export { type HttpTimeouts, httpTimeouts } from "./http-timeouts.js";
 export { LoopLag, type LoopLagOptions } from "./loop-lag.js";
 export { stopWhenParentGone } from "./parent-lifeline.js";
 export { SigmaThread } from "./sigma-thread.js";

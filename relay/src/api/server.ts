@@ -2,7 +2,7 @@
 // replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { randomBytes } from "node:crypto";
-import { TurnGate } from "@nullspace/core/node";
+import { httpTimeouts, TurnGate } from "@nullspace/core/node";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
@@ -102,14 +102,13 @@ export interface Api {
 
 export async function buildApi(o: ApiOptions): Promise<Api> {
   const relay = o.relay;
-  const headersTimeout = o.headersTimeoutMs ?? 10_000;
+  const headersMs = o.headersTimeoutMs ?? 10_000;
+  const { requestTimeout, ...http } = httpTimeouts(headersMs, Math.max(headersMs, o.requestTimeoutMs ?? 30_000));
   const app = Fastify({
     logger: false,
     bodyLimit: o.maxTxBytes ?? 4096,
-    requestTimeout: Math.max(headersTimeout, o.requestTimeoutMs ?? 30_000),
-    // Node looks for late requests every connectionsCheckingInterval (30 s by default, which would
-    // let a 10 s limit run to 40 s): a quarter of the limit, at most a second.
-    http: { headersTimeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)) },
+    requestTimeout, // fastify sets it on the server itself (its default: none)
+    http,
     clientErrorHandler: answerClientErrors((code) => relay.metrics.clientErrors.inc({ code })),
     genReqId: (req) => {
       const given = req.headers["x-request-id"];

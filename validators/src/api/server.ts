@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { httpTimeouts } from "@nullspace/core/node";
 import { MEMPOOL_ERRORS } from "../mempool/errors.js";
 import { DEFAULT_MAX_BATCH_TXS, decodeBatch } from "./batch.js";
 import { ApiConfigError, ApiError } from "./errors.js";
@@ -108,14 +109,7 @@ export class ApiServer {
       }),
       refusals: r.counter({ name: "api_refusals_total", help: "Connections or requests refused by a limit.", labelNames: ["reason"] }),
     };
-    const headersTimeout = Math.min(o.requestTimeoutMs, 10_000);
-    // Node looks for late requests every connectionsCheckingInterval (30 s by default, which would
-    // let a 10 s header limit run to 40 s): a quarter of the limit, at most a second.
-    this.http = createServer({
-      requestTimeout: o.requestTimeoutMs,
-      headersTimeout,
-      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)),
-    });
+    this.http = createServer(httpTimeouts(Math.min(o.requestTimeoutMs, 10_000), o.requestTimeoutMs));
     this.hub = new StreamHub({
       source: o.source,
       limits,
