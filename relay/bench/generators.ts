@@ -4,6 +4,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { round } from "../../validators/bench/stats.js";
+import type { SubscriberClient } from "./subscribers.js";
 
 export interface Reply {
   op: string;
@@ -17,11 +18,12 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 export class Generators {
   readonly procs: ChildProcess[];
 
-  /** `count` generator processes, holding `connections` subscribers between them. */
+  /** `count` generator processes, holding `connections` subscribers between them with `client` sockets. */
   constructor(
     count: number,
     private readonly connections: number,
     private readonly say: (line: string) => void,
+    private readonly client: SubscriberClient = "lean",
   ) {
     this.procs = Array.from({ length: count }, () =>
       fork(join(here, "subscribers.ts"), [], { execArgv: ["--import", "tsx"], serialization: "advanced" }),
@@ -68,6 +70,7 @@ export class Generators {
           url: urls[i % urls.length],
           count: this.share(i),
           inFlight,
+          client: this.client,
         }),
       ),
     );

@@ -1,7 +1,8 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --client lean --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
-// (subscribers.ts), holding --connections `ws` clients on /updates?filter=all between them.
+// (subscribers.ts), holding --connections WebSocket clients on /updates?filter=all between them
+// (--client: lean-subscriber.ts, or `ws`).
 // 1. Fan-out: for --seconds, every frame's delivery latency = arrival time at the subscriber −
 //    the wall-clock time the relay began publishing that height (printed by the relay process
 //    per height; one machine, one clock). Heights come at ~10/s (--block-interval-ms), with --tx-rate
@@ -45,6 +46,7 @@ import { nowMs, quantileOf } from "./histogram.js";
 import { cpuSnapshot, type MeasureContext, measure } from "./measure.js";
 import { memoryMb, type RelayUnderTest, startRelayProcess, untilReady } from "./relay-under-test.js";
 import { measureSignatureCost } from "./signature-bound.js";
+import type { SubscriberClient } from "./subscribers.js";
 
 const CONNECTIONS = numberArg("connections", 15_000);
 const SECONDS = numberArg("seconds", 30);
@@ -67,6 +69,9 @@ if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix 
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
 const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,128,512").split(",").map(Number);
+/** The subscribers' WebSocket client: lean (lean-subscriber.ts: as little of the cores as a frame can take) or ws. */
+const CLIENT = stringArg("client", "lean") as SubscriberClient;
+if (CLIENT !== "lean" && CLIENT !== "ws") throw new Error("--client is lean or ws");
 const RELAY_PORT = 7790;
 const BASELINE_PORT = 7791;
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -135,7 +140,7 @@ chainWatch.on("error", () => {});
 const background = startBackgroundLoad({ core, chainId, mix: TX_MIX, rate: TX_RATE, target: relayUrl });
 
 // --- load-generator processes
-const gens = new Generators(PROCS, CONNECTIONS, say);
+const gens = new Generators(PROCS, CONNECTIONS, say, CLIENT);
 const measureContext = (): MeasureContext => ({
   gens,
   validatorPids: devnet.children.map((c) => c?.pid),

@@ -1,19 +1,24 @@
-// One load-generator process: holds thousands of `ws` clients on one URL, timestamps every frame
-// on arrival, and turns arrival times into delivery latencies once told when each height was sent
-// (by the relay's or the baseline's own clock reading at the start of its broadcast).
-// IPC in: connect {url, count}, record, status, collect {sent: [height, atMs][], available?: [height, atMs][]}, close.
+// One load-generator process: holds thousands of WebSocket clients on one URL (lean-subscriber.ts
+// by default, `ws` clients on request), timestamps every frame on arrival, and turns arrival
+// times into delivery latencies once told when each height was sent (by the relay's or the
+// baseline's own clock reading at the start of its broadcast).
+// IPC in: connect {url, count, inFlight, client}, record, status, collect {sent: [height, atMs][], available?: [height, atMs][]}, close.
 // IPC out: replies with the same op.
 import WebSocket from "ws";
 import { frameHeight, type Histogram, nowMs, record } from "./histogram.js";
+import { openLeanSubscriber } from "./lean-subscriber.js";
 
 type Command =
-  | { op: "connect"; url: string; count: number; inFlight: number }
+  | { op: "connect"; url: string; count: number; inFlight: number; client: SubscriberClient }
   | { op: "record" }
   | { op: "status"; height?: number }
   | { op: "collect"; sent: [number, number][]; available?: [number, number][] }
   | { op: "close" };
 
-let sockets: WebSocket[] = [];
+/** Which client library holds the sockets: the lean one (what a frame costs the process kept small), or `ws`. */
+export type SubscriberClient = "lean" | "ws";
+
+let sockets: { terminate(): void }[] = [];
 let open = 0;
 let closed = 0;
 let failed = 0;
@@ -29,7 +34,7 @@ let sizes = new Map<number, number>();
 /** The highest height any socket has received, recording or not. */
 let lastSeen = -1;
 
-function onFrame(data: Buffer): void {
+function onFrame(data: Uint8Array): void {
   const at = nowMs();
   const h = frameHeight(data);
   if (h > lastSeen) lastSeen = h;
@@ -43,39 +48,48 @@ function onFrame(data: Buffer): void {
   list.push(at);
 }
 
-function connectOne(url: string): Promise<void> {
+/** Opens one socket; resolves once it is open or has failed. */
+function connectOne(url: string, client: SubscriberClient): Promise<void> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    let isOpen = false;
-    ws.binaryType = "nodebuffer";
-    ws.on("message", onFrame);
-    ws.once("open", () => {
-      isOpen = true;
+    const opened = (socket: { terminate(): void }) => {
       open++;
-      sockets.push(ws);
+      sockets.push(socket);
       resolve();
-    });
-    ws.on("error", () => {});
-    ws.once("close", () => {
+    };
+    const closedAfter = (wasOpen: boolean) => {
       if (isClosing) return;
-      if (isOpen) {
+      if (wasOpen) {
         open--;
         closed++;
       } else {
         failed++;
         resolve();
       }
+    };
+    if (client === "lean") {
+      const socket = openLeanSubscriber(url, { onOpen: () => opened(socket), onFrame, onClose: closedAfter });
+      return;
+    }
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    let isOpen = false;
+    ws.binaryType = "nodebuffer";
+    ws.on("message", onFrame);
+    ws.once("open", () => {
+      isOpen = true;
+      opened(ws);
     });
+    ws.on("error", () => {});
+    ws.once("close", () => closedAfter(isOpen));
   });
 }
 
 /** Opens `count` sockets on `url`, `inFlight` attempts at a time. */
-async function connect(url: string, count: number, inFlight: number): Promise<void> {
+async function connect(url: string, count: number, inFlight: number, client: SubscriberClient): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
       next++;
-      await connectOne(url);
+      await connectOne(url, client);
     }
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
@@ -110,7 +124,7 @@ process.on("message", async (m: Command) => {
       closed = 0;
       failed = 0;
       isClosing = false;
-      await connect(m.url, m.count, m.inFlight);
+      await connect(m.url, m.count, m.inFlight, m.client);
       return reply({ open, failed });
     case "record":
       recording = true;
