@@ -300,7 +300,7 @@ describe.each([4, 7])("verification with %i validators", (n) => {
     const vp = (certificate: Uint8Array, chainId = CHAIN) =>
       verifyProgressCertificate({ codec: core.codec, chainId, validators, certificate });
     const good = await vp(progressCertificate(signers, range(q)));
-    expect(good).toEqual({ ok: true, progress: core.codec.decodeProgress(record) });
+    expect(good).toEqual({ ok: true, progress: core.codec.decodeProgress(record), record });
     expect(await vp(progressCertificate(signers, range(q - 1)))).toEqual({ ok: false, reason: "no-quorum" });
     expect(await vp(progressCertificate(signers, range(q), 2n))).toEqual({ ok: false, reason: "bad-signature" });
     expect(await vp(progressCertificate(signers, range(q)), 2n)).toEqual({ ok: false, reason: "bad-signature" });

@@ -109,6 +109,7 @@ describe("verifyFinalized", () => {
       expect(v.ok ? "ok" : (v as { reason: string }).reason).toBe("ok");
       const verified = v as VerifiedFinalized;
       expect(verified.finalizedAt).toBe(BigInt(i + 1));
+      expect(toHex(verified.record)).toBe(toHex(built[i]!.record));
       const r = replayFinalized(replica, verified);
       expect(r.ok).toBe(true);
       if (r.ok) expect(r.events.map(toHex)).toEqual(built[i]!.events.map(toHex));

@@ -20,7 +20,9 @@ export type CertificateVerdict =
   | { ok: true; kind: CertificateKind; view: bigint; proposal?: ProposalSummary }
   | { ok: false; reason: CertificateFailure };
 
-export type ProgressCertificateVerdict = { ok: true; progress: ProgressView } | { ok: false; reason: CertificateFailure };
+export type ProgressCertificateVerdict =
+  /** `record`: the certified progress record's exact bytes (what the signatures are over). */
+  { ok: true; progress: ProgressView; record: Uint8Array } | { ok: false; reason: CertificateFailure };
 
 export interface VerifyCertificateOptions {
   codec: Codec;
@@ -103,7 +105,7 @@ export async function verifyProgressCertificate(o: VerifyCertificateOptions): Pr
   } catch {
     return { ok: false, reason: "malformed" };
   }
-  const payload = signingPayload(SignatureKind.PROGRESS, o.chainId, fromHex(view.record));
-  const failure = await checkSigned(o.validators, view.n, view.signatures, payload);
-  return failure ? { ok: false, reason: failure } : { ok: true, progress: view.progress };
+  const record = fromHex(view.record);
+  const failure = await checkSigned(o.validators, view.n, view.signatures, signingPayload(SignatureKind.PROGRESS, o.chainId, record));
+  return failure ? { ok: false, reason: failure } : { ok: true, progress: view.progress, record };
 }
