@@ -17,6 +17,8 @@ export interface RelayUnderTest {
   recording: boolean;
   /** Send passes while recording: duration and the heights still queued when each ended. */
   passes: { ms: number; backlog: number }[];
+  /** The heights still queued when the last send pass ended (recording or not). */
+  lastBacklog: number;
   /** While recording: the main thread's GC pauses of 10 ms or more, and its timer's gaps of 100 ms or more (relay-process.ts). */
   gcPauses: { ms: number; kind: string }[];
   stalls: number[];
@@ -74,6 +76,7 @@ export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUn
     published: new Map(),
     recording: false,
     passes: [],
+    lastBacklog: 0,
     gcPauses: [],
     stalls: [],
     gcWaiters: [],
@@ -85,7 +88,11 @@ export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUn
         const { jsHeld } = JSON.parse(line) as { jsHeld: number };
         for (const w of r.gcWaiters.splice(0)) w(jsHeld);
       }
-      if (line.includes('"bench_pass"') && r.recording) r.passes.push(JSON.parse(line) as { ms: number; backlog: number });
+      if (line.includes('"bench_pass"')) {
+        const pass = JSON.parse(line) as { ms: number; backlog: number };
+        r.lastBacklog = pass.backlog;
+        if (r.recording) r.passes.push(pass);
+      }
       if (line.includes('"bench_gc_pause"') && r.recording) r.gcPauses.push(JSON.parse(line) as { ms: number; kind: string });
       if (line.includes('"bench_stall"') && r.recording) r.stalls.push((JSON.parse(line) as { ms: number }).ms);
       if (!line.includes('"bench_published"')) return;

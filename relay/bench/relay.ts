@@ -7,6 +7,8 @@
 //    the wall-clock time the relay began publishing that height (printed by the relay process
 //    per height; one machine, one clock). Heights come at ~10/s (--block-interval-ms), with --tx-rate
 //    register transactions a second submitted through the relay so frames carry events and proofs.
+//    The subscribers connect all at once while the relay fans out; recording starts once the
+//    relay is back at the chain's pace (untilCaughtUp), and how long that took is printed.
 // 2. Baseline: the same load-generator processes reconnect the same number of clients to a bare
 //    `ws` server (baseline-server.ts, own process) that broadcasts frames of the sizes the relay
 //    sent, at the rate it sent them; measured the same way. deliveryRatio = relay p99 / baseline p99.
@@ -157,6 +159,28 @@ async function finalizedAt0(): Promise<number> {
   return Number(body.finalized ?? Number.NaN);
 }
 
+/**
+ * Waits (up to a minute) until every relay has published up to validator 0's last complete height
+ * but 2 and its last send pass left at most 8 heights queued. The crowd connects while the relay
+ * fans the chain out to those already in, which may leave it behind; the issue's figure is the
+ * fan-out at the chain's pace, so recording starts once it is back there. How long that took is
+ * printed: what a reconnecting crowd cost the subscribers already in.
+ */
+async function untilCaughtUp(): Promise<void> {
+  const t0 = performance.now();
+  const behind = () => {
+    const tip = Math.max(0, ...completedAt.keys());
+    return relays.map((r) => ({ heights: tip - Math.max(0, ...r.published.keys()), queued: r.lastBacklog }));
+  };
+  while (behind().some((b) => b.heights > 2 || b.queued > 8) && performance.now() - t0 < 60_000) await sleep(200);
+  say(
+    `  ${round((performance.now() - t0) / 1000, 1)} s more until ${RELAYS === 1 ? "the relay was" : "the relays were"} back at the chain's pace: ` +
+      behind()
+        .map((b) => `${b.heights} heights behind validator 0, ${b.queued} queued at the last pass's end`)
+        .join("; "),
+  );
+}
+
 // --- phase 1: the relay
 await sleep(5000); // start-up (store replay, wasm instances) settles
 const memBefore = await memoryMb(relays);
@@ -175,6 +199,7 @@ const jsPerThousand = ((memAfter.js - memBefore.js) / relayOpen) * 1000;
 say(
   `relay RSS ${round(memAfter.rss, 1)} MB with ${relayOpen} subscribers: ${round(rssPerThousand, 2)} MB per thousand; main thread's JS ${round(memAfter.js, 1)} MB: ${round(jsPerThousand, 2)} MB per thousand`,
 );
+await untilCaughtUp();
 for (const r of relays) r.recording = true;
 const relayM = await measure(measureContext(), {
   sentAt: (k) => (relays[k] as RelayUnderTest).published,
