@@ -432,14 +432,9 @@ describe("submit", () => {
     a.ws.close();
     await a.closed;
     await waitFor(() => h.server.streams === 1, "one stream");
-    const answer = await new Promise<string>((resolve) => {
-      const s = connect(h.server.port, "127.0.0.1", () => s.write("NOT HTTP AT ALL\r\n\r\n"));
-      let got = "";
-      s.on("data", (d) => (got += d));
-      s.on("close", () => resolve(got));
-      s.on("error", () => resolve(got));
-    });
-    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    const answer = await rawExchange(h.server.port, "NOT HTTP AT ALL\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(codeIn(answer)).toBe("API_BAD_REQUEST");
     b.ws.close();
     await b.closed;
     await expectServing(h.url);
@@ -448,20 +443,44 @@ describe("submit", () => {
   it("closes a connection that does not send its request in time with 408, soon after the limit", async () => {
     const h = await start({ requestTimeoutMs: 600 });
     const t0 = Date.now();
-    const answer = await new Promise<string>((resolve) => {
-      const s = connect(h.server.port, "127.0.0.1"); // connects and sends nothing
-      let got = "";
-      s.on("data", (d) => (got += d));
-      s.on("close", () => resolve(got));
-      s.on("error", () => resolve(got));
-    });
+    const answer = await rawExchange(h.server.port); // connects and sends nothing
     const ms = Date.now() - t0;
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(codeIn(answer)).toBe("API_REQUEST_TIMEOUT");
     expect(ms).toBeGreaterThanOrEqual(600);
     expect(ms).toBeLessThan(5000); // not Node's 30 s between checks
     await expectServing(h.url);
   });
+
+  it("answers headers over Node's 16 KiB with 431, and counts each unreadable request by code", async () => {
+    const h = await start();
+    const answer = await rawExchange(h.server.port, `GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(codeIn(answer)).toBe("API_HEADERS_TOO_LARGE");
+    expect(codeIn(await rawExchange(h.server.port, "\x00\x01garbage\r\n\r\n"))).toBe("API_BAD_REQUEST");
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toContain('api_client_errors_total{code="API_HEADERS_TOO_LARGE"} 1');
+    expect(metrics).toContain('api_client_errors_total{code="API_BAD_REQUEST"} 1');
+    await expectServing(h.url);
+  });
 });
+
+/** Writes `bytes` (if any) on a new connection and resolves with everything answered once it closes. */
+function rawExchange(port: number, bytes?: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const s = connect(port, "127.0.0.1", () => bytes !== undefined && s.write(bytes));
+    let got = "";
+    s.on("data", (d) => (got += d));
+    s.on("close", () => resolve(got));
+    s.on("error", () => resolve(got));
+  });
+}
+
+/** The error code in a raw HTTP answer's JSON body. */
+function codeIn(answer: string): string | undefined {
+  const body = answer.slice(answer.indexOf("\r\n\r\n") + 4);
+  return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+}
 
 describe("blocks and stream", () => {
   it("serves a bundle by height with its completeness", async () => {

@@ -9,7 +9,7 @@ import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import type { Rooms } from "../rooms/rooms.js";
 import { capConnectionsPerAddress } from "./address-cap.js";
-import { answerClientErrors } from "./client-errors.js";
+import { relayClientErrors } from "./client-errors.js";
 import { registerExplorer } from "./explorer.js";
 import { Forwarder } from "./forward.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
@@ -109,7 +109,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     bodyLimit: o.maxTxBytes ?? 4096,
     requestTimeout, // fastify sets it on the server itself (its default: none)
     http,
-    clientErrorHandler: answerClientErrors((code) => relay.metrics.clientErrors.inc({ code })),
+    clientErrorHandler: relayClientErrors((code) => relay.metrics.clientErrors.inc({ code })),
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");

@@ -34,6 +34,12 @@ export const ApiErrorCode = {
   API_SHUTTING_DOWN: "API_SHUTTING_DOWN",
   /** The validator failed to answer (its error is logged, not sent). */
   API_INTERNAL: "API_INTERNAL",
+  /** The bytes sent are not an HTTP/1.1 request (the connection is closed). */
+  API_BAD_REQUEST: "API_BAD_REQUEST",
+  /** The request's headers were not sent within 10 s, or all of it within `requestTimeoutMs` (closed). */
+  API_REQUEST_TIMEOUT: "API_REQUEST_TIMEOUT",
+  /** The request's headers are larger than Node's limit, 16 KiB (closed). */
+  API_HEADERS_TOO_LARGE: "API_HEADERS_TOO_LARGE",
 } as const;
 
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
@@ -55,6 +61,9 @@ export const API_ERRORS: Readonly<Record<ApiErrorCode, { status: number; hint: s
   API_UPGRADE_REQUIRED: { status: 426, hint: "open /stream with a WebSocket client" },
   API_SHUTTING_DOWN: { status: 503, hint: "reconnect to this or another validator" },
   API_INTERNAL: { status: 500, hint: "retry later; the validator logged the cause" },
+  API_BAD_REQUEST: { status: 400, hint: "send HTTP/1.1" },
+  API_REQUEST_TIMEOUT: { status: 408, hint: "send the whole request at once" },
+  API_HEADERS_TOO_LARGE: { status: 431, hint: "send fewer or shorter headers" },
 };
 
 /** WebSocket close codes of /stream (1000–2999 are RFC 6455's, 4000–4999 are ours). */

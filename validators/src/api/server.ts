@@ -7,10 +7,10 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { httpTimeouts } from "@nullspace/core/node";
+import { answerClientErrors, type ClientErrorKind, httpTimeouts } from "@nullspace/core/node";
 import { MEMPOOL_ERRORS } from "../mempool/errors.js";
 import { DEFAULT_MAX_BATCH_TXS, decodeBatch } from "./batch.js";
-import { ApiConfigError, ApiError } from "./errors.js";
+import { ApiConfigError, ApiError, type ApiErrorCode } from "./errors.js";
 import { MediaType, mediaType, parseU64, rawResponse, readBody, requestIdOf, send, sendError, sendJson } from "./http.js";
 import { StreamHub } from "./hub.js";
 import { ConnectionCounter, positiveNumber, RateLimiter } from "./limits.js";
@@ -56,9 +56,16 @@ export interface ApiServerOptions {
   pingIntervalMs?: number;
   /** How long a closing stream may take before its socket is dropped (default 5 s). */
   closeTimeoutMs?: number;
-  /** Whole-request deadline, headers and body (default 30 s; Node answers 408). */
+  /** Whole-request deadline, headers and body (default 30 s; answered 408 API_REQUEST_TIMEOUT). */
   requestTimeoutMs?: number;
 }
+
+/** The code and message of each kind of unreadable HTTP (answerClientErrors). */
+const CLIENT_ERRORS: Readonly<Record<ClientErrorKind, { code: ApiErrorCode; message: string }>> = {
+  "request-timeout": { code: "API_REQUEST_TIMEOUT", message: "the request was not sent in time" },
+  "headers-too-large": { code: "API_HEADERS_TOO_LARGE", message: "the request's headers are too large" },
+  "bad-request": { code: "API_BAD_REQUEST", message: "the bytes sent are not an HTTP/1.1 request" },
+};
 
 const ROUTES: Readonly<Record<string, string>> = {
   "/healthz": "GET",
@@ -78,7 +85,7 @@ export class ApiServer {
   private readonly limiter: RateLimiter | undefined;
   private readonly idPrefix = randomBytes(4).toString("hex");
   private readonly startedAt = Date.now();
-  private readonly metrics: { requests: Counter; txs: Counter; refusals: Counter };
+  private readonly metrics: { requests: Counter; txs: Counter; refusals: Counter; clientErrors: Counter };
   private nextId = 0;
   private closing: Promise<void> | undefined;
   private boundPort = 0;
@@ -108,6 +115,11 @@ export class ApiServer {
         labelNames: ["result"],
       }),
       refusals: r.counter({ name: "api_refusals_total", help: "Connections or requests refused by a limit.", labelNames: ["reason"] }),
+      clientErrors: r.counter({
+        name: "api_client_errors_total",
+        help: "Connections whose HTTP could not be read (late, oversized headers, not HTTP), answered and closed, by code.",
+        labelNames: ["code"],
+      }),
     };
     this.http = createServer(httpTimeouts(Math.min(o.requestTimeoutMs, 10_000), o.requestTimeoutMs));
     this.hub = new StreamHub({
@@ -125,6 +137,17 @@ export class ApiServer {
     this.http.on("connection", (socket: Socket) => this.guard(socket, () => this.admit(socket)));
     this.http.on("request", (req, res) => this.guard(req.socket, () => this.handle(req, res)));
     this.http.on("upgrade", (req, socket, head) => this.guard(socket, () => this.upgrade(req, socket, head)));
+    // HTTP that cannot be read (late, oversized headers, not HTTP): a typed answer, then closed.
+    this.http.on(
+      "clientError",
+      answerClientErrors(
+        (kind) => {
+          const e = new ApiError(CLIENT_ERRORS[kind].code, CLIENT_ERRORS[kind].message);
+          return { code: e.code, status: e.status, body: e.toJSON() };
+        },
+        (code) => this.metrics.clientErrors.inc(1, { code }),
+      ),
+    );
   }
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {

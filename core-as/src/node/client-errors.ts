@@ -1,0 +1,43 @@
+// What an HTTP server of ours answers a client whose HTTP it cannot read, before any route runs
+// (node:http's 'clientError'): a request not sent in time, headers past Node's size limit, bytes
+// that are not HTTP. Node's own answer is a bare status line; ours is the server's typed error
+// body, like every other refusal, and the connection is closed. The relay and the validators'
+// API each map the three kinds to their own codes.
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+
+export type ClientErrorKind = "request-timeout" | "headers-too-large" | "bad-request";
+
+/** The kind of a client error Node reports, or undefined when there is no one to answer (the peer reset). */
+export function clientErrorKind(err: NodeJS.ErrnoException): ClientErrorKind | undefined {
+  if (err.code === "ECONNRESET") return undefined;
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return "request-timeout";
+  if (err.code === "HPE_HEADER_OVERFLOW") return "headers-too-large";
+  return "bad-request";
+}
+
+/** How a server refuses one kind: its stable code, HTTP status and JSON body. */
+export interface ClientErrorRefusal {
+  code: string;
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A 'clientError' listener: answers with `refusalOf(kind)` while the socket can still be written,
+ * counts the code, and closes the connection.
+ */
+export function answerClientErrors(refusalOf: (kind: ClientErrorKind) => ClientErrorRefusal, count: (code: string) => void) {
+  return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    const kind = clientErrorKind(err);
+    const refusal = kind && refusalOf(kind);
+    if (refusal) count(refusal.code);
+    if (refusal && !socket.destroyed && socket.writable) {
+      const body = JSON.stringify(refusal.body);
+      socket.write(
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
+}
