@@ -32,12 +32,23 @@ export function answerClientErrors(refusalOf: (kind: ClientErrorKind) => ClientE
     const kind = clientErrorKind(err);
     const refusal = kind && refusalOf(kind);
     if (refusal) count(refusal.code);
-    if (refusal && !socket.destroyed && socket.writable) {
-      const body = JSON.stringify(refusal.body);
-      socket.write(
-        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-    }
+    if (refusal && !socket.destroyed && socket.writable) socket.write(rawJsonResponse(refusal.status, refusal.body));
     socket.destroy();
   };
+}
+
+/**
+ * A whole HTTP/1.1 answer with a JSON body that closes the connection, for a socket the HTTP
+ * machinery will not answer (an unreadable request, a connection refused at accept, a refused
+ * WebSocket upgrade). `body` must be JSON-safe (no bigint).
+ */
+export function rawJsonResponse(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): string {
+  const json = JSON.stringify(body);
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(json)}\r\n${extra}\r\n${json}`
+  );
 }

@@ -2,6 +2,7 @@
 // ids, and parsing the integers of paths and queries. No framework: the API has five routes.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { rawJsonResponse } from "@nullspace/core/node";
 import { ApiError } from "./errors.js";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -94,14 +95,7 @@ export function parseU64(s: string | null | undefined): bigint | undefined {
   return v <= U64_MAX ? v : undefined;
 }
 
-/** A raw HTTP/1.1 response for a socket the HTTP machinery will not answer (refused connections, bad upgrades). */
-export function rawResponse(status: number, reason: string, e: ApiError, headers: Record<string, string> = {}): string {
-  const body = toJson(e.toJSON());
-  const extra = Object.entries(headers)
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join("");
-  return (
-    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
-    `content-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`
-  );
+/** A raw HTTP/1.1 answer carrying `e` for a socket the HTTP machinery will not answer (refused connections, bad upgrades). */
+export function rawResponse(e: ApiError, headers: Record<string, string> = {}): string {
+  return rawJsonResponse(e.status, e.toJSON(), headers);
 }

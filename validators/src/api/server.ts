@@ -227,7 +227,7 @@ export class ApiServer {
         "API_TOO_MANY_CONNECTIONS",
         `at most ${this.connections.maxPerAddress} per address, ${this.connections.max} in all`,
       );
-      socket.end(rawResponse(503, "Service Unavailable", e));
+      socket.end(rawResponse(e));
       // Not destroyed at once: a reset could discard the 503 before the client reads it.
       setTimeout(() => socket.destroy(), this.o.closeTimeoutMs).unref();
       return;
@@ -241,21 +241,21 @@ export class ApiServer {
     const reqId = this.requestId(req);
     const ip = req.socket.remoteAddress ?? "unknown";
     const [path, query] = splitUrl(req.url);
-    let refusal: [status: number, reason: string, e: ApiError, headers?: Record<string, string>] | undefined;
-    if (path !== "/stream") refusal = [404, "Not Found", new ApiError("API_NOT_FOUND", `no WebSocket at ${path}`)];
-    else if (this.closing !== undefined) refusal = [503, "Service Unavailable", new ApiError("API_SHUTTING_DOWN", "server closing")];
+    let refusal: [e: ApiError, headers?: Record<string, string>] | undefined;
+    if (path !== "/stream") refusal = [new ApiError("API_NOT_FOUND", `no WebSocket at ${path}`)];
+    else if (this.closing !== undefined) refusal = [new ApiError("API_SHUTTING_DOWN", "server closing")];
     else {
       const wait = this.limiter?.take(ip) ?? 0;
       if (wait > 0) {
         this.metrics.refusals.inc(1, { reason: "rate" });
         const e = new ApiError("API_RATE_LIMITED", "too many requests");
-        refusal = [429, "Too Many Requests", e, { "retry-after": retryAfter(wait) }];
+        refusal = [e, { "retry-after": retryAfter(wait) }];
       }
     }
     if (refusal !== undefined) {
-      const [status, reason, e, headers] = refusal;
-      this.log("warn", "upgrade_refused", { reqId, ip, path, status, code: e.code });
-      socket.end(rawResponse(status, reason, e, { "x-request-id": reqId, ...headers }));
+      const [e, headers] = refusal;
+      this.log("warn", "upgrade_refused", { reqId, ip, path, status: e.status, code: e.code });
+      socket.end(rawResponse(e, { "x-request-id": reqId, ...headers }));
       return;
     }
     this.hub.accept(req, socket, head, query, reqId, ip);
