@@ -297,6 +297,8 @@ describe("forged bundles", () => {
     expect(refusal(trickledBody.answer)).toEqual({ status: 408, code: "RELAY_REQUEST_TIMEOUT" });
     expect(refusal(oversized.answer)).toEqual({ status: 431, code: "RELAY_HEADERS_TOO_LARGE" });
     expect(refusal(garbage.answer)).toEqual({ status: 400, code: "RELAY_BAD_REQUEST" });
+    // No route was reached: the hint says what was wrong, not a route's parameters.
+    expect(JSON.parse(garbage.answer.split("\r\n\r\n")[1] ?? "{}").error.hint).toBe("send an HTTP/1.1 request");
     // Closed once the limit passed (checked every 100 ms here), not at Node's 60 s.
     for (const late of [silent, trickledHeaders]) expect(late.ms).toBeGreaterThanOrEqual(400);
     expect(trickledBody.ms).toBeGreaterThanOrEqual(900);

@@ -10,7 +10,8 @@ import { RelayError } from "../errors.js";
 export function clientErrorOf(kind: ClientErrorKind): RelayError {
   if (kind === "request-timeout") return new RelayError("RELAY_REQUEST_TIMEOUT", "the request was not sent in time");
   if (kind === "headers-too-large") return new RelayError("RELAY_HEADERS_TOO_LARGE", "the request's headers are too large");
-  return new RelayError("RELAY_BAD_REQUEST", "the bytes sent are not an HTTP/1.1 request");
+  // The code's usual hint is about a route's parameters; no route was reached here.
+  return new RelayError("RELAY_BAD_REQUEST", "the bytes sent are not an HTTP/1.1 request", { hint: "send an HTTP/1.1 request" });
 }
 
 /** The relay's 'clientError' listener: typed answer, close, count by code. */
