@@ -36,7 +36,6 @@ export function openLeanSubscriber(url: string, h: LeanHandlers): LeanSocket {
     .update(key + ACCEPT_GUID)
     .digest("base64");
   let isOpen = false;
-  let isClosed = false;
   /** Bytes of an incomplete frame (or of the handshake's answer) carried over to the next read. */
   let pending: Buffer | undefined;
 
@@ -116,11 +115,7 @@ export function openLeanSubscriber(url: string, h: LeanHandlers): LeanSocket {
     );
   });
   socket.on("error", () => {});
-  socket.on("close", () => {
-    if (isClosed) return;
-    isClosed = true;
-    h.onClose(isOpen);
-  });
+  socket.on("close", () => h.onClose(isOpen));
   return { terminate: () => socket.destroy() };
 }
 

@@ -9,12 +9,19 @@ import type { Socket } from "node:net";
 export type ClientErrorKind = "request-timeout" | "headers-too-large" | "bad-request";
 
 /** The kind of a client error Node reports, or undefined when there is no one to answer (the peer reset). */
-export function clientErrorKind(err: NodeJS.ErrnoException): ClientErrorKind | undefined {
+function clientErrorKind(err: NodeJS.ErrnoException): ClientErrorKind | undefined {
   if (err.code === "ECONNRESET") return undefined;
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return "request-timeout";
   if (err.code === "HPE_HEADER_OVERFLOW") return "headers-too-large";
   return "bad-request";
 }
+
+/** What each kind says to the client, whichever server's code it carries. */
+const MESSAGES: Readonly<Record<ClientErrorKind, string>> = {
+  "request-timeout": "the request was not sent in time",
+  "headers-too-large": "the request's headers are too large",
+  "bad-request": "the bytes sent are not an HTTP/1.1 request",
+};
 
 /** How a server refuses one kind: its stable code, HTTP status and JSON body. */
 export interface ClientErrorRefusal {
@@ -24,13 +31,16 @@ export interface ClientErrorRefusal {
 }
 
 /**
- * A 'clientError' listener: answers with `refusalOf(kind)` while the socket can still be written,
- * counts the code, and closes the connection.
+ * A 'clientError' listener: answers with `refusalOf(kind, message)` (the server's error carrying
+ * the kind's message) while the socket can still be written, counts the code, and closes the connection.
  */
-export function answerClientErrors(refusalOf: (kind: ClientErrorKind) => ClientErrorRefusal, count: (code: string) => void) {
+export function answerClientErrors(
+  refusalOf: (kind: ClientErrorKind, message: string) => ClientErrorRefusal,
+  count: (code: string) => void,
+) {
   return (err: NodeJS.ErrnoException, socket: Socket): void => {
     const kind = clientErrorKind(err);
-    const refusal = kind && refusalOf(kind);
+    const refusal = kind && refusalOf(kind, MESSAGES[kind]);
     if (refusal) count(refusal.code);
     if (refusal && !socket.destroyed && socket.writable) socket.write(rawJsonResponse(refusal.status, refusal.body));
     socket.destroy();

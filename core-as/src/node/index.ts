@@ -1,13 +1,7 @@
 // Node-only helpers shared by the validators and the relay (`@nullspace/core/node`); nothing here
 // loads in a browser.
 export { BLST_ENGINE, enableBlstEngine, enableFastBls } from "./blst-engine.js";
-export {
-  answerClientErrors,
-  type ClientErrorKind,
-  type ClientErrorRefusal,
-  clientErrorKind,
-  rawJsonResponse,
-} from "./client-errors.js";
+export { answerClientErrors, type ClientErrorKind, type ClientErrorRefusal, rawJsonResponse } from "./client-errors.js";
 export { HttpPoster, type HttpPosterOptions, type PostAnswer } from "./http-post.js";
 export { type HttpTimeouts, httpTimeouts } from "./http-timeouts.js";
 export { LoopLag, type LoopLagOptions } from "./loop-lag.js";

@@ -60,11 +60,11 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
 }
 
-/** The code and message of each kind of unreadable HTTP (answerClientErrors). */
-const CLIENT_ERRORS: Readonly<Record<ClientErrorKind, { code: ApiErrorCode; message: string }>> = {
-  "request-timeout": { code: "API_REQUEST_TIMEOUT", message: "the request was not sent in time" },
-  "headers-too-large": { code: "API_HEADERS_TOO_LARGE", message: "the request's headers are too large" },
-  "bad-request": { code: "API_BAD_REQUEST", message: "the bytes sent are not an HTTP/1.1 request" },
+/** The code of each kind of unreadable HTTP (answerClientErrors). */
+const CLIENT_ERROR_CODES: Readonly<Record<ClientErrorKind, ApiErrorCode>> = {
+  "request-timeout": "API_REQUEST_TIMEOUT",
+  "headers-too-large": "API_HEADERS_TOO_LARGE",
+  "bad-request": "API_BAD_REQUEST",
 };
 
 const ROUTES: Readonly<Record<string, string>> = {
@@ -141,8 +141,8 @@ export class ApiServer {
     this.http.on(
       "clientError",
       answerClientErrors(
-        (kind) => {
-          const e = new ApiError(CLIENT_ERRORS[kind].code, CLIENT_ERRORS[kind].message);
+        (kind, message) => {
+          const e = new ApiError(CLIENT_ERROR_CODES[kind], message);
           return { code: e.code, status: e.status, body: e.toJSON() };
         },
         (code) => this.metrics.clientErrors.inc(1, { code }),
