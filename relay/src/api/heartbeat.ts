@@ -17,9 +17,14 @@ export interface Heartbeat {
 /** Ticks per interval: each tick pings ~1/TICKS_PER_INTERVAL of the sockets. */
 export const TICKS_PER_INTERVAL = 30;
 
+/** How a socket is pinged: `ws.ping()`, or (for /updates) with the update hub's next write to it. */
+export type Pinger = (ws: WebSocket) => void;
+
+const pingNow: Pinger = (ws) => ws.ping();
+
 /** The heartbeat on a timer: a tick every interval / TICKS_PER_INTERVAL. */
-export function startHeartbeat(wss: WebSocketServer, intervalMs: number): Heartbeat {
-  const heartbeat = createHeartbeat(wss, intervalMs);
+export function startHeartbeat(wss: WebSocketServer, intervalMs: number, ping: Pinger = pingNow): Heartbeat {
+  const heartbeat = createHeartbeat(wss, intervalMs, ping);
   const timer = setInterval(() => heartbeat.tick(performance.now()), intervalMs / TICKS_PER_INTERVAL);
   timer.unref();
   return { track: heartbeat.track, stop: () => clearInterval(timer) };
@@ -31,7 +36,11 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): Heartb
  * interval, and terminates a socket whose last ping is unanswered when it is reached again (at
  * least half an interval later).
  */
-export function createHeartbeat(wss: WebSocketServer, intervalMs: number): Pick<Heartbeat, "track"> & { tick(nowMs: number): void } {
+export function createHeartbeat(
+  wss: WebSocketServer,
+  intervalMs: number,
+  ping: Pinger = pingNow,
+): Pick<Heartbeat, "track"> & { tick(nowMs: number): void } {
   /** When each socket was last pinged and has not answered since (absent: answered). */
   const pingedAt = new WeakMap<WebSocket, number>();
   let round: Iterator<WebSocket> | undefined;
@@ -62,7 +71,7 @@ export function createHeartbeat(wss: WebSocketServer, intervalMs: number): Pick<
         }
         if (since !== undefined) continue; // pinged late in the last round: judged in the next
         pingedAt.set(ws, now);
-        ws.ping();
+        ping(ws);
       }
     },
   };

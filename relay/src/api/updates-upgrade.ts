@@ -18,7 +18,8 @@ export interface UpdatesGuard {
 /** The /updates upgrade: caps and filter are checked before the handshake, so a refusal is an HTTP error. */
 export function attachUpdates(app: FastifyInstance, router: UpgradeRouter, relay: RelayCore, log: LogFn, guard: UpdatesGuard): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  const heartbeat = startHeartbeat(wss, guard.pingIntervalMs);
+  // Pings ride on the hub's next write to a socket when one is coming (decision 023).
+  const heartbeat = startHeartbeat(wss, guard.pingIntervalMs, (ws) => relay.hub.ping(ws));
   router.route("/updates", ({ req, socket, head, url, hold }) => {
     if (relay.hub.subscribers.size >= guard.maxSubscribers)
       return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another subscription"));

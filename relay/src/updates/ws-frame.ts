@@ -29,3 +29,14 @@ export function joinBinaryFrames(payloads: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** A ping with no payload as a server sends it (FIN, opcode 9, unmasked): what `ws.ping()` writes. */
+export const EMPTY_PING_FRAME: Uint8Array = Uint8Array.of(0x89, 0);
+
+/** `frames` (whole frames) followed by an empty ping, in one buffer. */
+export function withPing(frames: Uint8Array): Uint8Array {
+  const out = new Uint8Array(frames.length + EMPTY_PING_FRAME.length);
+  out.set(frames);
+  out.set(EMPTY_PING_FRAME, frames.length);
+  return out;
+}
