@@ -296,7 +296,7 @@ export class RelayCore {
           continue;
         }
         this.pending.delete(next);
-        const stored = await this.hub.shortTurnsWhile(() => this.store.put(applied));
+        const stored = await this.hub.shortTurnsWhile(() => this.store.put(applied, entry.from === STORE_SOURCE));
         if (stored === "bundle-replaced" || stored === "forged-replaced") {
           this.metrics.storeRowsReplaced.inc({ reason: stored === "forged-replaced" ? "forged" : "certificates" });
           if (stored === "forged-replaced")

@@ -74,4 +74,41 @@ describe("a height stored first by another writer", () => {
     expect(await store.put(otherQuorum)).toBe("bundle-replaced");
     expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(otherQuorum.bundle));
   });
+
+  it("is compared first when read from the shared store (one query when the same), and otherwise stored, taken or replaced as above", async () => {
+    const store = new Store(db, honestChain.core.codec);
+    await store.put(forged); // a forger's row for height 2, whatever was there
+    expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(forged.bundle));
+    // Every statement sent, whichever way.
+    const sent: string[] = [];
+    const counted: Db = {
+      ...db,
+      query: (sql, params) => {
+        sent.push(sql);
+        return db.query(sql, params);
+      },
+      transaction: (fn) => {
+        sent.push("transaction");
+        return db.transaction(fn);
+      },
+      runIfFirstReturns: (first, rest) => {
+        sent.push("runIfFirstReturns");
+        return db.runIfFirstReturns(first, rest);
+      },
+    };
+    const fromStore = new Store(counted, honestChain.core.codec);
+    expect(await fromStore.put(honest[1]!, true)).toBe("forged-replaced");
+    expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(honest[1]!.bundle));
+    sent.length = 0;
+    expect(await fromStore.put(honest[1]!, true)).toBe("same");
+    expect(sent).toHaveLength(1);
+    const otherQuorum = { ...honest[1]!, bundle: Uint8Array.of(...honest[1]!.bundle, 1) };
+    expect(await fromStore.put(otherQuorum, true)).toBe("bundle-replaced");
+    expect(toHex((await store.bundles(2n, 2n, 1))[0]!.bundle)).toBe(toHex(otherQuorum.bundle));
+    // Not there after all (a peer's row not yet visible, say): stored as usual.
+    honestChain.submit(alice, { op: "faucet" });
+    const h3 = seal(honestChain);
+    expect(await fromStore.put(h3, true)).toBe("stored");
+    expect(await store.put(h3)).toBe("same");
+  });
 });

@@ -147,9 +147,17 @@ export class Store {
    * this relay's verified height: the same bytes are left alone; the same block, roots and record
    * under other certificate bytes (another quorum's signatures) take this relay's verified bundle;
    * anything else was forged by whoever wrote it, and is replaced with its transactions and events
-   * (docs/decisions/006-relay-bus.md). Returns which of these happened.
+   * (docs/decisions/006-relay-bus.md). Returns which of these happened. `expectStored` (a height
+   * read from the shared store) compares first and inserts only if the stored bytes differ.
    */
-  async put(a: AppliedHeight): Promise<"stored" | "same" | "bundle-replaced" | "forged-replaced"> {
+  async put(a: AppliedHeight, expectStored = false): Promise<"stored" | "same" | "bundle-replaced" | "forged-replaced"> {
+    // A height read from the shared store is there already, almost always with these very bytes:
+    // one comparison done by the server (a boolean back) instead of an insert that does nothing
+    // and a transaction fetching the row (seven round trips, the bundle sent twice and read once).
+    if (expectStored) {
+      const found = await this.db.query("SELECT bundle = $2 AS same FROM heights WHERE height = $1", [a.height, a.bundle]);
+      if (found[0]?.same === true) return "same";
+    }
     const block = this.codec.blockParts(a.view.block);
     const row = [
       a.height,
