@@ -3,16 +3,15 @@
 // write of its own), one asked for with nothing queued leaves at once, one owed by a socket the
 // pass had already served leaves on its own when the pass ends with nothing more to send, and the
 // heartbeat driving the hub's pings keeps a client that answers and drops one that does not.
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { Core, decodeUpdateFrame } from "@nullspace/core";
+import { decodeUpdateFrame } from "@nullspace/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import RealWebSocket, { type WebSocket, WebSocketServer } from "ws";
 import { createHeartbeat } from "../src/api/heartbeat.js";
 import type { AppliedHeight } from "../src/chain/chain.js";
-import { type HubOptions, UpdateHub } from "../src/updates/hub.js";
+import type { HubOptions } from "../src/updates/hub.js";
 import { EMPTY_PING_FRAME } from "../src/updates/ws-frame.js";
-import { WASM_PATH } from "./support/devnet.js";
+import { hubWith } from "./support/hub.js";
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -39,15 +38,7 @@ interface ClientSide {
 
 /** A hub behind a real `ws` server with `count` clients (`silent` of them never answer pings), server sides in connection order. */
 async function hubWithClients(count: number, o: Partial<HubOptions> = {}, silent = 0) {
-  const core = await Core.load(readFileSync(WASM_PATH));
-  const hub = new UpdateHub({
-    codec: core.codec,
-    prove: () => new Uint8Array(0),
-    maxQueuedBytes: 1 << 20,
-    onFrames: () => {},
-    onEvicted: () => {},
-    ...o,
-  });
+  const hub = await hubWith(o);
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise((r) => wss.once("listening", r));
   const servers: ServerSide[] = [];

@@ -7,13 +7,14 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { connect as connectNet, createServer as createNetServer } from "node:net";
-import { Core, decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
+import { decodeUpdateFrame, LocalChain, toHex } from "@nullspace/core";
 import { describe, expect, it } from "vitest";
 import RealWebSocket, { type WebSocket, WebSocketServer } from "ws";
 import type { AppliedHeight } from "../src/chain/chain.js";
-import { type HubOptions, UpdateHub } from "../src/updates/hub.js";
+import { UpdateHub } from "../src/updates/hub.js";
 import { binaryFrameHeader, joinBinaryFrames } from "../src/updates/ws-frame.js";
 import { WASM_PATH } from "./support/devnet.js";
+import { hubWith } from "./support/hub.js";
 import { sealApplied } from "./support/local-heights.js";
 
 /** Splits bytes written to a socket into the payloads of the binary frames they hold. */
@@ -69,19 +70,6 @@ class StandInSocket {
     this.readyState = 3;
   }
   once(): void {}
-}
-
-/** A hub with empty proofs (frames are only decoded here), a 1 MiB queue bound and silent callbacks, but for `o`. */
-async function hubWith(o: Partial<HubOptions> = {}): Promise<UpdateHub> {
-  const core = await Core.load(readFileSync(WASM_PATH));
-  return new UpdateHub({
-    codec: core.codec,
-    prove: () => new Uint8Array(0),
-    maxQueuedBytes: 1 << 20,
-    onFrames: () => {},
-    onEvicted: () => {},
-    ...o,
-  });
 }
 
 /**

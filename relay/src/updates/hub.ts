@@ -34,8 +34,6 @@ export interface Subscriber {
   next: number;
   /** The socket under `ws`, which the hub writes its own frames to (absent: frames go through `ws.send`). */
   socket: RawSocket | undefined;
-  /** The heartbeat pinged it: the ping goes out with its next write. */
-  owesPing: boolean;
 }
 
 export interface HubOptions {
@@ -115,8 +113,8 @@ export class UpdateHub {
   private readonly bySocket = new WeakMap<WebSocket, Subscriber>();
   /** Subscribers owed a ping that a send pass will carry (sent on their own if the passes stop first). */
   private readonly owingPing = new Set<Subscriber>();
-  /** A joined run followed by a ping, per joined run of this pass. */
-  private pinged = new WeakMap<Uint8Array, Uint8Array>();
+  /** A joined run followed by a ping, per joined run (which this pass's `joined` holds). */
+  private readonly pinged = new WeakMap<Uint8Array, Uint8Array>();
 
   constructor(private readonly o: HubOptions) {
     this.chunk = o.chunk ?? 4096;
@@ -152,7 +150,7 @@ export class UpdateHub {
   add(ws: WebSocket, filter: UpdateFilter): Subscriber {
     const key = filterKey(filter);
     const socket = (ws as unknown as { _socket?: RawSocket })._socket;
-    const s: Subscriber = { ws, filter, key, frames: 0, next: this.seq + 1, socket, owesPing: false };
+    const s: Subscriber = { ws, filter, key, frames: 0, next: this.seq + 1, socket };
     this.subscribers.add(s);
     this.bySocket.set(ws, s);
     const f = this.filters.get(key);
@@ -174,7 +172,6 @@ export class UpdateHub {
       ws.ping();
       return;
     }
-    s.owesPing = true;
     this.owingPing.add(s);
   }
 
@@ -284,16 +281,12 @@ export class UpdateHub {
   private endPass(upTo: number): void {
     this.pass = undefined;
     this.joined.clear();
-    this.pinged = new WeakMap();
     let done = 0;
     while (done < this.queue.length && (this.queue[done] as Published).seq <= upTo) done++;
     this.queue.splice(0, done);
     if (this.queue.length === 0) {
       // No pass will carry the pings still owed (sockets served before they were owed one).
-      for (const s of this.owingPing) {
-        s.owesPing = false;
-        if (s.ws.readyState === s.ws.OPEN) s.ws.ping();
-      }
+      for (const s of this.owingPing) if (s.ws.readyState === s.ws.OPEN) s.ws.ping();
       this.owingPing.clear();
       this.wake();
     }
@@ -324,11 +317,7 @@ export class UpdateHub {
     // writes nothing of its own between them: no compression, and its pings are whole frames.
     if (socket) {
       const run = this.joinedFor(s.key, first);
-      if (s.owesPing) {
-        s.owesPing = false;
-        this.owingPing.delete(s);
-        socket.write(this.withPingAfter(run));
-      } else socket.write(run);
+      socket.write(this.owingPing.delete(s) ? this.withPingAfter(run) : run);
     } else for (let i = first; i < this.queue.length; i++) s.ws.send(this.frameOf(this.queue[i] as Published, s.key), SEND_OPTIONS);
     s.next = this.seq + 1;
     s.frames += count;
