@@ -1,8 +1,9 @@
 // The relay against a real 4-validator devnet, with real PGlite stores: a transaction submitted
 // through the relay is finalized and reaches subscribers of `all` and of its account in frames
 // that verify with @nullspace/core; explorer and /state answers check out; bad input gets its
-// documented error; a relay started on an empty store rebuilds and answers /log and /state as the
-// first one, and one restarted on its own store replays it. (Forged bundles: forged.test.ts.)
+// documented error; the heartbeat keeps a subscriber that answers pings and drops one that does
+// not; a relay started on an empty store rebuilds and answers /log and /state as the first one,
+// and one restarted on its own store replays it. (Forged bundles: forged.test.ts.)
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -308,6 +309,31 @@ describe("relay on a devnet", () => {
     expect(await closed).toBe(1003);
     expect((await json(`${url}/healthz`)).body).toMatchObject({ status: "ok" });
     expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
+
+  it("keeps an /updates subscriber that answers pings and drops one that does not, while heights flow", async () => {
+    // A heartbeat of 600 ms (a tick every 20 ms): the pings ride on update writes while heights
+    // are queued and go on their own otherwise (decision 023); either way a silent subscriber is
+    // dropped when the next round reaches it and one that answers stays.
+    const r = await newRelay(validatorUrls(), undefined, { pingIntervalMs: 600 });
+    await r.relay.waitForHeight(2n);
+    const answers = await subscribe(r.url, "all");
+    const silentWs = new WebSocket(`${r.url.replace("http", "ws")}/updates?filter=all`, { autoPong: false });
+    await new Promise((resolve, reject) => silentWs.once("open", resolve).once("error", reject));
+    const pings = { answers: 0, silent: 0 };
+    answers.ws.on("ping", () => pings.answers++);
+    silentWs.on("ping", () => pings.silent++);
+    const silentClosed = new Promise<number>((resolve) => silentWs.once("close", (code) => resolve(code)));
+    expect(await silentClosed).toBe(1006); // terminated, no close frame
+    expect(pings.silent).toBeGreaterThanOrEqual(1);
+    const framesThen = answers.frames.length;
+    await waitUntil(
+      "three pings answered and heights still arriving",
+      async () => pings.answers >= 3 && answers.frames.length > framesThen,
+    );
+    expect(answers.ws.readyState).toBe(WebSocket.OPEN);
+    expect(r.relay.hub.subscribers.size).toBe(1);
+    answers.ws.close();
   });
 
   it("reports no height before it is stored and held for /log (sampled while the chain runs)", async () => {
