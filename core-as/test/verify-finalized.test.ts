@@ -40,6 +40,13 @@ function sign(kind: SignatureKind, body: Uint8Array, quorum = QUORUM) {
   return quorum.map((index) => ({ index, signature: signDomainSync(validators[index]!, kind, CHAIN, body) }));
 }
 
+/** A quorum whose last signature is validator 1's, attributed to another validator: one bad signature. */
+function signBadly(kind: SignatureKind, body: Uint8Array) {
+  const sigs = sign(kind, body);
+  sigs[sigs.length - 1]!.signature = signDomainSync(validators[1]!, kind, CHAIN, body);
+  return sigs;
+}
+
 function finalization(height: bigint, view: bigint, parent: Uint8Array, digest: Uint8Array, quorum = QUORUM): Uint8Array {
   const body = signer.codec.voteBody({ kind: "finalize", view, height, parent, digest });
   return signer.codec.encodeCertificate("finalization", body, N, sign(SignatureKind.FINALIZE, body, quorum));
@@ -49,7 +56,10 @@ function sigmaOf(height: bigint, digest: Uint8Array): Uint8Array {
   return encodeSignature(hashToG1(beaconMessage({ chainId: CHAIN, height, blockDigest: digest })).multiply(SECRET));
 }
 
-function bundleOf(i: number, o: { finalization?: Uint8Array; sigma?: Uint8Array | null; record?: Uint8Array } = {}): Uint8Array {
+function bundleOf(
+  i: number,
+  o: { finalization?: Uint8Array; sigma?: Uint8Array | null; record?: Uint8Array; progress?: Uint8Array } = {},
+): Uint8Array {
   const b = built[i]!;
   const record = o.record ?? b.record;
   const sigma = o.sigma === null ? undefined : (o.sigma ?? b.sigma);
@@ -58,12 +68,13 @@ function bundleOf(i: number, o: { finalization?: Uint8Array; sigma?: Uint8Array 
     block: b.block,
     finalization: o.finalization ?? finalization(BigInt(i + 1), b.view, b.parent, b.digest),
     ...(sigma ? { sigma } : {}),
-    progress: signer.codec.encodeProgressCertificate(record, N, sign(SignatureKind.PROGRESS, record)),
+    progress: o.progress ?? signer.codec.encodeProgressCertificate(record, N, sign(SignatureKind.PROGRESS, record)),
   });
 }
 
-const verify = (bundle: Uint8Array, descendants?: { digest: string; parent: string }[]) =>
+const verify = (bundle: Uint8Array, descendants?: { digest: string; parent: string }[], offMainThread = false) =>
   verifyFinalized({
+    offMainThread,
     codec: signer.codec,
     chainId: CHAIN,
     validators: validators.map((v) => v.publicKey),
@@ -149,6 +160,23 @@ describe("verifyFinalized", () => {
     replica.init(genesis);
     expect(replayFinalized(replica, v as VerifiedFinalized)).toMatchObject({ ok: false, reason: "execution-mismatch" });
     expect(await verify(new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false, reason: "malformed" });
+  });
+
+  it("gives the same verdicts with the certificates' checks on the libuv pool (offMainThread)", async () => {
+    const b = built[0]!;
+    const fBody = signer.codec.voteBody({ kind: "finalize", view: b.view, height: 1n, parent: b.parent, digest: b.digest });
+    const badFinalization = signer.codec.encodeCertificate("finalization", fBody, N, signBadly(SignatureKind.FINALIZE, fBody));
+    const badProgress = signer.codec.encodeProgressCertificate(b.record, N, signBadly(SignatureKind.PROGRESS, b.record));
+    const cases = [
+      ...bundles.map((bundle) => ({ bundle, expected: "ok" })),
+      { bundle: bundleOf(0, { finalization: badFinalization }), expected: "bad-finalization" },
+      { bundle: bundleOf(0, { progress: badProgress }), expected: "bad-progress" },
+    ];
+    for (const { bundle, expected } of cases) {
+      const [here, pooled] = [await verify(bundle), await verify(bundle, undefined, true)];
+      const reason = (v: typeof here) => (v.ok ? "ok" : v.reason);
+      expect([reason(here), reason(pooled)]).toEqual([expected, expected]);
+    }
   });
 
   it("refuses a σ that is not the group's, and bundles without a progress certificate", async () => {

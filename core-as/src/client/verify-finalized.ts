@@ -53,6 +53,8 @@ export interface VerifyFinalizedOptions {
   /** The σ check (default verifySignature on this thread); a host may run it elsewhere, e.g. the
    * relay on a worker thread (`SigmaThread` of `@nullspace/core/node`), with the same verdicts. */
   verifySigma?: (groupKey: PublicKeyInput, message: Uint8Array, sigma: Uint8Array) => boolean | Promise<boolean>;
+  /** The certificates' ed25519 checks on Node's libuv pool (VerifyCertificateOptions.offMainThread). */
+  offMainThread?: boolean;
 }
 
 export interface VerifiedFinalized {
@@ -91,7 +93,8 @@ export async function verifyFinalized(o: VerifyFinalizedOptions): Promise<Finali
   const h = bundle.height;
   if (!bundle.progress) return refuse("incomplete", `height ${h} has no progress certificate`);
 
-  const cert = await verifyCertificate({ codec: o.codec, chainId: o.chainId, validators: o.validators, certificate: bundle.finalization });
+  const checks = { codec: o.codec, chainId: o.chainId, validators: o.validators, ...(o.offMainThread ? { offMainThread: true } : {}) };
+  const cert = await verifyCertificate({ ...checks, certificate: bundle.finalization });
   if (!cert.ok) return refuse("bad-finalization", cert.reason);
   if (cert.kind !== "finalization" || !cert.proposal) return refuse("bad-finalization", `a ${cert.kind} certificate`);
   const finalizedAt = cert.proposal.height;
@@ -102,12 +105,7 @@ export async function verifyFinalized(o: VerifyFinalizedOptions): Promise<Finali
     if (linked) return linked;
   }
 
-  const pc = await verifyProgressCertificate({
-    codec: o.codec,
-    chainId: o.chainId,
-    validators: o.validators,
-    certificate: bundle.progress,
-  });
+  const pc = await verifyProgressCertificate({ ...checks, certificate: bundle.progress });
   if (!pc.ok) return refuse("bad-progress", pc.reason);
   const p = pc.progress;
   if (p.chainId !== o.chainId || p.height !== h || p.blockDigest !== bundle.digest)
