@@ -73,7 +73,7 @@ async function checkSigned(
   }));
   let results: boolean[];
   try {
-    results = await verifyBatch(items, offMainThread ? { offMainThread } : undefined);
+    results = await verifyBatch(items, { offMainThread });
   } catch {
     return "bad-signature";
   }

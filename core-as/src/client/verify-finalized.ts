@@ -93,7 +93,7 @@ export async function verifyFinalized(o: VerifyFinalizedOptions): Promise<Finali
   const h = bundle.height;
   if (!bundle.progress) return refuse("incomplete", `height ${h} has no progress certificate`);
 
-  const checks = { codec: o.codec, chainId: o.chainId, validators: o.validators, ...(o.offMainThread ? { offMainThread: true } : {}) };
+  const checks = { codec: o.codec, chainId: o.chainId, validators: o.validators, offMainThread: o.offMainThread };
   const cert = await verifyCertificate({ ...checks, certificate: bundle.finalization });
   if (!cert.ok) return refuse("bad-finalization", cert.reason);
   if (cert.kind !== "finalization" || !cert.proposal) return refuse("bad-finalization", `a ${cert.kind} certificate`);
