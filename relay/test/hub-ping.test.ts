@@ -1,8 +1,9 @@
 // The heartbeat's pings carried by the update hub (decision 023), on a real `ws` server with real
 // clients: a ping owed while heights are queued leaves at the end of the socket's next write (no
 // write of its own), one asked for with nothing queued leaves at once, one owed by a socket the
-// pass had already served leaves on its own when the pass ends with nothing more to send, and the
-// heartbeat driving the hub's pings keeps a client that answers and drops one that does not.
+// pass had already served leaves with its next pass if a height arrives, or on its own when the
+// pass ends with nothing more to send, and the heartbeat driving the hub's pings keeps a client
+// that answers and drops one that does not.
 import type { AddressInfo } from "node:net";
 import { decodeUpdateFrame } from "@nullspace/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -125,8 +126,24 @@ describe("pings carried by the update hub", () => {
     expect(first.pingCalls).toBe(1);
     await vi.waitFor(() => expect(first.pongs).toBe(1));
     expect((clients[0] as ClientSide).seen).toEqual(["height 1", "ping"]);
-    // Had a height been published meanwhile, the next pass would have carried it: checked above.
     expect(second.pingCalls).toBe(0);
+  });
+
+  it("carries a ping owed after the socket's turn on the next pass when a height arrives meanwhile", async () => {
+    const { hub, servers, clients } = await hubWithClients(2, { chunk: 1 });
+    const [first, second] = servers as [ServerSide, ServerSide];
+    hub.publish(at(1n));
+    await turn(); // the first is served height 1
+    hub.ping(first.ws);
+    hub.publish(at(2n)); // the second gets 1 and 2 in this pass, the first gets 2 in the next
+    await hub.caughtUp();
+    await vi.waitFor(() => expect(first.pongs).toBe(1));
+    expect(first.pingCalls).toBe(0); // carried, not written on its own
+    expect(first.writes).toHaveLength(2);
+    expect(endsWithPing(first.writes[1] as Uint8Array)).toBe(true);
+    expect((clients[0] as ClientSide).seen).toEqual(["height 1", "height 2", "ping"]);
+    expect(second.writes).toHaveLength(1);
+    expect(endsWithPing(second.writes[0] as Uint8Array)).toBe(false);
   });
 
   it("keeps a subscriber that answers the hub's pings and drops one that does not, while heights flow", async () => {
