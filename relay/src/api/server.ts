@@ -92,10 +92,15 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
 
-/** The listening API and, for tests, its open Yjs rooms. */
+/** The listening API and, for tests, its open Yjs rooms and its routes. */
 export interface Api {
   app: FastifyInstance;
   rooms: Rooms;
+  /**
+   * What it serves, as docs/relay-openapi.yaml must describe it (test/openapi.test.ts): the HTTP
+   * routes (method and fastify URL pattern) and the WebSocket upgrade paths (a prefix ends in "/").
+   */
+  routes: { http: readonly { method: string; url: string }[]; upgrade: readonly string[] };
   server: FastifyInstance["server"];
   close(): Promise<void>;
 }
@@ -114,6 +119,10 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
     },
+  });
+  const httpRoutes: { method: string; url: string }[] = [];
+  app.addHook("onRoute", (r) => {
+    for (const method of [r.method].flat()) httpRoutes.push({ method, url: r.url });
   });
   const processMetrics = new ProcessMetrics(relay.metrics);
   app.removeAllContentTypeParsers();
@@ -318,6 +327,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   return {
     app,
     rooms,
+    routes: { http: httpRoutes, upgrade: router.paths },
     close: async () => {
       processMetrics.stop();
       await app.close();

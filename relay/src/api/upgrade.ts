@@ -58,6 +58,11 @@ export class UpgradeRouter {
     });
   }
 
+  /** The routed paths: exact ones, and prefixes (ending in "/") that take every path under them. */
+  get paths(): string[] {
+    return [...this.exact.keys(), ...this.prefixes.map(([p]) => p)];
+  }
+
   /** Routes the path `path` (or, ending in "/", every path under it). */
   route(path: string, handler: UpgradeHandler): void {
     if (path.endsWith("/")) this.prefixes.push([path, handler]);
