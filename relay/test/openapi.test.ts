@@ -5,7 +5,8 @@
 // written against it, reads what the relay sends.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Core, LocalChain, roulette, StateKey, signTxSync, toHex } from "@nullspace/core";
+import { Core, fromHex, LocalChain, roulette, StateKey, signTxSync, toHex } from "@nullspace/core";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { RELAY_ERRORS, RelayErrorCode } from "../src/errors.js";
@@ -32,6 +33,7 @@ beforeAll(async () => {
     log: () => {},
   });
   await relay.relay.waitForHeight(2n);
+  seed = await seedPlayer();
 }, 180_000);
 
 afterAll(async () => {
@@ -39,6 +41,73 @@ afterAll(async () => {
   await devnet?.stop();
   await removeTempDirs();
 });
+
+/** A player who registered, opened a roulette table (session 7) and spun: every explorer read has rows. */
+let seed: {
+  account: string;
+  spinHash: string;
+  /** The spin's height. */
+  height: string;
+  register: Uint8Array;
+  sign: (nonce: bigint, instruction: Parameters<typeof signTxSync>[0]["instruction"]) => Uint8Array;
+  /** The /submit answers of the three transactions. */
+  submitted: Answer[];
+};
+
+async function seedPlayer(): Promise<typeof seed> {
+  const chainId = BigInt(devnet.genesis.chainId);
+  const player = LocalChain.signer(7001);
+  const sign = (nonce: bigint, instruction: Parameters<typeof signTxSync>[0]["instruction"]) =>
+    signTxSync({ codec: core.codec, signer: player, chainId, nonce, instruction });
+  const submit = async (tx: Uint8Array) =>
+    answerOf(
+      await fetch(`${relay.url}/submit`, {
+        method: "POST",
+        headers: { "content-type": "application/vnd.nullspace.tx" },
+        body: Buffer.from(tx),
+      }),
+    );
+  const hashOf = (a: Answer) => (a.body as { hash: string }).hash;
+  const isFinal = (hash: string) => async () => (await fetch(`${relay.url}/tx/${hash}`)).status === 200;
+  const register = sign(0n, { op: "register", name: "openapi" });
+  const submitted = [await submit(register)];
+  await waitUntil("the registration is final", isFinal(hashOf(submitted[0] as Answer)));
+  submitted.push(await submit(sign(1n, roulette.start(7n))), await submit(sign(2n, roulette.spin(7n, [roulette.red(5n)]))));
+  const spinHash = hashOf(submitted[2] as Answer);
+  await waitUntil("the spin is final", isFinal(spinHash));
+  const height = ((await (await fetch(`${relay.url}/tx/${spinHash}`)).json()) as { height: string }).height;
+  return { account: toHex(player.publicKey), spinHash, height, register, sign, submitted };
+}
+
+/**
+ * Requests to the relay whose answers are each held to the document: `problems` collects what
+ * is wrong, `succeeded` the operations that answered 2xx or 101.
+ */
+function checker() {
+  const problems: string[] = [];
+  const succeeded = new Set<string>();
+  const record = (operation: string, a: Answer) => {
+    problems.push(...oracle.problems(operation, a));
+    if (a.status < 300) succeeded.add(operation);
+    // An error body's code has the status the relay gives that code everywhere (errors.ts).
+    const code = (a.body as { error?: { code?: string } } | null)?.error?.code;
+    if (code !== undefined && RELAY_ERRORS[code as RelayErrorCode]?.status !== a.status)
+      problems.push(`${operation}: ${code} answered with ${a.status}`);
+    return a;
+  };
+  const call = async (operation: string, path: string, init?: RequestInit) =>
+    record(operation, await answerOf(await fetch(`${relay.url}${path}`, init)));
+  return {
+    problems,
+    succeeded,
+    record,
+    get: (operation: string, path: string, headers: Record<string, string> = {}) => call(operation, path, { headers }),
+    post: (body: Uint8Array | string, type = "application/vnd.nullspace.tx") =>
+      call("POST /submit", "/submit", { method: "POST", headers: { "content-type": type }, body: Buffer.from(body) }),
+    upgrade: async (operation: string, path: string, headers: Record<string, string> = {}) =>
+      record(operation, await upgradeAnswer(`${relay.url.replace("http", "ws")}${path}`, headers)),
+  };
+}
 
 /** "GET /blocks/{height}" for fastify's "/blocks/:height". */
 const documented = (method: string, url: string) => `${method} ${url.replace(/:(\w+)/g, "{$1}")}`;
@@ -62,40 +131,9 @@ describe("docs/relay-openapi.yaml", () => {
   });
 
   it("gives the status and the body of every answer of a relay on a devnet", async () => {
-    const problems: string[] = [];
-    /** Operations that answered 2xx or 101: each documented one must, once. */
-    const succeeded = new Set<string>();
-    const record = (operation: string, a: Answer) => {
-      problems.push(...oracle.problems(operation, a));
-      if (a.status < 300) succeeded.add(operation);
-      // An error body's code has the status the relay gives that code everywhere (errors.ts).
-      const code = (a.body as { error?: { code?: string } } | null)?.error?.code;
-      if (code !== undefined && RELAY_ERRORS[code as RelayErrorCode]?.status !== a.status)
-        problems.push(`${operation}: ${code} answered with ${a.status}`);
-      return a;
-    };
-    const call = async (operation: string, path: string, init?: RequestInit) =>
-      record(operation, await answerOf(await fetch(`${relay.url}${path}`, init)));
-    const get = (operation: string, path: string, headers: Record<string, string> = {}) => call(operation, path, { headers });
-    const post = (body: Uint8Array | string, type = "application/vnd.nullspace.tx", headers: Record<string, string> = {}) =>
-      call("POST /submit", "/submit", { method: "POST", headers: { "content-type": type, ...headers }, body: Buffer.from(body) });
-    const upgrade = async (operation: string, path: string, headers: Record<string, string> = {}) =>
-      record(operation, await upgradeAnswer(`${relay.url.replace("http", "ws")}${path}`, headers));
-
-    // A player registers, opens a roulette table and spins: every explorer read then has rows.
-    const chainId = BigInt(devnet.genesis.chainId);
-    const player = LocalChain.signer(7001);
-    const account = toHex(player.publicKey);
-    const sign = (nonce: bigint, instruction: Parameters<typeof signTxSync>[0]["instruction"]) =>
-      signTxSync({ codec: core.codec, signer: player, chainId, nonce, instruction });
-    const register = sign(0n, { op: "register", name: "openapi" });
-    const hashOf = (a: Answer) => (a.body as { hash: string }).hash;
-    const isFinal = (hash: string) => async () => (await fetch(`${relay.url}/tx/${hash}`)).status === 200;
-    await waitUntil("the registration is final", isFinal(hashOf(await post(register))));
-    await post(sign(1n, roulette.start(7n)));
-    const spinHash = hashOf(await post(sign(2n, roulette.spin(7n, [roulette.red(5n)]))));
-    await waitUntil("the spin is final", isFinal(spinHash));
-    const height = ((await (await fetch(`${relay.url}/tx/${spinHash}`)).json()) as { height: string }).height;
+    const { problems, succeeded, record, get, post, upgrade } = checker();
+    const { account, spinHash, height, register, sign } = seed;
+    for (const a of seed.submitted) record("POST /submit", a);
 
     // /submit's refusals.
     await post(register); // its nonce is used now
@@ -112,7 +150,7 @@ describe("docs/relay-openapi.yaml", () => {
       ["GET /log", "/log?from=1&to=3"],
       ["GET /log", "/log?from=3&to=1"],
       ["GET /log", "/log"],
-      ["GET /state/{key}", `/state/${toHex(StateKey.account(player.publicKey))}`],
+      ["GET /state/{key}", `/state/${toHex(StateKey.account(fromHex(account)))}`],
       ["GET /state/{key}", `/state/${toHex(StateKey.account(LocalChain.signer(7002).publicKey))}`],
       ["GET /state/{key}", "/state/zz"],
       ["GET /blocks", "/blocks?limit=2"],
@@ -148,10 +186,34 @@ describe("docs/relay-openapi.yaml", () => {
     await get("GET /stats", "/stats", { origin: ALLOWED });
     await get("GET /stats", "/stats", { origin: "http://elsewhere.example" });
 
+    // Edges of the parameters: ids are u64 (the largest is taken, one past it refused), q counts
+    // characters, and over-long or badly encoded paths get the relay's own 400, not the router's.
+    const edges: [string, string, number][] = [
+      ["GET /blocks", "/blocks?before=0", 200],
+      ["GET /blocks", "/blocks?before=18446744073709551615", 200],
+      ["GET /blocks", "/blocks?before=18446744073709551616", 400],
+      ["GET /blocks/{height}", "/blocks/18446744073709551615", 404],
+      ["GET /blocks/{height}", "/blocks/18446744073709551616", 400],
+      ["GET /log", "/log?from=18446744073709551615", 200],
+      ["GET /search", "/search?q=18446744073709551615", 200],
+      ["GET /search", `/search?q=${encodeURIComponent("🂡".repeat(64))}`, 200], // 64 characters, 128 UTF-16 units
+      ["GET /search", `/search?q=${encodeURIComponent("🂡".repeat(65))}`, 400],
+      ["GET /accounts/{key}/sessions/{id}", `/accounts/${account}/sessions/7?after=18446744073709551615`, 200],
+      ["GET /state/{key}", `/state/${"ab".repeat(64)}`, 200],
+      ["GET /state/{key}", `/state/${"ab".repeat(65)}`, 400],
+      ["GET /tx/{hash}", "/tx/%E0%A4%A", 400],
+    ];
+    for (const [operation, path, status] of edges) expect((await get(operation, path)).status, path).toBe(status);
+    const blocks = async (q: string) => ((await (await fetch(`${relay.url}/blocks?${q}`)).json()) as { blocks: unknown[] }).blocks;
+    expect(await blocks("before=0")).toEqual([]);
+
     // WebSocket upgrades and their refusals.
     await upgrade("GET /updates", "/updates?filter=all");
     await upgrade("GET /updates", `/updates?filter=account:${account}`);
     await upgrade("GET /updates", "/updates?filter=everything");
+    expect((await upgrade("GET /updates", "/updates?filter=game:18446744073709551615")).status).toBe(101);
+    expect((await upgrade("GET /updates", "/updates?filter=game:18446744073709551616")).status).toBe(400);
+    expect((await upgrade("GET /rooms/{room}", "/rooms/table:18446744073709551616:lobby")).status).toBe(400);
     await upgrade("GET /updates", "/updates?filter=all", { origin: "http://elsewhere.example" });
     await upgrade("GET /rooms/{room}", "/rooms/table:4:lobby");
     await upgrade("GET /rooms/{room}", "/rooms/lobby");
@@ -167,7 +229,83 @@ describe("docs/relay-openapi.yaml", () => {
     expect(problems).toEqual([]);
     expect([...succeeded].sort()).toEqual([...oracle.operations()].sort());
   }, 90_000);
+
+  it("takes every parameter value the document allows, and refuses every other with 400", async () => {
+    const { problems, get, upgrade } = checker();
+    let cases = 0;
+    for (const operation of oracle.operations().filter((op) => op.startsWith("GET "))) {
+      const path = operation.slice(4);
+      const params = oracle.parameters(operation);
+      for (const p of params) {
+        // /log's from and to are also bound to each other (from ≤ to, at most 256 heights): its text says so.
+        if (path === "/log") continue;
+        /** The answer to `operation` with every required parameter at its known value and `p` at `value`. */
+        const ask = (value: string) => {
+          const values = { ...known(), [p.name]: value };
+          const query = Object.fromEntries(
+            params.filter((q) => q.in === "query" && (q.required || q === p)).map((q) => [q.name, values[q.name] as string]),
+          );
+          const url = urlOf(path, values, query);
+          cases++;
+          return path === "/updates" || path.startsWith("/rooms/") ? upgrade(operation, url) : get(operation, url);
+        };
+        // A path parameter of "", dots or a "/" would be another path, not another value.
+        const asPath = (v: string) => p.in !== "path" || (v !== "" && !/^\.+$/.test(v) && !v.includes("/"));
+        // The document's patterns take ids of up to 20 digits and its descriptions say they are
+        // u64: values past 2^64 − 1 are refused (checked apart, above), and left out here.
+        const allowed = p.schema.pattern
+          ? fc.stringMatching(new RegExp(p.schema.pattern), { size: "medium" })
+          : fc.string({ minLength: p.schema.minLength ?? 0, maxLength: p.schema.maxLength ?? 80, unit: "grapheme", size: "medium" });
+        await fc.assert(
+          fc.asyncProperty(
+            allowed.filter((v) => p.allows(v) && !overU64(v)),
+            async (v) => {
+              expect.soft((await ask(v)).status, `${operation} ${p.name}=${v}`).not.toBe(400);
+            },
+          ),
+          { numRuns: Number(process.env.RUNS ?? 20) },
+        );
+        const refused = fc
+          .string({ maxLength: 90, unit: "grapheme", size: "medium" })
+          .filter((v) => !p.allows(v) && !overU64(v) && asPath(v));
+        await fc.assert(
+          fc.asyncProperty(refused, async (v) => {
+            expect.soft((await ask(v)).status, `${operation} ${p.name}=${v}`).toBe(400);
+          }),
+          { numRuns: Number(process.env.RUNS ?? 20) },
+        );
+      }
+    }
+    expect(cases).toBeGreaterThan(400);
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
+
+/** A value of each parameter name that the seeded player's rows answer to. */
+const known = (): Record<string, string> => ({
+  key: seed.account,
+  hash: seed.spinHash,
+  height: seed.height,
+  id: "7",
+  from: "1",
+  q: "openapi",
+  filter: "all",
+  room: "table:4:lobby",
+});
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Whether `value` holds a 20-digit id (the whole value, or between colons) past the largest u64. */
+function overU64(value: string): boolean {
+  return (value.match(/(?<=^|:)[0-9]{20}(?=$|:)/g) ?? []).some((d) => BigInt(d) > U64_MAX);
+}
+
+/** `path` ("/blocks/{height}") with its parameters filled in and `query` after it, encoded. */
+function urlOf(path: string, values: Record<string, string>, query: Record<string, string>): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] as string));
+  const q = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  return q.length ? `${filled}?${q.join("&")}` : filled;
+}
 
 /** A WebSocket upgrade as an answer: 101 once open (then closed), or the refusal's status, headers and body. */
 function upgradeAnswer(url: string, headers: Record<string, string>): Promise<Answer> {

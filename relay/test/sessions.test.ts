@@ -124,6 +124,25 @@ describe("sessions of a player", () => {
       expect(board.find((a) => toHex(a.account) === toHex(who.publicKey))?.chips).toBe(chain.core.account(who.publicKey)?.chips);
   });
 
+  it("reads bounded by any u64 answer, from 0 to the largest (SQL's BIGINT stops at 2^63 − 1)", async () => {
+    const store = await freshStore();
+    await migrate(store.db);
+    for (const h of heights) await store.put(h);
+    const account = alice.publicKey;
+    expect(await store.heights(100, 0n)).toEqual([]);
+    expect(await store.heights(100, U64_MAX)).toEqual(await store.heights(100));
+    expect(await store.height(U64_MAX)).toBeUndefined();
+    expect(await store.txsOfHeight(U64_MAX)).toEqual([]);
+    expect(await store.eventsOfAccount(account, 100, 0n)).toEqual([]);
+    expect(await store.eventsOfAccount(account, 100, U64_MAX)).toEqual(await store.eventsOfAccount(account, 100));
+    expect(await store.sessionsOf(account, 10, 0n)).toEqual([]);
+    expect(await store.sessionsOf(account, 10, U64_MAX)).toEqual(await store.sessionsOf(account, 10));
+    expect(await store.eventsOfSession(account, 7n, 100, U64_MAX)).toEqual([]);
+    expect(await store.eventsOfSession(account, 7n, 100, (1n << 63n) - 2n)).toEqual([]);
+    expect(await store.bundles(U64_MAX - 1n, U64_MAX, 10)).toEqual([]);
+    expect((await store.bundles(1n, U64_MAX, 100)).map((b) => b.height)).toEqual(heights.map((h) => h.height));
+  });
+
   it("an older store reindexed after migration 4 gives the same answers", async () => {
     const store = await freshStore();
     expect(await migrate(store.db, MIGRATIONS.slice(0, 3))).toEqual([1, 2, 3]);

@@ -140,7 +140,8 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore): void {
   // One box for people: a height, a transaction hash, an account key, or the start of a name.
   app.get("/search", async (req) => {
     const q = (req.query as Record<string, unknown>).q;
-    if (typeof q !== "string" || q.length === 0 || q.length > 64) throw new RelayError("RELAY_BAD_REQUEST", "q is 1–64 characters");
+    // Characters are code points (as the OpenAPI document's maxLength counts them), not UTF-16 units.
+    if (typeof q !== "string" || q.length === 0 || [...q].length > 64) throw new RelayError("RELAY_BAD_REQUEST", "q is 1–64 characters");
     const results: Record<string, unknown>[] = [];
     if (U64.test(q) && (await relay.store.height(BigInt(q)))) results.push({ kind: "height", height: q });
     if (HASH.test(q)) {

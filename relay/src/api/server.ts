@@ -3,7 +3,7 @@
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { randomBytes } from "node:crypto";
 import { httpTimeouts, TurnGate } from "@nullspace/core/node";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
@@ -90,6 +90,8 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** The longest path parameter any route takes: a 64-byte state key in hex (fastify's default is 100). */
+const MAX_PARAM_CHARS = 128;
 const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
 
 /** The listening API and, for tests, its open Yjs rooms and its routes. */
@@ -118,6 +120,18 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
+    },
+    maxParamLength: MAX_PARAM_CHARS,
+    // The router's own refusals (a path that is not valid percent-encoding, a parameter longer
+    // than maxParamLength) would answer in fastify's shape, the latter as 414: ours instead.
+    frameworkErrors: (err, req, reply) => {
+      const e = new RelayError(
+        "RELAY_BAD_REQUEST",
+        err.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? `a path parameter is over ${MAX_PARAM_CHARS} characters`
+          : "the path is not valid percent-encoding",
+      );
+      (reply as FastifyReply).header("x-request-id", req.id).code(e.status).send(e.body());
     },
   });
   const httpRoutes: { method: string; url: string }[] = [];

@@ -89,6 +89,18 @@ function accountRow(r: Record<string, unknown>): AccountRow {
   };
 }
 
+/**
+ * Heights and leaves are SQL BIGINT (signed: at most 2^63 − 1) while a client's bounds are any
+ * u64. A bound past that range stays out of the query (the server would refuse it): nothing
+ * stored reaches it.
+ */
+const SQL_BIGINT_MAX = (1n << 63n) - 1n;
+
+/** Whether the exclusive upper bound `before` leaves out anything stored (0 leaves out everything). */
+function bounds(before: bigint | undefined): before is bigint {
+  return before !== undefined && before <= SQL_BIGINT_MAX;
+}
+
 const HEIGHT_COLUMNS = "height, digest, parent, timestamp_ms, tx_count, state_root, events_root, event_start, event_end";
 
 function heightRow(r: Record<string, unknown>): HeightRow {
@@ -251,7 +263,7 @@ export class Store {
 
   /** A player's sessions, most recently active first, below activity leaf `before` when given. */
   async sessionsOf(account: Uint8Array, limit: number, before?: bigint): Promise<SessionRow[]> {
-    const rows = before
+    const rows = bounds(before)
       ? await this.db.query("SELECT * FROM sessions WHERE account = $1 AND last_leaf < $2 ORDER BY last_leaf DESC LIMIT $3", [
           account,
           before,
@@ -268,6 +280,7 @@ export class Store {
 
   /** The events of one player's session in order, from leaf `after` (exclusive) when given. */
   async eventsOfSession(account: Uint8Array, sessionId: bigint, limit: number, after?: bigint): Promise<EventRow[]> {
+    if (after !== undefined && after >= SQL_BIGINT_MAX) return [];
     const rows = await this.db.query("SELECT * FROM events WHERE session_id = $2 AND account = $1 AND leaf > $3 ORDER BY leaf LIMIT $4", [
       account,
       sessionId,
@@ -301,15 +314,17 @@ export class Store {
 
   /** Stored bundles from `from` on, in order, at most `limit`. */
   async bundles(from: bigint, to: bigint, limit: number): Promise<{ height: bigint; bundle: Uint8Array }[]> {
+    if (from > SQL_BIGINT_MAX) return [];
     const rows = await this.db.query("SELECT height, bundle FROM heights WHERE height >= $1 AND height <= $2 ORDER BY height LIMIT $3", [
       from,
-      to,
+      to > SQL_BIGINT_MAX ? SQL_BIGINT_MAX : to,
       limit,
     ]);
     return rows.map((r) => ({ height: big(r.height), bundle: bytes(r.bundle) }));
   }
 
   async height(h: bigint): Promise<(HeightRow & { bundle: Uint8Array }) | undefined> {
+    if (h > SQL_BIGINT_MAX) return undefined;
     const rows = await this.db.query(`SELECT ${HEIGHT_COLUMNS}, bundle FROM heights WHERE height = $1`, [h]);
     const r = rows[0];
     return r ? { ...heightRow(r), bundle: bytes(r.bundle) } : undefined;
@@ -317,7 +332,7 @@ export class Store {
 
   /** The newest heights, newest first, below `before` (exclusive) when given. */
   async heights(limit: number, before?: bigint): Promise<HeightRow[]> {
-    const rows = before
+    const rows = bounds(before)
       ? await this.db.query(`SELECT ${HEIGHT_COLUMNS} FROM heights WHERE height < $1 ORDER BY height DESC LIMIT $2`, [before, limit])
       : await this.db.query(`SELECT ${HEIGHT_COLUMNS} FROM heights ORDER BY height DESC LIMIT $1`, [limit]);
     return rows.map(heightRow);
@@ -329,6 +344,7 @@ export class Store {
   }
 
   async txsOfHeight(h: bigint): Promise<TxRow[]> {
+    if (h > SQL_BIGINT_MAX) return [];
     return (await this.db.query("SELECT * FROM txs WHERE height = $1 ORDER BY tx_index", [h])).map(txRow);
   }
 
@@ -338,7 +354,7 @@ export class Store {
 
   /** An account's events, newest first, below leaf `before` when given. */
   async eventsOfAccount(account: Uint8Array, limit: number, before?: bigint): Promise<EventRow[]> {
-    const rows = before
+    const rows = bounds(before)
       ? await this.db.query("SELECT * FROM events WHERE account = $1 AND leaf < $2 ORDER BY leaf DESC LIMIT $3", [account, before, limit])
       : await this.db.query("SELECT * FROM events WHERE account = $1 ORDER BY leaf DESC LIMIT $2", [account, limit]);
     return rows.map(eventRow);

@@ -14,8 +14,25 @@ interface ResponseDoc {
   content?: Record<string, { schema?: unknown }>;
   headers?: Record<string, { schema?: unknown }>;
 }
+interface ParameterDoc {
+  name: string;
+  in: "path" | "query" | "header";
+  required?: boolean;
+  schema?: { $ref?: string; pattern?: string; minLength?: number; maxLength?: number };
+}
 interface OperationDoc {
+  parameters?: ParameterDoc[];
   responses: Record<string, ResponseDoc>;
+}
+
+/** A documented parameter, with its schema resolved and a check of a value against it. */
+export interface Parameter {
+  name: string;
+  in: ParameterDoc["in"];
+  required: boolean;
+  schema: { pattern?: string; minLength?: number; maxLength?: number; description?: string };
+  /** Whether the parameter's schema allows `value`. */
+  allows(value: string): boolean;
 }
 type PathDoc = Partial<Record<(typeof METHODS)[number], OperationDoc>>;
 export interface OpenApiDoc {
@@ -49,6 +66,18 @@ export class OpenApiOracle {
   /** Every documented operation as "METHOD /path/{param}". */
   operations(): string[] {
     return Object.entries(this.doc.paths).flatMap(([path, ops]) => METHODS.filter((m) => ops[m]).map((m) => `${m.toUpperCase()} ${path}`));
+  }
+
+  /** The parameters of `operation`, each schema resolved ($ref into components) and compiled. */
+  parameters(operation: string): Parameter[] {
+    const [method, path] = operation.split(" ") as [string, string];
+    const op = this.doc.paths[path]?.[method.toLowerCase() as (typeof METHODS)[number]];
+    return (op?.parameters ?? []).map((p, i) => {
+      const ref = p.schema?.$ref;
+      const schema = (ref ? this.doc.components.schemas[ref.split("/").pop() as string] : p.schema) as Parameter["schema"];
+      const validate = this.validator(`${DOC_ID}#/paths/${token(path)}/${method.toLowerCase()}/parameters/${i}/schema`);
+      return { name: p.name, in: p.in, required: p.required ?? false, schema, allows: (v: string) => validate(v) };
+    });
   }
 
   /**
