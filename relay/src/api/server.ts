@@ -99,7 +99,7 @@ export interface Api {
   app: FastifyInstance;
   rooms: Rooms;
   /**
-   * What it serves, as docs/relay-openapi.yaml must describe it (test/openapi.test.ts): the HTTP
+   * What it serves, as docs/relay-openapi.yaml must describe it (test/api-docs.test.ts): the HTTP
    * routes (method and fastify URL pattern) and the WebSocket upgrade paths (a prefix ends in "/").
    */
   routes: { http: readonly { method: string; url: string }[]; upgrade: readonly string[] };

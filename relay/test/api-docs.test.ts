@@ -1,17 +1,20 @@
-// docs/relay-openapi.yaml against the relay itself: the document describes every route the relay
-// serves and no other, names every error code, and every answer a relay on a real devnet gives
-// (successes, refusals, WebSocket upgrades and their refusals) has a status the document gives
-// for that operation and a body its schema accepts. A client generated from the document, or
-// written against it, reads what the relay sends.
+// The relay's API documents against the relay itself. docs/relay-openapi.yaml describes every
+// route the relay serves and no other, names every error code, and every answer a relay on a real
+// devnet gives (successes, refusals, WebSocket upgrades and their refusals) has a status the
+// document gives for that operation and a body its schema accepts; every parameter value its
+// schemas allow is taken and every other refused. docs/relay-api.md's tables of error codes,
+// close codes and metrics are the relay's. A client written against the documents reads what
+// the relay sends.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Core, fromHex, LocalChain, roulette, StateKey, signTxSync, toHex } from "@nullspace/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { RELAY_ERRORS, RelayErrorCode } from "../src/errors.js";
+import { RELAY_ERRORS, RelayErrorCode, RoomCloseCode, UpdatesCloseCode } from "../src/errors.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { doc, tableRows } from "./support/doc-tables.js";
 import { type Answer, answerOf, OpenApiOracle } from "./support/openapi.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -291,6 +294,39 @@ const known = (): Record<string, string> => ({
   q: "openapi",
   filter: "all",
   room: "table:4:lobby",
+});
+
+describe("docs/relay-api.md", () => {
+  const md = doc("relay-api.md");
+
+  it("gives every error code the status errors.ts gives it (the close code, for those only WebSockets answer)", () => {
+    const rows = tableRows(md, ["code", "status / close", "meaning"]);
+    expect(rows.map(([code]) => code).sort()).toEqual(Object.keys(RelayErrorCode).sort());
+    const closeOf = (code: string) => ({ ...UpdatesCloseCode, ...RoomCloseCode })[code as keyof typeof RoomCloseCode];
+    for (const [code, given] of rows as [RelayErrorCode, string][])
+      expect([RELAY_ERRORS[code].status, closeOf(code)], code).toContain(Number(given));
+  });
+
+  it("lists the close codes of /updates and of /rooms the relay closes with", () => {
+    const closes = (nth: number) =>
+      Object.fromEntries(
+        tableRows(md, ["close code", "reason prefix", "when"], nth)
+          .filter(([, reason]) => reason?.startsWith("RELAY_"))
+          .map(([code, reason]) => [reason, Number(code)]),
+      );
+    expect(closes(0)).toEqual(UpdatesCloseCode);
+    expect(closes(1)).toEqual(RoomCloseCode);
+  });
+
+  it("names every metric /metrics exposes, with its type, and no other", async () => {
+    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    const exposed = Object.fromEntries([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    const documented = Object.fromEntries(
+      tableRows(md, ["metric", "type", "meaning"]).map(([name, type]) => [name?.replace(/\{.*\}$/, ""), type]),
+    );
+    expect(Object.keys(exposed).length).toBeGreaterThan(20);
+    expect(documented).toEqual(exposed);
+  });
 });
 
 const U64_MAX = (1n << 64n) - 1n;
