@@ -1,4 +1,4 @@
-// Tables of the docs' Markdown, read as rows of cells: what a test compares with the code.
+// Tables of the docs' Markdown (docs/*.md), read as rows of cells: what a test compares with the code.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
