@@ -11,10 +11,10 @@ import { Core, fromHex, LocalChain, roulette, StateKey, signTxSync, toHex } from
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { doc, tableRows } from "../../validators/test/support/doc-tables.js";
 import { RELAY_ERRORS, RelayErrorCode, RoomCloseCode, UpdatesCloseCode } from "../src/errors.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
-import { doc, tableRows } from "../../validators/test/support/doc-tables.js";
 import { type Answer, answerOf, OpenApiOracle } from "./support/openapi.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -232,6 +232,42 @@ describe("docs/relay-openapi.yaml", () => {
     expect(problems).toEqual([]);
     expect([...succeeded].sort()).toEqual([...oracle.operations()].sort());
   }, 90_000);
+
+  it("answers /log for any from and to: their heights the relay holds, or RELAY_BAD_RANGE", async () => {
+    const { problems, get } = checker();
+    const near = fc.bigInt({ min: 0n, max: 80n });
+    const anyU64 = fc.oneof(near, fc.bigInt({ min: 0n, max: U64_MAX }), fc.constant(U64_MAX));
+    const range = anyU64.chain((from) =>
+      fc.tuple(
+        fc.constant(from),
+        fc
+          .option(
+            fc.oneof(
+              fc.oneof(fc.constantFrom(-1n, 0n, 255n, 256n), fc.bigInt({ min: -2n, max: 300n })).map((d) => from + d),
+              fc.bigInt({ min: 0n, max: U64_MAX }),
+            ),
+          )
+          .filter((to) => to === null || (to >= 0n && to <= U64_MAX)),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(range, async ([from, to]) => {
+        const a = await get("GET /log", `/log?from=${from}${to === null ? "" : `&to=${to}`}`);
+        const last = to ?? from + 255n;
+        if (from < 1n || last < from || last - from >= 256n) {
+          expect((a.body as { error: { code: string } }).error.code).toBe("RELAY_BAD_RANGE");
+          return;
+        }
+        const body = a.body as { from: string; to: string; tip: string; bundles: string[] };
+        const end = last < BigInt(body.tip) ? last : BigInt(body.tip);
+        const count = end >= from ? Number(end - from + 1n) : 0;
+        expect(body.bundles).toHaveLength(count);
+        expect([body.from, body.to]).toEqual([String(from), String(from + BigInt(count) - 1n)]);
+      }),
+      { numRuns: Number(process.env.RUNS ?? 40) },
+    );
+    expect(problems).toEqual([]);
+  });
 
   it("takes every parameter value the document allows, and refuses every other with 400", async () => {
     const { problems, get, upgrade } = checker();

@@ -121,7 +121,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
     },
-    maxParamLength: MAX_PARAM_CHARS,
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     // The router's own refusals (a path that is not valid percent-encoding, a parameter longer
     // than maxParamLength) would answer in fastify's shape, the latter as 414: ours instead.
     frameworkErrors: (err, req, reply) => {
