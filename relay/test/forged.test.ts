@@ -16,7 +16,7 @@ import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH } from "./support/devnet.js";
-import { certified, json, submit, upgradeStatus } from "./support/relays.js";
+import { certified, json, logBundles, submit, upgradeStatus } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 let devnet: Devnet;
@@ -164,10 +164,10 @@ describe("forged bundles", () => {
     expect(metrics).toMatch(/relay_bundles_refused_total\{reason="execution-mismatch"\} [1-9]/);
 
     // Everything stored is the honest chain.
-    const log = await json(`${relay.url}/log?from=1&to=${target}`);
+    const log = await logBundles(relay.url, 1n, target);
     const honest: Uint8Array[] = [];
     for (let h = 1n; h <= target; h++) honest.push(await bundleOf(devnet, 1, h));
-    expect(certified(core, log.body.bundles as string[])).toEqual(certified(core, honest));
+    expect(certified(core, log)).toEqual(certified(core, honest));
   }, 90_000);
 
   it("past the guards: a flood, a foreign origin, one subscription too many; the relay stays up", async () => {

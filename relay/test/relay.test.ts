@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, type StartOptions, startRelay } from "../src/start.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
-import { certified, json, submit } from "./support/relays.js";
+import { certified, json, logBundles, submit } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 let devnet: Devnet;
@@ -356,16 +356,18 @@ describe("relay on a devnet", () => {
     const text = async (path: string) => (await fetch(`${relay.url}${path}`)).text();
     const metric = (source: string) => relay.relay.metrics.logAnswers.get({ source });
     const memoryBefore = metric("memory");
-    const fromMemory = [await text(`/log?from=1&to=${target}`), await text(`/log?from=2&to=3`)];
+    // The newest heights one answer holds (at most 256: a slow run makes the chain longer).
+    const first = target > 256n ? target - 255n : 1n;
+    const fromMemory = [await text(`/log?from=${first}&to=${target}`), await text(`/log?from=2&to=3`)];
     expect(metric("memory")).toBe(memoryBefore + 2);
     relay.relay.recent.clear();
     const storeBefore = metric("store");
-    const fromStore = [await text(`/log?from=1&to=${target}`), await text(`/log?from=2&to=3`)];
+    const fromStore = [await text(`/log?from=${first}&to=${target}`), await text(`/log?from=2&to=3`)];
     expect(metric("store")).toBe(storeBefore + 2);
     // The same bytes but for the tip, which may have moved between the two.
     const withoutTip = (t: string) => ({ ...JSON.parse(t), tip: undefined });
     expect(fromMemory.map(withoutTip)).toEqual(fromStore.map(withoutTip));
-    expect(JSON.parse(fromMemory[0] as string).bundles).toHaveLength(Number(target));
+    expect(JSON.parse(fromMemory[0] as string).bundles).toHaveLength(Number(target - first + 1n));
     expect(fromMemory[0]?.replace(/"tip":"\d+"/, "")).toBe(fromStore[0]?.replace(/"tip":"\d+"/, ""));
   });
 
@@ -374,8 +376,10 @@ describe("relay on a devnet", () => {
     const fresh = await newRelay(validatorUrls(), freshDir);
     const target = relay.relay.height;
     await fresh.relay.waitForHeight(target);
-    const [a, b] = await Promise.all([json(`${fresh.url}/log?from=1&to=${target}`), json(`${relay.url}/log?from=1&to=${target}`)]);
-    expect(certified(core, a.body.bundles as string[])).toEqual(certified(core, b.body.bundles as string[]));
+    // The whole chain, in as many /log answers as it takes (a slow run makes it longer than one holds).
+    const [a, b] = await Promise.all([logBundles(fresh.url, 1n, target), logBundles(relay.url, 1n, target)]);
+    expect(a).toHaveLength(Number(target));
+    expect(certified(core, a)).toEqual(certified(core, b));
 
     const key = toHex(StateKey.account(LocalChain.signer(4242).publicKey));
     // Both relays move with the chain: compare answers given at the same height.
@@ -394,8 +398,6 @@ describe("relay on a devnet", () => {
     await fresh.stop();
     const again = await newRelay(validatorUrls(), freshDir);
     expect(again.relay.height).toBeGreaterThanOrEqual(stored);
-    expect(certified(core, (await json(`${again.url}/log?from=1&to=${target}`)).body.bundles as string[])).toEqual(
-      certified(core, b.body.bundles as string[]),
-    );
+    expect(certified(core, await logBundles(again.url, 1n, target))).toEqual(certified(core, b));
   }, 90_000);
 });

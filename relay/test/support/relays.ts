@@ -12,6 +12,24 @@ export function submit(url: string, body: Uint8Array, type = "application/vnd.nu
 }
 
 /**
+ * The bundles of heights from..to from a relay's /log, in as many answers as it takes (one holds at
+ * most 256 heights, and fewer when its bytes run out).
+ */
+export async function logBundles(url: string, from: bigint, to: bigint): Promise<string[]> {
+  const out: string[] = [];
+  for (let next = from; next <= to; ) {
+    const last = next + 255n < to ? next + 255n : to;
+    const r = await json(`${url}/log?from=${next}&to=${last}`);
+    if (r.status !== 200) throw new Error(`/log?from=${next}&to=${last} answered ${r.status} ${JSON.stringify(r.body)}`);
+    const bundles = r.body.bundles as string[];
+    if (bundles.length === 0) throw new Error(`/log?from=${next}&to=${last} holds no height`);
+    out.push(...bundles);
+    next += BigInt(bundles.length);
+  }
+  return out;
+}
+
+/**
  * What a /log answer certifies, height by height: the block and the progress record. (The
  * certificates' bytes depend on which quorum a validator collected, so two honest relays that
  * followed different validators hold different but equally valid signatures.)
