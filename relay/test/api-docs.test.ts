@@ -269,6 +269,69 @@ describe("docs/relay-openapi.yaml", () => {
     expect(problems).toEqual([]);
   });
 
+  it("pages the explorer's lists with limit and before: every item once, newest first, none past the limit", async () => {
+    const { problems, get } = checker();
+    /** Walks `operation` page by page: `items` of an answer, and the `before` of the next page after `last`. */
+    const walk = async (
+      operation: string,
+      path: string,
+      limit: number,
+      items: (body: never) => unknown[],
+      cursor: (item: never) => string,
+    ) => {
+      const seen: unknown[] = [];
+      for (let before: string | undefined, pages = 0; pages < 500; pages++) {
+        const a = await get(operation, `${path}?limit=${limit}${before === undefined ? "" : `&before=${before}`}`);
+        const page = items(a.body as never);
+        expect(page.length).toBeLessThanOrEqual(limit);
+        if (page.length === 0) return seen;
+        seen.push(...page);
+        before = cursor(page.at(-1) as never);
+      }
+      throw new Error(`${path} did not end`);
+    };
+    const { account } = seed;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 100 })), async (limit) => {
+        // Heights: from the tip (as of the first page) down to 1, each once.
+        const heights = (
+          await walk(
+            "GET /blocks",
+            "/blocks",
+            limit,
+            (b: { blocks: { height: string }[] }) => b.blocks,
+            (h: { height: string }) => h.height,
+          )
+        ).map((h) => BigInt((h as { height: string }).height));
+        const top = heights[0] as bigint;
+        expect(heights).toEqual(Array.from({ length: Number(top) }, (_, i) => top - BigInt(i)));
+        // The player's history by leaf, and their sessions by cursor: the same as one page of all.
+        const history = await walk(
+          "GET /accounts/{key}",
+          `/accounts/${account}`,
+          limit,
+          (b: { history: unknown[] }) => b.history,
+          (e: { leaf: string }) => e.leaf,
+        );
+        expect(history).toEqual(
+          ((await get("GET /accounts/{key}", `/accounts/${account}?limit=100`)).body as { history: unknown[] }).history,
+        );
+        const sessions = await walk(
+          "GET /accounts/{key}/sessions",
+          `/accounts/${account}/sessions`,
+          limit,
+          (b: { sessions: unknown[] }) => b.sessions,
+          (x: { cursor: string }) => x.cursor,
+        );
+        expect(sessions).toEqual(
+          ((await get("GET /accounts/{key}/sessions", `/accounts/${account}/sessions?limit=100`)).body as { sessions: unknown[] }).sessions,
+        );
+      }),
+      { numRuns: Number(process.env.RUNS ?? 8) },
+    );
+    expect(problems).toEqual([]);
+  });
+
   it("takes every parameter value the document allows, and refuses every other with 400", async () => {
     const { problems, get, upgrade } = checker();
     let cases = 0;
