@@ -61,6 +61,9 @@ export interface RelayCoreOptions {
   recentBundles?: RecentBundlesOptions;
 }
 
+/** Heights announced and not yet verified past which the pipeline is behind the chain (see `step`). */
+const BEHIND_HEIGHTS = 2n;
+
 export class RelayCore {
   chain!: VerifiedChain;
   readonly store: Store;
@@ -259,6 +262,18 @@ export class RelayCore {
     }
   }
 
+  /**
+   * Runs a pipeline step that waits for I/O. Behind the chain (more than BEHIND_HEIGHTS heights
+   * announced and not yet verified), with short send turns (hub.shortTurnsWhile), so that each of
+   * its awaits resumes soon and the relay catches up; at the chain's pace, beside full turns: short
+   * ones cost the fan-out's writes (decision 016).
+   */
+  private step<T>(run: () => Promise<T>): Promise<T> {
+    const isBehind = this.validatorTip - this.chain.height > BEHIND_HEIGHTS;
+    this.metrics.pipelineSteps.inc({ turns: isBehind ? "short" : "full" });
+    return isBehind ? this.hub.shortTurnsWhile(run) : run();
+  }
+
   /** A complete bundle from the follower: queue it and run the pipeline. */
   private offer(height: bigint, bundle: Uint8Array, from: string): void {
     if (height <= this.chain.height || this.stopped) return;
@@ -284,8 +299,7 @@ export class RelayCore {
         if (!entry) break;
         let applied: AppliedHeight;
         try {
-          // Short send turns while a step waits (hub.ts): its awaits would each wait a turn.
-          applied = await this.hub.shortTurnsWhile(() => this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle));
+          applied = await this.step(() => this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle));
         } catch (e) {
           if (e instanceof BundleRefused && e.reason === "unlinked" && e.needsThrough !== undefined) {
             const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
@@ -296,7 +310,7 @@ export class RelayCore {
           continue;
         }
         this.pending.delete(next);
-        const stored = await this.hub.shortTurnsWhile(() => this.store.put(applied, entry.from === STORE_SOURCE));
+        const stored = await this.step(() => this.store.put(applied, entry.from === STORE_SOURCE));
         if (stored === "bundle-replaced" || stored === "forged-replaced") {
           this.metrics.storeRowsReplaced.inc({ reason: stored === "forged-replaced" ? "forged" : "certificates" });
           if (stored === "forged-replaced")

@@ -340,6 +340,8 @@ describe("relay on a devnet", () => {
     // The verified chain is a height ahead while that height is stored: `height` (the probes, the
     // explorer's tip, waitForHeight) must not be.
     const start = relay.relay.height;
+    const steps = (turns: string) => relay.relay.metrics.pipelineSteps.get({ turns });
+    const [full0, short0] = [steps("full"), steps("short")];
     let samples = 0;
     for (const until = Date.now() + 1500; Date.now() < until; samples++) {
       const claimed = relay.relay.height;
@@ -347,6 +349,8 @@ describe("relay on a devnet", () => {
       await new Promise((r) => setImmediate(r));
     }
     expect(relay.relay.height).toBeGreaterThan(start); // the chain moved meanwhile
+    // At the chain's pace its steps ran beside full send turns (decision 016).
+    expect(steps("full") - full0).toBeGreaterThan(steps("short") - short0);
     expect(samples).toBeGreaterThan(100);
   });
 
@@ -376,6 +380,8 @@ describe("relay on a devnet", () => {
     const fresh = await newRelay(validatorUrls(), freshDir);
     const target = relay.relay.height;
     await fresh.relay.waitForHeight(target);
+    // Far behind the chain from its first height, its steps ran beside short send turns (decision 016).
+    expect(fresh.relay.metrics.pipelineSteps.get({ turns: "short" })).toBeGreaterThan(Number(target) / 2);
     // The whole chain, in as many /log answers as it takes (a slow run makes it longer than one holds).
     const [a, b] = await Promise.all([logBundles(fresh.url, 1n, target), logBundles(relay.url, 1n, target)]);
     expect(a).toHaveLength(Number(target));

@@ -103,6 +103,10 @@ export function relayMetrics(r: Registry) {
       "relay_update_backlog_heights",
       "heights published and not yet sent to every subscriber, at the end of the last pass",
     ),
+    pipelineSteps: r.counter(
+      "relay_pipeline_steps_total",
+      "pipeline steps that waited for I/O (verifying, storing), by the send turns beside them: short (behind the chain) or full",
+    ),
     heightsBySource: r.counter(
       "relay_heights_by_source_total",
       "heights verified and stored, by where the bundle came from (validator or store)",

@@ -136,7 +136,8 @@ export class UpdateHub {
    * turns, as while connections arrive: each await of the step resumes after the turn under way,
    * so with turns of `sliceMs` a height's ~10 round trips to PostgreSQL took ~10 turns, and two
    * relays at 15,000 subscribers each published 7.8–8.8 heights/s behind a chain at 9.3
-   * (benchmarks.md, 2026-11-24).
+   * (benchmarks.md, 2026-11-24). Short turns cost the writes too: the relay asks for them only
+   * while it is behind the chain (RelayCore.step, decision 016).
    */
   async shortTurnsWhile<T>(step: () => Promise<T>): Promise<T> {
     this.waitingSteps++;
