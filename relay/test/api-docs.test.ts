@@ -15,7 +15,8 @@ import { RELAY_ERRORS, RelayErrorCode, RoomCloseCode, UpdatesCloseCode } from ".
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { checker as checkerOf, documented, overU64, U64_MAX, urlOf } from "./support/api-checker.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
-import { type Answer, answerOf, OpenApiOracle } from "./support/openapi.js";
+import { type Answer, OpenApiOracle } from "./support/openapi.js";
+import { submit as submitTo } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 const ALLOWED = "http://casino.example";
@@ -62,14 +63,7 @@ async function seedPlayer(): Promise<typeof seed> {
   const player = LocalChain.signer(7001);
   const sign = (nonce: bigint, instruction: Parameters<typeof signTxSync>[0]["instruction"]) =>
     signTxSync({ codec: core.codec, signer: player, chainId, nonce, instruction });
-  const submit = async (tx: Uint8Array) =>
-    answerOf(
-      await fetch(`${relay.url}/submit`, {
-        method: "POST",
-        headers: { "content-type": "application/vnd.nullspace.tx" },
-        body: Buffer.from(tx),
-      }),
-    );
+  const submit = (tx: Uint8Array) => submitTo(relay.url, tx);
   const hashOf = (a: Answer) => (a.body as { hash: string }).hash;
   const isFinal = (hash: string) => async () => (await fetch(`${relay.url}/tx/${hash}`)).status === 200;
   const register = sign(0n, { op: "register", name: "openapi" });

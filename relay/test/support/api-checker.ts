@@ -1,8 +1,8 @@
 // Requests to a relay held to docs/relay-openapi.yaml (OpenApiOracle), and the small helpers the
 // document's tests build requests with.
-import WebSocket from "ws";
 import { RELAY_ERRORS, type RelayErrorCode } from "../../src/errors.js";
 import { type Answer, answerOf, type OpenApiOracle } from "./openapi.js";
+import { upgradeAnswer } from "./relays.js";
 
 /**
  * Requests to the relay whose answers are each held to the document: `problems` collects what
@@ -49,30 +49,4 @@ export function urlOf(path: string, values: Record<string, string>, query: Recor
   const filled = path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] as string));
   const q = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
   return q.length ? `${filled}?${q.join("&")}` : filled;
-}
-
-/** A WebSocket upgrade as an answer: 101 once open (then closed), or the refusal's status, headers and body. */
-export function upgradeAnswer(url: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on("open", () => {
-      resolve({ status: 101, headers: new Headers(), body: null });
-      ws.close();
-    });
-    ws.on("unexpected-response", (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: h,
-          body: h.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text,
-        });
-      });
-    });
-    ws.on("error", (e) => reject(e));
-  });
 }

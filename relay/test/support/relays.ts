@@ -42,14 +42,35 @@ export function certified(core: Core, bundles: readonly (string | Uint8Array)[])
 }
 
 /** The HTTP status an upgrade gets (101 when it opens). */
-export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
+export async function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await upgradeAnswer(url, headers)).status;
+}
+
+/** A WebSocket upgrade as an answer: 101 once open (then closed), or the refusal's status, headers and body. */
+export function upgradeAnswer(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
-    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
     ws.on("open", () => {
-      resolve(101);
+      resolve({ status: 101, headers: new Headers(), body: null });
       ws.close();
     });
-    ws.on("error", () => {});
+    ws.on("unexpected-response", (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: h,
+          body: h.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text,
+        });
+      });
+    });
+    ws.on("error", (e) => reject(e));
   });
 }
