@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Core, fromHex, LocalChain, roulette, StateKey, signTxSync, toHex } from "@nullspace/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { doc, tableRows } from "../../validators/test/support/doc-tables.js";
+import { doc, exposedMetricTypes, metricTable, tableRows } from "../../validators/test/support/doc-tables.js";
 import { RELAY_ERRORS, RelayErrorCode, RoomCloseCode, UpdatesCloseCode } from "../src/errors.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { checker as checkerOf, documented, overU64, U64_MAX, urlOf } from "./support/api-checker.js";
@@ -383,10 +383,8 @@ describe("docs/relay-api.md", () => {
 
   it("names every metric /metrics exposes, with its type, and no other", async () => {
     const text = await (await fetch(`${relay.url}/metrics`)).text();
-    const exposed = Object.fromEntries([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
-    const documented = Object.fromEntries(
-      tableRows(md, ["metric", "type", "meaning"]).map(([name, type]) => [name?.replace(/\{.*\}$/, ""), type]),
-    );
+    const exposed = exposedMetricTypes(text);
+    const documented = Object.fromEntries(metricTable(md));
     expect(Object.keys(exposed).length).toBeGreaterThan(20);
     expect(documented).toEqual(exposed);
   });

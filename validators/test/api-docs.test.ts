@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_ERRORS, ApiErrorCode, StreamCloseCode } from "../src/api/errors.js";
 import { Devnet } from "../src/cli/devnet.js";
-import { doc, tableRows } from "./support/doc-tables.js";
+import { doc, exposedMetricTypes, metricTable, tableRows } from "./support/doc-tables.js";
 import { freeBase } from "./support/free-ports.js";
 
 const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
@@ -56,13 +56,13 @@ describe("docs/validator-api.md", () => {
 
   it("names every metric a validator exposes, with its type, and no other", async () => {
     const text = await (await fetch(`${devnet?.apiUrl(0)}/metrics`)).text();
-    const exposed = Object.fromEntries([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
-    const table = tableRows(md, ["metric", "type", "meaning"]).map(([name, type]) => [name?.replace(/\{.*\}$/, ""), type]);
+    const exposed = exposedMetricTypes(text);
+    const table = metricTable(md);
     // The server's own follow the table in one sentence, by name (label values are in backticks too).
     const sentence = /The server adds its own: (.*?)\.\n\n/s.exec(md)?.[1] ?? "";
     const own = [...sentence.matchAll(/`([a-z]+_[a-z_]+)(\{[^}]*\})?`/g)].map((m) => m[1] as string);
     expect(own.length).toBeGreaterThan(3);
     expect(Object.keys(exposed).sort()).toEqual([...table.map(([name]) => name), ...own].sort());
-    for (const [name, type] of table) expect(exposed[name as string], name).toBe(type);
+    for (const [name, type] of table) expect(exposed[name], name).toBe(type);
   });
 });

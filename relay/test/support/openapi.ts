@@ -70,12 +70,11 @@ export class OpenApiOracle {
 
   /** The parameters of `operation`, each schema resolved ($ref into components) and compiled. */
   parameters(operation: string): Parameter[] {
-    const [method, path] = operation.split(" ") as [string, string];
-    const op = this.doc.paths[path]?.[method.toLowerCase() as (typeof METHODS)[number]];
+    const { path, method, op } = this.operation(operation);
     return (op?.parameters ?? []).map((p, i) => {
       const ref = p.schema?.$ref;
       const schema = (ref ? this.doc.components.schemas[ref.split("/").pop() as string] : p.schema) as Parameter["schema"];
-      const validate = this.validator(`${DOC_ID}#/paths/${token(path)}/${method.toLowerCase()}/parameters/${i}/schema`);
+      const validate = this.validator(`${DOC_ID}#/paths/${token(path)}/${method}/parameters/${i}/schema`);
       return { name: p.name, in: p.in, required: p.required ?? false, schema, allows: (v: string) => validate(v) };
     });
   }
@@ -86,13 +85,12 @@ export class OpenApiOracle {
    * body matches that response's schema, and its documented headers are there.
    */
   problems(operation: string, answer: Answer): string[] {
-    const [method, path] = operation.split(" ") as [string, string];
-    const op = this.doc.paths[path]?.[method.toLowerCase() as (typeof METHODS)[number]];
+    const { path, method, op } = this.operation(operation);
     if (!op) return [`${operation} is not documented`];
     const status = String(answer.status);
     const key = op.responses[status] ? status : op.responses.default ? "default" : undefined;
     if (!key) return [`${operation} answered ${status}, which the document does not give (${Object.keys(op.responses).join(", ")})`];
-    let pointer = `/paths/${token(path)}/${method.toLowerCase()}/responses/${key}`;
+    let pointer = `/paths/${token(path)}/${method}/responses/${key}`;
     let response = op.responses[key] as ResponseDoc;
     if (response.$ref) {
       pointer = response.$ref.slice(1);
@@ -112,6 +110,13 @@ export class OpenApiOracle {
         `${operation} ${status}: ${this.ajv.errorsText(validate.errors, { dataVar: "body" })} in ${JSON.stringify(answer.body).slice(0, 300)}`,
       );
     return out;
+  }
+
+  /** "GET /blocks/{height}" as its path, its method as the document keys it, and what the document says of it. */
+  private operation(operation: string) {
+    const [upper, path] = operation.split(" ") as [string, string];
+    const method = upper.toLowerCase() as (typeof METHODS)[number];
+    return { path, method, op: this.doc.paths[path]?.[method] };
   }
 
   private validator(ref: string): ValidateFunction {

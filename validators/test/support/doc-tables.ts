@@ -27,3 +27,13 @@ export function tableRows(markdown: string, header: readonly string[], nth = 0):
   for (let i = start + 2; i < lines.length && (lines[i] as string).trim().startsWith("|"); i++) rows.push(cells(lines[i] as string));
   return rows;
 }
+
+/** A docs table of metrics (header: metric, type, meaning) as [name, type], labels left off the name. */
+export function metricTable(markdown: string): [string, string][] {
+  return tableRows(markdown, ["metric", "type", "meaning"]).map(([name, type]) => [(name ?? "").replace(/\{.*\}$/, ""), type ?? ""]);
+}
+
+/** What the table is compared with: each metric's type, by name, from a Prometheus text exposition. */
+export function exposedMetricTypes(exposition: string): Record<string, string> {
+  return Object.fromEntries([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+}
