@@ -8,15 +8,18 @@ export type TxMix = "registrations" | "spins";
 export interface BackgroundLoad {
   /** Verdicts so far: "ok" or the error code (and reason). */
   verdicts: Map<string, number>;
-  /** Where the transactions go from now on: a relay's or a validator's base URL (both take /submit). */
-  target: string;
+  /**
+   * Where the transactions go from now on: relays' or a validator's base URLs (both take /submit),
+   * spread as a load balancer would (a spinner keeps to one; registrations take turns).
+   */
+  targets: string[];
   stop(): void;
 }
 
 const SPIN_PLAYERS = 20;
 
-/** Sends `rate` transactions a second of `mix` to `target`'s /submit until stopped. */
-export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix; rate: number; target: string }): BackgroundLoad {
+/** Sends `rate` transactions a second of `mix` to the targets' /submit until stopped. */
+export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix; rate: number; targets: string[] }): BackgroundLoad {
   let txAccount = 0;
   const spinners = Array.from({ length: o.mix === "spins" ? SPIN_PLAYERS : 0 }, (_, k) => ({
     signer: signerFromSeedSync(sha256(new TextEncoder().encode(`relay-bench-spinner-${k}`))),
@@ -24,8 +27,9 @@ export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix
     nonce: 0n,
     waiting: false,
   }));
-  /** The next transaction, and what to do with the verdict on it (undefined: nothing to send this tick). */
-  const next = (): { tx: Uint8Array; settle(ok: boolean): void } | undefined => {
+  /** The next transaction, the number that picks its target, and what to do with the verdict on it
+   * (undefined: nothing to send this tick). */
+  const next = (): { tx: Uint8Array; sender: number; settle(ok: boolean): void } | undefined => {
     if (o.mix === "registrations") {
       const signer = signerFromSeedSync(sha256(new TextEncoder().encode(`relay-bench-bg-${txAccount}`)));
       const tx = signTxSync({
@@ -33,13 +37,14 @@ export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix
         signer,
         chainId: o.chainId,
         nonce: 0n,
-        instruction: { op: "register", name: `bg${txAccount++}` },
+        instruction: { op: "register", name: `bg${txAccount}` },
       });
-      return { tx, settle: () => {} };
+      return { tx, sender: txAccount++, settle: () => {} };
     }
     // A spinner's nonces must all land: it sends its next one only once the last was accepted, and
     // sends it again after a refusal (BUSY while a validator sheds load).
-    const p = spinners[txAccount++ % SPIN_PLAYERS] as (typeof spinners)[number];
+    const spinner = txAccount++ % SPIN_PLAYERS;
+    const p = spinners[spinner] as (typeof spinners)[number];
     if (p.waiting) return undefined;
     p.waiting = true;
     const instruction =
@@ -51,17 +56,18 @@ export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix
     const tx = signTxSync({ codec: o.core.codec, signer: p.signer, chainId: o.chainId, nonce: p.nonce, instruction });
     return {
       tx,
+      sender: spinner,
       settle: (ok) => {
         p.waiting = false;
         if (ok) p.nonce++;
       },
     };
   };
-  const load: BackgroundLoad = { verdicts: new Map(), target: o.target, stop: () => clearInterval(timer) };
+  const load: BackgroundLoad = { verdicts: new Map(), targets: o.targets, stop: () => clearInterval(timer) };
   const timer = setInterval(() => {
     const n = next();
     if (!n) return;
-    void fetch(`${load.target}/submit`, {
+    void fetch(`${load.targets[n.sender % load.targets.length]}/submit`, {
       method: "POST",
       headers: { "content-type": "application/vnd.nullspace.tx" },
       body: Buffer.from(n.tx),
