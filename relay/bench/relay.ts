@@ -320,21 +320,19 @@ async function baselinePhase(k: number, relayM: Measured): Promise<{ m: Measured
     await untilReady(r.url, tipAtResume);
     say(`  relay at ${r.url} resumed and ready again in ${round1((performance.now() - t0) / 1000)} s`);
   }
-  background.targets = relayUrls;
   return { m, open };
 }
 
 // Relay and baseline alternate, so that a drift of the VM's speed (the same baseline gave 243 and
 // 345 ms p99 an hour apart) lands on both; the figures pool every round's frames.
-const rounds: { relay: Measured; base: Measured; relayOpen: number }[] = [];
+const rounds: { relay: Measured; base: Measured; relayOpen: number; ratio: number }[] = [];
 for (let k = 1; k <= ROUNDS; k++) {
   const relay = await relayPhase(k);
   const base = await baselinePhase(k, relay.m);
-  const ratio = quantileOf(relay.m.hist, 0.99) / quantileOf(base.m.hist, 0.99);
-  say(
-    `round ${k} of ${ROUNDS}: relay p99 ${round1(quantileOf(relay.m.hist, 0.99))} ms, baseline p99 ${round1(quantileOf(base.m.hist, 0.99))} ms: ratio ${round(ratio, 2)}`,
-  );
-  rounds.push({ relay: relay.m, base: base.m, relayOpen: relay.open });
+  const [relayP99, baseP99] = [quantileOf(relay.m.hist, 0.99), quantileOf(base.m.hist, 0.99)];
+  const ratio = relayP99 / baseP99;
+  say(`round ${k} of ${ROUNDS}: relay p99 ${round1(relayP99)} ms, baseline p99 ${round1(baseP99)} ms: ratio ${round(ratio, 2)}`);
+  rounds.push({ relay: relay.m, base: base.m, relayOpen: relay.open, ratio });
 }
 background.stop();
 
@@ -372,7 +370,7 @@ const relayFromAvailable = pooled((r) => r.relay.fromAvailable);
 const baseFromDue = pooled((r) => r.base.fromAvailable);
 const p99 = quantileOf(relayHist, 0.99);
 const baseP99 = quantileOf(baseHist, 0.99);
-const roundRatios = rounds.map((r) => round(quantileOf(r.relay.hist, 0.99) / quantileOf(r.base.hist, 0.99), 2));
+const roundRatios = rounds.map((r) => round(r.ratio, 2));
 const sum = (f: (r: (typeof rounds)[number]) => number) => rounds.reduce((a, r) => a + f(r), 0);
 say(`baseline dropped: ${sum((r) => r.base.missing)} missing, ${sum((r) => r.base.closed)} closed`);
 say(`per round, relay p99 over baseline p99: ${roundRatios.join(", ")} (median ${round(median(roundRatios), 2)})`);
