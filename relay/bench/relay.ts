@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --client lean --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --submit-txs 40000 --client lean --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections WebSocket clients on /updates?filter=all between them
@@ -79,6 +79,7 @@ if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix 
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
 const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,128,512").split(",").map(Number);
+const SUBMIT_TXS = numberArg("submit-txs", 40_000);
 /** The subscribers' WebSocket client: lean (lean-subscriber.ts: as little of the cores as a frame can take) or ws. */
 const CLIENT = stringArg("client", "lean") as SubscriberClient;
 if (CLIENT !== "lean" && CLIENT !== "ws") throw new Error("--client is lean or ws");
@@ -344,6 +345,7 @@ const submit = await runSubmitPhase({
   chainId,
   levels: SUBMIT_LEVELS,
   seconds: SUBMIT_SECONDS,
+  txs: SUBMIT_TXS,
   signatureChecksPerSec: signatureCost.machinePerSec,
   validators: devnet.n,
   relayPids: relays.map((r) => r.proc.pid),

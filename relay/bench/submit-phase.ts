@@ -6,7 +6,7 @@ import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { numberArg, round } from "../../validators/bench/stats.js";
+import { round } from "../../validators/bench/stats.js";
 import type { Reply } from "./generators.js";
 import { cpuSnapshot } from "./measure.js";
 
@@ -35,6 +35,8 @@ export async function runSubmitPhase(o: {
   chainId: bigint;
   levels: number[];
   seconds: number;
+  /** Transactions signed beforehand (each level takes fresh ones). */
+  txs: number;
   /** What one Ed25519 check of a new account's key costs every core together, a second. */
   signatureChecksPerSec: number;
   /** Validators: each checks every accepted transaction once, as the relay does. */
@@ -112,7 +114,7 @@ export async function runSubmitPhase(o: {
       chainId: o.chainId.toString(),
       levels: o.levels,
       seconds: o.seconds,
-      txs: numberArg("submit-txs", 40_000),
+      txs: o.txs,
       seed: "relay-bench-submit",
       direct: o.validatorUrl,
       directConcurrency: 32,
