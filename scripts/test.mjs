@@ -2,10 +2,9 @@
 // `npm test`: prepares the checkout, type-checks and lints, runs every workspace's suite, and
 // ends with one line "N passed, N failed" (the form CI reads).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runVitest } from "./vitest-suite.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const workspaces = ["core-as", "validators", "relay"];
@@ -25,25 +24,12 @@ for (const ws of workspaces)
 
 let passed = 0;
 let failed = 0;
-const out = mkdtempSync(join(tmpdir(), "nullspace-test-"));
 for (const ws of workspaces) {
-  const report = join(out, `${ws}.json`);
-  const status = step(
-    `suite ${ws}`,
-    "npx",
-    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra],
-    join(root, ws),
-  );
-  try {
-    const r = JSON.parse(readFileSync(report, "utf8"));
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
-    if (status !== 0 && r.numFailedTests === 0) failed += 1; // a suite that failed outside a test
-  } catch {
-    failed += 1;
-  }
+  console.log(`\n[test] suite ${ws}`);
+  const r = runVitest(join(root, ws), extra);
+  passed += r.passed;
+  failed += r.failed;
 }
-rmSync(out, { recursive: true, force: true });
 if (failedSteps > 0) console.log(`[test] ${failedSteps} check step(s) failed (see above)`);
 console.log(`${passed} passed, ${failed + failedSteps} failed`);
 process.exit(failed + failedSteps > 0 ? 1 : 0);

@@ -9,7 +9,7 @@ import { concatBytes, fromHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { baccarat, casinoWar, hiLo, roulette, sicBo, threeCard, videoPoker } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
-import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
+import { attempt, type Decoder, fuzzRuns, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 let core: Core;
@@ -87,7 +87,7 @@ describe.each(Object.keys(decoders) as (keyof typeof samples)[])("%s decoder", (
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         attempt(decode, bytes);
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
   });
 
@@ -104,7 +104,7 @@ describe.each(Object.keys(decoders) as (keyof typeof samples)[])("%s decoder", (
         const b = attempt(decode, original);
         if (b.ok && JSON.stringify(a.view, big) === JSON.stringify(b.view, big)) expect(mutated).toEqual(original);
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
   });
 });
@@ -179,7 +179,7 @@ describe("transactions", () => {
           hash: v.hash,
         });
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
   });
 

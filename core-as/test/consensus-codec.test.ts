@@ -13,7 +13,7 @@ import { LocalChain } from "../src/dev/local-chain.js";
 import { CoreError } from "../src/errors.js";
 import type { CertificateKind, VoteKind } from "../src/views.js";
 import { newChain } from "./support/chain.js";
-import { attempt, type Decoder, mutate, mutation } from "./support/fuzz.js";
+import { attempt, type Decoder, fuzzRuns, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 const CHAIN = 1n;
@@ -396,7 +396,7 @@ describe.each(Object.keys(decoders) as (keyof typeof decoders)[])("%s decoder", 
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
         attempt(decoders[name], bytes);
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
     // Random bytes behind a valid prefix reach the later fields.
     const prefix = samples(name)[0]!.subarray(0, 4);
@@ -404,7 +404,7 @@ describe.each(Object.keys(decoders) as (keyof typeof decoders)[])("%s decoder", 
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
         attempt(decoders[name], concatBytes(prefix, bytes));
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 
@@ -421,7 +421,7 @@ describe.each(Object.keys(decoders) as (keyof typeof decoders)[])("%s decoder", 
         const b = attempt(decoders[name], original);
         if (b.ok && JSON.stringify(a.view, big) === JSON.stringify(b.view, big)) expect(mutated).toEqual(original);
       }),
-      { numRuns: 500 },
+      { numRuns: fuzzRuns(500) },
     );
   });
 });
@@ -476,7 +476,7 @@ describe("binary parts of votes and certificates (voteParts, certificateParts)",
           expect(codeOf(() => core.codec.certificateParts(bytes))).toBe(codeOf(() => core.codec.decodeCertificate(bytes)));
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
   });
 });

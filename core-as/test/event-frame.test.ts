@@ -7,7 +7,7 @@ import { Core } from "../src/core.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { baccarat, casinoWar, hiLo, roulette, threeCard, videoPoker } from "../src/games/index.js";
 import { newChain } from "./support/chain.js";
-import { attempt, mutate, mutation } from "./support/fuzz.js";
+import { attempt, fuzzRuns, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 let core: Core;
@@ -62,7 +62,7 @@ describe("decodeEventFrame", () => {
         const mutated = ms.reduce(mutate, events[pick % events.length]!);
         expect(attempt(frame, mutated)).toEqual(attempt(json, mutated));
       }),
-      { numRuns: 1000, seed: 21 },
+      { numRuns: fuzzRuns(1000), seed: 21 },
     );
   });
 
@@ -71,7 +71,7 @@ describe("decodeEventFrame", () => {
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         expect(attempt(frame, bytes)).toEqual(attempt(json, bytes));
       }),
-      { numRuns: 500, seed: 22 },
+      { numRuns: fuzzRuns(500), seed: 22 },
     );
   });
 });

@@ -6,6 +6,7 @@ import { concatBytes, toHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { CoreError, ERROR_NAMES } from "../src/errors.js";
 import { newChain } from "./support/chain.js";
+import { fuzzRuns } from "./support/fuzz.js";
 
 describe("execute on hostile blocks", () => {
   it("refuses random and mutated blocks with a known code, or executes them; never traps", async () => {
@@ -42,7 +43,7 @@ describe("execute on hostile blocks", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });

@@ -12,7 +12,7 @@ import { LocalChain } from "../src/dev/local-chain.js";
 import type { FinalizedView } from "../src/views.js";
 import { newChain } from "./support/chain.js";
 import { codeOf } from "./support/errors.js";
-import { attempt, mutate, mutation } from "./support/fuzz.js";
+import { attempt, fuzzRuns, mutate, mutation } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 const CHAIN = 1n;
@@ -268,7 +268,7 @@ describe("finalized bundle decoder", () => {
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
         attempt(decodeFinalized, bytes);
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
     const bundle = samples()[0]!;
     const afterBlock = 3 + heights[0]!.block.length; // version ‖ height ‖ 1-byte block length ‖ block
@@ -277,7 +277,7 @@ describe("finalized bundle decoder", () => {
       fc.property(fc.integer({ min: 1, max: afterBlock }), fc.uint8Array({ maxLength: 400 }), (cut, bytes) => {
         attempt(decodeFinalized, concatBytes(bundle.subarray(0, cut), bytes));
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
   });
 
@@ -292,7 +292,7 @@ describe("finalized bundle decoder", () => {
         const view = a.view as FinalizedView;
         expect(core.codec.encodeFinalized(view)).toEqual(mutated);
       }),
-      { numRuns: 600 },
+      { numRuns: fuzzRuns(600) },
     );
   });
 });

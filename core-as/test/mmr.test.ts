@@ -18,6 +18,7 @@ import {
 } from "../src/proof/mmr.js";
 import type { WasmInstance } from "../src/wasm/instance.js";
 import { codeOf } from "./support/errors.js";
+import { fuzzRuns } from "./support/fuzz.js";
 import { newWasm } from "./support/wasm.js";
 
 // ---- reference, from the definitions ----
@@ -365,7 +366,7 @@ describe("MMR proofs", () => {
         expect(verifyMmrMulti(root, 10, sorted, chosen, bytes)).toBe(false);
         expect(verifyMmrRange(root, sorted[0] ?? 0, chosen, bytes)).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
     const good = refProof(ds, [3]);
     const d3 = ds[3] as Uint8Array;

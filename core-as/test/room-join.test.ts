@@ -12,7 +12,7 @@ import {
 } from "../src/client/room-join.js";
 import { SignatureKind, signingPayload } from "../src/crypto/domain.js";
 import { signerFromSeedSync } from "../src/crypto/ed25519.js";
-import { mutate, mutation } from "./support/fuzz.js";
+import { fuzzRuns, mutate, mutation } from "./support/fuzz.js";
 
 const printable = fc.string({
   unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
@@ -46,7 +46,7 @@ describe("room join challenge", () => {
           if (view) expect(encodeJoinChallenge(view)).toEqual(input);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 

@@ -15,6 +15,7 @@ import {
   verifyStateProofHashed,
 } from "../src/proof/state.js";
 import type { WasmInstance } from "../src/wasm/instance.js";
+import { fuzzRuns } from "./support/fuzz.js";
 import { newWasm } from "./support/wasm.js";
 
 const E_BAD_ARGUMENTS = 900;
@@ -549,7 +550,7 @@ describe("state tree: properties", () => {
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (proof, asAbsence) => {
         expect(verifyStateProofHashed({ root, keyHash: k, valueHash: asAbsence ? null : root, proof })).toBe(false);
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
     // A zero sibling spelled out instead of a clear bitmap bit is refused.
     expect(() => decodeStateProof(Uint8Array.from([1, 1, 0, 0x80, ...new Uint8Array(32)]))).toThrow(/zero-sibling/);

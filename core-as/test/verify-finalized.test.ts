@@ -14,6 +14,7 @@ import type { Signer } from "../src/crypto/ed25519.js";
 import { fromHex, sha256, toHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
 import { MmrLog } from "../src/mmr-log.js";
+import { fuzzRuns } from "./support/fuzz.js";
 import { wasmBytes } from "./support/wasm.js";
 
 const CHAIN = 7n;
@@ -246,7 +247,7 @@ describe("update frames", () => {
           expect(e).toBeInstanceOf(UpdateFrameError);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 

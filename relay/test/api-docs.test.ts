@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Core, fromHex, LocalChain, roulette, StateKey, signTxSync, toHex } from "@nullspace/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import { doc, exposedMetricTypes, metricTable, tableRows } from "../../validators/test/support/doc-tables.js";
 import { RELAY_ERRORS, RelayErrorCode, RoomCloseCode, UpdatesCloseCode } from "../src/errors.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
@@ -228,7 +229,7 @@ describe("docs/relay-openapi.yaml", () => {
         expect(body.bundles).toHaveLength(count);
         expect([body.from, body.to]).toEqual([String(from), String(from + BigInt(count) - 1n)]);
       }),
-      { numRuns: Number(process.env.RUNS ?? 40) },
+      { numRuns: fuzzRuns(40) },
     );
     expect(problems).toEqual([]);
   });
@@ -244,15 +245,19 @@ describe("docs/relay-openapi.yaml", () => {
       cursor: (item: never) => string,
     ) => {
       const seen: unknown[] = [];
-      for (let before: string | undefined, pages = 0; pages < 500; pages++) {
+      const cursors = new Set<string>();
+      // Pages until an empty one, as long as every cursor is new: the devnet keeps finalizing, so
+      // the number of pages grows with the test's length (a longer fuzz campaign walks past 500).
+      for (let before: string | undefined; ; ) {
         const a = await get(operation, `${path}?limit=${limit}${before === undefined ? "" : `&before=${before}`}`);
         const page = items(a.body as never);
         expect(page.length).toBeLessThanOrEqual(limit);
         if (page.length === 0) return seen;
         seen.push(...page);
         before = cursor(page.at(-1) as never);
+        if (cursors.has(before)) throw new Error(`${path} came back to before=${before}`);
+        cursors.add(before);
       }
-      throw new Error(`${path} did not end`);
     };
     const { account } = seed;
     await fc.assert(
@@ -291,7 +296,7 @@ describe("docs/relay-openapi.yaml", () => {
           ((await get("GET /accounts/{key}/sessions", `/accounts/${account}/sessions?limit=100`)).body as { sessions: unknown[] }).sessions,
         );
       }),
-      { numRuns: Number(process.env.RUNS ?? 8) },
+      { numRuns: fuzzRuns(8) },
     );
     expect(problems).toEqual([]);
   });
@@ -329,7 +334,7 @@ describe("docs/relay-openapi.yaml", () => {
               expect.soft((await ask(v)).status, `${operation} ${p.name}=${v}`).not.toBe(400);
             },
           ),
-          { numRuns: Number(process.env.RUNS ?? 20) },
+          { numRuns: fuzzRuns(20) },
         );
         const refused = fc
           .string({ maxLength: 90, unit: "grapheme", size: "medium" })
@@ -338,7 +343,7 @@ describe("docs/relay-openapi.yaml", () => {
           fc.asyncProperty(refused, async (v) => {
             expect.soft((await ask(v)).status, `${operation} ${p.name}=${v}`).toBe(400);
           }),
-          { numRuns: Number(process.env.RUNS ?? 20) },
+          { numRuns: fuzzRuns(20) },
         );
       }
     }

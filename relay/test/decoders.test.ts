@@ -4,6 +4,7 @@
 import { type EventView, toHex, writeVarint } from "@nullspace/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
 import { BusMessageMalformed, decodeHeightStored, encodeHeightStored } from "../src/bus/message.js";
@@ -50,7 +51,7 @@ describe("validator stream frames", () => {
           expect(e).toBeInstanceOf(StreamFrameError);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
     expect(() => decodeStreamFrame(frame(2, 0n, Uint8Array.of(1)))).toThrow(StreamFrameError);
     expect(() => decodeStreamFrame(frame(2, 5n, new Uint8Array()))).toThrow(StreamFrameError);
@@ -234,7 +235,7 @@ describe("/updates filters", () => {
         const parsed = parseFilter(f);
         expect(keysSelecting(ev).includes(filterKey(parsed))).toBe(matches(parsed, ev));
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 
@@ -253,7 +254,7 @@ describe("/updates filters", () => {
           }
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
   });
 });
@@ -279,7 +280,7 @@ describe("parameters", () => {
           expect((e as RelayError).code).toBe("RELAY_BAD_REQUEST");
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
     expect(parseU64("18446744073709551615", "RELAY_BAD_HEIGHT", "h")).toBe((1n << 64n) - 1n);
     expect(() => parseU64("18446744073709551616", "RELAY_BAD_HEIGHT", "h")).toThrow(RelayError);

@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import {
   awarenessMessage,
   joinSignatureMessage,
@@ -73,7 +74,7 @@ describe("room messages", () => {
           }
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
     expect(readClientMessage(samples[0] as Uint8Array).kind).toBe("sync-update");
   });
@@ -91,7 +92,7 @@ describe("room messages", () => {
           }
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
   });
 
@@ -111,7 +112,7 @@ describe("room messages", () => {
           expect(e).toBeInstanceOf(Error); // the connection closes with 4400
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 });
@@ -135,7 +136,7 @@ describe("room names", () => {
         const name = typed(() => parseRoomName(prefix + s), RoomNameError);
         if (name) expect(name.name).toBe(prefix + s);
       }),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
   });
 });

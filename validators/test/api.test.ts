@@ -9,6 +9,7 @@ import { Core, encodeTxBatch, LocalChain, signTxSync } from "@nullspace/core";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import { DEFAULT_MAX_BATCH_TXS, decodeBatch, decodeFrame, encodeFrame, FrameTag } from "../src/api/batch.js";
 import { API_ERRORS, ApiConfigError, ApiError, type ApiErrorCode } from "../src/api/errors.js";
 import { Registry, validatorMetrics } from "../src/api/metrics.js";
@@ -261,14 +262,14 @@ describe("batch framing", () => {
         expect((e as ApiError).code).toBe("API_BAD_BATCH");
       }
     };
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), check), { numRuns: 2000 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), check), { numRuns: fuzzRuns(2000) });
     fc.assert(
       fc.property(mutated, ([bytes, edits, cut]) => {
         const b = bytes.slice(0, bytes.length - (cut % 3));
         for (const [at, v] of edits) if (b.length > 0) b[at % b.length] = v;
         check(b);
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { Core, verifyCertificate } from "@nullspace/core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import {
   decodeMessage,
   encodeBlocks,
@@ -222,7 +223,7 @@ describe("wire envelope", () => {
           }
         },
       ),
-      { numRuns: 5000 },
+      { numRuns: fuzzRuns(5000) },
     );
   });
 
@@ -238,7 +239,7 @@ describe("wire envelope", () => {
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 9 }), (body, tag) => {
         voter?.onMessage(1, new Uint8Array([tag, ...body]));
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
     await c.runUntil(1500);
     expect(refused.length).toBeGreaterThan(100);

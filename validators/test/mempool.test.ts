@@ -17,6 +17,7 @@ import {
 } from "@nullspace/core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import { MEMPOOL_ERRORS, MempoolConfigError, MempoolErrorCode } from "../src/mempool/errors.js";
 import { type AddResult, Mempool, type MempoolOptions } from "../src/mempool/mempool.js";
 
@@ -207,7 +208,7 @@ describe("add", () => {
         expect(rs).toHaveLength(inputs.length);
         for (const r of rs) expect(r.ok ? true : r.code in MEMPOOL_ERRORS).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: fuzzRuns(100) },
     );
     expect(p.size).toBe(0);
   });

@@ -7,6 +7,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { concatBytes, type Signer, signerFromSeedSync, testSeed } from "@nullspace/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import {
   createEphemeral,
   decodeHandshake,
@@ -427,7 +428,7 @@ describe("decoders (fast-check)", () => {
           else expect(r.length).toBeGreaterThan(Math.max(0, max));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 
@@ -514,7 +515,7 @@ describe("decoders (fast-check)", () => {
           else expect(d.code).toMatch(/^NET_(HANDSHAKE_MALFORMED|WRONG_VERSION)$/);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns(3000) },
     );
   });
 

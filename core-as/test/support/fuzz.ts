@@ -17,6 +17,18 @@ export function attempt(decode: Decoder, bytes: Uint8Array): { ok: true; view: u
   }
 }
 
+/**
+ * `n` fast-check runs, times `FUZZ_SCALE` (default 1) for a longer campaign than `npm test`'s:
+ * `FUZZ_SCALE=400 npx vitest run test/codec.fuzz.test.ts` (the decoder suites of core-as, relay
+ * and validators take it; docs/formats.md lists them).
+ */
+export function fuzzRuns(n: number): number {
+  const raw = process.env.FUZZ_SCALE;
+  const scale = raw === undefined || raw === "" ? 1 : Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`FUZZ_SCALE must be a positive number, not ${JSON.stringify(raw)}`);
+  return Math.max(1, Math.round(n * scale));
+}
+
 export const mutation = fc.record({
   at: fc.nat(),
   kind: fc.constantFrom("flip", "insert", "delete", "truncate", "append"),
