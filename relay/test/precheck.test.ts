@@ -1,9 +1,12 @@
 // /submit's checks before forwarding (src/api/submit.ts), on the real wasm: a burst larger than
 // the signature checks one turn takes on the event loop is checked partly there and partly on the
-// pool, and every transaction gets the same verdict either way; each refusal has its code.
+// pool, and every transaction gets the same verdict either way; each refusal has its code; random
+// and mutated bytes are refused with one, never accepted and never thrown past it.
 import { readFileSync } from "node:fs";
 import { type Core, LocalChain, signTxSync } from "@nullspace/core";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fuzzRuns, mutate, mutation } from "../../core-as/test/support/fuzz.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
 import { CHECKS_HERE_PER_TURN, precheck, type SubmitDeps } from "../src/api/submit.js";
 import { RelayError } from "../src/errors.js";
@@ -43,6 +46,28 @@ describe("precheck", () => {
     // Again, the bad ones first: they now take the event loop's checks.
     const again = await Promise.all([...bad, ...good].map((tx) => verdict(precheck(deps, core.codec, tx, "127.0.0.1"))));
     expect(again).toEqual([...bad.map(() => "RELAY_BAD_SIGNATURE"), ...good.map(() => "ok")]);
+  });
+
+  it("refuses random bytes and every mutation of a signed transaction with a code, the same each time", async () => {
+    const refusals = new Set(["RELAY_MALFORMED_TX", "RELAY_BAD_SIGNATURE"]);
+    const signed = Array.from({ length: 8 }, (_, k) => register(100 + k));
+    const input = fc.oneof(
+      fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ bytes, original: undefined })),
+      fc
+        .tuple(fc.nat({ max: signed.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }))
+        .map(([k, ms]) => ({ bytes: ms.reduce(mutate, signed[k] as Uint8Array), original: signed[k] })),
+    );
+    await fc.assert(
+      fc.asyncProperty(input, async ({ bytes, original }) => {
+        const first = await verdict(precheck(deps, core.codec, bytes, "127.0.0.1"));
+        // Edits that undo each other (an insert then a delete at the same place) give back the signed bytes.
+        const same = original !== undefined && Buffer.from(bytes).equals(Buffer.from(original));
+        if (same) expect(first).toBe("ok");
+        else expect(refusals, `${first} for ${Buffer.from(bytes).toString("hex")}`).toContain(first);
+        expect(await verdict(precheck(deps, core.codec, bytes, "127.0.0.1"))).toBe(first);
+      }),
+      { numRuns: fuzzRuns(400) },
+    );
   });
 
   it("refuses garbage, a far nonce and a spent rate with their codes", async () => {
