@@ -40,6 +40,7 @@ export const RelayErrorCode = {
   RELAY_BUSY: "RELAY_BUSY",
   RELAY_REQUEST_TIMEOUT: "RELAY_REQUEST_TIMEOUT",
   RELAY_HEADERS_TOO_LARGE: "RELAY_HEADERS_TOO_LARGE",
+  RELAY_STORE_UNAVAILABLE: "RELAY_STORE_UNAVAILABLE",
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -97,6 +98,10 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
     hint: "send a request whole once connected: its headers within 10 s and all of it within 30 s (headersTimeoutMs, requestTimeoutMs)",
   },
   RELAY_HEADERS_TOO_LARGE: { status: 431, hint: "send fewer or shorter headers (at most 16 KiB together)" },
+  RELAY_STORE_UNAVAILABLE: {
+    status: 503,
+    hint: "the relay cannot reach its database: retry after the Retry-After header or use another relay",
+  },
 };
 
 /**

@@ -22,6 +22,7 @@ import { StoreFollower } from "./follow/store-follower.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { Store } from "./store/store.js";
+import { StoreOutage } from "./store/store-outage.js";
 import { UpdateHub } from "./updates/hub.js";
 
 export type LogFn = (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
@@ -71,6 +72,8 @@ export class RelayCore {
   readonly metrics: RelayMetrics = relayMetrics(this.registry);
   /** The newest heights this relay applied, as /log writes them. */
   readonly recent: RecentBundles;
+  /** The pipeline's store steps, retried while the database cannot be reached. */
+  readonly storeOutage: StoreOutage;
   hub!: UpdateHub;
   follower!: Follower;
   storeFollower!: StoreFollower;
@@ -101,6 +104,12 @@ export class RelayCore {
     this.chain = codecSource;
     this.store = new Store(o.db, codecSource.core.codec);
     this.recent = new RecentBundles(o.recentBundles);
+    this.storeOutage = new StoreOutage({
+      log: o.log,
+      onAvailable: (up) => this.metrics.storeAvailable.set(up ? 1 : 0),
+      isStopped: () => this.stopped,
+    });
+    this.metrics.storeAvailable.set(1);
   }
 
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
@@ -222,7 +231,7 @@ export class RelayCore {
 
   /** Re-verifies and replays every stored height into a fresh chain (start-up, or after a poisoned replay). */
   private async replayStore(): Promise<void> {
-    const tip = await this.store.tip();
+    const tip = await this.storeOutage.retry("replay", () => this.store.tip());
     if (tip === 0n) {
       this.o.log("info", "rebuild_from_validators", { validators: this.o.validators });
       return;
@@ -230,7 +239,7 @@ export class RelayCore {
     this.o.log("info", "replay_store", { heights: tip.toString() });
     let from = this.chain.height + 1n;
     while (from <= tip && !this.stopped) {
-      const batch = await this.store.bundles(from, tip, 256);
+      const batch = await this.storeOutage.retry("replay", () => this.store.bundles(from, tip, 256));
       if (batch.length === 0) break;
       for (const { bundle } of batch) {
         const a = await this.applyWithDescendants(bundle, async (h) => (await this.store.bundles(h, h, 1))[0]?.bundle);
@@ -310,7 +319,7 @@ export class RelayCore {
           continue;
         }
         this.pending.delete(next);
-        const stored = await this.step(() => this.store.put(applied, entry.from === STORE_SOURCE));
+        const stored = await this.step(() => this.storeOutage.retry("store", () => this.store.put(applied, entry.from === STORE_SOURCE)));
         if (stored === "bundle-replaced" || stored === "forged-replaced") {
           this.metrics.storeRowsReplaced.inc({ reason: stored === "forged-replaced" ? "forged" : "certificates" });
           if (stored === "forged-replaced")
@@ -336,7 +345,9 @@ export class RelayCore {
       // The store failed under a verified height: the chain is ahead of what is stored. Start
       // over from the store rather than serve state the store does not have.
       this.o.log("error", "pipeline_failed", { message: (e as Error).message, stack: (e as Error).stack });
-      if (!this.stopped) await this.rebuild();
+      // Nobody awaits the pipeline: a rebuild that fails too is logged, and the stall check
+      // (checkStall) restarts the follower from the chain's height later.
+      if (!this.stopped) await this.rebuild().catch((e2: Error) => this.o.log("error", "rebuild_failed", { message: e2.message }));
     } finally {
       this.draining = false;
     }

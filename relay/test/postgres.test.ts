@@ -1,7 +1,8 @@
 // Two relays on one PostgreSQL (a throwaway server on loopback) in front of a real devnet: they
 // migrate the shared schema together (one applies, one waits), both store every height once, a
 // transaction submitted to one relay reaches a subscriber of the other in a frame that verifies,
-// and both answer /log and /tx from the same rows. Needs PostgreSQL's server binaries; without
+// and both answer /log and /tx from the same rows; when the server crashes and comes back, both
+// stay up, refuse stored reads with RELAY_STORE_UNAVAILABLE and catch up. Needs PostgreSQL's server binaries; without
 // them this file prints one line and does not run, except under CI=true, where that is a failure.
 
 import { readFileSync } from "node:fs";
@@ -83,4 +84,65 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     const rows = await a.relay.store.db.query("SELECT count(*) AS n, max(height) AS h FROM heights WHERE height <= $1", [height]);
     expect(Number(rows[0]?.n)).toBe(Number(height));
   }, 90_000);
+
+  it("ride out the database going away: up, not ready and saying why, 503 for stored reads, then every height once", async () => {
+    const chainId = BigInt(devnet.genesis.chainId);
+    const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+    const relays = [a, b];
+    const subscribers = relays.map((r) => {
+      const ws = new WebSocket(`${r.url.replace("http", "ws")}/updates?filter=all`);
+      const frames: Uint8Array[] = [];
+      ws.on("message", (d: Buffer) => frames.push(new Uint8Array(d)));
+      return { ws, frames, open: new Promise((ok) => ws.once("open", ok)) };
+    });
+    await Promise.all(subscribers.map((s) => s.open));
+    await waitUntil("both subscribers have a height", () => subscribers.every((s) => s.frames.length > 0));
+    const metric = async (url: string) => (await (await fetch(`${url}/metrics`)).text()).match(/^relay_store_available (\d)$/m)?.[1];
+    expect(await metric(a.url)).toBe("1");
+
+    pg.crash();
+    await waitUntil("both relays say their store is unreachable", async () => {
+      const answers = await Promise.all(relays.map((r) => json(`${r.url}/readyz`)));
+      return answers.every(
+        (x) => x.status === 503 && (x.body.reasons as string[]).some((why) => why.includes("store has been unreachable")),
+      );
+    });
+    for (const r of relays) {
+      expect((await json(`${r.url}/healthz`)).status).toBe(200);
+      const blocks = await json(`${r.url}/blocks`);
+      expect([blocks.status, (blocks.body.error as { code: string }).code]).toEqual([503, "RELAY_STORE_UNAVAILABLE"]);
+      expect(blocks.headers.get("retry-after")).toBe("1");
+      expect(await metric(r.url)).toBe("0");
+    }
+    // Nothing is served that is not stored: the relays' heights stand while the chain goes on.
+    const stuck = relays.map((r) => r.relay.height);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(relays.map((r) => r.relay.height)).toEqual(stuck);
+    expect(subscribers.every((s) => s.ws.readyState === WebSocket.OPEN)).toBe(true);
+
+    pg.restart();
+    await waitUntil("both relays are ready again, past where they stood", async () => {
+      const answers = await Promise.all(relays.map((r) => json(`${r.url}/readyz`)));
+      return answers.every((x, i) => x.status === 200 && BigInt(x.body.height as string) > (stuck[i] as bigint) + 5n);
+    });
+    for (const [i, r] of relays.entries()) {
+      expect(await metric(r.url)).toBe("1");
+      // The heights of the outage are stored, once each.
+      const served = r.relay.height;
+      const rows = await r.relay.store.db.query("SELECT count(*) AS n FROM heights WHERE height <= $1", [served]);
+      expect(BigInt(rows[0]?.n as string)).toBe(served);
+      // Each subscriber got every height from its first on, once, in order, each verifying.
+      const { ws, frames } = subscribers[i] as (typeof subscribers)[number];
+      ws.close();
+      const heights: bigint[] = [];
+      for (const frame of frames) {
+        const v = await verifyUpdate({ codec: core.codec, chainId, validators, frame });
+        if (!v.ok) throw new Error(`a frame did not verify: ${v.reason}`);
+        heights.push(v.height);
+      }
+      const first = heights[0] as bigint;
+      expect(heights).toEqual(Array.from({ length: heights.length }, (_, k) => first + BigInt(k)));
+      expect(heights.at(-1) as bigint).toBeGreaterThan((stuck[i] as bigint) + 5n);
+    }
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 // Yjs rooms on a real relay (real PGlite, real ws clients speaking y-websocket with yjs and
 // y-protocols): table presence and chat; account rooms that only the key's owner may open, with
 // every forged join refused by its close code while the server's document stays as it was; the
-// guards (size, flood, policy, names, origins); and an account document across a relay restart.
+// guards (size, flood, policy, names, origins); and an account document across a relay restart,
+// stopped with its clients still connected.
 
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -271,9 +272,15 @@ describe("account rooms", () => {
     await rooms.close();
   });
 
-  it("the account document survives a relay restart", async () => {
-    for (const c of clients) c.ws.terminate();
-    await relay.stop();
+  it("a relay stopped with members and subscribers connected closes them with 1001; the account document survives the restart", async () => {
+    const member = client("table:1:main");
+    await member.opened;
+    const subscriber = new WebSocket(`${relay.url.replace("http", "ws")}/updates?filter=all`);
+    const closed = new Promise<[number, string]>((r) => subscriber.once("close", (code, why) => r([code, why.toString()])));
+    await new Promise((r) => subscriber.once("open", r));
+    await relay.stop(); // with every client of the tests above still connected
+    expect(await member.closed).toEqual({ code: 1001, reason: "RELAY_SHUTTING_DOWN: the relay is closing" });
+    expect(await closed).toEqual([1001, "RELAY_SHUTTING_DOWN: the relay is closing"]);
     relay = await startRelay(options);
     const device = client(accountRoom, { signer: owner, chainId });
     await waitUntil("the document is back", () => device.doc.getMap("settings").get("theme") === "dark");

@@ -120,6 +120,10 @@ export function relayMetrics(r: Registry) {
     busOut: r.counter("relay_bus_messages_out_total", "heights announced on the bus, by result (ok, failed)"),
     roomBusIn: r.counter("relay_room_bus_messages_in_total", "room messages from other relays, by result (ok, ignored, malformed)"),
     busReconnects: r.counter("relay_bus_reconnects_total", "bus subscriptions confirmed again after a loss"),
+    storeAvailable: r.gauge(
+      "relay_store_available",
+      "1 while the relay's database answers; 0 while the pipeline retries a step it could not reach it for",
+    ),
     storeRowsReplaced: r.counter(
       "relay_store_rows_replaced_total",
       "stored heights this relay overwrote with its verified bundle, by reason (forged: block, roots or record differ; certificates: other signature bytes)",

@@ -97,7 +97,8 @@ export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: 
       new RoomConnection(ws, room, options);
     });
   });
-  app.addHook("onClose", async () => {
+  // preClose: before the server waits for its connections to end (see updates-upgrade.ts).
+  app.addHook("preClose", async () => {
     heartbeat.stop();
     for (const ws of wss.clients) ws.close(RoomCloseCode.RELAY_SHUTTING_DOWN, "RELAY_SHUTTING_DOWN: the relay is closing");
     await rooms.close();

@@ -8,6 +8,7 @@ import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import type { Rooms } from "../rooms/rooms.js";
+import { StoreUnavailable } from "../store/db.js";
 import { capConnectionsPerAddress } from "./address-cap.js";
 import { relayClientErrors } from "./client-errors.js";
 import { registerExplorer } from "./explorer.js";
@@ -179,6 +180,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     let e: RelayError;
     if (err instanceof RelayError) e = err;
+    else if (err instanceof StoreUnavailable)
+      e = new RelayError("RELAY_STORE_UNAVAILABLE", "the relay cannot reach its database", { retryAfter: 1 });
     else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
       e = new RelayError("RELAY_BODY_TOO_LARGE", `the body is over ${o.maxTxBytes ?? 4096} bytes`);
     else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH")
@@ -297,6 +300,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     const reasons: string[] = [];
     if (relay.validatorTip === 0n) reasons.push("no validator stream has announced a height yet");
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
+    const outage = relay.storeOutage;
+    if (outage.since !== undefined) reasons.push(`the store has been unreachable for ${outage.downSeconds()} s: ${outage.lastError}`);
     const figures = { height: relay.height.toString(), validatorTip: relay.validatorTip.toString(), lag: lag.toString() };
     if (reasons.length === 0) return { ready: true, ...figures };
     const e = new RelayError("RELAY_NOT_READY", reasons.join("; "));

@@ -41,7 +41,9 @@ export function attachUpdates(app: FastifyInstance, router: UpgradeRouter, relay
       ws.on("message", () => ws.close(UpdatesCloseCode.RELAY_UNEXPECTED_MESSAGE, "RELAY_UNEXPECTED_MESSAGE: send nothing but pings"));
     });
   });
-  app.addHook("onClose", async () => {
+  // preClose, not onClose: fastify runs onClose hooks only once the server has closed, which waits
+  // for every connection, these sockets included (a relay stopped with subscribers never stopped).
+  app.addHook("preClose", async () => {
     heartbeat.stop();
     relay.hub.closeAll(UpdatesCloseCode.RELAY_SHUTTING_DOWN, "RELAY_SHUTTING_DOWN: the relay is closing");
     for (const ws of wss.clients) ws.terminate();

@@ -31,6 +31,31 @@ export interface Db extends Queryable {
   readonly kind: "pglite" | "postgres";
 }
 
+/**
+ * The database could not be reached or dropped the connection (a PostgreSQL restart, failover or
+ * network fault), as opposed to a statement that failed: worth retrying, and no fault of the
+ * request that met it.
+ */
+export class StoreUnavailable extends Error {
+  override readonly name = "StoreUnavailable";
+}
+
+// SQLSTATE classes and codes of a server that is going or not yet there: 08 (connection
+// exception), 57P01–57P03 (admin or crash shutdown, cannot connect now).
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
+// Node's socket errors, and what `pg` says when the server hangs up between its messages.
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"]);
+const UNAVAILABLE_MESSAGE = /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/;
+
+/** `e` as StoreUnavailable when it is a lost or refused connection, else `e` unchanged. */
+export function asStoreError(e: unknown): unknown {
+  if (e instanceof StoreUnavailable || !(e instanceof Error)) return e;
+  const code = (e as { code?: unknown }).code;
+  const isUnavailable =
+    (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) || UNAVAILABLE_MESSAGE.test(e.message);
+  return isUnavailable ? new StoreUnavailable(e.message, { cause: e }) : e;
+}
+
 /** A BIGINT column as bigint, whatever the driver returned (number, string or bigint). */
 export function big(v: unknown): bigint {
   if (typeof v === "bigint") return v;
@@ -87,10 +112,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
 
 type PgliteQuery = <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[] }>;
 
-/** Connects to PostgreSQL through a small pool (`pg`). */
+/** Connects to PostgreSQL through a small pool (`pg`); a lost connection surfaces as StoreUnavailable. */
 export async function openPostgres(url: string): Promise<Db> {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 5000 });
   // An idle pooled connection that the server drops (restart, failover) is an event, not a crash:
   // the pool discards it and the next query opens a new one.
   pool.on("error", () => {});
@@ -98,10 +123,28 @@ export async function openPostgres(url: string): Promise<Db> {
     toParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
   const db: Db = {
     kind: "postgres",
-    query: async (sql, params) => (await pool.query(sql, prep(params))).rows,
+    query: async (sql, params) => {
+      try {
+        return (await pool.query(sql, prep(params))).rows;
+      } catch (e) {
+        throw asStoreError(e);
+      }
+    },
     runIfFirstReturns: (first, rest) => db.transaction((tx) => runIfFirstReturns(tx, first, rest)),
     async transaction(fn) {
-      const client = await pool.connect();
+      let client: import("pg").PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        throw asStoreError(e);
+      }
+      // A checked-out client whose server goes away emits "error" between statements; unheard,
+      // that event would end the process. Its statements fail with the same cause.
+      let lost: Error | undefined;
+      const onError = (e: Error) => {
+        lost = e;
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const out = await fn({ query: async (sql, params) => (await client.query(sql, prep(params))).rows });
@@ -109,9 +152,10 @@ export async function openPostgres(url: string): Promise<Db> {
         return out;
       } catch (e) {
         await client.query("ROLLBACK").catch(() => {});
-        throw e;
+        throw asStoreError(e);
       } finally {
-        client.release();
+        client.off("error", onError);
+        client.release(lost); // a client that lost its connection is discarded, not pooled
       }
     },
     close: () => pool.end(),

@@ -13,6 +13,10 @@ export interface Postgres {
   url: string;
   /** Stops the server and deletes its folder; later calls do nothing. */
   stop(): void;
+  /** Kills the server as a crash would (`-m immediate`), keeping its data: an outage. */
+  crash(): void;
+  /** Starts the server again on the same port and data after crash(). */
+  restart(): void;
 }
 
 function binDir(): string | undefined {
@@ -45,22 +49,26 @@ export function startPostgres(port: number): Postgres {
     );
   const data = join(dir, "data");
   run("initdb", ["-D", data, "-A", "trust", "-U", "relay", "--no-sync"]);
-  run("pg_ctl", [
-    "-D",
-    data,
-    "-l",
-    join(dir, "server.log"),
-    "-w",
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    "start",
-  ]);
+  const start = () =>
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      "start",
+    ]);
+  start();
   // Should this process end without stop() (a crash, a kill), the server and its folder go anyway.
   const pgCtl = [...(asRoot ? ["runuser", "-u", "postgres", "--"] : []), join(bin, "pg_ctl")].map(shellQuote).join(" ");
   const reaper = reapOnExit(`${pgCtl} -D ${shellQuote(data)} -m immediate -w stop; rm -rf ${shellQuote(dir)}`);
   let stopped = false;
   return {
     url: `postgres://relay@127.0.0.1:${port}/postgres`,
+    crash: () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]),
+    restart: start,
     stop() {
       if (stopped) return; // a second call (an exit hook after the normal stop) finds nothing to stop
       stopped = true;
