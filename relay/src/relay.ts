@@ -242,7 +242,8 @@ export class RelayCore {
       const batch = await this.storeOutage.retry("replay", () => this.store.bundles(from, tip, 256));
       if (batch.length === 0) break;
       for (const { bundle } of batch) {
-        const a = await this.applyWithDescendants(bundle, async (h) => (await this.store.bundles(h, h, 1))[0]?.bundle);
+        const stored = async (h: bigint) => (await this.storeOutage.retry("replay", () => this.store.bundles(h, h, 1)))[0]?.bundle;
+        const a = await this.applyWithDescendants(bundle, stored);
         this.holdRecent(a, tip);
         this.afterApplied(a, tip, "replay_progress");
       }
