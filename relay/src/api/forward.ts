@@ -36,6 +36,30 @@ export interface ForwarderOptions {
 /** Refusals that say something about the validator, not the transaction: another may accept. */
 const TRY_ANOTHER = new Set(["BUSY", "POOL_FULL"]);
 
+const MEMPOOL_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const TX_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * A verdict as the validators' /submit gives one, or undefined for anything else: a faulty or
+ * Byzantine validator's answer must neither throw in the relay nor reach a client unchecked (a
+ * refusal names a mempool code, a hash is one, a hint is short text).
+ */
+export function verdictOf(v: unknown): MempoolVerdict | undefined {
+  if (typeof v !== "object" || v === null) return undefined;
+  const { ok, hash, code, hint, retryable } = v as Record<string, unknown>;
+  if (typeof ok !== "boolean") return undefined;
+  if (hash !== undefined && !(typeof hash === "string" && TX_HASH.test(hash))) return undefined;
+  if (ok ? code !== undefined : !(typeof code === "string" && MEMPOOL_CODE.test(code))) return undefined;
+  if (hint !== undefined && !(typeof hint === "string" && hint.length <= 400)) return undefined;
+  if (retryable !== undefined && typeof retryable !== "boolean") return undefined;
+  const verdict: MempoolVerdict = { ok };
+  if (hash !== undefined) verdict.hash = hash;
+  if (code !== undefined) verdict.code = code as string;
+  if (hint !== undefined) verdict.hint = hint;
+  if (retryable !== undefined) verdict.retryable = retryable;
+  return verdict;
+}
+
 interface Waiting {
   tx: Uint8Array;
   resolve: (v: MempoolVerdict) => void;
@@ -139,14 +163,16 @@ export class Forwarder {
     }
   }
 
-  /** One batched /submit; the verdicts in order, or undefined when the validator gave none. */
+  /** One batched /submit; the verdicts in order, or undefined when the validator gave none (or any malformed). */
   private async post(base: string, batch: Waiting[]): Promise<MempoolVerdict[] | undefined> {
     try {
       this.o.onBatch?.(base, batch.length);
       const r = await this.poster.post(`${base}/submit`, TX_BATCH_MEDIA_TYPE, encodeTxBatch(batch.map((w) => w.tx)), this.o.timeoutMs);
       if (r.status !== 200) return undefined;
-      const results = (r.body as { results?: MempoolVerdict[] } | undefined)?.results;
-      return Array.isArray(results) && results.length === batch.length ? results : undefined;
+      const results = (r.body as { results?: unknown } | undefined)?.results;
+      if (!Array.isArray(results) || results.length !== batch.length) return undefined;
+      const verdicts = results.map(verdictOf);
+      return verdicts.every((v) => v !== undefined) ? (verdicts as MempoolVerdict[]) : undefined;
     } catch {
       return undefined;
     }
