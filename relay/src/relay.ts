@@ -19,6 +19,7 @@ import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.
 import type { TrustRoot } from "./chain/trust.js";
 import { Follower } from "./follow/follower.js";
 import { StoreFollower } from "./follow/store-follower.js";
+import { TipClaims } from "./follow/tip-claims.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { Store } from "./store/store.js";
@@ -135,14 +136,26 @@ export class RelayCore {
         relay.metrics.updatePassMs.set(Math.round(ms));
       },
     });
+    const { chainId, validators } = o.trust;
+    const tips = new TipClaims({
+      codec: () => relay.chain.core.codec,
+      chainId,
+      validators,
+      verifiedHeight: () => relay.chain.height,
+      slack: BEHIND_HEIGHTS,
+      tip: () => relay.validatorTip,
+      onTip: (h) => relay.noteTip(h),
+      onFalse: (from, h, why) => {
+        relay.metrics.refused.inc({ reason: "false-tip" });
+        relay.o.log("warn", "tip_refused", { height: h.toString(), from, why });
+        if (relay.follower.source === from) relay.follower.switchValidator(`claimed height ${h}: ${why}`);
+      },
+    });
     relay.follower = new Follower({
       validators: o.validators,
       nextHeight: () => relay.chain.height + 1n,
       onBundle: (h, b, from) => relay.offer(h, b, from),
-      onTip: (h) => {
-        if (h > relay.validatorTip) relay.validatorTip = h;
-        relay.metrics.validatorTip.set(Number(relay.validatorTip));
-      },
+      onTip: (h, bundle, from) => tips.claim(h, bundle, from),
       log: (event, fields) => o.log("info", event, fields),
       onReconnect: () => relay.metrics.followReconnects.inc(),
     });
@@ -195,7 +208,7 @@ export class RelayCore {
     if (m.height > this.chain.height) this.storeFollower.poke();
   }
 
-  private noteTip(h: bigint): void {
+  noteTip(h: bigint): void {
     if (h > this.validatorTip) this.validatorTip = h;
     this.metrics.validatorTip.set(Number(this.validatorTip));
   }

@@ -3,7 +3,8 @@
 // group's, and a progress record validly signed by a quorum (with the validators' real keys) that
 // the block does not execute to — each refused with its reason; a block finalized through its
 // descendant's certificate links. Through the follower: a Byzantine validator's stream of forged
-// bundles is refused, counted and never stored, and the relay goes on with an honest validator.
+// bundles is refused, counted and never stored, and the relay goes on with an honest validator;
+// one that announces heights it cannot prove is left, and the relay's tip and readiness stay true.
 // Then the same relay's guards: rate limit, origin allowlist, subscription and connection caps.
 import { readFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
@@ -39,6 +40,15 @@ afterAll(async () => {
   await devnet?.stop();
   await removeTempDirs();
 });
+
+/** Waits until the relay's /readyz answers 200. */
+async function waitUntilReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await json(`${url}/readyz`)).status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready: ${JSON.stringify((await json(`${url}/readyz`)).body)}`);
+}
 
 /** A progress certificate over `record`, signed by validators 0–2 with their real keys: a valid quorum. */
 function quorumSigned(record: Uint8Array): Uint8Array {
@@ -168,6 +178,38 @@ describe("forged bundles", () => {
     const honest: Uint8Array[] = [];
     for (let h = 1n; h <= target; h++) honest.push(await bundleOf(devnet, 1, h));
     expect(certified(core, log)).toEqual(certified(core, honest));
+  }, 90_000);
+
+  it("a validator announcing heights it cannot prove does not move the relay's tip: it stays ready on an honest one", async () => {
+    // Its stream answers every connection with one unverified FINALIZED frame a million heights on:
+    // first garbage for a bundle, then a real bundle whose certificate finalizes a lower height.
+    let connections = 0;
+    const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    fake.on("connection", async (ws, req) => {
+      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
+      const bundle = connections++ % 2 === 0 ? Uint8Array.of(1, 2, 3) : await bundleOf(devnet, 0, from);
+      const head: number[] = [0x01];
+      writeVarint(head, from + 1_000_000n);
+      ws.send(Buffer.concat([Buffer.from(head), Buffer.from(bundle)]));
+    });
+    await new Promise((r) => fake.once("listening", r));
+    const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    const relay = await startRelay({
+      genesisPath: join(devnet.dir, "genesis.json"),
+      wasmPath: WASM_PATH,
+      validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
+      dataDir: await tempDir("relay-store-"),
+      log: () => {},
+    });
+    relays.push(relay);
+    const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
+    await relay.relay.waitForHeight(target);
+    await waitUntilReady(relay.url);
+    fake.close();
+    expect(connections).toBeGreaterThanOrEqual(1);
+    expect(relay.relay.metrics.refused.get({ reason: "false-tip" })).toBeGreaterThanOrEqual(1);
+    const honestTip = (await devnet.health(1))?.finalized ?? 0n;
+    expect(relay.relay.validatorTip).toBeLessThanOrEqual(honestTip + 5n);
   }, 90_000);
 
   it("past the guards: a flood, a foreign origin, one subscription too many; the relay stays up", async () => {

@@ -15,8 +15,8 @@ export interface FollowerOptions {
   nextHeight(): bigint;
   /** A complete bundle; may be called out of order and more than once per height. */
   onBundle(height: bigint, bundle: Uint8Array, from: string): void;
-  /** The highest height a validator said is final (any frame). */
-  onTip?(height: bigint): void;
+  /** A height the validator at `from` says is final (any frame), with the frame's bundle (unverified). */
+  onTip?(height: bigint, bundle: Uint8Array, from: string): void;
   log(event: string, fields: Record<string, unknown>): void;
   /** Called each time the follower reconnects after a close. */
   onReconnect?(): void;
@@ -80,7 +80,7 @@ export class Follower {
         this.switchValidator(`bad frame: ${(e as Error).message}`);
         return;
       }
-      this.o.onTip?.(frame.height);
+      this.o.onTip?.(frame.height, frame.bundle, base);
       if (frame.tag === StreamTag.COMPLETED) this.o.onBundle(frame.height, frame.bundle.slice(), base);
     });
     ws.on("error", (e) => this.o.log("follow_error", { validator: base, message: e.message }));

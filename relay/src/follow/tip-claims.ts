@@ -1,0 +1,88 @@
+// How far the chain is, as the followed validator says, believed only as far as it proves. The tip
+// drives /readyz ("synced within N heights"), the pipeline's short send turns and the stall check;
+// a validator that announced heights it does not have (its frames are unverified until their
+// bundles are complete) would keep every relay following it "not ready" and its fan-out in short
+// turns for good. A claim at most `slack` heights past the relay's own verified height is taken as
+// it is (the chain's pace: no cost); one further is taken once the finalization certificate in
+// the frame's bundle verifies for a height at least that far, else its validator is left. One
+// claim is checked at a time and at most ten a second (a relay catching up reads thousands of
+// frames a second): the newest waits, older ones are dropped, and the tip lags by a check at most.
+import type { Codec } from "@nullspace/core";
+import { verifyCertificate } from "@nullspace/core";
+
+export interface TipClaimsOptions {
+  /** The codec of the relay's current chain (a rebuild replaces it). */
+  codec: () => Codec;
+  chainId: bigint;
+  /** ed25519 keys of the validator set, by index. */
+  validators: readonly Uint8Array[];
+  /** The relay's verified height. */
+  verifiedHeight: () => bigint;
+  /** Claims up to verifiedHeight() + slack are taken unchecked. */
+  slack: bigint;
+  /** The highest height already taken: claims up to it need nothing. */
+  tip: () => bigint;
+  /** A height the chain has reached. */
+  onTip: (height: bigint) => void;
+  /** A claim that did not prove itself, from the validator at `from`. */
+  onFalse: (from: string, height: bigint, why: string) => void;
+}
+
+const MIN_CHECK_INTERVAL_MS = 100;
+
+export class TipClaims {
+  private checking = false;
+  private next: { height: bigint; bundle: Uint8Array; from: string } | undefined;
+
+  constructor(private readonly o: TipClaimsOptions) {}
+
+  /** Validator `from` sent a frame of `height` with `bundle` (complete or not). */
+  claim(height: bigint, bundle: Uint8Array, from: string): void {
+    if (height <= this.o.tip()) return;
+    if (height <= this.o.verifiedHeight() + this.o.slack) {
+      this.o.onTip(height);
+      return;
+    }
+    if (this.next && this.next.height >= height) return;
+    this.next = { height, bundle: bundle.slice(), from };
+    if (!this.checking) void this.checkAll();
+  }
+
+  private async checkAll(): Promise<void> {
+    this.checking = true;
+    try {
+      for (let c = this.next; c; c = this.next) {
+        this.next = undefined;
+        const started = performance.now();
+        const proven = await this.proven(c.height, c.bundle);
+        if (typeof proven === "bigint") this.o.onTip(proven);
+        else this.o.onFalse(c.from, c.height, proven);
+        const rest = MIN_CHECK_INTERVAL_MS - (performance.now() - started);
+        if (this.next && rest > 0) await new Promise((r) => setTimeout(r, rest));
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** The height the bundle's finalization certificate proves, if at least `height`; else why not. */
+  private async proven(height: bigint, bundle: Uint8Array): Promise<bigint | string> {
+    let finalization: Uint8Array;
+    try {
+      finalization = this.o.codec().decodeFinalized(bundle).finalization;
+    } catch (e) {
+      return `the bundle does not decode: ${(e as Error).message}`;
+    }
+    const { chainId, validators } = this.o;
+    let cert: Awaited<ReturnType<typeof verifyCertificate>>;
+    try {
+      cert = await verifyCertificate({ codec: this.o.codec(), chainId, validators, certificate: finalization, offMainThread: true });
+    } catch (e) {
+      return `its finalization certificate could not be checked: ${(e as Error).message}`;
+    }
+    if (!cert.ok) return `its finalization certificate fails: ${cert.reason}`;
+    if (cert.kind !== "finalization" || !cert.proposal) return `a ${cert.kind} certificate`;
+    if (cert.proposal.height < height) return `its certificate finalizes height ${cert.proposal.height}`;
+    return cert.proposal.height;
+  }
+}
