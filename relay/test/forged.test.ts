@@ -41,6 +41,37 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
+/**
+ * A validator stream on loopback that answers each connection (the `n`th, asking `from`) with the
+ * one frame `frameFor` makes, and a relay following it, then honest validators 1 and 2, in turn.
+ */
+async function relayBehindByzantineStream(
+  frameFor: (from: bigint, n: number) => Promise<{ tag: number; height: bigint; bundle: Uint8Array }>,
+  options: Partial<Parameters<typeof startRelay>[0]> = {},
+): Promise<{ relay: RunningRelay; fake: WebSocketServer; connections: () => number }> {
+  let connections = 0;
+  const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  fake.on("connection", async (ws, req) => {
+    const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
+    const frame = await frameFor(from, connections++);
+    const head: number[] = [frame.tag];
+    writeVarint(head, frame.height);
+    ws.send(Buffer.concat([Buffer.from(head), Buffer.from(frame.bundle)]));
+  });
+  await new Promise((r) => fake.once("listening", r));
+  const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+  const relay = await startRelay({
+    genesisPath: join(devnet.dir, "genesis.json"),
+    wasmPath: WASM_PATH,
+    validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
+    dataDir: await tempDir("relay-store-"),
+    log: () => {},
+    ...options,
+  });
+  relays.push(relay);
+  return { relay, fake, connections: () => connections };
+}
+
 /** Waits until the relay's /readyz answers 200. */
 async function waitUntilReady(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -136,36 +167,25 @@ describe("forged bundles", () => {
   it("from a Byzantine validator's stream are refused, counted, never stored, and the relay follows an honest one", async () => {
     // Its stream serves the requested height first with a lying record, validly signed, then
     // (on the next connection) with a finalization certificate one bit off.
-    let connections = 0;
-    const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    fake.on("connection", async (ws, req) => {
-      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
-      const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
-      const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
-      const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(2)));
-      const forged =
-        connections++ % 2 === 0
-          ? core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) })
-          : core.codec.encodeFinalized({ ...real, height: from, finalization: flipLast(real.finalization) });
-      const head: number[] = [0x02];
-      writeVarint(head, from);
-      ws.send(Buffer.concat([Buffer.from(head), Buffer.from(forged)]));
-    });
-    await new Promise((r) => fake.once("listening", r));
-    const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
-    const relay = await startRelay({
-      genesisPath: join(devnet.dir, "genesis.json"),
-      wasmPath: WASM_PATH,
-      validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
-      dataDir: await tempDir("relay-store-"),
-      log: () => {},
-      ipRate: { rate: 1, burst: 5 },
-      allowedOrigins: ["https://play.nullspace.invalid"],
-      maxSubscribersPerIp: 1,
-      maxConnections: 32,
-      maxConnectionsPerIp: 12,
-    });
-    relays.push(relay);
+    const { relay, fake } = await relayBehindByzantineStream(
+      async (from, n) => {
+        const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
+        const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
+        const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(2)));
+        const forged =
+          n % 2 === 0
+            ? core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) })
+            : core.codec.encodeFinalized({ ...real, height: from, finalization: flipLast(real.finalization) });
+        return { tag: 0x02, height: from, bundle: forged };
+      },
+      {
+        ipRate: { rate: 1, burst: 5 },
+        allowedOrigins: ["https://play.nullspace.invalid"],
+        maxSubscribersPerIp: 1,
+        maxConnections: 32,
+        maxConnectionsPerIp: 12,
+      },
+    );
     const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
     await relay.relay.waitForHeight(target);
     fake.close();
@@ -183,30 +203,16 @@ describe("forged bundles", () => {
   it("a validator announcing heights it cannot prove does not move the relay's tip: it stays ready on an honest one", async () => {
     // Its stream answers every connection with one unverified FINALIZED frame a million heights on:
     // first garbage for a bundle, then a real bundle whose certificate finalizes a lower height.
-    let connections = 0;
-    const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    fake.on("connection", async (ws, req) => {
-      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
-      const bundle = connections++ % 2 === 0 ? Uint8Array.of(1, 2, 3) : await bundleOf(devnet, 0, from);
-      const head: number[] = [0x01];
-      writeVarint(head, from + 1_000_000n);
-      ws.send(Buffer.concat([Buffer.from(head), Buffer.from(bundle)]));
-    });
-    await new Promise((r) => fake.once("listening", r));
-    const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
-    const relay = await startRelay({
-      genesisPath: join(devnet.dir, "genesis.json"),
-      wasmPath: WASM_PATH,
-      validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
-      dataDir: await tempDir("relay-store-"),
-      log: () => {},
-    });
-    relays.push(relay);
+    const { relay, fake, connections } = await relayBehindByzantineStream(async (from, n) => ({
+      tag: 0x01,
+      height: from + 1_000_000n,
+      bundle: n % 2 === 0 ? Uint8Array.of(1, 2, 3) : await bundleOf(devnet, 0, from),
+    }));
     const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
     await relay.relay.waitForHeight(target);
     await waitUntilReady(relay.url);
     fake.close();
-    expect(connections).toBeGreaterThanOrEqual(1);
+    expect(connections()).toBeGreaterThanOrEqual(1);
     expect(relay.relay.metrics.refused.get({ reason: "false-tip" })).toBeGreaterThanOrEqual(1);
     const honestTip = (await devnet.health(1))?.finalized ?? 0n;
     expect(relay.relay.validatorTip).toBeLessThanOrEqual(honestTip + 5n);
