@@ -16,7 +16,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
-import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH } from "./support/devnet.js";
+import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, logBundles, submit, upgradeStatus } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -70,15 +70,6 @@ async function relayBehindByzantineStream(
   });
   relays.push(relay);
   return { relay, fake, connections: () => connections };
-}
-
-/** Waits until the relay's /readyz answers 200. */
-async function waitUntilReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await json(`${url}/readyz`)).status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became ready: ${JSON.stringify((await json(`${url}/readyz`)).body)}`);
 }
 
 /** A progress certificate over `record`, signed by validators 0–2 with their real keys: a valid quorum. */
@@ -210,7 +201,7 @@ describe("forged bundles", () => {
     }));
     const target = ((await devnet.health(1))?.finalized ?? 5n) + 3n;
     await relay.relay.waitForHeight(target);
-    await waitUntilReady(relay.url);
+    await waitUntil("the relay is ready", async () => (await json(`${relay.url}/readyz`)).status === 200, 30_000);
     fake.close();
     expect(connections()).toBeGreaterThanOrEqual(1);
     expect(relay.relay.metrics.refused.get({ reason: "false-tip" })).toBeGreaterThanOrEqual(1);
