@@ -20,6 +20,7 @@ import type { TrustRoot } from "./chain/trust.js";
 import { Follower } from "./follow/follower.js";
 import { StoreFollower } from "./follow/store-follower.js";
 import { TipClaims } from "./follow/tip-claims.js";
+import { TipProbe } from "./follow/tip-probe.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { Store } from "./store/store.js";
@@ -78,6 +79,8 @@ export class RelayCore {
   hub!: UpdateHub;
   follower!: Follower;
   storeFollower!: StoreFollower;
+  /** Asks the followed validator how far the chain is (the stream tells only how far it was read). */
+  tipProbe!: TipProbe;
   /** Whether this relay reads validators' streams now (store-fed relays start to on a stall or refusal). */
   isFollowingValidators = false;
   /** The highest height the bus announced. */
@@ -151,6 +154,14 @@ export class RelayCore {
         if (relay.follower.source === from) relay.follower.switchValidator(`claimed height ${h}: ${why}`);
       },
     });
+    relay.tipProbe = new TipProbe({
+      source: () => (relay.isFollowingValidators ? relay.follower.source : undefined),
+      tip: () => relay.validatorTip,
+      claim: (h, bundle, from) => tips.settle(h, bundle, from),
+      onSilent: (from, rounds) => {
+        if (relay.follower.source === from) relay.follower.switchValidator(`did not say how far the chain is in ${rounds} rounds`);
+      },
+    });
     relay.follower = new Follower({
       validators: o.validators,
       nextHeight: () => relay.chain.height + 1n,
@@ -197,6 +208,7 @@ export class RelayCore {
     this.storeFollower.setPolling(false);
     this.o.log("info", "follow_validators", { why });
     this.follower.start();
+    this.tipProbe.start();
   }
 
   /** A peer relay stored heights up to m.height: read them from the store unless we have them. */
@@ -412,6 +424,7 @@ export class RelayCore {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.stallTimer);
+    this.tipProbe.stop();
     await this.o.bus?.stop();
     await this.follower.stop();
     await this.storeFollower.stop();

@@ -299,6 +299,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     const lag = relay.validatorTip > relay.height ? relay.validatorTip - relay.height : 0n;
     const reasons: string[] = [];
     if (relay.validatorTip === 0n) reasons.push("no validator stream has announced a height yet");
+    else if (relay.isFollowingValidators && !relay.tipProbe.hasAnswered)
+      reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;
     if (outage.since !== undefined) reasons.push(`the store has been unreachable for ${outage.downSeconds()} s: ${outage.lastError}`);

@@ -30,22 +30,45 @@ export interface TipClaimsOptions {
 
 const MIN_CHECK_INTERVAL_MS = 100;
 
+interface Claim {
+  height: bigint;
+  bundle: Uint8Array;
+  from: string;
+  /** Whoever awaits this claim, or one it replaced: told once it is decided. */
+  settled: (() => void)[];
+}
+
 export class TipClaims {
   private checking = false;
-  private next: { height: bigint; bundle: Uint8Array; from: string } | undefined;
+  private next: Claim | undefined;
 
   constructor(private readonly o: TipClaimsOptions) {}
 
-  /** Validator `from` sent a frame of `height` with `bundle` (complete or not). */
+  /** Validator `from` says the chain reached `height`, with the bundle it sent for it (complete or not). */
   claim(height: bigint, bundle: Uint8Array, from: string): void {
-    if (height <= this.o.tip()) return;
+    this.take(height, bundle, from);
+  }
+
+  /** As claim; resolves once the claim is decided (taken or refused), or a newer one that replaced it is. */
+  settle(height: bigint, bundle: Uint8Array, from: string): Promise<void> {
+    return new Promise((resolve) => {
+      const pending = this.take(height, bundle, from);
+      if (pending) pending.settled.push(resolve);
+      else resolve();
+    });
+  }
+
+  /** The claim waiting to be checked that decides this one; undefined if it was decided now. */
+  private take(height: bigint, bundle: Uint8Array, from: string): Claim | undefined {
+    if (height <= this.o.tip()) return undefined;
     if (height <= this.o.verifiedHeight() + this.o.slack) {
       this.o.onTip(height);
-      return;
+      return undefined;
     }
-    if (this.next && this.next.height >= height) return;
-    this.next = { height, bundle: bundle.slice(), from };
+    if (this.next && this.next.height >= height) return this.next;
+    this.next = { height, bundle: bundle.slice(), from, settled: this.next?.settled ?? [] };
     if (!this.checking) void this.checkAll();
+    return this.next;
   }
 
   private async checkAll(): Promise<void> {
@@ -57,6 +80,7 @@ export class TipClaims {
         const proven = await this.proven(c.height, c.bundle);
         if (typeof proven === "bigint") this.o.onTip(proven);
         else this.o.onFalse(c.from, c.height, proven);
+        for (const s of c.settled) s();
         const rest = MIN_CHECK_INTERVAL_MS - (performance.now() - started);
         if (this.next && rest > 0) await new Promise((r) => setTimeout(r, rest));
       }

@@ -1,0 +1,208 @@
+// The tip probe against stand-in validator APIs on loopback: it reads the finalized height from
+// /readyz (200 or 503 alike) and hands over the bundle /blocks serves for a height past the tip;
+// an answer not of the documented shape, a missing or oversized bundle, a validator that is down
+// or hangs: no claim, no throw, and the probe does not count as answered; one that fails every
+// round before any answer is reported silent (the relay then follows another). (Against real
+// validators, and the proof of the claim: crash.test.ts, forged.test.ts; TipClaims decides.)
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
+import { finalizedOf, TipProbe } from "../src/follow/tip-probe.js";
+
+const servers: Server[] = [];
+
+/** A stand-in validator API: `answer` serves every request; the paths asked are kept. */
+async function standIn(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; asked: string[] }> {
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    asked.push(req.url ?? "");
+    answer(req, res);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, asked };
+}
+
+/** A validator at `finalized` (a /readyz body's field, as given) serving `bundle` for /blocks/<it>. */
+function validator(readyz: unknown, bundle: Uint8Array | undefined, readyStatus = 200) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === "/readyz") {
+      res.writeHead(readyStatus, { "content-type": "application/json" });
+      res.end(typeof readyz === "string" ? readyz : JSON.stringify(readyz));
+    } else if (req.url?.startsWith("/blocks/") && bundle) {
+      res.writeHead(200, { "content-type": "application/vnd.nullspace.bundle" });
+      res.end(Buffer.from(bundle));
+    } else {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "API_NOT_FOUND" } }));
+    }
+  };
+}
+
+/** A probe of `url` with tip `tip`, recording its claims. */
+function probeOf(url: string | undefined, tip = 10n, extra: { maxBundleBytes?: number; timeoutMs?: number } = {}) {
+  const claims: { height: bigint; bundle: number[]; from: string }[] = [];
+  const probe = new TipProbe({
+    source: () => url,
+    tip: () => tip,
+    claim: async (height, bundle, from) => {
+      claims.push({ height, bundle: [...bundle], from });
+    },
+    ...extra,
+  });
+  return { probe, claims };
+}
+
+afterAll(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r));
+});
+
+describe("tip probe", () => {
+  it("claims the height a validator's /readyz reports past the tip, with the bundle /blocks serves for it", async () => {
+    for (const status of [200, 503]) {
+      const v = await standIn(validator({ ready: status === 200, finalized: "42" }, Uint8Array.of(1, 2, 3), status));
+      const { probe, claims } = probeOf(v.url);
+      await probe.probe();
+      expect(claims).toEqual([{ height: 42n, bundle: [1, 2, 3], from: v.url }]);
+      expect(v.asked).toEqual(["/readyz", "/blocks/42"]);
+      expect(probe.hasAnswered).toBe(true);
+    }
+  });
+
+  it("fetches no bundle for a height at or under the tip, and counts as answered", async () => {
+    const v = await standIn(validator({ finalized: "10" }, Uint8Array.of(9)));
+    const { probe, claims } = probeOf(v.url, 10n);
+    await probe.probe();
+    expect(claims).toEqual([]);
+    expect(v.asked).toEqual(["/readyz"]);
+    expect(probe.hasAnswered).toBe(true);
+  });
+
+  it("claims nothing, throws nothing and is not answered for answers not of the documented shape", async () => {
+    const bodies: unknown[] = [
+      "not json",
+      "",
+      "null",
+      { finalized: 42 },
+      { finalized: "042" },
+      { finalized: "+42" },
+      { finalized: "4e2" },
+      { finalized: " 42" },
+      { finalized: (1n << 64n).toString() },
+      { finalized: null },
+      {},
+      [],
+    ];
+    for (const body of bodies) {
+      const v = await standIn(validator(body, Uint8Array.of(1)));
+      const { probe, claims } = probeOf(v.url);
+      await probe.probe();
+      expect(claims, JSON.stringify(body)).toEqual([]);
+      expect(probe.hasAnswered).toBe(false);
+    }
+    // Another status than 200 and 503 is no answer, whatever its body.
+    const teapot = await standIn(validator({ finalized: "42" }, Uint8Array.of(1), 418));
+    const t = probeOf(teapot.url);
+    await t.probe.probe();
+    expect(t.claims).toEqual([]);
+    expect(teapot.asked).toEqual(["/readyz"]);
+  });
+
+  it("claims nothing without a bundle: /blocks missing, empty or past maxBundleBytes (declared or streamed)", async () => {
+    const missing = await standIn(validator({ finalized: "42" }, undefined));
+    const empty = await standIn(validator({ finalized: "42" }, new Uint8Array(0)));
+    const big = await standIn(validator({ finalized: "42" }, new Uint8Array(2048)));
+    // Chunked: no content-length, the bytes only add up past the limit as they stream.
+    const streamed = await standIn((req, res) => {
+      if (req.url === "/readyz") {
+        res.end(JSON.stringify({ finalized: "42" }));
+        return;
+      }
+      res.writeHead(200, { "transfer-encoding": "chunked" });
+      for (let i = 0; i < 8; i++) res.write(Buffer.alloc(512, i));
+      res.end();
+    });
+    for (const v of [missing, empty, big, streamed]) {
+      const { probe, claims } = probeOf(v.url, 10n, { maxBundleBytes: 1024 });
+      await probe.probe();
+      expect(claims).toEqual([]);
+      expect(probe.hasAnswered).toBe(false);
+    }
+    // The same stream under the limit is taken.
+    const { probe, claims } = probeOf(streamed.url, 10n, { maxBundleBytes: 4096 });
+    await probe.probe();
+    expect(claims.map((c) => [c.height, c.bundle.length])).toEqual([[42n, 4096]]);
+  });
+
+  it("survives a validator that is down, or hangs, and probes again after", async () => {
+    const down = probeOf("http://127.0.0.1:1");
+    await down.probe.probe();
+    expect(down.claims).toEqual([]);
+    let hang = true;
+    const v = await standIn((req, res) => {
+      if (hang) return; // never answers
+      validator({ finalized: "50" }, Uint8Array.of(5))(req, res);
+    });
+    const { probe, claims } = probeOf(v.url, 10n, { timeoutMs: 200 });
+    await probe.probe();
+    expect(claims).toEqual([]);
+    expect(probe.hasAnswered).toBe(false);
+    hang = false;
+    await probe.probe();
+    expect(claims.map((c) => c.height)).toEqual([50n]);
+    expect(probe.hasAnswered).toBe(true);
+    // Following no validator (a store-fed relay): nothing is asked.
+    const none = probeOf(undefined);
+    await none.probe.probe();
+    expect(none.claims).toEqual([]);
+  });
+
+  it("says a validator is silent after maxSilentRounds failed rounds before any answer, and never after one", async () => {
+    let lying = true;
+    // Reports a height, but serves no bundle for it: nothing it says can be checked.
+    const v = await standIn((req, res) => validator({ finalized: "42" }, lying ? undefined : Uint8Array.of(4))(req, res));
+    const silent: [string, number][] = [];
+    const claims: bigint[] = [];
+    const probe = new TipProbe({
+      source: () => v.url,
+      tip: () => 10n,
+      claim: async (h) => {
+        claims.push(h);
+      },
+      onSilent: (from, rounds) => silent.push([from, rounds]),
+      maxSilentRounds: 3,
+    });
+    for (let i = 0; i < 7; i++) await probe.probe();
+    expect(silent).toEqual([
+      [v.url, 3],
+      [v.url, 3],
+    ]);
+    lying = false;
+    await probe.probe();
+    expect(claims).toEqual([42n]);
+    lying = true;
+    for (let i = 0; i < 6; i++) await probe.probe();
+    expect(silent).toHaveLength(2); // once it has answered, the tip it proved stands
+  });
+
+  it("reads only a canonical u64 string as the finalized height, from any JSON", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (body) => {
+        const h = finalizedOf(body);
+        if (h === undefined) return;
+        const v = (body as { finalized: string }).finalized;
+        expect(h.toString()).toBe(v);
+        expect(h < 1n << 64n).toBe(true);
+      }),
+      { numRuns: fuzzRuns(300) },
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (h) => {
+        expect(finalizedOf({ finalized: h.toString() })).toBe(h);
+      }),
+      { numRuns: fuzzRuns(300) },
+    );
+  });
+});
