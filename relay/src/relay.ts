@@ -153,6 +153,7 @@ export class RelayCore {
         relay.o.log("warn", "tip_refused", { height: h.toString(), from, why });
         if (relay.follower.source === from) relay.follower.switchValidator(`claimed height ${h}: ${why}`);
       },
+      onError: (e) => relay.o.log("warn", "tip_check_failed", { message: (e as Error).message }),
     });
     relay.tipProbe = new TipProbe({
       source: () => (relay.isFollowingValidators ? relay.follower.source : undefined),

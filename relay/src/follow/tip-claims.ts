@@ -26,6 +26,8 @@ export interface TipClaimsOptions {
   onTip: (height: bigint) => void;
   /** A claim that did not prove itself, from the validator at `from`. */
   onFalse: (from: string, height: bigint, why: string) => void;
+  /** onTip or onFalse threw (the checks go on). */
+  onError?: (e: unknown) => void;
 }
 
 const MIN_CHECK_INTERVAL_MS = 100;
@@ -77,10 +79,16 @@ export class TipClaims {
       for (let c = this.next; c; c = this.next) {
         this.next = undefined;
         const started = performance.now();
-        const proven = await this.proven(c.height, c.bundle);
-        if (typeof proven === "bigint") this.o.onTip(proven);
-        else this.o.onFalse(c.from, c.height, proven);
-        for (const s of c.settled) s();
+        try {
+          const proven = await this.proven(c.height, c.bundle);
+          if (typeof proven === "bigint") this.o.onTip(proven);
+          else this.o.onFalse(c.from, c.height, proven);
+        } catch (e) {
+          // A handler that threw must not end the checks (nor the process: nobody awaits this loop).
+          this.o.onError?.(e);
+        } finally {
+          for (const s of c.settled) s(); // whatever happened, nobody waits for good
+        }
         const rest = MIN_CHECK_INTERVAL_MS - (performance.now() - started);
         if (this.next && rest > 0) await new Promise((r) => setTimeout(r, rest));
       }
