@@ -73,6 +73,8 @@ export class TipProbe {
     try {
       if (await this.round(base)) this.hasAnswered = true;
       else if (!this.hasAnswered) this.noteSilent(base);
+    } catch {
+      // onSilent threw: the next round tells again (a timer's promise must not reject)
     } finally {
       this.inFlight = false;
     }
