@@ -66,6 +66,8 @@ export interface RelayCoreOptions {
 
 /** Heights announced and not yet verified past which the pipeline is behind the chain (see `step`). */
 const BEHIND_HEIGHTS = 2n;
+/** Heights behind the tip past which the relay logs its progress (/readyz's default maxLag). */
+const CATCHING_UP_HEIGHTS = 8n;
 
 export class RelayCore {
   chain!: VerifiedChain;
@@ -94,6 +96,8 @@ export class RelayCore {
   private draining = false;
   private stopped = false;
   private lastProgress = 0n;
+  /** The reaching of the tip was logged since the relay was last catching up. */
+  private caughtUpLogged = false;
   /** Resolves after the pipeline has handled everything it was offered so far. */
   private idle: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<{ height: bigint; resolve: () => void }>();
@@ -398,9 +402,14 @@ export class RelayCore {
     this.served = a.height;
     this.metrics.height.set(Number(a.height));
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
+    // Progress while catching up (every `progressEvery` heights, and once on reaching the tip);
+    // at the chain's pace, nothing: the log said every other height there, five lines a second.
     const every = BigInt(this.o.progressEvery ?? 100);
-    if (a.height - this.lastProgress >= every || (tip > 0n && a.height === tip && tip - this.lastProgress > 1n)) {
+    const isCatchingUp = tip - a.height > CATCHING_UP_HEIGHTS;
+    if (isCatchingUp) this.caughtUpLogged = false;
+    if ((isCatchingUp && a.height - this.lastProgress >= every) || (!this.caughtUpLogged && a.height >= tip && tip > 0n)) {
       this.lastProgress = a.height;
+      this.caughtUpLogged ||= a.height >= tip;
       this.o.log("info", event, { height: a.height.toString(), of: tip.toString() });
     }
     for (const w of this.waiters)
