@@ -41,16 +41,18 @@ function validator(readyz: unknown, bundle: Uint8Array | undefined, readyStatus 
   };
 }
 
-/** A probe of `url` with tip `tip`, recording its claims. */
-function probeOf(url: string | undefined, tip = 10n, extra: { maxBundleBytes?: number; timeoutMs?: number } = {}) {
+/** A probe of `url` with tip `tip`, recording its claims; a claim is taken unless `refuse` says otherwise. */
+function probeOf(url: string | undefined, tip = 10n, extra: { maxBundleBytes?: number; timeoutMs?: number; refuse?: boolean } = {}) {
   const claims: { height: bigint; bundle: number[]; from: string }[] = [];
+  const { refuse, ...limits } = extra;
   const probe = new TipProbe({
     source: () => url,
     tip: () => tip,
     claim: async (height, bundle, from) => {
       claims.push({ height, bundle: [...bundle], from });
+      if (!refuse && height > tip) tip = height;
     },
-    ...extra,
+    ...limits,
   });
   return { probe, claims };
 }
@@ -69,6 +71,14 @@ describe("tip probe", () => {
       expect(v.asked).toEqual(["/readyz", "/blocks/42"]);
       expect(probe.hasAnswered).toBe(true);
     }
+  });
+
+  it("does not count as answered when the claim is refused (its bundle did not prove it)", async () => {
+    const v = await standIn(validator({ finalized: "42" }, Uint8Array.of(1)));
+    const { probe, claims } = probeOf(v.url, 10n, { refuse: true });
+    await probe.probe();
+    expect(claims.map((c) => c.height)).toEqual([42n]);
+    expect(probe.hasAnswered).toBe(false);
   });
 
   it("fetches no bundle for a height at or under the tip, and counts as answered", async () => {
@@ -165,11 +175,13 @@ describe("tip probe", () => {
     const v = await standIn((req, res) => validator({ finalized: "42" }, lying ? undefined : Uint8Array.of(4))(req, res));
     const silent: [string, number][] = [];
     const claims: bigint[] = [];
+    let tip = 10n;
     const probe = new TipProbe({
       source: () => v.url,
-      tip: () => 10n,
+      tip: () => tip,
       claim: async (h) => {
         claims.push(h);
+        tip = h;
       },
       onSilent: (from, rounds) => silent.push([from, rounds]),
       maxSilentRounds: 3,

@@ -46,7 +46,7 @@ export class TipProbe {
   private inFlight = false;
   /**
    * Whether a round has completed: a validator said how far the chain is, and a report past the
-   * tip was decided. Until then the relay cannot tell whether it is synced (/readyz).
+   * tip proved itself. Until then the relay cannot tell whether it is synced (/readyz).
    */
   hasAnswered = false;
   private silent = { from: "", rounds: 0 };
@@ -80,7 +80,7 @@ export class TipProbe {
     }
   }
 
-  /** Whether `base` said how far the chain is (and a report past the tip was decided). */
+  /** Whether `base` said how far the chain is (and a report past the tip proved itself). */
   private async round(base: string): Promise<boolean> {
     try {
       // /readyz carries the figures whether the validator is ready (200) or not (503).
@@ -90,6 +90,7 @@ export class TipProbe {
         const bundle = await this.get(`${base}/blocks/${height}`, [200], (r) => this.bytesOf(r));
         if (!bundle || bundle.length === 0) return false;
         await this.o.claim(height, bundle, base);
+        return this.o.tip() >= height; // refused: it said nothing that holds
       }
       return true;
     } catch {
