@@ -5,7 +5,8 @@
 // transaction; started again on the same folder (the dead process's lock taken over), it comes
 // back ready and serves the chain (/log), the transactions, the accounts and the leaderboard as a
 // relay never killed does. Each height is stored in one transaction (store/store.ts), so a kill
-// costs at most the heights not yet committed, which the relay fetches again.
+// costs at most the heights not yet committed, which the relay fetches again. And the validator a
+// relay follows, killed the same way: the relay moves to another without falling behind.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -188,5 +189,40 @@ describe("a relay killed with SIGKILL", () => {
     expect(settled(x.body)).toEqual(settled(y.body));
     expect((x.body.leaders as unknown[]).length).toBeGreaterThanOrEqual(players.length);
     await kill(last.proc);
+  }, 240_000);
+});
+
+describe("the validator a relay follows, killed with SIGKILL", () => {
+  it("costs the relay a move to another: it keeps pace, stays ready and takes transactions", async () => {
+    const followed = reference.relay.follower.source;
+    const i = [0, 1, 2, 3].find((k) => devnet.apiUrl(k) === followed) as number;
+    const before = reference.relay.height;
+    await devnet.kill(i);
+    try {
+      await waitUntil("the relay follows another validator", () => reference.relay.follower.source !== followed, 30_000);
+      await reference.relay.waitForHeight(before + 20n);
+      await waitUntil("the relay is ready", async () => (await answers(reference.url, "/readyz")).status === 200, 30_000);
+      expect(reference.relay.metrics.followReconnects.get()).toBeGreaterThanOrEqual(1);
+      // A transaction through the relay reaches a validator that is up, and is finalized.
+      const player = LocalChain.signer(7799);
+      const tx = signTxSync({
+        codec: core.codec,
+        signer: player,
+        chainId: BigInt(devnet.genesis.chainId),
+        nonce: 0n,
+        instruction: { op: "register", name: "after-kill" },
+      });
+      const taken = await submit(reference.url, tx);
+      expect(taken.body).toMatchObject({ ok: true });
+      await waitUntil(
+        "the transaction is finalized",
+        async () => (await answers(reference.url, `/tx/${taken.body.hash}`)).status === 200,
+        60_000,
+      );
+    } finally {
+      // Back, it catches up with the others (its journal and store were left as a kill leaves them).
+      devnet.start(i);
+    }
+    await devnet.waitFor(reference.relay.height, 120_000, [i]);
   }, 240_000);
 });
