@@ -30,7 +30,8 @@ const runningStart = () => {
   }
 };
 const other = runningStart();
-if (other !== undefined) {
+// A file naming this very pid was left by a past process that had it (a restarted container's).
+if (other !== undefined && other !== process.pid) {
   console.error(`[start] npm start is already running from this checkout (pid ${other}): stop it first (Ctrl-C there, or kill ${other})`);
   process.exit(1);
 }
