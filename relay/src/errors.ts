@@ -100,7 +100,7 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
   RELAY_HEADERS_TOO_LARGE: { status: 431, hint: "send fewer or shorter headers (at most 16 KiB together)" },
   RELAY_STORE_UNAVAILABLE: {
     status: 503,
-    hint: "the relay cannot reach its database: retry after the Retry-After header or use another relay",
+    hint: "the relay's database cannot be reached or is out of a resource (a full disk): retry after the Retry-After header or use another relay",
   },
 };
 

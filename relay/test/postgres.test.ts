@@ -104,7 +104,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     await waitUntil("both relays say their store is unreachable", async () => {
       const answers = await Promise.all(relays.map((r) => json(`${r.url}/readyz`)));
       return answers.every(
-        (x) => x.status === 503 && (x.body.reasons as string[]).some((why) => why.includes("store has been unreachable")),
+        (x) => x.status === 503 && (x.body.reasons as string[]).some((why) => why.includes("store has been unavailable")),
       );
     });
     for (const r of relays) {

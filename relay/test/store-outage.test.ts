@@ -71,6 +71,18 @@ describe("asStoreError", () => {
       expect(asStoreError(e), e.message).toBeInstanceOf(StoreUnavailable);
   });
 
+  it("takes a resource run out (a full disk above all) for an unavailable store", () => {
+    for (const e of [
+      // What PGlite and PostgreSQL say when a height's rows do not fit on the disk.
+      withCode('could not extend file "base/5/16395": No space left on device', "53100"),
+      withCode("out of memory", "53200"),
+      withCode("sorry, too many clients already", "53300"),
+      withCode("ENOSPC: no space left on device, write", "ENOSPC"),
+      withCode("EDQUOT: disk quota exceeded, write", "EDQUOT"),
+    ])
+      expect(asStoreError(e), e.message).toBeInstanceOf(StoreUnavailable);
+  });
+
   it("leaves failed statements and non-errors as they are", () => {
     for (const e of [
       withCode('duplicate key value violates unique constraint "heights_pkey"', "23505"),

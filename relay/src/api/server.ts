@@ -181,7 +181,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     let e: RelayError;
     if (err instanceof RelayError) e = err;
     else if (err instanceof StoreUnavailable)
-      e = new RelayError("RELAY_STORE_UNAVAILABLE", "the relay cannot reach its database", { retryAfter: 1 });
+      e = new RelayError("RELAY_STORE_UNAVAILABLE", "the relay's database cannot answer now", { retryAfter: 1 });
     else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
       e = new RelayError("RELAY_BODY_TOO_LARGE", `the body is over ${o.maxTxBytes ?? 4096} bytes`);
     else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH")
@@ -303,7 +303,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;
-    if (outage.since !== undefined) reasons.push(`the store has been unreachable for ${outage.downSeconds()} s: ${outage.lastError}`);
+    if (outage.since !== undefined) reasons.push(`the store has been unavailable for ${outage.downSeconds()} s: ${outage.lastError}`);
     const figures = { height: relay.height.toString(), validatorTip: relay.validatorTip.toString(), lag: lag.toString() };
     if (reasons.length === 0) return { ready: true, ...figures };
     const e = new RelayError("RELAY_NOT_READY", reasons.join("; "));

@@ -33,7 +33,8 @@ export interface Db extends Queryable {
 
 /**
  * The database could not be reached or dropped the connection (a PostgreSQL restart, failover or
- * network fault), as opposed to a statement that failed: worth retrying, and no fault of the
+ * network fault), or cannot do the work now for want of a resource (its disk full, out of memory,
+ * out of connections), as opposed to a statement that failed: worth retrying, and no fault of the
  * request that met it.
  */
 export class StoreUnavailable extends Error {
@@ -41,13 +42,15 @@ export class StoreUnavailable extends Error {
 }
 
 // SQLSTATE classes and codes of a server that is going or not yet there: 08 (connection
-// exception), 57P01–57P03 (admin or crash shutdown, cannot connect now).
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
-// Node's socket errors, and what `pg` says when the server hangs up between its messages.
-const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"]);
+// exception), 57P01–57P03 (admin or crash shutdown, cannot connect now); and class 53, insufficient
+// resources (53100: the disk is full, which PGlite reports too; 53200 out of memory; 53300 too
+// many connections): a write that fails for those succeeds once the operator frees the resource.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53...)$/;
+// Node's socket errors, a full disk or quota, and what `pg` says when the server hangs up between its messages.
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "ENOSPC", "EDQUOT"]);
 const UNAVAILABLE_MESSAGE = /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/;
 
-/** `e` as StoreUnavailable when it is a lost or refused connection, else `e` unchanged. */
+/** `e` as StoreUnavailable when it is a lost or refused connection or a resource run out, else `e` unchanged. */
 export function asStoreError(e: unknown): unknown {
   if (e instanceof StoreUnavailable || !(e instanceof Error)) return e;
   const code = (e as { code?: unknown }).code;

@@ -20,7 +20,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WorkerRpc } from "@nullspace/core/node";
 import { lockDataFolder } from "./data-lock.js";
-import { BYTEA_OID, type Db, parseBytea, type Row, type SqlParam, serializeBytea, toParams } from "./db.js";
+import { asStoreError, BYTEA_OID, type Db, parseBytea, type Row, type SqlParam, serializeBytea, toParams } from "./db.js";
 
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -148,8 +148,13 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
   }
   let closed = false;
   // A closed database answers at once (the RPC would start a fresh worker with nothing open).
+  // A full disk (SQLSTATE 53100) surfaces as StoreUnavailable, as on PostgreSQL (store/db.ts).
   const call = (request: object): Promise<unknown> =>
-    closed ? Promise.reject(new PgliteThreadError("the database is closed")) : rpc.call(request);
+    closed
+      ? Promise.reject(new PgliteThreadError("the database is closed"))
+      : rpc.call(request).catch((e: unknown) => {
+          throw asStoreError(e);
+        });
   const query = async <T extends Row>(sql: string, params: readonly SqlParam[] = [], tx?: number): Promise<T[]> =>
     (await call({ op: "query", sql, params: toParams(params), tx })) as T[];
   return {
