@@ -16,6 +16,7 @@ import { RecentBundles, type RecentBundlesOptions } from "./api/recent-bundles.j
 import type { HeightStored } from "./bus/message.js";
 import type { HeightBus } from "./bus/redis-bus.js";
 import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
+import { RebuildBackoff } from "./chain/rebuild-backoff.js";
 import type { TrustRoot } from "./chain/trust.js";
 import { Follower } from "./follow/follower.js";
 import { StoreFollower } from "./follow/store-follower.js";
@@ -96,6 +97,7 @@ export class RelayCore {
   private draining = false;
   private stopped = false;
   private lastProgress = 0n;
+  private readonly rebuildBackoff = new RebuildBackoff();
   /** The reaching of the tip was logged since the relay was last catching up. */
   private caughtUpLogged = false;
   /** Resolves after the pipeline has handled everything it was offered so far. */
@@ -375,7 +377,10 @@ export class RelayCore {
     } catch (e) {
       // The store failed under a verified height: the chain is ahead of what is stored. Start
       // over from the store rather than serve state the store does not have.
-      this.o.log("error", "pipeline_failed", { message: (e as Error).message, stack: (e as Error).stack });
+      // A fault that persists is not rebuilt from at once each time (chain/rebuild-backoff.ts).
+      const waitMs = this.rebuildBackoff.failed(this.served);
+      this.o.log("error", "pipeline_failed", { message: (e as Error).message, stack: (e as Error).stack, rebuildInMs: waitMs });
+      await this.rebuildBackoff.wait(waitMs);
       // Nobody awaits the pipeline: a rebuild that fails too is logged, and the stall check
       // (checkStall) restarts the follower from the chain's height later.
       if (!this.stopped) await this.rebuild().catch((e2: Error) => this.o.log("error", "rebuild_failed", { message: e2.message }));
@@ -433,6 +438,7 @@ export class RelayCore {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.rebuildBackoff.wakeAll();
     clearInterval(this.stallTimer);
     this.tipProbe.stop();
     await this.o.bus?.stop();
