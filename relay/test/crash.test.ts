@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Core, LocalChain, signTxSync, toHex } from "@nullspace/core";
+import { Core, LocalChain, type Signer, signTxSync, toHex } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
@@ -60,8 +60,7 @@ function relayProcess(dataDir: string, port: number): { proc: ChildProcess; log:
   return { proc, log: () => log, saw };
 }
 
-async function kill(proc: ChildProcess, log?: () => string): Promise<void> {
-  if (log) console.error("KILLED AT", log().split("\n").filter(Boolean).slice(-3).join("\n"));
+async function kill(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the relay had already exited (${proc.exitCode})`);
   const exited = new Promise((resolve) => proc.once("exit", resolve));
   proc.kill("SIGKILL");
@@ -75,6 +74,12 @@ async function answers(url: string, path: string): Promise<{ status: number; bod
   } catch {
     return { status: 0, body: {} }; // not listening (yet)
   }
+}
+
+/** Registers `signer` as `name` through the relay at `url` (its first transaction: nonce 0). */
+function register(url: string, signer: Signer, name: string) {
+  const chainId = BigInt(devnet.genesis.chainId);
+  return submit(url, signTxSync({ codec: core.codec, signer, chainId, nonce: 0n, instruction: { op: "register", name } }));
 }
 
 /** An answer without what moves with the chain (the height it was given at). */
@@ -93,10 +98,8 @@ beforeAll(async () => {
     dataDir: await tempDir("relay-reference-"),
     log: () => {},
   });
-  const chainId = BigInt(devnet.genesis.chainId);
   for (const [i, p] of players.slice(0, 2).entries()) {
-    const tx = signTxSync({ codec: core.codec, signer: p, chainId, nonce: 0n, instruction: { op: "register", name: `crash${i}` } });
-    const r = await submit(reference.url, tx);
+    const r = await register(reference.url, p, `crash${i}`);
     expect(r.body).toMatchObject({ ok: true });
     hashes.push(r.body.hash as string);
   }
@@ -128,12 +131,12 @@ describe("a relay killed with SIGKILL", () => {
     await second.saw("follow_connected");
     expect(second.log()).toContain('"event":"rebuild_from_validators"');
     while (Number((await answers(url, "/healthz")).body.height ?? 0) < 1) await new Promise((r) => setTimeout(r, 5));
-    await kill(second.proc, second.log);
+    await kill(second.proc);
 
     // 3. While a restart replays its own store (what the second one stored).
     const third = relayProcess(dataDir, port);
     await third.saw("replay_store");
-    await kill(third.proc, third.log);
+    await kill(third.proc);
 
     // 4. Following the chain, ready, with a subscriber, right after taking a transaction. Ready
     // means synced: within 8 heights (maxLag) of what the validators had finalized before it started.
@@ -145,18 +148,10 @@ describe("a relay killed with SIGKILL", () => {
     const subscriber = new WebSocket(`${url.replace("http", "ws")}/updates?filter=all`);
     const closed = new Promise<number>((resolve) => subscriber.once("close", resolve));
     await new Promise((resolve, reject) => subscriber.once("open", resolve).once("error", reject));
-    const player = players[2] as (typeof players)[number];
-    const tx = signTxSync({
-      codec: core.codec,
-      signer: player,
-      chainId: BigInt(devnet.genesis.chainId),
-      nonce: 0n,
-      instruction: { op: "register", name: "crash2" },
-    });
-    const taken = await submit(url, tx);
+    const taken = await register(url, players[2] as Signer, "crash2");
     expect(taken.body).toMatchObject({ ok: true });
     hashes.push(taken.body.hash as string);
-    await kill(fourth.proc, fourth.log);
+    await kill(fourth.proc);
     expect(await closed).toBe(1006); // gone without a close frame, as a killed process goes
 
     // Started once more, it takes over the dead process's lock and comes back ready.
@@ -204,15 +199,7 @@ describe("the validator a relay follows, killed with SIGKILL", () => {
       await waitUntil("the relay is ready", async () => (await answers(reference.url, "/readyz")).status === 200, 30_000);
       expect(reference.relay.metrics.followReconnects.get()).toBeGreaterThanOrEqual(1);
       // A transaction through the relay reaches a validator that is up, and is finalized.
-      const player = LocalChain.signer(7799);
-      const tx = signTxSync({
-        codec: core.codec,
-        signer: player,
-        chainId: BigInt(devnet.genesis.chainId),
-        nonce: 0n,
-        instruction: { op: "register", name: "after-kill" },
-      });
-      const taken = await submit(reference.url, tx);
+      const taken = await register(reference.url, LocalChain.signer(7799), "after-kill");
       expect(taken.body).toMatchObject({ ok: true });
       await waitUntil(
         "the transaction is finalized",
