@@ -348,7 +348,21 @@ export class RelayCore {
             if (!have) break; // wait for the descendants
           }
           this.refuse(next, e, entry.from); // and moves the follower off that validator
-          if (this.chain.isPoisoned) await this.rebuild(false);
+          if (this.chain.isPoisoned) {
+            // A quorum certified a record this relay's state machine does not reach. Once, a
+            // Byzantine quorum; again and again from every validator, this relay's core.wasm is
+            // likely not the validators': the rebuilds slow down (chain/rebuild-backoff.ts).
+            const waitMs = this.rebuildBackoff.failed(this.served);
+            if (waitMs > 0)
+              this.o.log("error", "execution_mismatch_again", {
+                height: next.toString(),
+                rebuildInMs: waitMs,
+                hint: "the validators' certified records keep differing from this relay's execution: is its core.wasm the validators'?",
+              });
+            await this.rebuildBackoff.wait(waitMs);
+            if (this.stopped) break;
+            await this.rebuild(false);
+          }
           continue;
         }
         this.pending.delete(next);

@@ -43,11 +43,13 @@ afterAll(async () => {
 
 /**
  * A validator stream on loopback that answers each connection (the `n`th, asking `from`) with the
- * one frame `frameFor` makes, and a relay following it, then honest validators 1 and 2, in turn.
+ * one frame `frameFor` makes, and a relay following it, then honest validators 1 and 2, in turn
+ * (or the validators `followed` lists).
  */
 async function relayBehindByzantineStream(
   frameFor: (from: bigint, n: number) => Promise<{ tag: number; height: bigint; bundle: Uint8Array }>,
   options: Partial<Parameters<typeof startRelay>[0]> = {},
+  followed: (fake: string) => string[] = (fake) => [fake, devnet.apiUrl(1), fake, devnet.apiUrl(2)],
 ): Promise<{ relay: RunningRelay; fake: WebSocketServer; connections: () => number }> {
   let connections = 0;
   const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
@@ -63,7 +65,7 @@ async function relayBehindByzantineStream(
   const relay = await startRelay({
     genesisPath: join(devnet.dir, "genesis.json"),
     wasmPath: WASM_PATH,
-    validators: [fakeUrl, devnet.apiUrl(1), fakeUrl, devnet.apiUrl(2)],
+    validators: followed(fakeUrl),
     dataDir: await tempDir("relay-store-"),
     log: () => {},
     ...options,
@@ -190,6 +192,37 @@ describe("forged bundles", () => {
     for (let h = 1n; h <= target; h++) honest.push(await bundleOf(devnet, 1, h));
     expect(certified(core, log)).toEqual(certified(core, honest));
   }, 90_000);
+
+  it("a quorum certifying records the relay never reaches, again and again (its core.wasm not the validators'): rebuilds slow down and say why", async () => {
+    const logged: string[] = [];
+    const { relay, fake, connections } = await relayBehindByzantineStream(
+      async (from) => {
+        const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
+        const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
+        const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(3)));
+        return { tag: 0x02, height: from, bundle: core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) }) };
+      },
+      { log: (_level, event, fields) => logged.push(`${event} ${JSON.stringify(fields ?? {})}`) },
+      (fake) => [fake],
+    );
+    await new Promise((r) => setTimeout(r, 6000));
+    fake.close();
+    const rebuilds = logged.filter((l) => l.startsWith("chain_rebuild ")).length;
+    // At once, then after 1 s, 2 s (and 4 s), not one per reconnection (one every ~0.1–0.2 s).
+    expect(rebuilds).toBeGreaterThanOrEqual(2);
+    expect(rebuilds).toBeLessThanOrEqual(4);
+    expect(connections()).toBeGreaterThanOrEqual(rebuilds);
+    // Each mismatch after the first says how long its rebuild waits (the last may still be waiting).
+    const waits = logged
+      .filter((l) => l.startsWith("execution_mismatch_again "))
+      .map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)).rebuildInMs);
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(waits).toEqual([1000, 2000, 4000].slice(0, waits.length));
+    expect(rebuilds - waits.length).toBeGreaterThanOrEqual(0);
+    expect(rebuilds - waits.length).toBeLessThanOrEqual(1);
+    expect(logged.some((l) => l.includes("is its core.wasm the validators'?"))).toBe(true);
+    expect(relay.relay.height).toBe(0n); // nothing it could not reach was stored or served
+  }, 60_000);
 
   it("a validator announcing heights it cannot prove does not move the relay's tip: it stays ready on an honest one", async () => {
     // Its stream answers every connection with one unverified FINALIZED frame a million heights on:
