@@ -351,17 +351,17 @@ export class RelayCore {
           if (this.chain.isPoisoned) {
             // A quorum certified a record this relay's state machine does not reach. Once, a
             // Byzantine quorum; again and again from every validator, this relay's core.wasm is
-            // likely not the validators': the rebuilds slow down (chain/rebuild-backoff.ts).
+            // likely not the validators'. The state past it is nobody's: rebuild at once, then
+            // take no height for a while that grows with each repeat (chain/rebuild-backoff.ts).
             const waitMs = this.rebuildBackoff.failed(this.served);
             if (waitMs > 0)
               this.o.log("error", "execution_mismatch_again", {
                 height: next.toString(),
-                rebuildInMs: waitMs,
+                resumeInMs: waitMs,
                 hint: "the validators' certified records keep differing from this relay's execution: is its core.wasm the validators'?",
               });
-            await this.rebuildBackoff.wait(waitMs);
-            if (this.stopped) break;
             await this.rebuild(false);
+            await this.rebuildBackoff.wait(waitMs);
           }
           continue;
         }
