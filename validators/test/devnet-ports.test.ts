@@ -72,4 +72,22 @@ describe("a devnet's addresses", () => {
     expect(out).not.toContain("finalizing");
     for (let i = 0; i < 4; i++) expect(existsSync(join(dir, `v${i}`, "validator.log"))).toBe(false);
   });
+
+  it("taken after the check: waiting for the devnet names the validator that exited and its log", async () => {
+    // A client socket can take a port between the check and the bind; a test then waited a minute
+    // on "v2 starting" for a validator long gone.
+    const dir = await mkdtemp(join(tmpdir(), "nullspace-ports-"));
+    dirs.push(dir);
+    const base = await freeBase(20);
+    const devnet = await Devnet.create({ dir, n: 4, basePort: base, apiBasePort: base + 10, wasmPath: WASM_PATH, say: () => {} });
+    await hold(base + 12); // validator 2's API
+    devnet.startAll();
+    try {
+      const started = performance.now();
+      await expect(devnet.waitFor(0n, 60_000)).rejects.toThrow(`v2 exited (code 1; log: ${join(dir, "v2", "validator.log")})`);
+      expect(performance.now() - started).toBeLessThan(30_000); // not the deadline's minute
+    } finally {
+      await devnet.stop();
+    }
+  }, 60_000);
 });

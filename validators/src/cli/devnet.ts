@@ -45,6 +45,8 @@ const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
 export class Devnet {
   readonly n: number;
   readonly children: (ChildProcess | undefined)[] = [];
+  /** How each validator that is not running last exited (code or signal), for waitFor's line. */
+  private readonly exits: (string | undefined)[] = [];
   genesis!: GenesisFile;
   private stopping = false;
 
@@ -133,11 +135,15 @@ export class Devnet {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.on("exit", (code, signal) => {
-      if (this.children[i] === child) this.children[i] = undefined;
+      if (this.children[i] === child) {
+        this.children[i] = undefined;
+        this.exits[i] = signal ?? `code ${code}`;
+      }
       if (!this.stopping)
         this.say(`[devnet] validator ${i} exited (${signal ?? `code ${code}`}); log: ${join(this.home(i), "validator.log")}`);
     });
     this.children[i] = child;
+    this.exits[i] = undefined;
     return child;
   }
 
@@ -186,20 +192,34 @@ export class Devnet {
     }
   }
 
-  /** Waits until every running validator answers and has finalized past `height`, printing progress. */
+  /**
+   * Waits until every validator (or those `only` lists) answers and has finalized past `height`,
+   * printing progress; throws at the deadline, or at once when one of them has exited.
+   */
   async waitFor(height: bigint, timeoutMs = 60_000, only?: number[]): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     let lastLine = "";
     for (;;) {
       const which = only ?? [...Array(this.n).keys()];
       const hs = await Promise.all(which.map((i) => this.health(i)));
-      const line = hs.map((h, k) => `v${which[k]} ${h ? `h${h.finalized}/x${h.executed}` : "starting"}`).join("  ");
+      const line = hs
+        .map((h, k) => `v${which[k]} ${h ? `h${h.finalized}/x${h.executed}` : this.notAnswering(which[k] as number)}`)
+        .join("  ");
       if (line !== lastLine) this.say(`[devnet] ${line}`);
       lastLine = line;
       if (hs.every((h) => h && h.finalized >= height && h.executed >= height)) return;
+      // One that exited will not answer: say so now rather than at the deadline.
+      if (hs.some((h, k) => !h && this.exits[which[k] as number] !== undefined))
+        throw new Error(`devnet cannot reach height ${height}: ${line}`);
       if (performance.now() > deadline) throw new Error(`devnet did not reach height ${height} within ${timeoutMs} ms: ${line}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+
+  /** What waitFor says of a validator that does not answer: still starting, or gone (and why, where). */
+  private notAnswering(i: number): string {
+    const exit = this.exits[i];
+    return exit === undefined ? "starting" : `exited (${exit}; log: ${join(this.home(i), "validator.log")})`;
   }
 
   async stop(): Promise<void> {
