@@ -18,6 +18,7 @@ import type { HeightBus } from "./bus/redis-bus.js";
 import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
 import { RebuildBackoff } from "./chain/rebuild-backoff.js";
 import type { TrustRoot } from "./chain/trust.js";
+import { RelayError } from "./errors.js";
 import { Follower } from "./follow/follower.js";
 import { StoreFollower } from "./follow/store-follower.js";
 import { TipClaims } from "./follow/tip-claims.js";
@@ -90,9 +91,14 @@ export class RelayCore {
   busTip = 0n;
   /** The highest height any followed validator announced. */
   validatorTip = 0n;
+  /**
+   * While a new chain is replayed from the store (`rebuild`): how far it is. The old chain keeps
+   * answering meanwhile, so answers never go back in time; if it is poisoned, nothing reads it.
+   */
+  rebuilding: { replayed: bigint; of: bigint } | undefined;
   /** Complete bundles waiting for their turn, with the validator each came from. */
   private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
-  /** The height `height` reports (afterApplied): stored, held and published. */
+  /** The height `height` reports (markServed): stored, held and published. */
   private served = 0n;
   private draining = false;
   private stopped = false;
@@ -190,7 +196,7 @@ export class RelayCore {
 
   /** Replays the store into the chain, then follows the validators, or the shared store and the bus. */
   async start(): Promise<void> {
-    await this.replayStore();
+    await this.replayStore(this.chain);
     if (this.o.source === "store")
       this.storeFollower.setPolling(true); // until the bus subscription is confirmed
     else this.startFollowing("source is validators");
@@ -261,33 +267,42 @@ export class RelayCore {
     return new Promise((resolve) => this.waiters.add({ height: h, resolve }));
   }
 
-  /** Re-verifies and replays every stored height into a fresh chain (start-up, or after a poisoned replay). */
-  private async replayStore(): Promise<void> {
+  /**
+   * Re-verifies and replays every stored height into `into`: the relay's chain at start-up, or a
+   * fresh one beside it during a rebuild (then nothing is served from `into` until it replaces it).
+   */
+  private async replayStore(into: VerifiedChain): Promise<void> {
     const tip = await this.storeOutage.retry("replay", () => this.store.tip());
     if (tip === 0n) {
       this.o.log("info", "rebuild_from_validators", { validators: this.o.validators });
       return;
     }
     this.o.log("info", "replay_store", { heights: tip.toString() });
-    let from = this.chain.height + 1n;
+    if (this.rebuilding) this.rebuilding.of = tip;
+    let from = into.height + 1n;
     while (from <= tip && !this.stopped) {
       const batch = await this.storeOutage.retry("replay", () => this.store.bundles(from, tip, 256));
       if (batch.length === 0) break;
       for (const { bundle } of batch) {
         const stored = async (h: bigint) => (await this.storeOutage.retry("replay", () => this.store.bundles(h, h, 1)))[0]?.bundle;
-        const a = await this.applyWithDescendants(bundle, stored);
-        this.holdRecent(a, tip);
-        this.afterApplied(a, tip, "replay_progress");
+        const a = await this.applyWithDescendants(into, bundle, stored);
+        if (into === this.chain) this.serve(a, tip);
+        else if (this.rebuilding) this.rebuilding.replayed = a.height;
+        this.logProgress(a.height, tip, "replay_progress");
       }
-      from = this.chain.height + 1n;
+      from = into.height + 1n;
     }
-    this.o.log("info", "replay_done", { height: this.chain.height.toString() });
+    this.o.log("info", "replay_done", { height: into.height.toString() });
   }
 
   /** Applies the next height; if its certificate is a descendant's, links it with the heights after it. */
-  private async applyWithDescendants(bundle: Uint8Array, lookup: (h: bigint) => Promise<Uint8Array | undefined>): Promise<AppliedHeight> {
+  private async applyWithDescendants(
+    chain: VerifiedChain,
+    bundle: Uint8Array,
+    lookup: (h: bigint) => Promise<Uint8Array | undefined>,
+  ): Promise<AppliedHeight> {
     try {
-      return await this.chain.apply(bundle);
+      return await chain.apply(bundle);
     } catch (e) {
       if (!(e instanceof BundleRefused) || e.reason !== "unlinked" || e.needsThrough === undefined) throw e;
       const views: FinalizedView[] = [];
@@ -295,12 +310,12 @@ export class RelayCore {
         const b = await lookup(h);
         if (!b) throw e; // not here yet: the caller waits for it
         try {
-          views.push(this.chain.core.codec.decodeFinalized(b));
+          views.push(chain.core.codec.decodeFinalized(b));
         } catch {
           throw new BundleRefused(h, "malformed", "a descendant does not decode");
         }
       }
-      return this.chain.apply(bundle, views);
+      return chain.apply(bundle, views);
     }
   }
 
@@ -341,7 +356,7 @@ export class RelayCore {
         if (!entry) break;
         let applied: AppliedHeight;
         try {
-          applied = await this.step(() => this.applyWithDescendants(entry.bundle, async (h) => this.pending.get(h)?.bundle));
+          applied = await this.step(() => this.applyWithDescendants(this.chain, entry.bundle, async (h) => this.pending.get(h)?.bundle));
         } catch (e) {
           if (e instanceof BundleRefused && e.reason === "unlinked" && e.needsThrough !== undefined) {
             const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
@@ -386,7 +401,8 @@ export class RelayCore {
         // Announce only what we ingested: peers re-reading our announcement must not echo it.
         if (!isFromStore) this.o.bus?.announce(applied.height);
         else this.noteTip(this.storeFollower.storeTip);
-        this.afterApplied(applied, this.validatorTip, "sync_progress");
+        this.markServed(applied);
+        this.logProgress(applied.height, this.validatorTip, "sync_progress");
       }
     } catch (e) {
       // The store failed under a verified height: the chain is ahead of what is stored. Start
@@ -417,20 +433,16 @@ export class RelayCore {
     if (this.recent.wouldHold(a.height, tip)) this.recent.add(a.height, a.bundle);
   }
 
-  private afterApplied(a: AppliedHeight, tip: bigint, event: string): void {
+  /** Holds a stored height for /log and makes it the height this relay answers at. */
+  private serve(a: AppliedHeight, tip: bigint): void {
+    this.holdRecent(a, tip);
+    this.markServed(a);
+  }
+
+  private markServed(a: AppliedHeight): void {
     this.served = a.height;
     this.metrics.height.set(Number(a.height));
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
-    // Progress while catching up (every `progressEvery` heights, and once on reaching the tip);
-    // at the chain's pace, nothing: the log said every other height there, five lines a second.
-    const every = BigInt(this.o.progressEvery ?? 100);
-    const isCatchingUp = tip - a.height > CATCHING_UP_HEIGHTS;
-    if (isCatchingUp) this.caughtUpLogged = false;
-    if ((isCatchingUp && a.height - this.lastProgress >= every) || (!this.caughtUpLogged && a.height >= tip && tip > 0n)) {
-      this.lastProgress = a.height;
-      this.caughtUpLogged ||= a.height >= tip;
-      this.o.log("info", event, { height: a.height.toString(), of: tip.toString() });
-    }
     for (const w of this.waiters)
       if (a.height >= w.height) {
         this.waiters.delete(w);
@@ -438,16 +450,64 @@ export class RelayCore {
       }
   }
 
-  /** Throws the chain away and replays the store into a new one; the follower resumes after it. */
+  /**
+   * Progress while catching up (every `progressEvery` heights, and once on reaching the tip); at
+   * the chain's pace, nothing: the log said every other height there, five lines a second.
+   */
+  private logProgress(height: bigint, tip: bigint, event: string): void {
+    const every = BigInt(this.o.progressEvery ?? 100);
+    const isCatchingUp = tip - height > CATCHING_UP_HEIGHTS;
+    if (isCatchingUp) this.caughtUpLogged = false;
+    if ((isCatchingUp && height - this.lastProgress >= every) || (!this.caughtUpLogged && height >= tip && tip > 0n)) {
+      this.lastProgress = height;
+      this.caughtUpLogged ||= height >= tip;
+      this.o.log("info", event, { height: height.toString(), of: tip.toString() });
+    }
+  }
+
+  /**
+   * Replays the store into a new chain beside the current one, then puts it in its place; the
+   * follower resumes after it. Until then the current chain answers (its height does not go back
+   * to 0 and climb again), unless it is poisoned: then state reads are refused (`certifiedChain`).
+   */
   private async rebuild(reconnect = true): Promise<void> {
-    this.o.log("warn", "chain_rebuild", { height: this.chain.height.toString() });
-    this.chain.free();
-    this.chain = await VerifiedChain.create(this.o.wasm, this.o.trust);
-    this.served = 0n; // answers follow the replay back up
-    this.pending.clear();
-    await this.replayStore();
+    const old = this.chain;
+    this.o.log("warn", "chain_rebuild", { height: old.height.toString(), poisoned: old.isPoisoned });
+    this.rebuilding = { replayed: 0n, of: await this.storeOutage.retry("replay", () => this.store.tip()) };
+    this.lastProgress = 0n;
+    let fresh: VerifiedChain | undefined;
+    try {
+      fresh = await VerifiedChain.create(this.o.wasm, this.o.trust);
+      await this.replayStore(fresh);
+    } catch (e) {
+      fresh?.free();
+      throw e;
+    } finally {
+      this.rebuilding = undefined;
+    }
+    if (this.stopped) {
+      fresh.free(); // stop() frees the chain in place
+      return;
+    }
+    this.chain = fresh;
+    old.free();
+    // The store holds every height served, so the new chain is at least as high; a height stored
+    // just before a failed step may put it one past.
+    if (fresh.latest && fresh.height > this.served) this.serve(fresh.latest, fresh.height);
+    for (const h of this.pending.keys()) if (h <= fresh.height) this.pending.delete(h);
     if (reconnect) this.follower.restart();
     this.storeFollower.poke();
+  }
+
+  /**
+   * The chain, for reads of its state (/state, accounts, /submit's nonce check). Past an execution
+   * mismatch its state is nobody's until the rebuild replaces it: refused with RELAY_NOT_READY.
+   */
+  certifiedChain(): VerifiedChain {
+    if (!this.chain.isPoisoned) return this.chain;
+    const r = this.rebuilding;
+    const progress = r ? ` (replayed ${r.replayed} of ${r.of} heights)` : "";
+    throw new RelayError("RELAY_NOT_READY", `the relay is rebuilding its state from its store${progress}`);
   }
 
   async stop(): Promise<void> {

@@ -224,6 +224,65 @@ describe("forged bundles", () => {
     expect(relay.relay.height).toBe(0n); // nothing it could not reach was stored or served
   }, 60_000);
 
+  it("while a relay rebuilds past an execution mismatch its answers do not go back in time, and its state is not read", async () => {
+    // A relay stores some 40 heights from an honest validator and stops; restarted on its folder
+    // behind a stream of quorum-signed lying records, it replays them, meets the lie, rebuilds.
+    const dataDir = await tempDir("relay-rebuild-");
+    const honest = await startRelay({
+      genesisPath: join(devnet.dir, "genesis.json"),
+      wasmPath: WASM_PATH,
+      validators: [devnet.apiUrl(1)],
+      dataDir,
+      log: () => {},
+    });
+    await honest.relay.waitForHeight(40n);
+    await honest.stop();
+    const stored = honest.relay.height;
+
+    const logged: string[] = [];
+    const { relay, fake } = await relayBehindByzantineStream(
+      async (from) => {
+        const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
+        const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
+        const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(4)));
+        return { tag: 0x02, height: from, bundle: core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) }) };
+      },
+      { dataDir, log: (_level, event, fields) => logged.push(`${event} ${JSON.stringify(fields ?? {})}`) },
+      (fake) => [fake],
+    );
+    const key = toHex(new Uint8Array(32).fill(7));
+    const seen = { heights: new Set<string>(), stateRefusals: [] as string[], readyRefusals: [] as string[], stateAnswers: 0 };
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const [health, state, ready] = await Promise.all([
+        json(`${relay.url}/healthz`),
+        json(`${relay.url}/state/${key}`),
+        json(`${relay.url}/readyz`),
+      ]);
+      seen.heights.add(String(health.body.height));
+      if (state.status === 200) seen.stateAnswers++;
+      else
+        seen.stateRefusals.push(
+          `${state.status} ${(state.body.error as { code: string; message: string }).code} ${(state.body.error as { message: string }).message}`,
+        );
+      for (const r of (ready.body.reasons as string[] | undefined) ?? []) if (r.startsWith("rebuilding")) seen.readyRefusals.push(r);
+    }
+    fake.close();
+    expect(logged.filter((l) => l.startsWith("chain_rebuild ")).length).toBeGreaterThanOrEqual(1);
+    // The restarted relay replayed its store before it listened: from its first answer on, the
+    // stored height, through every rebuild.
+    expect([...seen.heights]).toEqual([stored.toString()]);
+    // While the poisoned chain is replaced its state is refused, with the replay's progress, and
+    // /readyz says why it is not ready; between rebuilds the certified state answers.
+    expect(seen.stateRefusals.length).toBeGreaterThanOrEqual(1);
+    for (const r of seen.stateRefusals)
+      expect(r).toMatch(/^503 RELAY_NOT_READY the relay is rebuilding its state from its store( \(replayed \d+ of \d+ heights\))?$/);
+    expect(seen.stateRefusals.some((r) => r.endsWith(" heights)"))).toBe(true);
+    expect(seen.readyRefusals.length).toBeGreaterThanOrEqual(1);
+    expect(seen.stateAnswers).toBeGreaterThanOrEqual(1);
+    expect(relay.relay.height).toBe(stored);
+  }, 90_000);
+
   it("a validator announcing heights it cannot prove does not move the relay's tip: it stays ready on an honest one", async () => {
     // Its stream answers every connection with one unverified FINALIZED frame a million heights on:
     // first garbage for a bundle, then a real bundle whose certificate finalizes a lower height.

@@ -85,7 +85,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore): void {
     const q = req.query as Record<string, unknown>;
     const limit = parseLimit(q.limit, 20, 100);
     const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_REQUEST", "before");
-    const account = relay.chain.core.account(key);
+    const account = relay.certifiedChain().core.account(key);
     const height = relay.height;
     const events = await relay.store.eventsOfAccount(key, limit, before);
     if (!account && events.length === 0) throw new RelayError("RELAY_NOT_FOUND", `no account ${toHex(key)}`);
@@ -123,9 +123,10 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore): void {
   });
 
   app.get("/stats", async () => {
-    const core = relay.chain.core;
     const totals = await relay.store.totals();
-    const latest = relay.chain.latest;
+    const chain = relay.certifiedChain(); // after the await: the state and its height are of one moment
+    const core = chain.core;
+    const latest = chain.latest;
     return jsonSafe({
       height: relay.height,
       validatorTip: relay.validatorTip,
@@ -148,7 +149,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore): void {
       const key = parseHex(q, 32, "q");
       const t = await relay.store.tx(key);
       if (t) results.push({ kind: "tx", hash: q, height: t.height });
-      if (relay.chain.core.account(key)) results.push({ kind: "account", key: q });
+      if (relay.certifiedChain().core.account(key)) results.push({ kind: "account", key: q });
     }
     for (const a of await relay.store.accountsNamed(q, 10)) results.push({ kind: "account", key: a.account, name: a.name });
     return jsonSafe({ q, results });

@@ -202,7 +202,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   const chainKey = `nullspace:${relay.chain.trust.chainId}:rl:`;
   const fallback = () => relay.metrics.rateLimitFallbacks.inc();
   const submitDeps: SubmitDeps = {
-    core: () => relay.chain.core,
+    core: () => relay.certifiedChain().core,
     chainId: relay.chain.trust.chainId,
     perIp: limiterRedis ? new SharedRateLimiter(limiterRedis, `${chainKey}ip:`, ipRate, fallback) : new RateLimiter(ipRate),
     perAccount: limiterRedis
@@ -281,9 +281,10 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   app.get("/state/:key", async (req) => {
     const key = parseHex((req.params as { key: string }).key, { max: 64 }, "key");
     // Synchronous from here: the state, its proof and the certificate are of one height.
-    const latest = relay.chain.latest;
+    const chain = relay.certifiedChain();
+    const latest = chain.latest;
     if (!latest) throw new RelayError("RELAY_NOT_READY", "no height verified yet");
-    const { value, proof } = relay.chain.stateAt(key);
+    const { value, proof } = chain.stateAt(key);
     return jsonSafe({
       key,
       value,
@@ -303,6 +304,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;
+    const r = relay.rebuilding;
+    if (r) reasons.push(`rebuilding its chain from its store: replayed ${r.replayed} of ${r.of} heights`);
     if (outage.since !== undefined) reasons.push(`the store has been unavailable for ${outage.downSeconds()} s: ${outage.lastError}`);
     const figures = { height: relay.height.toString(), validatorTip: relay.validatorTip.toString(), lag: lag.toString() };
     if (reasons.length === 0) return { ready: true, ...figures };
