@@ -3,7 +3,7 @@
 // (settle) is told when it is decided, or when a newer claim that replaced it is, even if the
 // refusal's handler throws (reported, and the checks go on). (Real certificates and a Byzantine stream: forged.test.ts.)
 import { readFileSync } from "node:fs";
-import { Core } from "@nullspace/core";
+import { Core, fromHex, LocalChain } from "@nullspace/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TipClaims } from "../src/follow/tip-claims.js";
 import { WASM_PATH } from "./support/devnet.js";
@@ -51,6 +51,27 @@ describe("tip claims", () => {
     await t.claims.settle(100n, Uint8Array.of(1, 2, 3), "v1");
     expect(t.tip()).toBe(0n);
     expect(t.refused.map(([from, h, why]) => [from, h, why.startsWith("the bundle does not decode")])).toEqual([["v1", 100n, true]]);
+  });
+
+  it("tells the waiter on the first claim only once it is decided (its certificate checked off the thread)", async () => {
+    // A real block and a well-formed certificate, so the check reaches the signature (none: refused).
+    const chain = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });
+    const block = chain.seal({}).block;
+    const { header, digest } = core.codec.decodeBlock(block);
+    const body = core.codec.voteBody({
+      kind: "finalize",
+      view: header.view,
+      height: header.height,
+      parent: fromHex(header.parent),
+      digest: fromHex(digest),
+    });
+    const unsigned = core.codec.encodeCertificate("finalization", body, 1, [{ index: 0, signature: new Uint8Array(64) }]);
+    const bundle = core.codec.encodeFinalized({ height: chain.height, block, finalization: unsigned });
+    const t = claimsAt(10n);
+    await t.claims.settle(100n, bundle, "v1");
+    // The probe reads the tip right after settle: had it been told before the check, it would
+    // count a validator that answered as silent.
+    expect(t.refused.map(([from, h]) => [from, h])).toEqual([["v1", 100n]]);
   });
 
   it("settles a waiter on a claim replaced by a newer one once that one is decided, even if refusing it throws", async () => {

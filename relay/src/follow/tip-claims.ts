@@ -68,9 +68,11 @@ export class TipClaims {
       return undefined;
     }
     if (this.next && this.next.height >= height) return this.next;
-    this.next = { height, bundle: bundle.slice(), from, settled: this.next?.settled ?? [] };
+    const claim = { height, bundle: bundle.slice(), from, settled: this.next?.settled ?? [] };
+    this.next = claim;
+    // checkAll takes `next` at once when no check is under way: the claim, not `next`, is returned.
     if (!this.checking) void this.checkAll();
-    return this.next;
+    return claim;
   }
 
   private async checkAll(): Promise<void> {
