@@ -10,13 +10,16 @@
 // validator announces it once stored; every relay hearing it reads the shared store and runs the
 // same pipeline, so each still verifies what it serves. A relay with `source: "store"` follows no
 // validator until the store stops advancing or serves a height it refuses.
-import type { FinalizedView } from "@nullspace/core";
 import { Registry, type RelayMetrics, relayMetrics } from "./api/metrics.js";
 import { RecentBundles, type RecentBundlesOptions } from "./api/recent-bundles.js";
 import type { HeightStored } from "./bus/message.js";
 import type { HeightBus } from "./bus/redis-bus.js";
+import { applyLinked } from "./chain/apply-linked.js";
 import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
+import { ProgressLog } from "./chain/progress-log.js";
 import { RebuildBackoff } from "./chain/rebuild-backoff.js";
+import { replayStore } from "./chain/replay-store.js";
+import { ServedHeight } from "./chain/served-height.js";
 import type { TrustRoot } from "./chain/trust.js";
 import { RelayError } from "./errors.js";
 import { Follower } from "./follow/follower.js";
@@ -68,8 +71,6 @@ export interface RelayCoreOptions {
 
 /** Heights announced and not yet verified past which the pipeline is behind the chain (see `step`). */
 const BEHIND_HEIGHTS = 2n;
-/** Heights behind the tip past which the relay logs its progress (/readyz's default maxLag). */
-const CATCHING_UP_HEIGHTS = 8n;
 
 export class RelayCore {
   chain!: VerifiedChain;
@@ -99,16 +100,13 @@ export class RelayCore {
   /** Complete bundles waiting for their turn, with the validator each came from. */
   private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
   /** The height `height` reports (markServed): stored, held and published. */
-  private served = 0n;
+  private readonly served = new ServedHeight();
   private draining = false;
   private stopped = false;
-  private lastProgress = 0n;
   private readonly rebuildBackoff = new RebuildBackoff();
-  /** The reaching of the tip was logged since the relay was last catching up. */
-  private caughtUpLogged = false;
+  private readonly progress: ProgressLog;
   /** Resolves after the pipeline has handled everything it was offered so far. */
   private idle: Promise<void> = Promise.resolve();
-  private readonly waiters = new Set<{ height: bigint; resolve: () => void }>();
   private stallTimer: NodeJS.Timeout | undefined;
   private heightAtLastCheck = -1n;
   private storeIdleChecks = 0;
@@ -126,6 +124,7 @@ export class RelayCore {
       isStopped: () => this.stopped,
     });
     this.metrics.storeAvailable.set(1);
+    this.progress = new ProgressLog((event, fields) => o.log("info", event, fields), BigInt(o.progressEvery ?? 100));
   }
 
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
@@ -163,17 +162,15 @@ export class RelayCore {
       onFalse: (from, h, why) => {
         relay.metrics.refused.inc({ reason: "false-tip" });
         relay.o.log("warn", "tip_refused", { height: h.toString(), from, why });
-        if (relay.follower.source === from) relay.follower.switchValidator(`claimed height ${h}: ${why}`);
+        relay.leave(from, `claimed height ${h}: ${why}`);
       },
       onError: (e) => relay.o.log("warn", "tip_check_failed", { message: (e as Error).message }),
     });
     relay.tipProbe = new TipProbe({
-      source: () => (relay.isFollowingValidators ? relay.follower.source : undefined),
+      source: () => relay.askedValidator,
       tip: () => relay.validatorTip,
       claim: (h, bundle, from) => tips.settle(h, bundle, from),
-      onSilent: (from, rounds) => {
-        if (relay.follower.source === from) relay.follower.switchValidator(`did not say how far the chain is in ${rounds} rounds`);
-      },
+      onSilent: (from, rounds) => relay.leave(from, `did not say how far the chain is in ${rounds} rounds`),
     });
     relay.follower = new Follower({
       validators: o.validators,
@@ -200,6 +197,7 @@ export class RelayCore {
     if (this.o.source === "store")
       this.storeFollower.setPolling(true); // until the bus subscription is confirmed
     else this.startFollowing("source is validators");
+    this.tipProbe.start(); // store-fed too: how far the chain is, proven, not a peer's word
     this.o.bus?.start({
       onHeight: (m) => this.heard(m),
       onSubscribed: () => {
@@ -221,7 +219,28 @@ export class RelayCore {
     this.storeFollower.setPolling(false);
     this.o.log("info", "follow_validators", { why });
     this.follower.start();
-    this.tipProbe.start();
+  }
+
+  /**
+   * The validator asked how far the chain is (TipProbe): the one followed, or for a store-fed
+   * relay one of its list in turn. Every relay's tip is proven so (TipClaims): a peer's bus notice
+   * or the shared store's highest row once set it for store-fed relays, unproven, and a tip set
+   * too high never came down (the relay never ready, its stall check switching forever).
+   */
+  get askedValidator(): string | undefined {
+    if (this.isFollowingValidators) return this.follower.source;
+    return this.o.validators[this.askedIndex % this.o.validators.length];
+  }
+  private askedIndex = 0;
+
+  /** Validator `from` will not say how far the chain is, or said it falsely: take another. */
+  private leave(from: string, why: string): void {
+    if (this.isFollowingValidators) {
+      if (this.follower.source === from) this.follower.switchValidator(why);
+    } else if (this.askedValidator === from) {
+      this.askedIndex++;
+      this.o.log("info", "tip_probe_switch", { from, why });
+    }
   }
 
   /** A peer relay stored heights up to m.height: read them from the store unless we have them. */
@@ -229,7 +248,6 @@ export class RelayCore {
     if (m.height > this.busTip) this.busTip = m.height;
     this.metrics.busDelayMs.set(Math.max(0, Date.now() - m.sentAtMs));
     this.metrics.busLag.set(Number(this.busTip > this.chain.height ? this.busTip - this.chain.height : 0n));
-    if (!this.isFollowingValidators) this.noteTip(m.height);
     if (m.height > this.chain.height) this.storeFollower.poke();
   }
 
@@ -258,65 +276,32 @@ export class RelayCore {
    * height ahead of it while that height is being stored.
    */
   get height(): bigint {
-    return this.served;
+    return this.served.height;
   }
 
   /** Resolves once height `h` is verified, stored and published. */
   waitForHeight(h: bigint): Promise<void> {
-    if (this.served >= h) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.add({ height: h, resolve }));
+    return this.served.waitFor(h);
   }
 
   /**
-   * Re-verifies and replays every stored height into `into`: the relay's chain at start-up, or a
-   * fresh one beside it during a rebuild (then nothing is served from `into` until it replaces it).
+   * Replays the store into `into`: the relay's chain at start-up, or a fresh one beside it during
+   * a rebuild (then nothing is served from `into` until it replaces the old one).
    */
-  private async replayStore(into: VerifiedChain): Promise<void> {
-    const tip = await this.storeOutage.retry("replay", () => this.store.tip());
-    if (tip === 0n) {
-      this.o.log("info", "rebuild_from_validators", { validators: this.o.validators });
-      return;
-    }
-    this.o.log("info", "replay_store", { heights: tip.toString() });
-    if (this.rebuilding) this.rebuilding.of = tip;
-    let from = into.height + 1n;
-    while (from <= tip && !this.stopped) {
-      const batch = await this.storeOutage.retry("replay", () => this.store.bundles(from, tip, 256));
-      if (batch.length === 0) break;
-      for (const { bundle } of batch) {
-        const stored = async (h: bigint) => (await this.storeOutage.retry("replay", () => this.store.bundles(h, h, 1)))[0]?.bundle;
-        const a = await this.applyWithDescendants(into, bundle, stored);
+  private replayStore(into: VerifiedChain): Promise<void> {
+    return replayStore({
+      store: this.store,
+      outage: this.storeOutage,
+      into,
+      isStopped: () => this.stopped,
+      log: this.o.log,
+      validators: this.o.validators,
+      onApplied: (a, tip) => {
         if (into === this.chain) this.serve(a, tip);
-        else if (this.rebuilding) this.rebuilding.replayed = a.height;
-        this.logProgress(a.height, tip, "replay_progress");
-      }
-      from = into.height + 1n;
-    }
-    this.o.log("info", "replay_done", { height: into.height.toString() });
-  }
-
-  /** Applies the next height; if its certificate is a descendant's, links it with the heights after it. */
-  private async applyWithDescendants(
-    chain: VerifiedChain,
-    bundle: Uint8Array,
-    lookup: (h: bigint) => Promise<Uint8Array | undefined>,
-  ): Promise<AppliedHeight> {
-    try {
-      return await chain.apply(bundle);
-    } catch (e) {
-      if (!(e instanceof BundleRefused) || e.reason !== "unlinked" || e.needsThrough === undefined) throw e;
-      const views: FinalizedView[] = [];
-      for (let h = e.height + 1n; h <= e.needsThrough; h++) {
-        const b = await lookup(h);
-        if (!b) throw e; // not here yet: the caller waits for it
-        try {
-          views.push(chain.core.codec.decodeFinalized(b));
-        } catch {
-          throw new BundleRefused(h, "malformed", "a descendant does not decode");
-        }
-      }
-      return chain.apply(bundle, views);
-    }
+        else if (this.rebuilding) this.rebuilding = { replayed: a.height, of: tip };
+        this.progress.note(a.height, tip, "replay_progress");
+      },
+    });
   }
 
   /**
@@ -356,7 +341,7 @@ export class RelayCore {
         if (!entry) break;
         let applied: AppliedHeight;
         try {
-          applied = await this.step(() => this.applyWithDescendants(this.chain, entry.bundle, async (h) => this.pending.get(h)?.bundle));
+          applied = await this.step(() => applyLinked(this.chain, entry.bundle, async (h) => this.pending.get(h)?.bundle));
         } catch (e) {
           if (e instanceof BundleRefused && e.reason === "unlinked" && e.needsThrough !== undefined) {
             const have = [...Array(Number(e.needsThrough - next))].every((_, i) => this.pending.has(next + 1n + BigInt(i)));
@@ -368,7 +353,7 @@ export class RelayCore {
             // Byzantine quorum; again and again from every validator, this relay's core.wasm is
             // likely not the validators'. The state past it is nobody's: rebuild at once, then
             // take no height for a while that grows with each repeat (chain/rebuild-backoff.ts).
-            const waitMs = this.rebuildBackoff.failed(this.served);
+            const waitMs = this.rebuildBackoff.failed(this.served.height);
             if (waitMs > 0)
               this.o.log("error", "execution_mismatch_again", {
                 height: next.toString(),
@@ -400,15 +385,14 @@ export class RelayCore {
         this.metrics.heightsBySource.inc({ source: isFromStore ? "store" : "validator" });
         // Announce only what we ingested: peers re-reading our announcement must not echo it.
         if (!isFromStore) this.o.bus?.announce(applied.height);
-        else this.noteTip(this.storeFollower.storeTip);
         this.markServed(applied);
-        this.logProgress(applied.height, this.validatorTip, "sync_progress");
+        this.progress.note(applied.height, this.validatorTip, "sync_progress");
       }
     } catch (e) {
       // The store failed under a verified height: the chain is ahead of what is stored. Start
       // over from the store rather than serve state the store does not have.
       // A fault that persists is not rebuilt from at once each time (chain/rebuild-backoff.ts).
-      const waitMs = this.rebuildBackoff.failed(this.served);
+      const waitMs = this.rebuildBackoff.failed(this.served.height);
       this.o.log("error", "pipeline_failed", { message: (e as Error).message, stack: (e as Error).stack, rebuildInMs: waitMs });
       await this.rebuildBackoff.wait(waitMs);
       // Nobody awaits the pipeline: a rebuild that fails too is logged, and the stall check
@@ -440,29 +424,9 @@ export class RelayCore {
   }
 
   private markServed(a: AppliedHeight): void {
-    this.served = a.height;
+    this.served.set(a.height);
     this.metrics.height.set(Number(a.height));
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
-    for (const w of this.waiters)
-      if (a.height >= w.height) {
-        this.waiters.delete(w);
-        w.resolve();
-      }
-  }
-
-  /**
-   * Progress while catching up (every `progressEvery` heights, and once on reaching the tip); at
-   * the chain's pace, nothing: the log said every other height there, five lines a second.
-   */
-  private logProgress(height: bigint, tip: bigint, event: string): void {
-    const every = BigInt(this.o.progressEvery ?? 100);
-    const isCatchingUp = tip - height > CATCHING_UP_HEIGHTS;
-    if (isCatchingUp) this.caughtUpLogged = false;
-    if ((isCatchingUp && height - this.lastProgress >= every) || (!this.caughtUpLogged && height >= tip && tip > 0n)) {
-      this.lastProgress = height;
-      this.caughtUpLogged ||= height >= tip;
-      this.o.log("info", event, { height: height.toString(), of: tip.toString() });
-    }
   }
 
   /**
@@ -474,7 +438,7 @@ export class RelayCore {
     const old = this.chain;
     this.o.log("warn", "chain_rebuild", { height: old.height.toString(), poisoned: old.isPoisoned });
     this.rebuilding = { replayed: 0n, of: await this.storeOutage.retry("replay", () => this.store.tip()) };
-    this.lastProgress = 0n;
+    this.progress.restart();
     let fresh: VerifiedChain | undefined;
     try {
       fresh = await VerifiedChain.create(this.o.wasm, this.o.trust);
@@ -493,7 +457,7 @@ export class RelayCore {
     old.free();
     // The store holds every height served, so the new chain is at least as high; a height stored
     // just before a failed step may put it one past.
-    if (fresh.latest && fresh.height > this.served) this.serve(fresh.latest, fresh.height);
+    if (fresh.latest && fresh.height > this.served.height) this.serve(fresh.latest, fresh.height);
     for (const h of this.pending.keys()) if (h <= fresh.height) this.pending.delete(h);
     if (reconnect) this.follower.restart();
     this.storeFollower.poke();
@@ -519,7 +483,7 @@ export class RelayCore {
     await this.follower.stop();
     await this.storeFollower.stop();
     await this.idle;
-    for (const w of this.waiters) w.resolve();
+    this.served.releaseAll();
     this.chain.free();
   }
 }

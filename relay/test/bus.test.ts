@@ -8,8 +8,10 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { encodeHeightStored, heightsChannel } from "../src/bus/message.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
@@ -108,6 +110,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     b = await start("store", [devnet.apiUrl(2), devnet.apiUrl(3)]);
     await waitUntil("both relays hear the bus", () => a.relay.metrics.busConnected.get() === 1 && b.relay.metrics.busConnected.get() === 1);
     await Promise.all([a.relay.waitForHeight(3n), b.relay.waitForHeight(3n)]);
+    for (const r of [a, b]) await waitUntil("the relay is ready", async () => (await fetch(`${r.url}/readyz`)).status === 200);
   }, 120_000);
 
   afterAll(async () => {
@@ -234,4 +237,31 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     expect(Number(onB.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(b.relay.metrics.rateLimitFallbacks.get()).toBe(0);
   });
+
+  it("the store-fed relay's tip is proven by a validator, not a peer's word: a bus notice a billion heights on does not keep it from being ready", async () => {
+    // B asks validator 2 how far the chain is (the tip probe), as a relay following validators does.
+    expect(b.relay.isFollowingValidators).toBe(false);
+    expect(b.relay.tipProbe.hasAnswered).toBe(true);
+    const finalized = (await devnet.health(2))?.finalized ?? 0n;
+    expect(b.relay.validatorTip).toBeGreaterThanOrEqual(finalized - 8n);
+
+    // A peer (a bug, or a relay gone bad) announces a height the chain is far from.
+    const far = 1_000_000_000n;
+    const publisher = new Redis(redis.url);
+    try {
+      await publisher.publish(
+        heightsChannel(BigInt(devnet.genesis.chainId)),
+        encodeHeightStored({ height: far, sentAtMs: Date.now(), relayId: "0badc0de0badc0de" }),
+      );
+    } finally {
+      publisher.disconnect();
+    }
+    await waitUntil("B hears it", () => b.relay.busTip === far);
+    const heardAt = b.relay.height;
+    await waitUntil("B moves on", () => b.relay.height > heardAt + 3n);
+    expect(b.relay.validatorTip).toBeLessThan(far);
+    const ready = await fetch(`${b.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(b.relay.isFollowingValidators).toBe(false);
+  }, 30_000);
 });

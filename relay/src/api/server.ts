@@ -299,8 +299,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   app.get("/readyz", async (_req, reply) => {
     const lag = relay.validatorTip > relay.height ? relay.validatorTip - relay.height : 0n;
     const reasons: string[] = [];
-    if (relay.validatorTip === 0n) reasons.push("no validator stream has announced a height yet");
-    else if (relay.isFollowingValidators && !relay.tipProbe.hasAnswered)
+    if (relay.validatorTip === 0n) reasons.push("no validator has announced a height yet");
+    else if (!relay.tipProbe.hasAnswered)
       reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;

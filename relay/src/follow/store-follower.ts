@@ -31,8 +31,6 @@ export class StoreFollower {
   private again = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** The highest height this follower read from the store (for the lag metric and readiness). */
-  storeTip = 0n;
 
   constructor(private readonly o: StoreFollowerOptions) {}
 
@@ -74,10 +72,7 @@ export class StoreFollower {
         const from = this.o.nextHeight();
         const rows = await this.o.bundles(from, I64_MAX, limit);
         if (rows.length === 0) return;
-        for (const r of rows) {
-          if (r.height > this.storeTip) this.storeTip = r.height;
-          this.o.onBundle(r.height, r.bundle);
-        }
+        for (const r of rows) this.o.onBundle(r.height, r.bundle);
         await this.o.settled();
         // No progress: the next height is refused or waits for a descendant not stored yet. The
         // relay handles a refusal; a later poke reads again.
