@@ -90,7 +90,7 @@ export class RelayCore {
   isFollowingValidators = false;
   /** The highest height the bus announced. */
   busTip = 0n;
-  /** The highest height any followed validator announced. */
+  /** The highest height a validator announced and proved (TipClaims): the chain's tip as far as this relay knows. */
   validatorTip = 0n;
   /**
    * While a new chain is replayed from the store (`rebuild`): how far it is. The old chain keeps
@@ -110,6 +110,8 @@ export class RelayCore {
   private stallTimer: NodeJS.Timeout | undefined;
   private heightAtLastCheck = -1n;
   private storeIdleChecks = 0;
+  /** Which of the validators a store-fed relay asks how far the chain is (askedValidator). */
+  private askedIndex = 0;
 
   private constructor(
     private readonly o: RelayCoreOptions,
@@ -231,7 +233,6 @@ export class RelayCore {
     if (this.isFollowingValidators) return this.follower.source;
     return this.o.validators[this.askedIndex % this.o.validators.length];
   }
-  private askedIndex = 0;
 
   /** Validator `from` will not say how far the chain is, or said it falsely: take another. */
   private leave(from: string, why: string): void {
