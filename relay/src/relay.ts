@@ -195,7 +195,12 @@ export class RelayCore {
 
   /** Replays the store into the chain, then follows the validators, or the shared store and the bus. */
   async start(): Promise<void> {
-    await this.replayStore(this.chain);
+    const replayed = await this.replayStore(this.chain, true);
+    if (replayed !== this.chain) {
+      this.chain.free();
+      this.chain = replayed;
+    }
+    if (this.chain.height < this.served.height) this.serveFrom(this.chain); // replayed again, shorter
     if (this.o.source === "store")
       this.storeFollower.setPolling(true); // until the bus subscription is confirmed
     else this.startFollowing("source is validators");
@@ -286,23 +291,35 @@ export class RelayCore {
   }
 
   /**
-   * Replays the store into `into`: the relay's chain at start-up, or a fresh one beside it during
-   * a rebuild (then nothing is served from `into` until it replaces the old one).
+   * Replays the store into `into` and returns the chain it ends in: at start-up the relay's own,
+   * served as it goes; during a rebuild a fresh one beside it, served once it replaces the old.
    */
-  private replayStore(into: VerifiedChain): Promise<void> {
-    return replayStore({
-      store: this.store,
-      outage: this.storeOutage,
-      into,
-      isStopped: () => this.stopped,
-      log: this.o.log,
-      validators: this.o.validators,
-      onApplied: (a, tip) => {
-        if (into === this.chain) this.serve(a, tip);
-        else if (this.rebuilding) this.rebuilding = { replayed: a.height, of: tip };
-        this.progress.note(a.height, tip, "replay_progress");
+  private replayStore(into: VerifiedChain, isStartUp: boolean): Promise<VerifiedChain> {
+    return replayStore(
+      {
+        store: this.store,
+        outage: this.storeOutage,
+        newChain: () => VerifiedChain.create(this.o.wasm, this.o.trust),
+        isStopped: () => this.stopped,
+        log: this.o.log,
+        validators: this.o.validators,
+        onApplied: (a, tip) => {
+          if (isStartUp) this.serve(a, tip);
+          else if (this.rebuilding) this.rebuilding = { replayed: a.height, of: tip };
+          this.progress.note(a.height, tip, "replay_progress");
+        },
+        onRefused: (e) => {
+          this.metrics.refused.inc({ reason: e.reason });
+          this.o.log("warn", "store_row_refused", {
+            height: e.height.toString(),
+            reason: e.reason,
+            message: e.message,
+            note: "the replay ends before it; the height is taken from validators and replaces the row",
+          });
+        },
       },
-    });
+      into,
+    );
   }
 
   /**
@@ -424,10 +441,16 @@ export class RelayCore {
     this.markServed(a);
   }
 
-  private markServed(a: AppliedHeight): void {
+  private markServed(a: { height: bigint }): void {
     this.served.set(a.height);
     this.metrics.height.set(Number(a.height));
     this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
+  }
+
+  /** Serves the height a rebuilt chain replayed to (none: height 0). */
+  private serveFrom(chain: VerifiedChain): void {
+    if (chain.latest) this.serve(chain.latest, chain.height);
+    else this.markServed({ height: 0n });
   }
 
   /**
@@ -443,10 +466,21 @@ export class RelayCore {
     let fresh: VerifiedChain | undefined;
     try {
       fresh = await VerifiedChain.create(this.o.wasm, this.o.trust);
-      await this.replayStore(fresh);
+      const replayed = await this.replayStore(fresh, false);
+      if (replayed !== fresh) {
+        fresh.free();
+        fresh = replayed;
+      }
     } catch (e) {
-      fresh?.free();
-      throw e;
+      // The store could not be read to its end (an outage is retried in place: this is anything
+      // else). The old chain stays if it is certified and is what was served; if not, the part
+      // replayed is consistent with the store, and the best there is.
+      const isOldServed = !old.isPoisoned && old.height <= this.served.height;
+      if (!fresh || fresh.isPoisoned || isOldServed || this.stopped) {
+        fresh?.free();
+        throw e;
+      }
+      this.o.log("error", "rebuild_incomplete", { height: fresh.height.toString(), message: (e as Error).message });
     } finally {
       this.rebuilding = undefined;
     }
@@ -456,9 +490,10 @@ export class RelayCore {
     }
     this.chain = fresh;
     old.free();
-    // The store holds every height served, so the new chain is at least as high; a height stored
-    // just before a failed step may put it one past.
-    if (fresh.latest && fresh.height > this.served.height) this.serve(fresh.latest, fresh.height);
+    // The store holds every height served, so the new chain is as high, or one past (a height
+    // stored just before a failed step). Lower only if the store could not be replayed to there:
+    // then answers follow the chain that matches the store.
+    if (fresh.height !== this.served.height) this.serveFrom(fresh);
     for (const h of this.pending.keys()) if (h <= fresh.height) this.pending.delete(h);
     if (reconnect) this.follower.restart();
     this.storeFollower.poke();

@@ -16,6 +16,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
+import { openDb } from "../src/store/db.js";
 import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, logBundles, submit, upgradeStatus } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
@@ -281,6 +282,39 @@ describe("forged bundles", () => {
     expect(seen.readyRefusals.length).toBeGreaterThanOrEqual(1);
     expect(seen.stateAnswers).toBeGreaterThanOrEqual(1);
     expect(relay.relay.height).toBe(stored);
+  }, 90_000);
+
+  it("a stored height the relay refuses ends its replay before it: the relay starts, takes that height from a validator, and the row is replaced", async () => {
+    // A relay stores some 40 heights and stops; then its row of height 30 holds a record a quorum
+    // signed but the block does not execute to (a Byzantine writer, a torn disk).
+    const dataDir = await tempDir("relay-refused-row-");
+    const options = { genesisPath: join(devnet.dir, "genesis.json"), wasmPath: WASM_PATH, validators: [devnet.apiUrl(1)], dataDir };
+    const first = await startRelay({ ...options, log: () => {} });
+    await first.relay.waitForHeight(40n);
+    await first.stop();
+    const honest = await bundleOf(devnet, 1, 30n);
+    const real = core.codec.decodeFinalized(honest);
+    const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
+    const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(5)));
+    const db = await openDb({ dataDir });
+    // The row as a Byzantine writer would put it: bundle, record and state root agreeing.
+    const forgedRow = core.codec.encodeFinalized({ ...real, height: 30n, progress: quorumSigned(lying) });
+    await db.query("UPDATE heights SET bundle = $2, record = $3, state_root = $4 WHERE height = $1", [
+      30n,
+      forgedRow,
+      lying,
+      sha256(Uint8Array.of(5)),
+    ]);
+    await db.close();
+
+    const logged: string[] = [];
+    const relay = await startRelay({ ...options, log: (_level, event, fields) => logged.push(`${event} ${JSON.stringify(fields ?? {})}`) });
+    relays.push(relay);
+    const refused = logged.filter((l) => l.startsWith("store_row_refused ")).map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)));
+    expect(refused.map((r) => [r.height, r.reason])).toEqual([["30", "execution-mismatch"]]);
+    await relay.relay.waitForHeight(45n);
+    expect(relay.relay.metrics.storeRowsReplaced.get({ reason: "forged" })).toBe(1);
+    expect((await logBundles(relay.url, 30n, 30n))[0]).toBe(toHex(honest));
   }, 90_000);
 
   it("a validator announcing heights it cannot prove does not move the relay's tip: it stays ready on an honest one", async () => {

@@ -1,39 +1,73 @@
 // Re-verifies and replays every stored height into a chain: at start-up (nothing is trusted, not
 // even our own store) and when a rebuild puts a new chain in place of the old one (relay.ts).
+//
+// A stored height the chain refuses ends the replay before it: the relay takes the rest from
+// validators, whose verified bundle then replaces the row (store.put: "forged-replaced"). It used
+// to throw: a relay whose store held one such row (a Byzantine peer's in a shared store, a torn
+// disk) could not start, and one that rebuilt past it stayed stuck. A refusal for an execution
+// mismatch has already moved the state machine past the last certified state, so the replay is
+// done again into a new chain, up to the height before it.
 import type { LogFn } from "../relay.js";
 import type { Store } from "../store/store.js";
 import type { StoreOutage } from "../store/store-outage.js";
 import { applyLinked } from "./apply-linked.js";
-import type { AppliedHeight, VerifiedChain } from "./chain.js";
+import { type AppliedHeight, BundleRefused, type VerifiedChain } from "./chain.js";
 
 export interface ReplayStoreOptions {
   store: Store;
   /** Store reads are retried while the database cannot be reached. */
   outage: StoreOutage;
-  into: VerifiedChain;
+  /** A new chain at genesis, to replay into again after an execution mismatch. */
+  newChain: () => Promise<VerifiedChain>;
   isStopped: () => boolean;
   log: LogFn;
-  /** Each height applied, with the store's tip when the replay began. */
+  /** Each height applied, with the height the replay goes to. */
   onApplied: (a: AppliedHeight, tip: bigint) => void;
+  /** A stored height the chain refused: the replay ends before it. */
+  onRefused: (e: BundleRefused) => void;
   /** Named in the log when the store is empty (the relay then rebuilds from them). */
   validators: readonly string[];
 }
 
-export async function replayStore(o: ReplayStoreOptions): Promise<void> {
+/**
+ * Replays the store into `into` and returns the chain it ends in: `into`, or after a mismatch a new
+ * one (then the caller frees `into`, which is poisoned). A chain of its own is freed if it throws.
+ */
+export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): Promise<VerifiedChain> {
   const read = <T>(run: () => Promise<T>) => o.outage.retry("replay", run);
-  const tip = await read(() => o.store.tip());
+  let tip = await read(() => o.store.tip());
   if (tip === 0n) {
     o.log("info", "rebuild_from_validators", { validators: o.validators });
-    return;
+    return into;
   }
   o.log("info", "replay_store", { heights: tip.toString() });
   const stored = async (h: bigint) => (await read(() => o.store.bundles(h, h, 1)))[0]?.bundle;
-  let from = o.into.height + 1n;
-  while (from <= tip && !o.isStopped()) {
-    const batch = await read(() => o.store.bundles(from, tip, 256));
-    if (batch.length === 0) break;
-    for (const { bundle } of batch) o.onApplied(await applyLinked(o.into, bundle, stored), tip);
-    from = o.into.height + 1n;
+  let chain = into;
+  try {
+    let from = chain.height + 1n;
+    while (from <= tip && !o.isStopped()) {
+      const batch = await read(() => o.store.bundles(from, tip, 256));
+      if (batch.length === 0) break;
+      for (const { bundle } of batch) {
+        try {
+          o.onApplied(await applyLinked(chain, bundle, stored), tip);
+        } catch (e) {
+          if (!(e instanceof BundleRefused)) throw e;
+          o.onRefused(e);
+          tip = e.height - 1n;
+          if (chain.isPoisoned) {
+            if (chain !== into) chain.free();
+            chain = await o.newChain();
+          }
+          break;
+        }
+      }
+      from = chain.height + 1n;
+    }
+  } catch (e) {
+    if (chain !== into) chain.free();
+    throw e;
   }
-  o.log("info", "replay_done", { height: o.into.height.toString() });
+  o.log("info", "replay_done", { height: chain.height.toString() });
+  return chain;
 }

@@ -1,5 +1,6 @@
 // The height a relay answers at (verified, stored, held for /log and published), and whoever
-// waits for it to pass a height. It only goes up: a rebuild replays beside it (relay.ts).
+// waits for it to pass a height. A rebuild replays beside it (relay.ts), so it goes down only when
+// the store cannot be replayed as far as it had served (a row changed under it since).
 
 export class ServedHeight {
   private value = 0n;
