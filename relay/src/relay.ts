@@ -9,10 +9,9 @@
 // Several relays (docs/decisions/006-relay-bus.md): with a bus, a relay that took a height from a
 // validator announces it once stored; every relay hearing it reads the shared store and runs the
 // same pipeline, so each still verifies what it serves. A relay with `source: "store"` follows no
-// validator until the store stops advancing or serves a height it refuses.
+// validator until the store stops advancing or serves a height it refuses (follow/height-sources.ts).
 import { Registry, type RelayMetrics, relayMetrics } from "./api/metrics.js";
 import { RecentBundles, type RecentBundlesOptions } from "./api/recent-bundles.js";
-import type { HeightStored } from "./bus/message.js";
 import type { HeightBus } from "./bus/redis-bus.js";
 import { applyLinked } from "./chain/apply-linked.js";
 import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
@@ -23,6 +22,7 @@ import { ServedHeight } from "./chain/served-height.js";
 import type { TrustRoot } from "./chain/trust.js";
 import { RelayError } from "./errors.js";
 import { Follower } from "./follow/follower.js";
+import { HeightSources, STORE_SOURCE } from "./follow/height-sources.js";
 import { StoreFollower } from "./follow/store-follower.js";
 import { TipClaims } from "./follow/tip-claims.js";
 import { TipProbe } from "./follow/tip-probe.js";
@@ -34,10 +34,7 @@ import { UpdateHub } from "./updates/hub.js";
 
 export type LogFn = (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
 
-/** The `from` of bundles read from the shared store (validators' are their URLs). */
-export const STORE_SOURCE = "store";
-/** Stall checks without progress after which a store-fed relay follows the validators itself. */
-const STORE_STALL_CHECKS = 3;
+export { STORE_SOURCE };
 
 export interface RelayCoreOptions {
   wasm: Uint8Array;
@@ -86,10 +83,8 @@ export class RelayCore {
   storeFollower!: StoreFollower;
   /** Asks the followed validator how far the chain is (the stream tells only how far it was read). */
   tipProbe!: TipProbe;
-  /** Whether this relay reads validators' streams now (store-fed relays start to on a stall or refusal). */
-  isFollowingValidators = false;
-  /** The highest height the bus announced. */
-  busTip = 0n;
+  /** Where heights come from: validators' streams or the shared store (follow/height-sources.ts). */
+  sources!: HeightSources;
   /** The highest height a validator announced and proved (TipClaims): the chain's tip as far as this relay knows. */
   validatorTip = 0n;
   /**
@@ -107,11 +102,6 @@ export class RelayCore {
   private readonly progress: ProgressLog;
   /** Resolves after the pipeline has handled everything it was offered so far. */
   private idle: Promise<void> = Promise.resolve();
-  private stallTimer: NodeJS.Timeout | undefined;
-  private heightAtLastCheck = -1n;
-  private storeIdleChecks = 0;
-  /** Which of the validators a store-fed relay asks how far the chain is (askedValidator). */
-  private askedIndex = 0;
 
   private constructor(
     private readonly o: RelayCoreOptions,
@@ -164,15 +154,15 @@ export class RelayCore {
       onFalse: (from, h, why) => {
         relay.metrics.refused.inc({ reason: "false-tip" });
         relay.o.log("warn", "tip_refused", { height: h.toString(), from, why });
-        relay.leave(from, `claimed height ${h}: ${why}`);
+        relay.sources.leave(from, `claimed height ${h}: ${why}`);
       },
       onError: (e) => relay.o.log("warn", "tip_check_failed", { message: (e as Error).message }),
     });
     relay.tipProbe = new TipProbe({
-      source: () => relay.askedValidator,
+      source: () => relay.sources.askedValidator,
       tip: () => relay.validatorTip,
       claim: (h, bundle, from) => tips.settle(h, bundle, from),
-      onSilent: (from, rounds) => relay.leave(from, `did not say how far the chain is in ${rounds} rounds`),
+      onSilent: (from, rounds) => relay.sources.leave(from, `did not say how far the chain is in ${rounds} rounds`),
     });
     relay.follower = new Follower({
       validators: o.validators,
@@ -190,6 +180,18 @@ export class RelayCore {
       log: o.log,
       ...(o.storePollMs ? { pollMs: o.storePollMs } : {}),
     });
+    relay.sources = new HeightSources({
+      validators: o.validators,
+      follower: relay.follower,
+      storeFollower: relay.storeFollower,
+      metrics: relay.metrics,
+      log: o.log,
+      height: () => relay.chain.height,
+      tip: () => relay.validatorTip,
+      isDraining: () => relay.draining,
+      isStopped: () => relay.stopped,
+      ...(o.stallCheckMs ? { stallCheckMs: o.stallCheckMs } : {}),
+    });
     return relay;
   }
 
@@ -201,79 +203,23 @@ export class RelayCore {
       this.chain = replayed;
     }
     if (this.chain.height < this.served.height) this.serveFrom(this.chain); // replayed again, shorter
-    if (this.o.source === "store")
-      this.storeFollower.setPolling(true); // until the bus subscription is confirmed
-    else this.startFollowing("source is validators");
+    this.sources.start(this.o.source ?? "validators", this.o.bus);
     this.tipProbe.start(); // store-fed too: how far the chain is, proven, not a peer's word
-    this.o.bus?.start({
-      onHeight: (m) => this.heard(m),
-      onSubscribed: () => {
-        this.storeFollower.setPolling(false);
-        this.storeFollower.poke(); // whatever was announced while away
-      },
-      onDisconnected: () => {
-        if (!this.isFollowingValidators) this.storeFollower.setPolling(true);
-      },
-    });
-    this.stallTimer = setInterval(() => this.checkStall(), this.o.stallCheckMs ?? 5000);
-    this.stallTimer.unref();
   }
 
-  private startFollowing(why: string): void {
-    if (this.isFollowingValidators || this.stopped) return;
-    this.isFollowingValidators = true;
-    this.metrics.followingValidators.set(1);
-    this.storeFollower.setPolling(false);
-    this.o.log("info", "follow_validators", { why });
-    this.follower.start();
+  /** Whether this relay reads validators' streams now (store-fed relays start to on a stall or refusal). */
+  get isFollowingValidators(): boolean {
+    return this.sources.isFollowingValidators;
   }
 
-  /**
-   * The validator asked how far the chain is (TipProbe): the one followed, or for a store-fed
-   * relay one of its list in turn. Every relay's tip is proven so (TipClaims): a peer's bus notice
-   * or the shared store's highest row once set it for store-fed relays, unproven, and a tip set
-   * too high never came down (the relay never ready, its stall check switching forever).
-   */
-  get askedValidator(): string | undefined {
-    if (this.isFollowingValidators) return this.follower.source;
-    return this.o.validators[this.askedIndex % this.o.validators.length];
-  }
-
-  /** Validator `from` will not say how far the chain is, or said it falsely: take another. */
-  private leave(from: string, why: string): void {
-    if (this.isFollowingValidators) {
-      if (this.follower.source === from) this.follower.switchValidator(why);
-    } else if (this.askedValidator === from) {
-      this.askedIndex++;
-      this.o.log("info", "tip_probe_switch", { from, why });
-    }
-  }
-
-  /** A peer relay stored heights up to m.height: read them from the store unless we have them. */
-  private heard(m: HeightStored): void {
-    if (m.height > this.busTip) this.busTip = m.height;
-    this.metrics.busDelayMs.set(Math.max(0, Date.now() - m.sentAtMs));
-    this.metrics.busLag.set(Number(this.busTip > this.chain.height ? this.busTip - this.chain.height : 0n));
-    if (m.height > this.chain.height) this.storeFollower.poke();
+  /** The highest height the bus announced. */
+  get busTip(): bigint {
+    return this.sources.busTip;
   }
 
   noteTip(h: bigint): void {
     if (h > this.validatorTip) this.validatorTip = h;
     this.metrics.validatorTip.set(Number(this.validatorTip));
-  }
-
-  private checkStall(): void {
-    const h = this.chain.height;
-    const isStill = h === this.heightAtLastCheck && !this.draining;
-    if (this.isFollowingValidators) {
-      if (isStill && this.validatorTip > h) this.follower.switchValidator(`no progress past height ${h}`);
-    } else if (isStill) {
-      // The ingesting relays may be gone, or the bus silent: read the store, and after a few
-      // checks without progress take heights from the validators directly.
-      this.storeFollower.poke();
-      if (++this.storeIdleChecks >= STORE_STALL_CHECKS) this.startFollowing(`the shared store has not advanced past height ${h}`);
-    } else this.storeIdleChecks = 0;
-    this.heightAtLastCheck = h;
   }
 
   /**
@@ -414,7 +360,7 @@ export class RelayCore {
       this.o.log("error", "pipeline_failed", { message: (e as Error).message, stack: (e as Error).stack, rebuildInMs: waitMs });
       await this.rebuildBackoff.wait(waitMs);
       // Nobody awaits the pipeline: a rebuild that fails too is logged, and the stall check
-      // (checkStall) restarts the follower from the chain's height later.
+      // (follow/height-sources.ts) restarts the follower from the chain's height later.
       if (!this.stopped) await this.rebuild().catch((e2: Error) => this.o.log("error", "rebuild_failed", { message: e2.message }));
     } finally {
       this.draining = false;
@@ -426,8 +372,7 @@ export class RelayCore {
     const reason = e instanceof BundleRefused ? e.reason : "internal";
     this.metrics.refused.inc({ reason });
     this.o.log("warn", "bundle_refused", { height: height.toString(), reason, from, message: (e as Error).message });
-    if (from === STORE_SOURCE) this.startFollowing(`refused stored height ${height}: ${reason}`);
-    else if (this.follower.source === from) this.follower.switchValidator(`refused height ${height}: ${reason}`);
+    this.sources.refused(from, height, reason);
   }
 
   /** Keeps a height for /log (api/recent-bundles.ts) unless it is far below `tip` (a long replay). */
@@ -513,7 +458,7 @@ export class RelayCore {
   async stop(): Promise<void> {
     this.stopped = true;
     this.rebuildBackoff.wakeAll();
-    clearInterval(this.stallTimer);
+    this.sources.stop();
     this.tipProbe.stop();
     await this.o.bus?.stop();
     await this.follower.stop();
