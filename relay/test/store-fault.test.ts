@@ -3,9 +3,13 @@
 // chain away and replays the store (the one way back to a state the store has), and a failure that
 // comes back with nothing stored in between waits longer each time (1 s, 2 s, 4 s, … 30 s) instead
 // of replaying the whole store several times a second. The relay stays up, its height never passes
-// what is stored, and once the fault is gone it catches up with the chain.
+// what is stored nor goes back, and once the fault is gone it catches up with the chain; a
+// subscriber connected throughout gets every height once, in order, each verifying.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Core, fromHex, verifyUpdate } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
@@ -36,6 +40,10 @@ const count = (event: string) => logged.filter((l) => l.event === event).length;
 
 describe("a store fault that persists", () => {
   it("rebuilds after waits that grow, never serves past the store nor goes back, and catches up once it is gone", async () => {
+    const frames: Uint8Array[] = [];
+    const ws = new WebSocket(`${relay.url.replace("http", "ws")}/updates?filter=all`);
+    ws.on("message", (d: Buffer) => frames.push(new Uint8Array(d)));
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
     const db = relay.relay.store.db;
     await db.query(
       "CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$",
@@ -67,5 +75,20 @@ describe("a store fault that persists", () => {
     await relay.relay.waitForHeight(chain);
     expect(await stored()).toBeGreaterThanOrEqual(chain);
     await waitUntil("the relay is ready", async () => (await fetch(`${relay.url}/readyz`)).status === 200, 30_000);
+
+    const core = await Core.load(readFileSync(WASM_PATH));
+    const chainId = BigInt(devnet.genesis.chainId);
+    const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+    const delivered: bigint[] = [];
+    await waitUntil("the subscriber has the chain's height", async () => {
+      while (delivered.length < frames.length) {
+        const v = await verifyUpdate({ codec: core.codec, chainId, validators, frame: frames[delivered.length] as Uint8Array });
+        if (!v.ok) throw new Error(`a frame does not verify: ${JSON.stringify(v)}`);
+        delivered.push(v.height);
+      }
+      return (delivered.at(-1) ?? 0n) >= chain;
+    });
+    ws.close();
+    expect(delivered).toEqual(delivered.map((_, k) => (delivered[0] as bigint) + BigInt(k)));
   }, 90_000);
 });
