@@ -202,7 +202,6 @@ export class RelayCore {
       this.chain.free();
       this.chain = replayed;
     }
-    if (this.chain.height < this.served.height) this.serveFrom(this.chain); // replayed again, shorter
     this.sources.start(this.o.source ?? "validators", this.o.bus);
     this.tipProbe.start(); // store-fed too: how far the chain is, proven, not a peer's word
   }
@@ -406,7 +405,9 @@ export class RelayCore {
   private async rebuild(reconnect = true): Promise<void> {
     const old = this.chain;
     this.o.log("warn", "chain_rebuild", { height: old.height.toString(), poisoned: old.isPoisoned });
-    this.rebuilding = { replayed: 0n, of: await this.storeOutage.retry("replay", () => this.store.tip()) };
+    // Set before anything is awaited: state reads refused from now on say how far the replay is
+    // (the store holds at least what was served; the replay reads how much more).
+    this.rebuilding = { replayed: 0n, of: this.served.height };
     this.progress.restart();
     let fresh: VerifiedChain | undefined;
     try {
