@@ -34,8 +34,6 @@ import { UpdateHub } from "./updates/hub.js";
 
 export type LogFn = (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
 
-export { STORE_SOURCE };
-
 export interface RelayCoreOptions {
   wasm: Uint8Array;
   trust: TrustRoot;
@@ -81,7 +79,7 @@ export class RelayCore {
   hub!: UpdateHub;
   follower!: Follower;
   storeFollower!: StoreFollower;
-  /** Asks the followed validator how far the chain is (the stream tells only how far it was read). */
+  /** Asks a validator how far the chain is (a stream tells only how far it was read; a peer's bus notice proves nothing). */
   tipProbe!: TipProbe;
   /** Where heights come from: validators' streams or the shared store (follow/height-sources.ts). */
   sources!: HeightSources;
@@ -89,7 +87,7 @@ export class RelayCore {
   validatorTip = 0n;
   /**
    * While a new chain is replayed from the store (`rebuild`): how far it is. The old chain keeps
-   * answering meanwhile, so answers never go back in time; if it is poisoned, nothing reads it.
+   * answering meanwhile, so answers do not go back in time; if it is poisoned, nothing reads it.
    */
   rebuilding: { replayed: bigint; of: bigint } | undefined;
   /** Complete bundles waiting for their turn, with the validator each came from. */

@@ -13,8 +13,8 @@ export class RebuildBackoff {
 
   /** A failure, with `served` the relay's height at it: the wait before rebuilding, in ms. */
   failed(served: bigint): number {
-    // Against the highest height served at any failure of the run: one met part-way through a
-    // rebuild's replay (the height back down) is not progress either.
+    // Against the highest height served at any failure of the run: a height lower than that (a
+    // rebuild that could not replay the store as far) is not progress either.
     const isRepeat = this.count > 0 && served <= this.served;
     this.count = isRepeat ? this.count + 1 : 1;
     if (!isRepeat) this.served = served;

@@ -1,13 +1,14 @@
-// How far the chain is, asked of the followed validator every second: its /readyz says the height
-// it has finalized, and /blocks/<that height> brings the bundle whose finalization certificate
-// proves it (TipClaims checks the claim; this only fetches it). A validator's stream sends heights
+// How far the chain is, asked of a validator every second (the one followed, or one a store-fed
+// relay picks: follow/height-sources.ts): its /readyz says the height it has finalized, and
+// /blocks/<that height> brings the bundle whose finalization certificate proves it (TipClaims checks the claim; this only fetches it). A validator's stream sends heights
 // in order, so from the stream alone a relay catching up knows only how far it has read: one that
 // restarted 60 heights behind took each height it read for the tip, and /readyz said ready while
 // it was still syncing (relay/test/crash.test.ts). Everything read here is untrusted: an answer
 // that is not of the documented shape, or a bundle past `maxBundleBytes`, is ignored.
+import { concatBytes } from "@nullspace/core";
 
 export interface TipProbeOptions {
-  /** The validator the relay follows now (API base URL), or undefined while it follows none. */
+  /** The validator to ask now (API base URL), or undefined to skip the round. */
   source(): string | undefined;
   /** The highest height the relay already takes as reached: a report at or under it is not fetched. */
   tip(): bigint;
@@ -135,12 +136,6 @@ export class TipProbe {
       }
       parts.push(value);
     }
-    const bytes = new Uint8Array(length);
-    let at = 0;
-    for (const p of parts) {
-      bytes.set(p, at);
-      at += p.length;
-    }
-    return bytes;
+    return concatBytes(...parts);
   }
 }
