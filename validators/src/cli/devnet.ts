@@ -120,7 +120,7 @@ export class Devnet {
 
   /** Starts validator i (its log appends to v<i>/validator.log). */
   start(i: number): ChildProcess {
-    const log = createWriteStream(join(this.home(i), "validator.log"), { flags: "a" });
+    const log = createWriteStream(this.logPath(i), { flags: "a" });
     const child = spawn(
       process.execPath,
       [...(this.o.nodeArgs ?? []), "--import", "tsx", MAIN, "start", "--home", this.home(i), "--wasm", this.o.wasmPath],
@@ -135,12 +135,12 @@ export class Devnet {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.on("exit", (code, signal) => {
+      const exit = signal ?? `code ${code}`;
       if (this.children[i] === child) {
         this.children[i] = undefined;
-        this.exits[i] = signal ?? `code ${code}`;
+        this.exits[i] = exit;
       }
-      if (!this.stopping)
-        this.say(`[devnet] validator ${i} exited (${signal ?? `code ${code}`}); log: ${join(this.home(i), "validator.log")}`);
+      if (!this.stopping) this.say(`[devnet] validator ${i} exited (${exit}); log: ${this.logPath(i)}`);
     });
     this.children[i] = child;
     this.exits[i] = undefined;
@@ -219,7 +219,12 @@ export class Devnet {
   /** What waitFor says of a validator that does not answer: still starting, or gone (and why, where). */
   private notAnswering(i: number): string {
     const exit = this.exits[i];
-    return exit === undefined ? "starting" : `exited (${exit}; log: ${join(this.home(i), "validator.log")})`;
+    return exit === undefined ? "starting" : `exited (${exit}; log: ${this.logPath(i)})`;
+  }
+
+  /** Where validator i's output goes. */
+  private logPath(i: number): string {
+    return join(this.home(i), "validator.log");
   }
 
   async stop(): Promise<void> {
