@@ -2,9 +2,11 @@
 // Prints figures as it goes; the last line is one JSON object (see docs/benchmarks.md).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type Core, StateKey } from "../src/core.js";
-import { sha256 } from "../src/crypto/sha256.js";
+import { Core, StateKey } from "../src/core.js";
+import { sha256, toHex } from "../src/crypto/sha256.js";
 import { LocalChain } from "../src/dev/local-chain.js";
+import { MmrFrontier, wasmMmrHasher } from "../src/mmr-frontier.js";
+import { MmrLog } from "../src/mmr-log.js";
 import { verifyStateProof } from "../src/proof/state.js";
 import { compileCore, WasmInstance } from "../src/wasm/instance.js";
 
@@ -106,6 +108,50 @@ async function benchMmr() {
   return { mmrAppendsPerSec: median(runs) };
 }
 
+/**
+ * A relay's event log per height: append the height's events, then prove them for each filter that
+ * selects some (here 100 groups of 3). The wasm's full form (MmrLog) against the frontier
+ * (MmrFrontier, what the relay keeps: peaks and the last append's nodes; decision 026).
+ */
+async function benchEventLog() {
+  const perHeight = 300;
+  const heights = 200;
+  const groups = 100;
+  const digests = Array.from({ length: heights * perHeight }, (_, i) => sha256(new Uint8Array(new Uint32Array([i, 77]).buffer)));
+  const full = await MmrLog.create(WASM);
+  const forms = {
+    full: { append: (d: Uint8Array[]) => full.append(d), prove: (i: bigint[]) => full.prove(i), root: () => full.root() },
+    frontierTs: MmrFrontier.empty(),
+    frontierWasm: MmrFrontier.empty(wasmMmrHasher((await Core.load(WASM)).wasm)),
+  };
+  const us: Record<keyof typeof forms, number[]> = { full: [], frontierTs: [], frontierWasm: [] };
+  for (let h = 0; h < heights; h++) {
+    const batch = digests.slice(h * perHeight, (h + 1) * perHeight);
+    const start = BigInt(h * perHeight);
+    const picks = Array.from({ length: groups }, (_, g) => [0n, 1n, 2n].map((k) => start + BigInt(g * 3) + k));
+    for (const [name, form] of Object.entries(forms) as [keyof typeof forms, (typeof forms)[keyof typeof forms]][]) {
+      us[name].push(
+        time(() => {
+          form.append(batch);
+          for (const p of picks) form.prove(p);
+        }) * 1e6,
+      );
+    }
+  }
+  const root = toHex(full.root());
+  if (toHex(forms.frontierTs.root()) !== root || toHex(forms.frontierWasm.root()) !== root) throw new Error("the forms disagree");
+  full.free();
+  return { fullUsPerHeight: median(us.full), frontierTsUsPerHeight: median(us.frontierTs), frontierUsPerHeight: median(us.frontierWasm) };
+}
+
+/** A checkpoint's cost (decision 026): core_snapshot of the bench's state, on the thread that asks. */
+function benchSnapshot(core: Core) {
+  let bytes = 0;
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) runs.push(time(() => (bytes = core.snapshot().length)) * 1000);
+  return { snapshotMs: median(runs), snapshotBytes: bytes };
+}
+
 function benchProofs(core: Core, players: { publicKey: Uint8Array }[]) {
   const keys = players.slice(0, 10_000).map((p) => StateKey.account(p.publicKey));
   const root = core.stateRoot();
@@ -146,6 +192,12 @@ log(
 );
 const mmr = await benchMmr();
 log(`[mmr] ${fmt(mmr.mmrAppendsPerSec)} appends/s`);
+const eventLog = await benchEventLog();
+log(
+  `[event log] a height of 300 events and 100 proofs: full form ${eventLog.fullUsPerHeight.toFixed(0)} µs, frontier ${eventLog.frontierUsPerHeight.toFixed(0)} µs (wasm-batched hashes; ${eventLog.frontierTsUsPerHeight.toFixed(0)} µs hashing in TypeScript) (median of 200)`,
+);
+const snap = benchSnapshot(tx.chain.core);
+log(`[snapshot] ${snap.snapshotMs.toFixed(1)} ms, ${fmt(snap.snapshotBytes)} bytes (${fmt(ACCOUNTS)} accounts)`);
 const pr = benchProofs(tx.chain.core, tx.players);
 log(
   `[proofs] ${fmt(pr.proofsPerSec)} generated/s batched (${fmt(pr.singleProofCallsPerSec)}/s one call each), ${fmt(pr.proofVerifiesPerSec)} verified/s in TypeScript; ${fmt(ACCOUNTS)} accounts in state`,
@@ -158,6 +210,10 @@ log(
     sha256MBps: Math.round(sha.sha256MBps),
     nodeSha256MBps: Math.round(sha.nodeSha256MBps),
     mmrAppendsPerSec: Math.round(mmr.mmrAppendsPerSec),
+    eventLogFullUsPerHeight: Math.round(eventLog.fullUsPerHeight),
+    eventLogFrontierUsPerHeight: Math.round(eventLog.frontierUsPerHeight),
+    snapshotMs: Math.round(snap.snapshotMs * 10) / 10,
+    snapshotBytes: snap.snapshotBytes,
     proofsPerSec: Math.round(pr.proofsPerSec),
     proofVerifiesPerSec: Math.round(pr.proofVerifiesPerSec),
   }),

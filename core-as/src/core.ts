@@ -2,6 +2,7 @@
 
 import { Codec } from "./codec.js";
 import { concatBytes } from "./crypto/sha256.js";
+import { decodeMmrPeaks } from "./proof/mmr.js";
 import type {
   AccountView,
   FreerollView,
@@ -83,6 +84,13 @@ export class Core {
   /** Replaces the state with a snapshot; refuses one whose records or root do not check out. */
   restore(snapshot: Uint8Array): void {
     this.wasm.invoke("core_restore", snapshot);
+  }
+
+  /** The transaction log's or event log's leaf count and peaks (what the roots of the last record commit to). */
+  logPeaks(log: "tx" | "events"): { leafCount: bigint; peaks: Uint8Array[] } {
+    const p = decodeMmrPeaks(this.wasm.call("core_log_peaks", undefined, log === "tx" ? 0 : 1));
+    if (!p) throw new Error("core_log_peaks: not a compact MMR form");
+    return { leafCount: p.leafCount, peaks: p.peaks.map((d) => d.slice()) };
   }
 
   stateRoot(): Uint8Array {

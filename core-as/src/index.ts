@@ -39,6 +39,7 @@ export { concatBytes, equalBytes, fromHex, hashNode, sha256, sha256Backend, toHe
 export { devBeacon, LocalChain, type LocalChainOptions, testSeed } from "./dev/local-chain.js";
 export { CoreError, CoreTrap, ERROR_NAMES, errorName, VerifyError } from "./errors.js";
 export * from "./games/index.js";
+export { MmrFrontier, type MmrHasher, tsMmrHasher, wasmMmrHasher } from "./mmr-frontier.js";
 export { MmrLog } from "./mmr-log.js";
 export * from "./proof/mmr.js";
 export * from "./proof/state.js";

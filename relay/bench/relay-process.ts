@@ -11,6 +11,7 @@
 // argv: --genesis FILE --validators URL,URL --port P --data DIR [--database-url URL --bus URL
 // [--source store]] (two relays sharing a store; the second may read heights from it, decision 006)
 // [--recent-heights N] (the heights /log answers from memory; 0: every answer from the store)
+// [--checkpoint-every N] (heights between state checkpoints; 0: none written)
 import { createRequire } from "node:module";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { stopWhenParentGone } from "@nullspace/core/node";
@@ -34,12 +35,14 @@ const busUrl = optional("bus");
 const source = optional("source");
 if (source !== undefined && source !== "store" && source !== "validators") throw new Error("--source is store or validators");
 const recentHeights = optional("recent-heights");
+const checkpointEvery = optional("checkpoint-every");
 
 const running = await startRelay({
   ...(databaseUrl ? { databaseUrl } : {}),
   ...(busUrl ? { busUrl } : {}),
   ...(source ? { source } : {}),
   ...(recentHeights !== undefined ? { recentBundles: { maxHeights: Number(recentHeights) } } : {}),
+  ...(checkpointEvery !== undefined ? { checkpointEvery: Number(checkpointEvery) } : {}),
   genesisPath: flag("genesis"),
   validators: flag("validators").split(","),
   wasmPath: createRequire(import.meta.url).resolve("@nullspace/core/wasm"),

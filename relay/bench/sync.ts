@@ -1,4 +1,4 @@
-// npm run bench:sync -w relay [-- --seconds 40 --tx-rate 200]
+// npm run bench:sync -w relay [-- --seconds 40 --tx-rate 200 --checkpoint-every 1000 --restarts 3]
 // How fast a relay rebuilds from validators on an empty store: a real 4-validator devnet makes
 // heights as fast as it can (blocks.minIntervalMs 0) for --seconds while --tx-rate registrations a
 // second are submitted to it (so heights carry transactions, events and accounts to store); then
@@ -6,6 +6,11 @@
 // an empty PGlite folder and follows it. Prints progress every 500 heights and, as its last line,
 // {heights, txs, startSeconds, syncSeconds, heightsPerSec, txsPerSec}: startSeconds until its
 // first height, the rates from then to the tip the devnet had when the relay started.
+// Then restarts: the synced relay is stopped and started again on its folder --restarts times
+// from its newest state checkpoint and as many times from genesis (its checkpoints deleted first),
+// alternating; each timed from spawn to `relay_listening` (the store replayed, the API up), and the
+// medians added to the JSON: restartFromCheckpointSeconds, restartFromGenesisSeconds, restartRatio;
+// and the checkpoints the syncing relay wrote: how many, the last one's bytes, the longest snapshot.
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,12 +18,16 @@ import { createInterface } from "node:readline";
 import { encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { HttpPoster } from "@nullspace/core/node";
 import { numberArg, round } from "../../validators/bench/stats.js";
+import { openDb } from "../src/store/db.js";
 import { startBenchDevnet } from "./bench-devnet.js";
 import { relayProcessArgv } from "./relay-under-test.js";
 
 const SECONDS = numberArg("seconds", 40);
 const TX_RATE = numberArg("tx-rate", 200);
+const CHECKPOINT_EVERY = numberArg("checkpoint-every", 1000);
+const RESTARTS = numberArg("restarts", 3);
 const say = (line: string) => console.log(`[sync] ${line}`);
+const round2 = (x: number) => round(x, 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { core, dir, devnet, chainId } = await startBenchDevnet({ name: "nullspace-sync-bench-", say, minIntervalMs: 0 });
@@ -47,10 +56,20 @@ say(`chain at height ${tip} (${txs} registrations submitted); starting a relay o
 const t0 = performance.now();
 let firstAt: number | undefined;
 const validators = Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v));
-const argv = relayProcessArgv({ port: 7790, genesisPath: join(dir, "genesis.json"), validators, dataDir: join(dir, "relay-data") });
+const dataDir = join(dir, "relay-data");
+/** The checkpoints the syncing relay wrote: snapshot size and the main-thread time to take it. */
+const snapshots: { bytes: number; snapshotMs: number }[] = [];
+const argv = relayProcessArgv(
+  { port: 7790, genesisPath: join(dir, "genesis.json"), validators, dataDir },
+  { flags: ["--checkpoint-every", String(CHECKPOINT_EVERY)] },
+);
 const relay = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
 await new Promise<void>((resolve) => {
   createInterface({ input: relay.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    if (line.includes('"checkpoint_written"')) {
+      const w = JSON.parse(line) as { bytes: number; snapshotMs: number };
+      snapshots.push(w);
+    }
     if (!line.includes('"bench_published"')) return;
     const height = (JSON.parse(line) as { height: number }).height;
     firstAt ??= performance.now();
@@ -61,6 +80,39 @@ await new Promise<void>((resolve) => {
 const doneAt = performance.now();
 relay.kill("SIGTERM");
 await new Promise((r) => relay.once("exit", r));
+
+// --- restarts on the synced folder: from the newest checkpoint, and from genesis
+/** Starts the relay on its folder, waits for it to listen, stops it; what its log said on the way. */
+async function restart(): Promise<{ seconds: number; from: string; checkpoint: string | undefined }> {
+  const startMs = performance.now();
+  const proc = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  let from = "?";
+  let checkpoint: string | undefined;
+  const seconds = await new Promise<number>((resolve) => {
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      if (line.includes('"checkpoint_restored"')) checkpoint = (JSON.parse(line) as { height: string }).height;
+      if (line.includes('"replay_store"')) from = (JSON.parse(line) as { from: string }).from;
+      if (line.includes('"relay_listening"')) resolve((performance.now() - startMs) / 1000);
+    });
+  });
+  proc.kill("SIGTERM");
+  await new Promise((r) => proc.once("exit", r));
+  return { seconds, from, checkpoint };
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const fromCheckpoint: number[] = [];
+const fromGenesis: number[] = [];
+for (let round = 1; round <= RESTARTS; round++) {
+  const c = await restart();
+  fromCheckpoint.push(c.seconds);
+  say(`restart ${round} from checkpoint ${c.checkpoint ?? "(none)"}: replayed from height ${c.from}, listening in ${round2(c.seconds)} s`);
+  const db = await openDb({ dataDir });
+  await db.query("DELETE FROM checkpoints");
+  await db.close();
+  const g = await restart();
+  fromGenesis.push(g.seconds);
+  say(`restart ${round} without checkpoints: replayed from height ${g.from}, listening in ${round2(g.seconds)} s`);
+}
 await devnet.stop();
 await rm(dir, { recursive: true, force: true });
 
@@ -73,6 +125,13 @@ console.log(
     syncSeconds: round(syncSeconds, 1),
     heightsPerSec: round(tip / syncSeconds, 1),
     txsPerSec: round(txs / syncSeconds, 1),
+    checkpointEvery: CHECKPOINT_EVERY,
+    restartFromCheckpointSeconds: round2(median(fromCheckpoint)),
+    restartFromGenesisSeconds: round2(median(fromGenesis)),
+    restartRatio: round2(median(fromGenesis) / median(fromCheckpoint)),
+    checkpointsWritten: snapshots.length,
+    snapshotBytes: snapshots.at(-1)?.bytes ?? 0,
+    snapshotMsMax: Math.max(0, ...snapshots.map((w) => w.snapshotMs)),
   }),
 );
 process.exit(0);

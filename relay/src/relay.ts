@@ -2,9 +2,10 @@
 // (follow/), the live-update hub (updates/) and the HTTP/WebSocket API (api/). This file only
 // wires them and runs the one serial pipeline: verify → replay → store → publish, height by height.
 //
-// Start-up: the store's heights are re-verified and replayed into a fresh state machine (nothing
-// is trusted, not even our own store), then the follower resumes at the next height. An empty
-// store therefore rebuilds from the validators, with progress logged.
+// Start-up: the newest state checkpoint that gives its height's certified record is restored
+// (chain/checkpoints.ts), the store's heights after it are re-verified and replayed (nothing is
+// trusted, not even our own store), then the follower resumes at the next height. An empty store
+// therefore rebuilds from the validators, with progress logged.
 //
 // Several relays (docs/decisions/006-relay-bus.md): with a bus, a relay that took a height from a
 // validator announces it once stored; every relay hearing it reads the shared store and runs the
@@ -14,7 +15,8 @@ import { Registry, type RelayMetrics, relayMetrics } from "./api/metrics.js";
 import { RecentBundles, type RecentBundlesOptions } from "./api/recent-bundles.js";
 import type { HeightBus } from "./bus/redis-bus.js";
 import { applyLinked } from "./chain/apply-linked.js";
-import { type AppliedHeight, BundleRefused, VerifiedChain } from "./chain/chain.js";
+import { type AppliedHeight, BundleRefused, type CertifiedHeight, VerifiedChain } from "./chain/chain.js";
+import { ChainCheckpoints } from "./chain/checkpoints.js";
 import { ProgressLog } from "./chain/progress-log.js";
 import { RebuildBackoff } from "./chain/rebuild-backoff.js";
 import { replayStore } from "./chain/replay-store.js";
@@ -26,6 +28,7 @@ import { HeightSources, STORE_SOURCE } from "./follow/height-sources.js";
 import { StoreFollower } from "./follow/store-follower.js";
 import { TipClaims } from "./follow/tip-claims.js";
 import { TipProbe } from "./follow/tip-probe.js";
+import { CheckpointStore } from "./store/checkpoints.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { Store } from "./store/store.js";
@@ -62,6 +65,8 @@ export interface RelayCoreOptions {
   storePollMs?: number;
   /** The recent heights /log answers from memory (default 1,024 heights, 16 MiB). */
   recentBundles?: RecentBundlesOptions;
+  /** Heights between state checkpoints, which start-up and rebuilds begin from (default 1,000; 0: none written). */
+  checkpointEvery?: number;
 }
 
 /** Heights announced and not yet verified past which the pipeline is behind the chain (see `step`). */
@@ -98,6 +103,8 @@ export class RelayCore {
   private stopped = false;
   private readonly rebuildBackoff = new RebuildBackoff();
   private readonly progress: ProgressLog;
+  /** Snapshots of the state every so many heights, to start from instead of genesis. */
+  private readonly checkpoints: ChainCheckpoints;
   /** Resolves after the pipeline has handled everything it was offered so far. */
   private idle: Promise<void> = Promise.resolve();
 
@@ -115,6 +122,15 @@ export class RelayCore {
     });
     this.metrics.storeAvailable.set(1);
     this.progress = new ProgressLog((event, fields) => o.log("info", event, fields), BigInt(o.progressEvery ?? 100));
+    this.checkpoints = new ChainCheckpoints({
+      store: new CheckpointStore(o.db),
+      outage: this.storeOutage,
+      newChain: () => VerifiedChain.create(o.wasm, o.trust),
+      bundleAt: async (h) => (await this.store.bundles(h, h, 1))[0]?.bundle,
+      every: BigInt(o.checkpointEvery ?? 1000),
+      log: o.log,
+      metrics: this.metrics,
+    });
   }
 
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
@@ -193,8 +209,17 @@ export class RelayCore {
     return relay;
   }
 
-  /** Replays the store into the chain, then follows the validators, or the shared store and the bus. */
+  /**
+   * Restores the newest checkpoint, replays the store's heights after it into the chain, then
+   * follows the validators, or the shared store and the bus.
+   */
   async start(): Promise<void> {
+    const restored = await this.checkpoints.chainAt(await this.storeOutage.retry("replay", () => this.store.tip()));
+    if (restored) {
+      this.chain.free();
+      this.chain = restored;
+      this.serveFrom(restored);
+    }
     const replayed = await this.replayStore(this.chain, true);
     if (replayed !== this.chain) {
       this.chain.free();
@@ -242,11 +267,12 @@ export class RelayCore {
       {
         store: this.store,
         outage: this.storeOutage,
-        newChain: () => VerifiedChain.create(this.o.wasm, this.o.trust),
+        newChain: (atMost) => this.checkpoints.chainFrom(atMost),
         isStopped: () => this.stopped,
         log: this.o.log,
         validators: this.o.validators,
-        onApplied: (a, tip) => {
+        onApplied: (a, tip, chain) => {
+          this.checkpoints.take(chain, a.height);
           if (isStartUp) this.serve(a, tip);
           else if (this.rebuilding) this.rebuilding = { replayed: a.height, of: tip };
           this.progress.note(a.height, tip, "replay_progress");
@@ -347,6 +373,7 @@ export class RelayCore {
         // Announce only what we ingested: peers re-reading our announcement must not echo it.
         if (!isFromStore) this.o.bus?.announce(applied.height);
         this.markServed(applied);
+        this.checkpoints.take(this.chain, applied.height);
         this.progress.note(applied.height, this.validatorTip, "sync_progress");
       }
     } catch (e) {
@@ -373,12 +400,12 @@ export class RelayCore {
   }
 
   /** Keeps a height for /log (api/recent-bundles.ts) unless it is far below `tip` (a long replay). */
-  private holdRecent(a: AppliedHeight, tip: bigint): void {
+  private holdRecent(a: CertifiedHeight, tip: bigint): void {
     if (this.recent.wouldHold(a.height, tip)) this.recent.add(a.height, a.bundle);
   }
 
   /** Holds a stored height for /log and makes it the height this relay answers at. */
-  private serve(a: AppliedHeight, tip: bigint): void {
+  private serve(a: CertifiedHeight, tip: bigint): void {
     this.holdRecent(a, tip);
     this.markServed(a);
   }
@@ -409,7 +436,7 @@ export class RelayCore {
     this.progress.restart();
     let fresh: VerifiedChain | undefined;
     try {
-      fresh = await VerifiedChain.create(this.o.wasm, this.o.trust);
+      fresh = await this.checkpoints.chainFrom(this.served.height);
       const replayed = await this.replayStore(fresh, false);
       if (replayed !== fresh) {
         fresh.free();
@@ -463,6 +490,7 @@ export class RelayCore {
     await this.follower.stop();
     await this.storeFollower.stop();
     await this.idle;
+    await this.checkpoints.settled();
     this.served.releaseAll();
     this.chain.free();
   }

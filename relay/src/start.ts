@@ -32,6 +32,8 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
   accountRate?: { rate: number; burst: number };
   /** The recent heights /log answers from memory (api/recent-bundles.ts); maxHeights 0 turns it off. */
   recentBundles?: RecentBundlesOptions;
+  /** Heights between state checkpoints (default 1,000; 0: none written). */
+  checkpointEvery?: number | undefined;
 }
 
 export interface RunningRelay {
@@ -82,6 +84,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
     ...(o.source ? { source: o.source } : {}),
     ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
     ...(o.recentBundles ? { recentBundles: o.recentBundles } : {}),
+    ...(o.checkpointEvery !== undefined ? { checkpointEvery: o.checkpointEvery } : {}),
   });
   await relay.start();
   const api = await buildApi({

@@ -76,6 +76,19 @@ export function core_restore(len: u32): i32 {
   return 0;
 }
 
+/**
+ * Output: the compact form (docs/mmr.md section 3) of the transaction log (`which` 0) or the event
+ * log (1): what a host restoring a snapshot checks against a certified record's log roots, and
+ * what a relay proving new events goes on from.
+ */
+export function core_log_peaks(len: u32, which: i32): i32 {
+  if (state == null) return fail(E_NOT_INITIALIZED);
+  if (which != 0 && which != 1) return fail(E_BAD_ARGUMENTS);
+  const w = out.reset();
+  (which == 0 ? state!.txLog : state!.eventLog).encode(w);
+  return w.toOutput();
+}
+
 export function core_state_root(len: u32): i32 {
   if (state == null) return fail(E_NOT_INITIALIZED);
   const w = out.reset();

@@ -1,6 +1,7 @@
-// Test and benchmark exports of the 4-lane SHA-256 (crypto/sha256x4.ts). Not used by clients:
-// they let the tests compare every batch function with node:crypto, and the benchmark compare
-// lanes with the scalar code on the same batch shapes (the *_repeat exports loop inside the
+// Exports of the 4-lane SHA-256 (crypto/sha256x4.ts). Hosts hash MMR levels with two of them
+// (hash4_prefixed33_many, hash4_node_many: src/mmr-frontier.ts, a relay's event log); all of them
+// let the tests compare every batch function with node:crypto, and the benchmark compare lanes
+// with the scalar code on the same batch shapes (the *_repeat exports loop inside the
 // wasm so call overhead is not measured). Every export checks its input and returns
 // -E_BAD_ARGUMENTS instead of trapping.
 

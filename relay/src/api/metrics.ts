@@ -128,6 +128,10 @@ export function relayMetrics(r: Registry) {
       "relay_store_rows_replaced_total",
       "stored heights this relay overwrote with its verified bundle, by reason (forged: block, roots or record differ; certificates: other signature bytes)",
     ),
+    checkpoints: r.counter(
+      "relay_checkpoints_total",
+      "state checkpoints by outcome: written, restored (a start or rebuild began there), refused (did not give its height's certified record; dropped), failed (not written)",
+    ),
     rateLimitFallbacks: r.counter(
       "relay_rate_limit_fallbacks_total",
       "/submit rate checks answered by this relay's own buckets because the shared Redis could not answer",

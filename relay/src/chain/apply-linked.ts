@@ -3,18 +3,20 @@
 import type { FinalizedView } from "@nullspace/core";
 import { type AppliedHeight, BundleRefused, type VerifiedChain } from "./chain.js";
 
+type Lookup = (h: bigint) => Promise<Uint8Array | undefined>;
+
 /**
- * Applies `bundle` as the chain's next height; if its certificate is a descendant's, fetches the
- * heights after it through `lookup` and links it with them. Throws the "unlinked" refusal when a
- * descendant is not at hand yet (the caller waits for it).
+ * Runs `step` (which verifies a bundle) without descendants and, if its certificate is a
+ * descendant's, again with the views of the heights after it, fetched through `lookup`. Throws
+ * the "unlinked" refusal when a descendant is not at hand yet (the caller waits for it).
  */
-export async function applyLinked(
+export async function withDescendants<T>(
   chain: VerifiedChain,
-  bundle: Uint8Array,
-  lookup: (h: bigint) => Promise<Uint8Array | undefined>,
-): Promise<AppliedHeight> {
+  lookup: Lookup,
+  step: (descendants: readonly FinalizedView[]) => Promise<T>,
+): Promise<T> {
   try {
-    return await chain.apply(bundle);
+    return await step([]);
   } catch (e) {
     if (!(e instanceof BundleRefused) || e.reason !== "unlinked" || e.needsThrough === undefined) throw e;
     const views: FinalizedView[] = [];
@@ -27,6 +29,11 @@ export async function applyLinked(
         throw new BundleRefused(h, "malformed", "a descendant does not decode");
       }
     }
-    return chain.apply(bundle, views);
+    return step(views);
   }
+}
+
+/** Applies `bundle` as the chain's next height, linking it through stored or buffered descendants. */
+export function applyLinked(chain: VerifiedChain, bundle: Uint8Array, lookup: Lookup): Promise<AppliedHeight> {
+  return withDescendants(chain, lookup, (views) => chain.apply(bundle, views));
 }

@@ -17,12 +17,12 @@ export interface ReplayStoreOptions {
   store: Store;
   /** Store reads are retried while the database cannot be reached. */
   outage: StoreOutage;
-  /** A new chain at genesis, to replay into again after an execution mismatch. */
-  newChain: () => Promise<VerifiedChain>;
+  /** A new chain at a height at or below `atMost` (a checkpoint, or genesis), to replay into again after an execution mismatch. */
+  newChain: (atMost: bigint) => Promise<VerifiedChain>;
   isStopped: () => boolean;
   log: LogFn;
-  /** Each height applied, with the height the replay goes to. */
-  onApplied: (a: AppliedHeight, tip: bigint) => void;
+  /** Each height applied, with the height the replay goes to and the chain it is applied to. */
+  onApplied: (a: AppliedHeight, tip: bigint, chain: VerifiedChain) => void;
   /** A stored height the chain refused: the replay ends before it. */
   onRefused: (e: BundleRefused) => void;
   /** Named in the log when the store is empty (the relay then rebuilds from them). */
@@ -40,7 +40,8 @@ export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): P
     o.log("info", "rebuild_from_validators", { validators: o.validators });
     return into;
   }
-  o.log("info", "replay_store", { heights: tip.toString() });
+  // From the height after a checkpoint the chain was restored at (chain/checkpoints.ts), or 1.
+  o.log("info", "replay_store", { from: (into.height + 1n).toString(), heights: tip.toString() });
   const stored = async (h: bigint) => (await read(() => o.store.bundles(h, h, 1)))[0]?.bundle;
   let chain = into;
   try {
@@ -50,14 +51,14 @@ export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): P
       if (batch.length === 0) break;
       for (const { bundle } of batch) {
         try {
-          o.onApplied(await applyLinked(chain, bundle, stored), tip);
+          o.onApplied(await applyLinked(chain, bundle, stored), tip, chain);
         } catch (e) {
           if (!(e instanceof BundleRefused)) throw e;
           o.onRefused(e);
           tip = e.height - 1n;
           if (chain.isPoisoned) {
             if (chain !== into) chain.free();
-            chain = await o.newChain();
+            chain = await o.newChain(tip);
           }
           break;
         }

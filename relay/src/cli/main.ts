@@ -7,11 +7,17 @@ import { stopWhenParentGone } from "@nullspace/core/node";
 import { startRelay } from "../start.js";
 
 const USAGE =
-  "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH] [--bus redis://…] [--source validators|store]";
+  "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH] [--bus redis://…] [--source validators|store] [--checkpoint-every HEIGHTS]";
 
 function sourceOf(v: string | undefined): "validators" | "store" | undefined {
   if (v === undefined || v === "validators" || v === "store") return v;
   throw new Error(`--source (RELAY_SOURCE) is validators or store, not ${v}\n${USAGE}`);
+}
+
+function checkpointEveryOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(v)) throw new Error(`--checkpoint-every is a whole number of heights (0: none), not ${v}\n${USAGE}`);
+  return Number(v);
 }
 
 function flags(argv: string[]): Record<string, string> {
@@ -38,6 +44,7 @@ async function main(): Promise<void> {
     databaseUrl: process.env.DATABASE_URL,
     busUrl: f.bus ?? process.env.RELAY_BUS_URL,
     source: sourceOf(f.source ?? process.env.RELAY_SOURCE),
+    checkpointEvery: checkpointEveryOf(f["checkpoint-every"]),
     host: f.host ?? "127.0.0.1",
     port: Number(f.port ?? 8080),
   });

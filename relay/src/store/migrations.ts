@@ -107,6 +107,19 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX sessions_recent ON sessions (account, last_leaf DESC)",
     ],
   },
+  {
+    version: 5,
+    name: "state checkpoints to start from instead of genesis",
+    sql: [
+      // A state machine snapshot after `height` (core_snapshot): a relay restores the newest one it
+      // can check against that height's certified record and replays only the heights after it.
+      `CREATE TABLE checkpoints (
+        height BIGINT PRIMARY KEY,
+        snapshot BYTEA NOT NULL,
+        stored_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
 ];
 
 /** Brings the schema to the latest version; returns the versions it applied. */
