@@ -6,7 +6,6 @@
 // close codes and metrics are the relay's. A client written against the documents reads what
 // the relay sends.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Core, fromHex, LocalChain, roulette, StateKey, signTxSync, toHex } from "@nullspace/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +14,7 @@ import { doc, exposedMetricTypes, metricTable, tableRows } from "../../validator
 import { RELAY_ERRORS, RelayErrorCode, RoomCloseCode, UpdatesCloseCode } from "../src/errors.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { checker as checkerOf, documented, overU64, U64_MAX, urlOf } from "./support/api-checker.js";
-import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Devnet, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Answer, OpenApiOracle } from "./support/openapi.js";
 import { submit as submitTo } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
@@ -30,12 +29,9 @@ beforeAll(async () => {
   core = await Core.load(readFileSync(WASM_PATH));
   devnet = await startDevnet();
   relay = await startRelay({
-    genesisPath: join(devnet.dir, "genesis.json"),
-    wasmPath: WASM_PATH,
-    validators: [0, 1, 2, 3].map((i) => devnet.apiUrl(i)),
+    ...relayOptions(devnet),
     dataDir: await tempDir("relay-openapi-"),
     allowedOrigins: [ALLOWED],
-    log: () => {},
   });
   await relay.relay.waitForHeight(2n);
   seed = await seedPlayer();

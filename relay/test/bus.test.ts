@@ -6,14 +6,13 @@
 // still hold every height exactly once, in order. Needs PostgreSQL's and Redis's server binaries;
 // without them this file prints one line and does not run, except under CI=true, where that is a failure.
 import { appendFileSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { encodeHeightStored, heightsChannel } from "../src/bus/message.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
-import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { type RedisServer, redisMissing, startRedis } from "./support/redis.js";
 import { submit } from "./support/relays.js";
@@ -92,8 +91,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     redis = await startRedis(ports + 1);
     const start = (source: "validators" | "store", validators: string[]) =>
       startRelay({
-        genesisPath: join(devnet.dir, "genesis.json"),
-        wasmPath: WASM_PATH,
+        ...relayOptions(devnet),
         validators,
         databaseUrl: pg.url,
         busUrl: redis.url,

@@ -4,13 +4,12 @@
 // updates whose event proofs verify; a checkpoint that is not its height's state (another height's
 // snapshot, garbage) is refused, dropped and passed over, down to genesis if need be.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Core, fromHex, LocalChain, StateKey, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { openDb } from "../src/store/db.js";
-import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Devnet, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { json, submit } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -25,14 +24,9 @@ const relays: RunningRelay[] = [];
 type LogLine = { event: string; fields: Record<string, unknown> };
 
 async function newRelay(dataDir: string, lines: LogLine[] = [], checkpointEvery = EVERY): Promise<RunningRelay> {
-  const r = await startRelay({
-    genesisPath: join(devnet.dir, "genesis.json"),
-    wasmPath: WASM_PATH,
-    validators: [0, 1, 2, 3].map((i) => devnet.apiUrl(i)),
-    dataDir,
-    checkpointEvery,
-    log: (_level, event, fields = {}) => lines.push({ event, fields }),
-  });
+  const r = await startRelay(
+    relayOptions(devnet, { dataDir, checkpointEvery, log: (_level, event, fields = {}) => lines.push({ event, fields }) }),
+  );
   relays.push(r);
   return r;
 }

@@ -14,7 +14,7 @@ import { Core, LocalChain, type Signer, signTxSync, toHex } from "@nullspace/cor
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
-import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, logBundles, submit } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -92,11 +92,8 @@ beforeAll(async () => {
   core = await Core.load(readFileSync(WASM_PATH));
   devnet = await startDevnet();
   reference = await startRelay({
-    genesisPath: join(devnet.dir, "genesis.json"),
-    wasmPath: WASM_PATH,
-    validators: [0, 1, 2, 3].map((i) => devnet.apiUrl(i)),
+    ...relayOptions(devnet),
     dataDir: await tempDir("relay-reference-"),
-    log: () => {},
   });
   for (const [i, p] of players.slice(0, 2).entries()) {
     const r = await register(reference.url, p, `crash${i}`);

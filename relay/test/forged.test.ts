@@ -17,7 +17,7 @@ import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { openDb } from "../src/store/db.js";
-import { bundleOf, type Devnet, startDevnet, validatorSigner, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { bundleOf, type Devnet, relayOptions, startDevnet, validatorSigner, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, logBundles, submit, upgradeStatus } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -63,14 +63,9 @@ async function relayBehindByzantineStream(
   });
   await new Promise((r) => fake.once("listening", r));
   const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
-  const relay = await startRelay({
-    genesisPath: join(devnet.dir, "genesis.json"),
-    wasmPath: WASM_PATH,
-    validators: followed(fakeUrl),
-    dataDir: await tempDir("relay-store-"),
-    log: () => {},
-    ...options,
-  });
+  const relay = await startRelay(
+    relayOptions(devnet, { validators: followed(fakeUrl), dataDir: await tempDir("relay-store-"), ...options }),
+  );
   relays.push(relay);
   return { relay, fake, connections: () => connections };
 }
@@ -230,11 +225,9 @@ describe("forged bundles", () => {
     // behind a stream of quorum-signed lying records, it replays them, meets the lie, rebuilds.
     const dataDir = await tempDir("relay-rebuild-");
     const honest = await startRelay({
-      genesisPath: join(devnet.dir, "genesis.json"),
-      wasmPath: WASM_PATH,
+      ...relayOptions(devnet),
       validators: [devnet.apiUrl(1)],
       dataDir,
-      log: () => {},
     });
     await honest.relay.waitForHeight(40n);
     await honest.stop();
@@ -288,8 +281,8 @@ describe("forged bundles", () => {
     // A relay stores some 40 heights and stops; then its row of height 30 holds a record a quorum
     // signed but the block does not execute to (a Byzantine writer, a torn disk).
     const dataDir = await tempDir("relay-refused-row-");
-    const options = { genesisPath: join(devnet.dir, "genesis.json"), wasmPath: WASM_PATH, validators: [devnet.apiUrl(1)], dataDir };
-    const first = await startRelay({ ...options, log: () => {} });
+    const options = relayOptions(devnet, { validators: [devnet.apiUrl(1)], dataDir });
+    const first = await startRelay(options);
     await first.relay.waitForHeight(40n);
     await first.stop();
     const honest = await bundleOf(devnet, 1, 30n);
@@ -405,11 +398,9 @@ describe("forged bundles", () => {
 
   it("a request not sent in time, oversized headers or bytes that are not HTTP: a typed refusal, the connection closed, subscribers served", async () => {
     const relay = await startRelay({
-      genesisPath: join(devnet.dir, "genesis.json"),
-      wasmPath: WASM_PATH,
+      ...relayOptions(devnet),
       validators: [devnet.apiUrl(1)],
       dataDir: await tempDir("relay-store-"),
-      log: () => {},
       headersTimeoutMs: 400,
       requestTimeoutMs: 900,
     });

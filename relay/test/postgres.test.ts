@@ -6,13 +6,12 @@
 // them this file prints one line and does not run, except under CI=true, where that is a failure.
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { MIGRATIONS } from "../src/store/migrations.js";
-import { type Devnet, freeBase, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { certified, json, logBundles, submit } from "./support/relays.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
@@ -32,8 +31,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     core = await Core.load(readFileSync(WASM_PATH));
     devnet = await startDevnet();
     pg = startPostgres(await freeBase(1));
-    const start = (validators: string[]) =>
-      startRelay({ genesisPath: join(devnet.dir, "genesis.json"), wasmPath: WASM_PATH, validators, databaseUrl: pg.url, log: () => {} });
+    const start = (validators: string[]) => startRelay(relayOptions(devnet, { validators, databaseUrl: pg.url }));
     [a, b] = await Promise.all([start([devnet.apiUrl(0), devnet.apiUrl(1)]), start([devnet.apiUrl(2), devnet.apiUrl(3)])]);
     await Promise.all([a.relay.waitForHeight(3n), b.relay.waitForHeight(3n)]);
   }, 180_000);

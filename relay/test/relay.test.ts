@@ -6,7 +6,6 @@
 // and one restarted on its own store replays it. (Forged bundles: forged.test.ts.)
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   Core,
   fromHex,
@@ -22,7 +21,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, type StartOptions, startRelay } from "../src/start.js";
-import { type Devnet, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Devnet, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, logBundles, submit } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -35,9 +34,7 @@ const relays: RunningRelay[] = [];
 
 async function newRelay(validators: string[], dataDir?: string, extra: Partial<StartOptions> = {}): Promise<RunningRelay> {
   const r = await startRelay({
-    ...extra,
-    genesisPath: join(devnet.dir, "genesis.json"),
-    wasmPath: WASM_PATH,
+    ...relayOptions(devnet, extra),
     validators,
     dataDir: dataDir ?? (await tempDir("relay-store-")),
     log: process.env.RELAY_TEST_LOG

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ed25519, fromHex, type Signer } from "@nullspace/core";
 import { Devnet } from "../../../validators/src/cli/devnet.js";
 import { freeBase } from "../../../validators/test/support/free-ports.js";
+import type { StartOptions } from "../../src/start.js";
 import { tempDir } from "./temp-dirs.js";
 
 /** Spare loopback ports (validators/test/support/free-ports.ts), for the relay suites' servers. */
@@ -20,6 +21,20 @@ export async function startDevnet(): Promise<Devnet> {
   devnet.startAll();
   await devnet.waitFor(2n, 120_000);
   return devnet;
+}
+
+/**
+ * What a relay on `devnet` starts with: its genesis file, core.wasm, its four validators and no
+ * log lines; `o` adds to or overrides them (the data folder, other validators, a log).
+ */
+export function relayOptions(devnet: Devnet, o: Partial<StartOptions> = {}): StartOptions {
+  return {
+    genesisPath: join(devnet.dir, "genesis.json"),
+    wasmPath: WASM_PATH,
+    validators: [0, 1, 2, 3].map((i) => devnet.apiUrl(i)),
+    log: () => {},
+    ...o,
+  };
 }
 
 /** The ed25519 signing key of validator i (for forging validly signed certificates in tests). */
