@@ -265,6 +265,7 @@ export class RelayCore {
   private replayStore(into: VerifiedChain, isStartUp: boolean): Promise<VerifiedChain> {
     return replayStore(
       {
+        ...(isStartUp ? {} : { upTo: this.served.height }),
         store: this.store,
         outage: this.storeOutage,
         newChain: (atMost) => this.checkpoints.chainFrom(atMost),
@@ -431,7 +432,7 @@ export class RelayCore {
     const old = this.chain;
     this.o.log("warn", "chain_rebuild", { height: old.height.toString(), poisoned: old.isPoisoned });
     // Set before anything is awaited: state reads refused from now on say how far the replay is
-    // (the store holds at least what was served; the replay reads how much more).
+    // (the store holds at least what was served, and the replay stops there).
     this.rebuilding = { replayed: 0n, of: this.served.height };
     this.progress.restart();
     let fresh: VerifiedChain | undefined;
@@ -461,9 +462,10 @@ export class RelayCore {
     }
     this.chain = fresh;
     old.free();
-    // The store holds every height served, so the new chain is as high, or one past (a height
-    // stored just before a failed step). Lower only if the store could not be replayed to there:
-    // then answers follow the chain that matches the store.
+    // The store holds every height served and the replay stops there, so the new chain is as high
+    // (heights past it were never published: the pipeline takes them again and publishes them).
+    // Lower only if the store could not be replayed to there: then answers follow the chain that
+    // matches the store.
     if (fresh.height !== this.served.height) this.serveFrom(fresh);
     for (const h of this.pending.keys()) if (h <= fresh.height) this.pending.delete(h);
     if (reconnect) this.follower.restart();

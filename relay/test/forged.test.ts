@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { Core, readVarint, SignatureKind, type Signer, sha256, signDomainSync, toHex, writeVarint } from "@nullspace/core";
+import { Core, sha256, toHex, writeVarint } from "@nullspace/core";
 import { beaconMessage, encodeSignature, hashToG1 } from "@nullspace/core/bls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
@@ -17,7 +17,8 @@ import { BundleRefused, VerifiedChain } from "../src/chain/chain.js";
 import { type TrustRoot, trustRootOf } from "../src/chain/trust.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { openDb } from "../src/store/db.js";
-import { bundleOf, type Devnet, relayOptions, startDevnet, validatorSigner, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { bundleOf, type Devnet, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { type Forger, forgerOf, lyingBundle, quorumSigned, withField } from "./support/forge.js";
 import { certified, json, logBundles, submit, upgradeStatus } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
@@ -25,7 +26,7 @@ let devnet: Devnet;
 let wasm: Uint8Array;
 let trust: TrustRoot;
 let core: Core;
-let signers: Signer[];
+let forger: Forger;
 const relays: RunningRelay[] = [];
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ beforeAll(async () => {
   wasm = new Uint8Array(await readFile(WASM_PATH));
   trust = trustRootOf(JSON.parse(await readFile(join(devnet.dir, "genesis.json"), "utf8")), wasm);
   core = await Core.load(wasm);
-  signers = await Promise.all([0, 1, 2].map((i) => validatorSigner(devnet, i)));
+  forger = await forgerOf(devnet, core);
 }, 180_000);
 
 afterAll(async () => {
@@ -70,33 +71,9 @@ async function relayBehindByzantineStream(
   return { relay, fake, connections: () => connections };
 }
 
-/** A progress certificate over `record`, signed by validators 0–2 with their real keys: a valid quorum. */
-function quorumSigned(record: Uint8Array): Uint8Array {
-  return core.codec.encodeProgressCertificate(
-    record,
-    trust.validators.length,
-    signers.map((s, index) => ({ index, signature: signDomainSync(s, SignatureKind.PROGRESS, trust.chainId, record) })),
-  );
-}
-
 function flipLast(b: Uint8Array): Uint8Array {
   const out = b.slice();
   out[out.length - 1] = (out[out.length - 1] as number) ^ 0x40;
-  return out;
-}
-
-/** The real record of a bundle with one 32-byte field (found by its hex) replaced. */
-/**
- * A progress record with one 32-byte field replaced, found by the record's layout (version ‖ varint
- * chainId ‖ varint height ‖ blockDigest ‖ beaconHash ‖ stateRoot ‖ …), not by searching its bytes:
- * a σ-less record's beaconHash is all zeros, which a search can find straddling the digest before it.
- */
-function withField(record: Uint8Array, field: "beaconHash" | "stateRoot", value: Uint8Array): Uint8Array {
-  let at = 1;
-  for (let i = 0; i < 2; i++) at = readVarint(record, at)[1];
-  at += field === "beaconHash" ? 32 : 64;
-  const out = record.slice();
-  out.set(value, at);
   return out;
 }
 
@@ -133,12 +110,12 @@ describe("forged bundles", () => {
     );
     expect(await refusal(chain, encode({ sigma: foreignSigma }))).toBe("sigma-mismatch");
     const sigmaRecord = withField(recordBytes, "beaconHash", sha256(foreignSigma));
-    expect(await refusal(chain, encode({ sigma: foreignSigma, progress: quorumSigned(sigmaRecord) }))).toBe("bad-sigma");
+    expect(await refusal(chain, encode({ sigma: foreignSigma, progress: quorumSigned(forger, sigmaRecord) }))).toBe("bad-sigma");
     expect(chain.height).toBe(0n);
 
     // A quorum signed a record the block does not execute to: certificates pass, replay does not.
     const lying = withField(recordBytes, "stateRoot", sha256(Uint8Array.of(1)));
-    expect(await refusal(chain, encode({ progress: quorumSigned(lying) }))).toBe("execution-mismatch");
+    expect(await refusal(chain, encode({ progress: quorumSigned(forger, lying) }))).toBe("execution-mismatch");
     expect(chain.isPoisoned).toBe(true);
     chain.free();
 
@@ -158,12 +135,11 @@ describe("forged bundles", () => {
     // (on the next connection) with a finalization certificate one bit off.
     const { relay, fake } = await relayBehindByzantineStream(
       async (from, n) => {
-        const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
-        const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
-        const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(2)));
+        const honest = await bundleOf(devnet, 0, from);
+        const real = core.codec.decodeFinalized(honest);
         const forged =
           n % 2 === 0
-            ? core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) })
+            ? lyingBundle(forger, honest, 2).bundle
             : core.codec.encodeFinalized({ ...real, height: from, finalization: flipLast(real.finalization) });
         return { tag: 0x02, height: from, bundle: forged };
       },
@@ -193,10 +169,7 @@ describe("forged bundles", () => {
     const logged: string[] = [];
     const { relay, fake, connections } = await relayBehindByzantineStream(
       async (from) => {
-        const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
-        const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
-        const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(3)));
-        return { tag: 0x02, height: from, bundle: core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) }) };
+        return { tag: 0x02, height: from, bundle: lyingBundle(forger, await bundleOf(devnet, 0, from), 3).bundle };
       },
       { log: (_level, event, fields) => logged.push(`${event} ${JSON.stringify(fields ?? {})}`) },
       (fake) => [fake],
@@ -236,10 +209,7 @@ describe("forged bundles", () => {
     const logged: string[] = [];
     const { relay, fake } = await relayBehindByzantineStream(
       async (from) => {
-        const real = core.codec.decodeFinalized(await bundleOf(devnet, 0, from));
-        const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
-        const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(4)));
-        return { tag: 0x02, height: from, bundle: core.codec.encodeFinalized({ ...real, height: from, progress: quorumSigned(lying) }) };
+        return { tag: 0x02, height: from, bundle: lyingBundle(forger, await bundleOf(devnet, 0, from), 4).bundle };
       },
       { dataDir, log: (_level, event, fields) => logged.push(`${event} ${JSON.stringify(fields ?? {})}`) },
       (fake) => [fake],
@@ -286,17 +256,14 @@ describe("forged bundles", () => {
     await first.relay.waitForHeight(40n);
     await first.stop();
     const honest = await bundleOf(devnet, 1, 30n);
-    const real = core.codec.decodeFinalized(honest);
-    const pc = core.codec.decodeProgressCertificate(real.progress as Uint8Array);
-    const lying = withField(Uint8Array.from(Buffer.from(pc.record, "hex")), "stateRoot", sha256(Uint8Array.of(5)));
+    const lying = lyingBundle(forger, honest, 5);
     const db = await openDb({ dataDir });
     // The row as a Byzantine writer would put it: bundle, record and state root agreeing.
-    const forgedRow = core.codec.encodeFinalized({ ...real, height: 30n, progress: quorumSigned(lying) });
     await db.query("UPDATE heights SET bundle = $2, record = $3, state_root = $4 WHERE height = $1", [
       30n,
-      forgedRow,
-      lying,
-      sha256(Uint8Array.of(5)),
+      lying.bundle,
+      lying.record,
+      lying.stateRoot,
     ]);
     await db.close();
 

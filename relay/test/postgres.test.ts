@@ -6,12 +6,13 @@
 // them this file prints one line and does not run, except under CI=true, where that is a failure.
 
 import { readFileSync } from "node:fs";
-import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
+import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate, writeVarint } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import WebSocket, { WebSocketServer } from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { MIGRATIONS } from "../src/store/migrations.js";
-import { type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { bundleOf, type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
+import { forgerOf, lyingBundle } from "./support/forge.js";
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { certified, json, logBundles, submit } from "./support/relays.js";
 import { removeTempDirs } from "./support/temp-dirs.js";
@@ -143,4 +144,51 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
       expect(heights.at(-1) as bigint).toBeGreaterThan((stuck[i] as bigint) + 5n);
     }
   }, 120_000);
+
+  it("a rebuild replays the shared store only to the height it served: its subscriber still gets every height after", async () => {
+    // Relay c shares the store with a and b, which keep it at the chain's tip, and reads its heights
+    // from a stand-in validator that answers, 1.5 s later, with a record a quorum signed that the
+    // block does not execute to. c rebuilds from the store, which is ~15 heights past what c served
+    // by then: replayed to the store's tip (as before this change), those heights would be served
+    // without ever being sent to c's subscriber.
+    const forger = await forgerOf(devnet, core);
+    const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    fake.on("connection", async (ws, req) => {
+      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
+      await new Promise((r) => setTimeout(r, 1500));
+      const head: number[] = [0x02];
+      writeVarint(head, from);
+      const lie = lyingBundle(forger, await bundleOf(devnet, 1, from), 9).bundle;
+      if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.concat([Buffer.from(head), Buffer.from(lie)]));
+    });
+    await new Promise((r) => fake.once("listening", r));
+    const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+    const c = await startRelay(relayOptions(devnet, { validators: [fakeUrl, devnet.apiUrl(1)], databaseUrl: pg.url }));
+    try {
+      const servedAtSubscribe = c.relay.height;
+      const ws = new WebSocket(`${c.url.replace("http", "ws")}/updates?filter=all`);
+      const frames: Uint8Array[] = [];
+      ws.on("message", (d: Buffer) => frames.push(new Uint8Array(d)));
+      await new Promise((r) => ws.once("open", r));
+      await waitUntil("c refused the lie and rebuilt", () => c.relay.metrics.refused.get({ reason: "execution-mismatch" }) >= 1);
+      const storeTip = await c.relay.store.tip();
+      expect(storeTip).toBeGreaterThan(servedAtSubscribe + 5n); // the store was ahead when c rebuilt
+      await c.relay.waitForHeight(storeTip + 3n);
+      ws.close();
+      const chainId = BigInt(devnet.genesis.chainId);
+      const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
+      const heights: bigint[] = [];
+      for (const frame of frames) {
+        const v = await verifyUpdate({ codec: core.codec, chainId, validators, frame });
+        if (!v.ok) throw new Error(`a frame did not verify: ${v.reason}`);
+        heights.push(v.height);
+      }
+      // Every height after the one served when it subscribed, once, in order.
+      expect(heights.slice(0, 3)).toEqual([1n, 2n, 3n].map((k) => servedAtSubscribe + k));
+      expect(heights).toEqual(Array.from({ length: heights.length }, (_, k) => servedAtSubscribe + 1n + BigInt(k)));
+    } finally {
+      await c.stop();
+      fake.close();
+    }
+  }, 90_000);
 });

@@ -27,6 +27,12 @@ export interface ReplayStoreOptions {
   onRefused: (e: BundleRefused) => void;
   /** Named in the log when the store is empty (the relay then rebuilds from them). */
   validators: readonly string[];
+  /**
+   * The last height to replay (default: the store's tip). A rebuild stops at the height the relay
+   * served: heights past it (a peer's in a shared store, one stored just before a failed step) were
+   * never sent to subscribers, so the pipeline takes them again and publishes them.
+   */
+  upTo?: bigint;
 }
 
 /**
@@ -36,6 +42,7 @@ export interface ReplayStoreOptions {
 export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): Promise<VerifiedChain> {
   const read = <T>(run: () => Promise<T>) => o.outage.retry("replay", run);
   let tip = await read(() => o.store.tip());
+  if (o.upTo !== undefined && tip > o.upTo) tip = o.upTo;
   if (tip === 0n) {
     o.log("info", "rebuild_from_validators", { validators: o.validators });
     return into;
