@@ -31,11 +31,11 @@ export class ChainCheckpoints {
   constructor(private readonly o: ChainCheckpointsOptions) {}
 
   /**
-   * A new chain at the newest checkpoint at or below `atMost` that checks out, or at genesis. A
+   * A new chain at the newest checkpoint at or below `atMost` that checks out, or undefined. A
    * checkpoint whose snapshot is not its height's certified state is dropped; one whose stored
    * height is itself refused is passed over (the replay meets that row and has it replaced).
    */
-  async chainAt(atMost: bigint): Promise<VerifiedChain> {
+  async chainAt(atMost: bigint): Promise<VerifiedChain | undefined> {
     const read = <T>(run: () => Promise<T>) => this.o.outage.retry("checkpoint", run);
     for (const height of await read(() => this.o.store.heights(atMost))) {
       const snapshot = await read(() => this.o.store.snapshot(height));
@@ -73,7 +73,7 @@ export class ChainCheckpoints {
       if (height > this.newest) this.newest = height;
       return chain;
     }
-    return this.o.newChain();
+    return undefined;
   }
 
   /** A new chain at the newest checkpoint at or below `atMost` that checks out, else at genesis. */
