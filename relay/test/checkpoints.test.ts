@@ -155,5 +155,34 @@ describe("relay state checkpoints", () => {
     expect(again.some((l) => l.event === "checkpoint_refused")).toBe(false);
     expect(again.find((l) => l.event === "checkpoint_restored")?.fields.height).toBe(String(rewritten[1]));
     await sameState(third, reference, player);
+    await stopRelay(third);
+  }, 120_000);
+
+  it("a rebuild begins at the newest checkpoint too, and a checkpoint that cannot be written is skipped", async () => {
+    const lines: LogLine[] = [];
+    const relay = await newRelay(await dir, lines);
+    const db = relay.relay.store.db;
+    // Every new height refused by the store: the pipeline fails and the relay rebuilds from its store.
+    await db.query(
+      "CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$",
+    );
+    await db.query("CREATE TRIGGER injected_fault BEFORE INSERT ON heights FOR EACH ROW EXECUTE FUNCTION injected_fault()");
+    await waitUntil("a rebuild", () => lines.some((l) => l.event === "chain_rebuild"));
+    const stoodAt = relay.relay.height;
+    await waitUntil("the rebuild began at a checkpoint", () =>
+      lines.slice(lines.findIndex((l) => l.event === "chain_rebuild")).some((l) => l.event === "checkpoint_restored"),
+    );
+    const restoredAt = lines.filter((l) => l.event === "checkpoint_restored").at(-1)?.fields.height;
+    expect(BigInt(String(restoredAt))).toBeGreaterThan(0n);
+    expect(BigInt(String(restoredAt))).toBeLessThanOrEqual(stoodAt);
+    await db.query("DROP TRIGGER injected_fault ON heights");
+
+    // The table gone (a write that fails for good): logged and counted, the relay goes on.
+    await db.query("DROP TABLE checkpoints");
+    const from = relay.relay.height;
+    await relay.relay.waitForHeight(from + 2n * BigInt(EVERY));
+    expect(lines.some((l) => l.event === "checkpoint_write_failed")).toBe(true);
+    expect(relay.relay.metrics.checkpoints.get({ outcome: "failed" })).toBeGreaterThanOrEqual(1);
+    await stopRelay(relay);
   }, 120_000);
 });
