@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { encodeTxBatch, sha256, signerFromSeedSync, signTxSync, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { HttpPoster } from "@nullspace/core/node";
-import { numberArg, round } from "../../validators/bench/stats.js";
+import { median, numberArg, round } from "../../validators/bench/stats.js";
 import { openDb } from "../src/store/db.js";
 import { startBenchDevnet } from "./bench-devnet.js";
 import { relayProcessArgv } from "./relay-under-test.js";
@@ -99,7 +99,6 @@ async function restart(): Promise<{ seconds: number; from: string; checkpoint: s
   await new Promise((r) => proc.once("exit", r));
   return { seconds, from, checkpoint };
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fromCheckpoint: number[] = [];
 const fromGenesis: number[] = [];
 for (let round = 1; round <= RESTARTS; round++) {
