@@ -126,7 +126,7 @@ export class RelayCore {
       store: new CheckpointStore(o.db),
       outage: this.storeOutage,
       newChain: () => VerifiedChain.create(o.wasm, o.trust),
-      bundleAt: async (h) => (await this.store.bundles(h, h, 1))[0]?.bundle,
+      bundleAt: (h) => this.store.bundle(h),
       every: BigInt(o.checkpointEvery ?? 1000),
       log: o.log,
       metrics: this.metrics,

@@ -49,7 +49,7 @@ export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): P
   }
   // From the height after a checkpoint the chain was restored at (chain/checkpoints.ts), or 1.
   o.log("info", "replay_store", { from: (into.height + 1n).toString(), heights: tip.toString() });
-  const stored = async (h: bigint) => (await read(() => o.store.bundles(h, h, 1)))[0]?.bundle;
+  const stored = (h: bigint) => read(() => o.store.bundle(h));
   let chain = into;
   try {
     let from = chain.height + 1n;

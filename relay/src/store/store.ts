@@ -323,6 +323,11 @@ export class Store {
     return rows.map((r) => ({ height: big(r.height), bundle: bytes(r.bundle) }));
   }
 
+  /** One stored height's bundle (undefined: not stored). */
+  async bundle(h: bigint): Promise<Uint8Array | undefined> {
+    return (await this.bundles(h, h, 1))[0]?.bundle;
+  }
+
   async height(h: bigint): Promise<(HeightRow & { bundle: Uint8Array }) | undefined> {
     if (h > SQL_BIGINT_MAX) return undefined;
     const rows = await this.db.query(`SELECT ${HEIGHT_COLUMNS}, bundle FROM heights WHERE height = $1`, [h]);
