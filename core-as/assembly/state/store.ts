@@ -6,6 +6,7 @@ import { sha256Raw } from "../crypto/sha256";
 import { StateTree } from "../commit/smt";
 import { Writer } from "../codec/writer";
 import { MessageList } from "../crypto/batch";
+import { sortByHash } from "./hash-order";
 
 // Entry layout (one heap block): next u32 | valPtr u32 | valLen u32 | valCap u32 | keyLen u16 |
 // flags u8 | pad u8 | keyHash [32] | state-tree leaf u32 (0 until first committed) | key bytes.
@@ -267,7 +268,7 @@ export class Store {
         e = <usize>load<u32>(e + E_NEXT);
       }
     }
-    out.sort((a: u32, b: u32): i32 => memory.compare(<usize>a + 20, <usize>b + 20, 32));
+    sortByHash(changetype<usize>(out), <u32>n, E_HASH);
     return out;
   }
 
