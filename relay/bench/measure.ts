@@ -3,6 +3,7 @@
 // them all, then turn arrivals into latencies (from when each height began to be sent, and from
 // when it was available), beside where the machine's cores went meanwhile.
 
+import { readdirSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
 import { machineCpuSeconds, mainThreadCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, round } from "../../validators/bench/stats.js";
@@ -64,7 +65,15 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
     (k) => Math.max(0, ...sentAt(k).keys(), ...started.filter((_, g) => g % servers === k).map((r) => r.lastSeen)) + 1,
   );
   const t0 = performance.now();
-  const cpuParts = { ...serverPids, validators: ctx.validatorPids, generators: gens.pids };
+  // PostgreSQL and Redis (two relays' shared store and bus), when running: what the relays cost
+  // the machine beyond their own processes.
+  const storeAndBus = pidsNamed(["postgres", "redis-server"]);
+  const cpuParts = {
+    ...serverPids,
+    validators: ctx.validatorPids,
+    generators: gens.pids,
+    ...(storeAndBus.length > 0 ? { "postgres and redis": storeAndBus } : {}),
+  };
   // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
   const cpuOf = () => cpuSnapshot(cpuParts, Object.keys(serverPids));
   const cpu0 = cpuOf();
@@ -211,4 +220,18 @@ export function cpuSnapshot(parts: Record<string, (number | undefined)[]>, mainT
     mainThreads += seconds;
   }
   return { machine: machineCpuSeconds(), byPart, mainThreads };
+}
+
+/** The pids of every process whose command name is one of `names` (/proc/PID/comm). */
+function pidsNamed(names: readonly string[]): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return names.includes(readFileSync(`/proc/${d}/comm`, "utf8").trim());
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
 }

@@ -12,6 +12,7 @@
 // [--source store]] (two relays sharing a store; the second may read heights from it, decision 006)
 // [--recent-heights N] (the heights /log answers from memory; 0: every answer from the store)
 // [--checkpoint-every N] (heights between state checkpoints; 0: none written)
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { stopWhenParentGone } from "@nullspace/core/node";
@@ -74,9 +75,33 @@ running.relay.metrics.updateBacklog.set = (v: number) => {
   lastBacklog = v;
   setBacklog(v);
 };
+// Where the main thread's time went between one pass's end and the next's: on a core (the kernel's
+// schedstat), waiting for one (runnable, not running), and inside the hub's send turns. A long
+// pass is then either more work (fan-out or other), or the thread kept off the cores.
+const hubSteps = hub as unknown as { step: () => void };
+const step = hubSteps.step.bind(hub);
+let stepMs = 0;
+hubSteps.step = () => {
+  const t = performance.now();
+  step();
+  stepMs += performance.now() - t;
+};
+const schedstat = (): [number, number] => {
+  const [run, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").split(" ");
+  return [Number(run) / 1e6, Number(wait) / 1e6];
+};
+let last = { atMs: performance.now(), sched: schedstat(), stepMs: 0 };
 passMs.set = (ms: number) => {
   setPassMs(ms);
-  process.stdout.write(`${JSON.stringify({ event: "bench_pass", ms, passes: passCounter.get(), backlog: lastBacklog })}\n`);
+  const now = { atMs: performance.now(), sched: schedstat(), stepMs };
+  const split = {
+    sinceMs: now.atMs - last.atMs,
+    runMs: now.sched[0] - last.sched[0],
+    waitMs: now.sched[1] - last.sched[1],
+    fanOutMs: now.stepMs - last.stepMs,
+  };
+  last = now;
+  process.stdout.write(`${JSON.stringify({ event: "bench_pass", ms, passes: passCounter.get(), backlog: lastBacklog, ...split })}\n`);
 };
 // What held the main thread up (see the header).
 const GC_KINDS: Record<number, string> = {

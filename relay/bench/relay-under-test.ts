@@ -16,7 +16,7 @@ export interface RelayUnderTest {
   /** Whether passes, GC pauses and stalls are being kept (while the fan-out is measured). */
   recording: boolean;
   /** Send passes while recording: duration and the heights still queued when each ended. */
-  passes: { ms: number; backlog: number }[];
+  passes: PassSplit[];
   /** The heights still queued when the last send pass ended (recording or not). */
   lastBacklog: number;
   /** While recording: the main thread's GC pauses of 10 ms or more, and its timer's gaps of 100 ms or more (relay-process.ts). */
@@ -24,6 +24,17 @@ export interface RelayUnderTest {
   stalls: number[];
   /** Waiting for the relay's next bench_gc line: its main thread's V8 heap used + external bytes. */
   gcWaiters: ((jsHeld: number) => void)[];
+}
+
+/** One send pass (relay-process.ts): its length and backlog, and how the main thread's time since the previous pass's end split. */
+export interface PassSplit {
+  ms: number;
+  backlog: number;
+  /** Wall time since the previous pass ended, and of it: on a core, runnable but off the cores, in the hub's send turns. */
+  sinceMs: number;
+  runMs: number;
+  waitMs: number;
+  fanOutMs: number;
 }
 
 export interface RelayProcessOptions {
@@ -89,7 +100,7 @@ export async function startRelayProcess(o: RelayProcessOptions): Promise<RelayUn
         for (const w of r.gcWaiters.splice(0)) w(jsHeld);
       }
       if (line.includes('"bench_pass"')) {
-        const pass = JSON.parse(line) as { ms: number; backlog: number };
+        const pass = JSON.parse(line) as PassSplit;
         r.lastBacklog = pass.backlog;
         if (r.recording) r.passes.push(pass);
       }

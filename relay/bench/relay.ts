@@ -50,7 +50,7 @@ import { startBenchDevnet } from "./bench-devnet.js";
 import { Generators, type Reply } from "./generators.js";
 import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
 import { type MeasureContext, type Measured, measure } from "./measure.js";
-import { memoryMb, type RelayUnderTest, startRelayProcess, untilReady } from "./relay-under-test.js";
+import { memoryMb, type PassSplit, type RelayUnderTest, startRelayProcess, untilReady } from "./relay-under-test.js";
 import { measureSignatureCost } from "./signature-bound.js";
 import { runSubmitPhase } from "./submit-phase.js";
 import type { SubscriberClient } from "./subscribers.js";
@@ -253,6 +253,7 @@ async function relayPhase(k: number): Promise<{ m: Measured; open: number }> {
     say(
       `  relay ${i}: frames built in p50 ${round1(median(windowSent.map(([, v]) => v.buildMs)))} ms a height; ${r.passes.length} send passes, p50 ${round1(median(r.passes.map((p) => p.ms)))} ms (max ${round1(Math.max(0, ...r.passes.map((p) => p.ms)))}), ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round1(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length))}`,
     );
+    say(`  relay ${i}'s passes, where its main thread's time went: ${passSplitLine(r.passes)}`);
     const longestGc = r.gcPauses.reduce((a, g) => (g.ms > a.ms ? g : a), { ms: 0, kind: "none" });
     const gcMs = r.gcPauses.reduce((a, g) => a + g.ms, 0);
     say(
@@ -277,9 +278,10 @@ async function baselinePhase(k: number, relayM: Measured): Promise<{ m: Measured
   for (const r of relays) r.proc.kill("SIGSTOP");
   const baselines = Array.from({ length: RELAYS }, (_, i) => {
     const proc = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT + 2 * i)], { execArgv: ["--import", "tsx"] });
-    const sent = new Map<number, { atMs: number; dueMs: number; sendMs: number }>();
-    proc.on("message", (m: Reply & { height: number; atMs: number; dueMs: number; sendMs: number }) => {
-      if (m.op === "published") sent.set(m.height, { atMs: m.atMs, dueMs: m.dueMs, sendMs: m.sendMs });
+    type Sent = { atMs: number; dueMs: number; sendMs: number; runMs: number; waitMs: number };
+    const sent = new Map<number, Sent>();
+    proc.on("message", (m: Reply & Sent & { height: number }) => {
+      if (m.op === "published") sent.set(m.height, { atMs: m.atMs, dueMs: m.dueMs, sendMs: m.sendMs, runMs: m.runMs, waitMs: m.waitMs });
     });
     return { proc, sent, url: `ws://127.0.0.1:${BASELINE_PORT + 2 * i}` };
   });
@@ -305,8 +307,11 @@ async function baselinePhase(k: number, relayM: Measured): Promise<{ m: Measured
     serverPids: { baselines: baselines.map((b) => b.proc.pid) },
     writesSoFar: () => baselines.reduce((a, b) => a + b.sent.size, 0) * (open / RELAYS),
   });
-  const baseLoop = baselines.flatMap((b) => [...b.sent.values()].map((v) => v.sendMs));
-  say(`  baseline's send loop per frame: p50 ${round1(median(baseLoop))} ms`);
+  const baseLoop = baselines.flatMap((b) => [...b.sent.values()]);
+  say(`  baseline's send loop per frame: p50 ${round1(median(baseLoop.map((v) => v.sendMs)))} ms`);
+  say(
+    `  its send loops, where the main thread's time went: ${passSplitLine(baseLoop.map((v) => ({ sinceMs: v.sendMs, runMs: v.runMs, waitMs: v.waitMs, fanOutMs: v.sendMs })))}`,
+  );
   await gens.askAll({ op: "close" });
   for (const b of baselines) b.proc.kill();
   say(
@@ -409,3 +414,19 @@ console.log(
   }),
 );
 process.exit(0);
+
+/**
+ * The slowest tenth of the passes against the rest, each as a mean split of the time since the
+ * previous pass ended: the main thread on a core, runnable but off the cores, and asleep (waiting
+ * for I/O); beside it the wall time inside the hub's send turns (off-core time included). Says
+ * whether the long passes are more work or a thread kept off the cores.
+ */
+function passSplitLine(passes: readonly Omit<PassSplit, "ms" | "backlog">[]): string {
+  const sorted = [...passes].sort((a, b) => a.sinceMs - b.sinceMs);
+  const cut = Math.floor(sorted.length * 0.9);
+  type Split = (typeof passes)[number];
+  const mean = (ps: readonly Split[], f: (p: Split) => number) => round1(ps.reduce((a, p) => a + f(p), 0) / Math.max(1, ps.length));
+  const line = (ps: readonly Split[]) =>
+    `${mean(ps, (p) => p.sinceMs)} ms = on a core ${mean(ps, (p) => p.runMs)} + off the cores ${mean(ps, (p) => p.waitMs)} + asleep ${mean(ps, (p) => p.sinceMs - p.runMs - p.waitMs)} (in send turns ${mean(ps, (p) => p.fanOutMs)})`;
+  return `slowest tenth (${sorted.length - cut}) ${line(sorted.slice(cut))}; the rest (${cut}) ${line(sorted.slice(0, cut))}`;
+}
