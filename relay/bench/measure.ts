@@ -5,7 +5,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
-import { machineCpuSeconds, mainThreadCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
+import { machineCpuSeconds, mainThreadCpuSeconds, processCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, round } from "../../validators/bench/stats.js";
 import type { Generators, Reply } from "./generators.js";
 import { type Histogram, merge, quantileOf } from "./histogram.js";
@@ -65,15 +65,12 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
     (k) => Math.max(0, ...sentAt(k).keys(), ...started.filter((_, g) => g % servers === k).map((r) => r.lastSeen)) + 1,
   );
   const t0 = performance.now();
+  const cpuParts = { ...serverPids, validators: ctx.validatorPids, generators: gens.pids };
   // PostgreSQL and Redis (two relays' shared store and bus), when running: what the relays cost
-  // the machine beyond their own processes.
-  const storeAndBus = pidsNamed(["postgres", "redis-server"]);
-  const cpuParts = {
-    ...serverPids,
-    validators: ctx.validatorPids,
-    generators: gens.pids,
-    ...(storeAndBus.length > 0 ? { "postgres and redis": storeAndBus } : {}),
-  };
+  // the machine beyond their own processes. Counted per process, as one that ends meanwhile (a
+  // PostgreSQL backend) takes its CPU seconds with it.
+  const storeAndBus = pidsNamed(["postgres", "redis-server"]).map((pid) => ({ pid, cpu0: processCpuSeconds(pid) }));
+  const storeAndBusSeconds = () => storeAndBus.reduce((a, p) => a + Math.max(0, processCpuSeconds(p.pid) - p.cpu0), 0);
   // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
   const cpuOf = () => cpuSnapshot(cpuParts, Object.keys(serverPids));
   const cpu0 = cpuOf();
@@ -99,7 +96,7 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
   say(
     `  cores used while recording: machine ${round((cpu1.machine.busy - cpu0.machine.busy) / elapsed, 2)}, ${Object.keys(cpu1.byPart)
       .map((name) => `${name} ${round(((cpu1.byPart[name] as number) - (cpu0.byPart[name] as number)) / elapsed, 2)}`)
-      .join(", ")}`,
+      .join(", ")}${storeAndBus.length > 0 ? `, postgres and redis ${round(storeAndBusSeconds() / elapsed, 2)}` : ""}`,
   );
   // A relay's send pass against the bare loop is about (µs a write, relay over bare server) ×
   // (main-thread cores, bare server over relay); the p99s add how much passes and loops vary. This
