@@ -7,8 +7,8 @@
 // into the main thread on a core and runnable but off the cores (the kernel's schedstat), as the
 // relay's passes are split (relay-process.ts).
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { WebSocketServer } from "ws";
+import { threadSchedMs } from "../../validators/bench/proc-cpu.js";
 import { nowMs } from "./histogram.js";
 
 const port = Number(process.argv[2]);
@@ -30,11 +30,6 @@ function frameOf(seq: number, size: number): Uint8Array {
   return f;
 }
 
-const schedstat = (): [number, number] => {
-  const [run, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").split(" ");
-  return [Number(run) / 1e6, Number(wait) / 1e6];
-};
-
 // Forked by the bench: gone with it, however it ended.
 process.once("disconnect", () => process.exit(0));
 process.on("message", async (m: { op: string; sizes: number[]; intervalMs: number }) => {
@@ -45,12 +40,20 @@ process.on("message", async (m: { op: string; sizes: number[]; intervalMs: numbe
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const frame = frameOf(i + 1, m.sizes[i] as number);
     const atMs = nowMs();
-    const [run0, wait0] = schedstat();
+    const before = threadSchedMs();
     for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
-    const [run1, wait1] = schedstat();
+    const after = threadSchedMs();
     // dueMs: when this frame was due at the asked rate (a broadcast that cannot keep up starts late).
     const dueMs = performance.timeOrigin + start + i * m.intervalMs;
-    process.send?.({ op: "published", height: i + 1, atMs, dueMs, sendMs: nowMs() - atMs, runMs: run1 - run0, waitMs: wait1 - wait0 });
+    process.send?.({
+      op: "published",
+      height: i + 1,
+      atMs,
+      dueMs,
+      sendMs: nowMs() - atMs,
+      runMs: after.runMs - before.runMs,
+      waitMs: after.waitMs - before.waitMs,
+    });
   }
   process.send?.({ op: "done" });
 });

@@ -12,10 +12,10 @@
 // [--source store]] (two relays sharing a store; the second may read heights from it, decision 006)
 // [--recent-heights N] (the heights /log answers from memory; 0: every answer from the store)
 // [--checkpoint-every N] (heights between state checkpoints; 0: none written)
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { stopWhenParentGone } from "@nullspace/core/node";
+import { threadSchedMs } from "../../validators/bench/proc-cpu.js";
 import type { AppliedHeight } from "../src/chain/chain.js";
 import { jsonLog, startRelay } from "../src/start.js";
 import { nowMs } from "./histogram.js";
@@ -86,18 +86,14 @@ hubSteps.step = () => {
   step();
   stepMs += performance.now() - t;
 };
-const schedstat = (): [number, number] => {
-  const [run, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").split(" ");
-  return [Number(run) / 1e6, Number(wait) / 1e6];
-};
-let last = { atMs: performance.now(), sched: schedstat(), stepMs: 0 };
+let last = { atMs: performance.now(), sched: threadSchedMs(), stepMs: 0 };
 passMs.set = (ms: number) => {
   setPassMs(ms);
-  const now = { atMs: performance.now(), sched: schedstat(), stepMs };
+  const now = { atMs: performance.now(), sched: threadSchedMs(), stepMs };
   const split = {
     sinceMs: now.atMs - last.atMs,
-    runMs: now.sched[0] - last.sched[0],
-    waitMs: now.sched[1] - last.sched[1],
+    runMs: now.sched.runMs - last.sched.runMs,
+    waitMs: now.sched.waitMs - last.sched.waitMs,
     fanOutMs: now.stepMs - last.stepMs,
   };
   last = now;

@@ -40,3 +40,12 @@ export function machineCpuSeconds(): { busy: number; total: number } {
   const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0);
   return { busy: busy / TICKS_PER_SECOND, total: (busy + (idle ?? 0) + (iowait ?? 0) + (steal ?? 0)) / TICKS_PER_SECOND };
 }
+
+/**
+ * The calling thread's time on a core and runnable but off the cores (waiting for one), in ms
+ * since it started: the kernel's per-thread scheduler accounting, /proc/thread-self/schedstat.
+ */
+export function threadSchedMs(): { runMs: number; waitMs: number } {
+  const [run, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").split(" ");
+  return { runMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
+}
