@@ -74,13 +74,14 @@ class StandInSocket {
 
 /**
  * A hub with 6,000 subscribers whose writes cost 20 µs each (about a loopback write): a pass is
- * ~120 ms in turns of 4 ms, or of 8 sockets when turns are short. `passEnded` says whether one ended.
+ * ~120 ms in turns of 4 ms, or of 8 sockets when turns are short. `passEnded` says whether one
+ * ended, `passes` how many.
  */
-async function hubWithSlowSockets(): Promise<{ hub: UpdateHub; passEnded: () => boolean }> {
-  let ended = false;
+async function hubWithSlowSockets(): Promise<{ hub: UpdateHub; passEnded: () => boolean; passes: () => number }> {
+  let ended = 0;
   const hub = await hubWith({
     onPass: () => {
-      ended = true;
+      ended++;
     },
     arrivalChunk: 8,
   });
@@ -94,7 +95,7 @@ async function hubWithSlowSockets(): Promise<{ hub: UpdateHub; passEnded: () => 
     };
     hub.add(s as unknown as WebSocket, { kind: "all" });
   }
-  return { hub, passEnded: () => ended };
+  return { hub, passEnded: () => ended > 0, passes: () => ended };
 }
 
 /** `ws`'s own framing (not in its type declarations). */
@@ -235,6 +236,34 @@ describe("update hub", () => {
     expect(passEnded()).toBe(true);
     client.destroy();
     echo.close();
+  });
+
+  it("sends a newcomer its first height at the next turn, not when the pass reaches it", async () => {
+    // 6,000 sockets of 20 µs writes: a pass of ~120 ms. A subscriber joining just after one began
+    // is last in its order; it is owed only heights published after it joined, and gets the
+    // first of them in the turn after that publish, long before the pass over the others ends.
+    const { hub, passes } = await hubWithSlowSockets();
+    const at = (h: bigint) => ({ height: h, progressCertificate: Uint8Array.of(7), events: [] }) as unknown as AppliedHeight;
+    const turn = () => new Promise((r) => setImmediate(r));
+    hub.publish(at(1n));
+    await hub.caughtUp(); // everyone has had a frame: none of them is new
+    expect(passes()).toBe(1);
+    hub.publish(at(2n));
+    await turn();
+    const newcomer = new StandInSocket(0);
+    hub.add(newcomer as unknown as WebSocket, { kind: "all" });
+    hub.publish(at(3n));
+    await turn();
+    await turn();
+    expect(newcomer.sent.map((f) => decodeUpdateFrame(f).height)).toEqual([3n]);
+    expect(passes()).toBe(1); // the pass carrying height 2 (and 3 to those it had not reached) is under way
+    await hub.caughtUp();
+    expect(passes()).toBe(3); // then one more for height 3 to those it reached before 3 came
+    // Reached again by the pass (owed nothing by then): still height 3 once.
+    expect(newcomer.sent.map((f) => decodeUpdateFrame(f).height)).toEqual([3n]);
+    hub.publish(at(4n));
+    await hub.caughtUp();
+    expect(newcomer.sent.map((f) => decodeUpdateFrame(f).height)).toEqual([3n, 4n]);
   });
 
   it("reaches a real ws client as separate messages, in order, when several heights go in one write", async () => {
