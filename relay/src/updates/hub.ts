@@ -299,6 +299,7 @@ export class UpdateHub {
    * search. One the pass has served already, or gone, leaves the list.
    */
   private nextNewcomer(): Subscriber | undefined {
+    if (this.newcomers.length === 0) return undefined; // the common case, once per socket of a pass
     while (this.newcomerAt < this.newcomers.length) {
       const s = this.newcomers[this.newcomerAt] as Subscriber;
       const isWaiting = s.frames === 0 && this.subscribers.has(s);
