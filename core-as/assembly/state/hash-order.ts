@@ -1,7 +1,7 @@
 // Orders entry pointers by the 32-byte key hash each holds (the snapshot's order): a counting sort
 // on the hash's leading bits, then each bucket sorted on its own. Key hashes are SHA-256 outputs,
 // so a bucket holds about one entry and the whole is linear; a comparison sort over every entry
-// was most of a checkpoint's time on the thread that takes it (docs/benchmarks.md, "core_snapshot").
+// was about half of a checkpoint's time on the thread that takes it (docs/benchmarks.md, "Core").
 // Keys are chosen by players, who can grind hashes into one bucket: a bucket of more than a few
 // entries is heapsorted, so the worst case is O(n log n), not quadratic.
 

@@ -296,13 +296,14 @@ export class UpdateHub {
   /**
    * The next newcomer owed a height, or undefined. Newcomers joined in order, so their first owed
    * heights do too: the first one still waiting for a height published after it joined ends the
-   * search. One the pass has served already, or gone, leaves the list.
+   * search. One the pass has served already, closing or gone, leaves the list.
    */
   private nextNewcomer(): Subscriber | undefined {
     if (this.newcomers.length === 0) return undefined; // the common case, once per socket of a pass
     while (this.newcomerAt < this.newcomers.length) {
       const s = this.newcomers[this.newcomerAt] as Subscriber;
-      const isWaiting = s.frames === 0 && this.subscribers.has(s);
+      // A closing socket is owed nothing (sendTo skips it): it must not hold up those behind it.
+      const isWaiting = s.frames === 0 && this.subscribers.has(s) && s.ws.readyState === s.ws.OPEN;
       if (isWaiting && s.next > this.seq) return undefined;
       this.newcomerAt++;
       if (this.newcomerAt >= 1024 && this.newcomerAt * 2 >= this.newcomers.length) this.compactNewcomers();
