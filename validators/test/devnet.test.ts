@@ -18,9 +18,9 @@ import { Devnet } from "../src/cli/devnet.js";
 import { decodeMessage, Tag } from "../src/consensus/wire.js";
 import { Journal } from "../src/journal/journal.js";
 import { FsStorage } from "../src/runtime/fs-storage.js";
+import { freeBase } from "./support/free-ports.js";
 
 const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
-const PORT = 20_000 + (process.pid % 2000) * 10;
 let core: Core;
 let devnet: Devnet;
 /** The devnet's folder, removed once its validators have stopped. */
@@ -106,11 +106,14 @@ async function ownVotes(i: number): Promise<Map<bigint, { notarize: Set<string>;
 beforeAll(async () => {
   core = await Core.load(readFileSync(WASM_PATH));
   dir = await mkdtemp(join(tmpdir(), "nullspace-devnet-"));
+  // Free ports below the kernel's ephemeral range, as the other devnet tests take: a base derived
+  // from the pid could land in that range, where another test's outgoing connection may hold one.
+  const base = await freeBase(10);
   devnet = await Devnet.create({
     dir,
     n: 4,
-    basePort: PORT,
-    apiBasePort: PORT + 5,
+    basePort: base,
+    apiBasePort: base + 5,
     wasmPath: WASM_PATH,
     beaconPolicy: "non-empty",
     node: { checkpointEvery: 20 },
