@@ -266,6 +266,29 @@ describe("update hub", () => {
     expect(newcomer.sent.map((f) => decodeUpdateFrame(f).height)).toEqual([3n, 4n]);
   });
 
+  it("keeps its list of newcomers bounded while connections come and go and no height is published", async () => {
+    const hub = await hubWith();
+    const stayed = Array.from({ length: 10 }, () => new StandInSocket(0));
+    for (const s of stayed) hub.add(s as unknown as WebSocket, { kind: "all" });
+    for (let i = 0; i < 20_000; i++) {
+      const s = new StandInSocket(0);
+      let onClose: (() => void) | undefined;
+      (s as unknown as { once(e: string, f: () => void): void }).once = (_e, f) => {
+        onClose = f;
+      };
+      hub.add(s as unknown as WebSocket, { kind: "all" });
+      onClose?.(); // gone again before any height came
+    }
+    expect(hub.subscribers.size).toBe(10);
+    const held = (hub as unknown as { newcomers: unknown[]; newcomerAt: number }).newcomers.length;
+    // Compacted on a join once past twice the subscribers (the joining one counted) and 64.
+    expect(held).toBeLessThanOrEqual(2 * 11 + 64 + 1);
+    // The ones that stayed still get their first height first, and every one of them.
+    hub.publish({ height: 1n, progressCertificate: Uint8Array.of(7), events: [] } as unknown as AppliedHeight);
+    await hub.caughtUp();
+    for (const s of stayed) expect(s.sent.map((f) => decodeUpdateFrame(f).height)).toEqual([1n]);
+  });
+
   it("reaches a real ws client as separate messages, in order, when several heights go in one write", async () => {
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     await new Promise((r) => wss.once("listening", r));
