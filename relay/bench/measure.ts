@@ -5,7 +5,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
-import { machineCpuSeconds, mainThreadCpuSeconds, processCpuSeconds, processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
+import { machineCpuSeconds, mainThreadCpuSeconds, processCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, round } from "../../validators/bench/stats.js";
 import type { Generators, Reply } from "./generators.js";
 import { type Histogram, merge, quantileOf } from "./histogram.js";
@@ -65,12 +65,15 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
     (k) => Math.max(0, ...sentAt(k).keys(), ...started.filter((_, g) => g % servers === k).map((r) => r.lastSeen)) + 1,
   );
   const t0 = performance.now();
-  const cpuParts = { ...serverPids, validators: ctx.validatorPids, generators: gens.pids };
   // PostgreSQL and Redis (two relays' shared store and bus), when running: what the relays cost
-  // the machine beyond their own processes. Counted per process, as one that ends meanwhile (a
-  // PostgreSQL backend) takes its CPU seconds with it.
-  const storeAndBus = pidsNamed(["postgres", "redis-server"]).map((pid) => ({ pid, cpu0: processCpuSeconds(pid) }));
-  const storeAndBusSeconds = () => storeAndBus.reduce((a, p) => a + Math.max(0, processCpuSeconds(p.pid) - p.cpu0), 0);
+  // the machine beyond their own processes.
+  const storeAndBus = pidsNamed(["postgres", "redis-server"]);
+  const cpuParts = {
+    ...serverPids,
+    validators: ctx.validatorPids,
+    generators: gens.pids,
+    ...(storeAndBus.length > 0 ? { "postgres and redis": storeAndBus } : {}),
+  };
   // A server's event loop is its main thread: what it got of the cores, apart from its other threads.
   const cpuOf = () => cpuSnapshot(cpuParts, Object.keys(serverPids));
   const cpu0 = cpuOf();
@@ -95,8 +98,8 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
   say(`  meanwhile the validators finalized ${round(chainRate, 1)} heights/s`);
   say(
     `  cores used while recording: machine ${round((cpu1.machine.busy - cpu0.machine.busy) / elapsed, 2)}, ${Object.keys(cpu1.byPart)
-      .map((name) => `${name} ${round(((cpu1.byPart[name] as number) - (cpu0.byPart[name] as number)) / elapsed, 2)}`)
-      .join(", ")}${storeAndBus.length > 0 ? `, postgres and redis ${round(storeAndBusSeconds() / elapsed, 2)}` : ""}`,
+      .map((name) => `${name} ${round(cpuSpent(cpu0, cpu1, name) / elapsed, 2)}`)
+      .join(", ")}`,
   );
   // A relay's send pass against the bare loop is about (µs a write, relay over bare server) ×
   // (main-thread cores, bare server over relay); the p99s add how much passes and loops vary. This
@@ -209,15 +212,36 @@ async function probeJoins(url: string, seconds: number): Promise<{ open: number[
  */
 export function cpuSnapshot(parts: Record<string, (number | undefined)[]>, mainThreadsOf: readonly string[] = []) {
   const byPart: Record<string, number> = {};
-  for (const [name, pids] of Object.entries(parts)) byPart[name] = processesCpuSeconds(pids);
+  const byPid: Record<string, Map<number, number>> = {};
+  for (const [name, pids] of Object.entries(parts)) {
+    const seconds = new Map(pids.flatMap((p) => (p === undefined ? [] : [[p, processCpuSeconds(p)] as const])));
+    byPid[name] = seconds;
+    byPart[name] = [...seconds.values()].reduce((a, x) => a + x, 0);
+  }
   let mainThreads = 0;
   for (const name of mainThreadsOf) {
     const seconds = (parts[name] ?? []).reduce((a: number, p) => a + mainThreadCpuSeconds(p), 0);
     byPart[`${name}' main threads`] = seconds;
     mainThreads += seconds;
   }
-  return { machine: machineCpuSeconds(), byPart, mainThreads };
+  return { machine: machineCpuSeconds(), byPart, byPid, mainThreads };
 }
+
+/**
+ * CPU seconds part `name` used between two snapshots, counted per process: one that ended
+ * meanwhile (a PostgreSQL backend) reads 0 and took its seconds with it, so it counts 0, not
+ * minus what it had used before.
+ */
+export function cpuSpent(from: CpuSnapshot, to: CpuSnapshot, name: string): number {
+  const before = from.byPid[name];
+  const after = to.byPid[name];
+  if (!before || !after) return (to.byPart[name] as number) - (from.byPart[name] as number); // main threads
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += Math.max(0, seconds - (before.get(pid) ?? 0));
+  return spent;
+}
+
+export type CpuSnapshot = ReturnType<typeof cpuSnapshot>;
 
 /** The pids of every process whose command name is one of `names` (/proc/PID/comm). */
 function pidsNamed(names: readonly string[]): number[] {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { round } from "../../validators/bench/stats.js";
 import type { Reply } from "./generators.js";
-import { cpuSnapshot } from "./measure.js";
+import { cpuSnapshot, cpuSpent } from "./measure.js";
 
 /** The issue asks for its rate with p99 ≤ 50 ms: the best level that kept that p99 is reported too. */
 const SUBMIT_P99_GOAL_MS = 50;
@@ -64,7 +64,7 @@ export async function runSubmitPhase(o: {
     const us = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, accepted));
     const wall = now.machine.total - cpuAtStart.machine.total;
     const cores = (2 * (now.machine.busy - cpuAtStart.machine.busy)) / Math.max(1e-9, wall);
-    const part = (name: string) => (now.byPart[name] as number) - (cpuAtStart.byPart[name] as number);
+    const part = (name: string) => cpuSpent(cpuAtStart, now, name);
     return (
       `CPU per accepted transaction: relay ${us(part("relays"))} µs, validators ${us(part("validators"))} µs (together), ` +
       `load generator ${us(part("submitter"))} µs; machine ${round(cores, 2)} of 2 cores busy`
