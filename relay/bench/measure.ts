@@ -9,14 +9,16 @@ import { machineCpuSeconds, mainThreadCpuSeconds, processCpuSeconds } from "../.
 import { median, round } from "../../validators/bench/stats.js";
 import type { Generators, Reply } from "./generators.js";
 import { type Histogram, merge, quantileOf } from "./histogram.js";
+import type { PassSplit } from "./relay-under-test.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What a measurement needs of the bench: its generators, the validators, and where to print. */
+/** What a measurement needs of the bench: its generators, the chain, and where to print. */
 export interface MeasureContext {
   gens: Generators;
-  validatorPids: (number | undefined)[];
-  /** Validator 0's finalized height. */
+  /** What makes the heights: the validators, or the replay of their recorded chain (replayed-chain.ts). */
+  chain: { name: string; pids: (number | undefined)[] };
+  /** Validator 0's finalized height (the replay's tip). */
   finalized: () => Promise<number>;
   say: (line: string) => void;
 }
@@ -70,7 +72,7 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
   const storeAndBus = pidsNamed(["postgres", "redis-server"]);
   const cpuParts = {
     ...serverPids,
-    validators: ctx.validatorPids,
+    [ctx.chain.name]: ctx.chain.pids,
     generators: gens.pids,
     ...(storeAndBus.length > 0 ? { "postgres and redis": storeAndBus } : {}),
   };
@@ -95,7 +97,9 @@ export async function measure(ctx: MeasureContext, t: MeasureTarget): Promise<Me
   const cpu1 = cpuOf();
   const writes = writesSoFar() - writes0;
   const chainRate = ((await ctx.finalized()) - chain0) / elapsed;
-  say(`  meanwhile the validators finalized ${round(chainRate, 1)} heights/s`);
+  say(
+    `  meanwhile ${ctx.chain.name === "validators" ? "the validators finalized" : `the ${ctx.chain.name} released`} ${round(chainRate, 1)} heights/s`,
+  );
   say(
     `  cores used while recording: machine ${round((cpu1.machine.busy - cpu0.machine.busy) / elapsed, 2)}, ${Object.keys(cpu1.byPart)
       .map((name) => `${name} ${round(cpuSpent(cpu0, cpu1, name) / elapsed, 2)}`)
@@ -255,4 +259,20 @@ function pidsNamed(names: readonly string[]): number[] {
       }
     })
     .map(Number);
+}
+
+/**
+ * The slowest tenth of the passes against the rest, each as a mean split of the time since the
+ * previous pass ended: the main thread on a core, runnable but off the cores, and asleep (waiting
+ * for I/O); beside it the wall time inside the hub's send turns (off-core time included). Says
+ * whether the long passes are more work or a thread kept off the cores.
+ */
+export function passSplitLine(passes: readonly Omit<PassSplit, "ms" | "backlog">[]): string {
+  const sorted = [...passes].sort((a, b) => a.sinceMs - b.sinceMs);
+  const cut = Math.floor(sorted.length * 0.9);
+  type Split = (typeof passes)[number];
+  const mean = (ps: readonly Split[], f: (p: Split) => number) => round(ps.reduce((a, p) => a + f(p), 0) / Math.max(1, ps.length), 1);
+  const line = (ps: readonly Split[]) =>
+    `${mean(ps, (p) => p.sinceMs)} ms = on a core ${mean(ps, (p) => p.runMs)} + off the cores ${mean(ps, (p) => p.waitMs)} + asleep ${mean(ps, (p) => p.sinceMs - p.runMs - p.waitMs)} (in send turns ${mean(ps, (p) => p.fanOutMs)})`;
+  return `slowest tenth (${sorted.length - cut}) ${line(sorted.slice(cut))}; the rest (${cut}) ${line(sorted.slice(0, cut))}`;
 }

@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { median, round } from "../../validators/bench/stats.js";
+import { passSplitLine } from "./measure.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -145,4 +147,24 @@ export async function memoryMb(relays: readonly RelayUnderTest[]): Promise<{ rss
     rss += Number(m?.[1]) / 1024;
   }
   return { rss, js };
+}
+
+/**
+ * What relay `i` did while it was measured (`sizes`: the heights recorded): how far it published
+ * beside the chain's tip (`tip`, said as given), how it built and sent them, where its send passes'
+ * time went, and what held its main thread up. One line each.
+ */
+export function relayReport(i: number, r: RelayUnderTest, sizes: ReadonlyMap<number, number>, tip: string): string[] {
+  const round1 = (x: number) => round(x, 1);
+  const windowSent = [...r.published].filter(([h]) => sizes.has(h));
+  const longestGc = r.gcPauses.reduce((a, g) => (g.ms > a.ms ? g : a), { ms: 0, kind: "none" });
+  const gcMs = r.gcPauses.reduce((a, g) => a + g.ms, 0);
+  return [
+    // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
+    // rather than skipping, and this says by how much (not part of deliveryP99Ms).
+    `  relay ${i}'s last published height is ${Math.max(0, ...r.published.keys())}, ${tip}`,
+    `  relay ${i}: frames built in p50 ${round1(median(windowSent.map(([, v]) => v.buildMs)))} ms a height; ${r.passes.length} send passes, p50 ${round1(median(r.passes.map((p) => p.ms)))} ms (max ${round1(Math.max(0, ...r.passes.map((p) => p.ms)))}), ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round1(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length))}`,
+    `  relay ${i}'s passes, where its main thread's time went: ${passSplitLine(r.passes)}`,
+    `  relay ${i}'s main thread held up: ${r.gcPauses.length} GC pauses of 10 ms or more (longest ${round1(longestGc.ms)} ms, ${longestGc.kind}; ${round1(gcMs)} ms in all), ${r.stalls.length} gaps of 100 ms or more between its timer's turns (longest ${round1(Math.max(0, ...r.stalls))} ms)`,
+  ];
 }

@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --submit-txs 40000 --client lean --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --submit-txs 40000 --client lean --chain devnet --replay-heights N --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections WebSocket clients on /updates?filter=all between them
@@ -27,6 +27,13 @@
 // the validators and verifying), the generators split between them, and two bare servers for the
 // baseline (a process may hold at most 20,000 descriptors here); RSS is summed, rates per relay.
 // `--second-source store`: the second relay reads heights from the shared store (decision 006).
+// `--chain replay` (replayed-chain.ts, decision 027): the devnet's chain, its background
+// transactions included, is recorded first (--replay-heights, by default enough for every round),
+// the validators are paused, and the relays follow the recording served through the validators' own
+// API at the chain's pace (heights released only while the relays are measured; their recorded
+// transactions posted to the relays a second ahead). Neither phase then shares the cores with the
+// validators, which in production run on other machines. /submit runs against the live devnet as
+// always: the validators resume and the relays restart following them, from their stores.
 // Last line: {connections, updatesPerSec, deliveryP50Ms, deliveryP99Ms, baselineDeliveryP99Ms,
 // deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}, then figures of our
 // own (rounds and roundRatios: each round's relay p99 over its baseline p99; signatureBoundPerSec:
@@ -49,8 +56,9 @@ import { startBackgroundLoad, type TxMix } from "./background-load.js";
 import { startBenchDevnet } from "./bench-devnet.js";
 import { Generators, type Reply } from "./generators.js";
 import { type Histogram, merge, nowMs, quantileOf } from "./histogram.js";
-import { type MeasureContext, type Measured, measure } from "./measure.js";
-import { memoryMb, type PassSplit, type RelayUnderTest, startRelayProcess, untilReady } from "./relay-under-test.js";
+import { type MeasureContext, type Measured, measure, passSplitLine } from "./measure.js";
+import { memoryMb, type RelayUnderTest, relayReport, startRelayProcess, untilReady } from "./relay-under-test.js";
+import { resumeDevnet, startReplayedChain } from "./replayed-chain.js";
 import { measureSignatureCost } from "./signature-bound.js";
 import { runSubmitPhase } from "./submit-phase.js";
 import type { SubscriberClient } from "./subscribers.js";
@@ -64,7 +72,7 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds is a whol
 const RELAYS = numberArg("relays", 1);
 if (RELAYS !== 1 && RELAYS !== 2) throw new Error("--relays is 1 or 2");
 /** With two relays, where the second takes its heights from: `validators` (as the first) or `store` (decision 006). */
-const SECOND_SOURCE = stringArg("second-source", "validators");
+const SECOND_SOURCE = stringArg("second-source", "validators") as "validators" | "store";
 if (SECOND_SOURCE !== "validators" && SECOND_SOURCE !== "store") throw new Error("--second-source is validators or store");
 /** Load-generator processes, a multiple of RELAYS (generator g subscribes to relay g % RELAYS). */
 const PROCS = Math.ceil(numberArg("procs", Math.min(8, Math.max(2, Math.ceil(CONNECTIONS / 5000)))) / RELAYS) * RELAYS;
@@ -77,6 +85,14 @@ if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix 
 /** The devnet's leaders wait this long after a parent's timestamp (validators' blocks.minIntervalMs):
  * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
+/** Where the relays' heights come from while they are measured: the live devnet (`devnet`), or
+ * (`replay`) a recording of it served at its pace with the validators paused (replayed-chain.ts). */
+const CHAIN = stringArg("chain", "devnet");
+if (CHAIN !== "devnet" && CHAIN !== "replay") throw new Error("--chain is devnet or replay");
+/** With --chain replay, heights recorded: enough for every round's relay phase at the chain's pace. */
+/** Heights the replay releases at once when it starts: what the relays sync before the first round. */
+const REPLAY_PRELOAD = 50;
+const REPLAY_HEIGHTS = numberArg("replay-heights", Math.ceil((ROUNDS * (SECONDS + 45) * 1000) / BLOCK_INTERVAL_MS) + REPLAY_PRELOAD);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
 const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,128,512").split(",").map(Number);
 const SUBMIT_TXS = numberArg("submit-txs", 40_000);
@@ -85,6 +101,7 @@ const CLIENT = stringArg("client", "lean") as SubscriberClient;
 if (CLIENT !== "lean" && CLIENT !== "ws") throw new Error("--client is lean or ws");
 const RELAY_PORT = 7790;
 const BASELINE_PORT = 7791;
+const REPLAY_PORT = 7797;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -105,6 +122,28 @@ const { core, wasmPath, dir, devnet, chainId } = await startBenchDevnet({
   nodeArgs: process.env.VALIDATORS_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.VALIDATORS_CPU_PROF] : [],
 });
 
+// --- with --chain replay: the devnet's chain recorded, the validators paused, the recording served
+const replay =
+  CHAIN === "replay"
+    ? await startReplayedChain({
+        devnet,
+        core,
+        chainId,
+        wasmPath,
+        dir,
+        heights: REPLAY_HEIGHTS,
+        preload: REPLAY_PRELOAD,
+        intervalMs: BLOCK_INTERVAL_MS,
+        txMix: TX_MIX,
+        txRate: TX_RATE,
+        port: REPLAY_PORT,
+        say,
+      })
+    : undefined;
+/** The validators' API the relays follow and the bench reads heights from: validator 0's, or the replay's. */
+const validatorUrls = () => Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v));
+const chainUrl = replay?.url ?? devnet.apiUrl(0);
+
 // --- with two relays: the shared store and bus they need (started here, stopped at the end)
 const shared = RELAYS > 1 ? await startShared() : undefined;
 /** PostgreSQL and Redis for two relays; a server that started is stopped again if the other fails
@@ -123,24 +162,28 @@ if (shared) say(`two relays share PostgreSQL ${shared.pg.url} and the Redis bus 
 
 // --- the relay processes, and what each says per published height
 const relays: RelayUnderTest[] = [];
-for (let i = 0; i < RELAYS; i++) {
+/** Starts relay `i` following `validators` (its data folder, and the shared store, kept across restarts). */
+async function startRelay(i: number, validators: string[]): Promise<RelayUnderTest> {
   const r = await startRelayProcess({
     port: RELAY_PORT + 2 * i,
     genesisPath: join(dir, "genesis.json"),
-    validators: Array.from({ length: devnet.n }, (_, v) => devnet.apiUrl(v)),
+    validators,
     dataDir: join(dir, `relay-data-${i}`),
     shared: shared ? { databaseUrl: shared.pg.url, busUrl: shared.redis.url, ...(i > 0 ? { source: SECOND_SOURCE } : {}) } : undefined,
   });
-  say(`relay ${i} ready at ${r.url} (pid ${r.proc.pid})`);
-  relays.push(r);
+  say(
+    `relay ${i} ready at ${r.url} (pid ${r.proc.pid}), following ${validators.length === 1 ? validators[0] : `${validators.length} validators`}`,
+  );
+  return r;
 }
+for (let i = 0; i < RELAYS; i++) relays.push(await startRelay(i, replay ? [replay.url] : validatorUrls()));
 const relayUrl = (relays[0] as RelayUnderTest).url;
 
 // --- when each height's complete bundle (what the relay needs to publish it) left validator 0:
 // delivery measured from there says how fresh updates are, including any lag of the relay behind
 // the chain, which the send-start clock of deliveryP99Ms leaves out.
 const completedAt = new Map<number, number>();
-const chainWatch = new WebSocket(`${devnet.apiUrl(0).replace(/^http/, "ws")}/stream`);
+const chainWatch = new WebSocket(`${chainUrl.replace(/^http/, "ws")}/stream`);
 chainWatch.on("message", (data: Buffer) => {
   const f = decodeStreamFrame(new Uint8Array(data));
   if (f.tag === StreamTag.COMPLETED) completedAt.set(Number(f.height), nowMs());
@@ -148,22 +191,28 @@ chainWatch.on("message", (data: Buffer) => {
 chainWatch.on("error", () => {});
 
 // --- background transactions (background-load.ts): to the relay's /submit while it is measured,
-// to validator 0's while the baseline is (the relay is paused then, and the chain must carry the same load)
+// to validator 0's while the baseline is (the relay is paused then, and the chain must carry the same load).
+// With the replay, its own recorded transactions go to the relays while they are measured instead, and nothing runs beside the baseline.
 const relayUrls = relays.map((r) => r.url);
-const background = startBackgroundLoad({ core, chainId, mix: TX_MIX, rate: TX_RATE, targets: relayUrls });
+const background = replay ? undefined : startBackgroundLoad({ core, chainId, mix: TX_MIX, rate: TX_RATE, targets: relayUrls });
 
 // --- load-generator processes
 const gens = new Generators(PROCS, CONNECTIONS, say, CLIENT);
 const measureContext = (): MeasureContext => ({
   gens,
-  validatorPids: devnet.children.map((c) => c?.pid),
+  chain: replay ? { name: "chain replay", pids: [replay.proc.pid] } : { name: "validators", pids: devnet.children.map((c) => c?.pid) },
   finalized: finalizedAt0,
   say,
 });
 
-/** Validator 0's finalized height (its /readyz body). */
-async function finalizedAt0(): Promise<number> {
-  const body = (await fetch(`${devnet.apiUrl(0)}/readyz`).then(
+/** Validator 0's finalized height (its /readyz body), or the replay's tip. */
+function finalizedAt0(): Promise<number> {
+  return finalizedAt0Of(chainUrl);
+}
+
+/** The finalized height in the /readyz body of the validator API at `url`. */
+async function finalizedAt0Of(url: string): Promise<number> {
+  const body = (await fetch(`${url}/readyz`).then(
     (r) => r.json(),
     () => ({}),
   )) as { finalized?: string | number };
@@ -187,7 +236,7 @@ async function untilCaughtUp(): Promise<void> {
   say(
     `  ${round((performance.now() - t0) / 1000, 1)} s more until ${RELAYS === 1 ? "the relay was" : "the relays were"} back at the chain's pace: ` +
       behind()
-        .map((b) => `${b.heights} heights behind validator 0, ${b.queued} queued at the last pass's end`)
+        .map((b) => `${b.heights} heights behind ${replay ? "the replay" : "validator 0"}, ${b.queued} queued at the last pass's end`)
         .join("; "),
   );
 }
@@ -204,7 +253,8 @@ async function relayPhase(k: number): Promise<{ m: Measured; open: number }> {
     `round ${k} of ${ROUNDS}, phase 1: ${CONNECTIONS} subscribers on ${RELAYS === 1 ? "the relay" : `${RELAYS} relays`} in ${PROCS} processes` +
       (k === 1 ? `; relay RSS ${round1(memBefore.rss)} MB before (main thread's JS ${round1(memBefore.js)} MB)` : ""),
   );
-  background.targets = relayUrls;
+  if (background) background.targets = relayUrls;
+  replay?.run(relayUrls);
   // All at once, while the relay fans out the chain to those already in: a crowd reconnecting after a restart.
   const { open, seconds: connectSeconds } = await gens.connectAll(
     relays.map((r) => `${r.url.replace(/^http/, "ws")}/updates?filter=all`),
@@ -240,26 +290,17 @@ async function relayPhase(k: number): Promise<{ m: Measured; open: number }> {
     joinUrl: `${relayUrl.replace(/^http/, "ws")}/updates?filter=all`,
   });
   for (const r of relays) r.recording = false;
-  say(
-    `  background transactions (${TX_MIX}, ${TX_RATE}/s${RELAYS > 1 ? ", spread over the relays" : ""}): ${JSON.stringify(Object.fromEntries(background.verdicts))}`,
-  );
-  background.verdicts.clear();
+  if (background) {
+    say(
+      `  background transactions (${TX_MIX}, ${TX_RATE}/s${RELAYS > 1 ? ", spread over the relays" : ""}): ${JSON.stringify(Object.fromEntries(background.verdicts))}`,
+    );
+    background.verdicts.clear();
+  }
   // The relay publishes every height, in order: when it cannot keep up it falls behind the chain
   // rather than skipping, and this says by how much (not part of deliveryP99Ms).
-  for (const [i, r] of relays.entries()) {
-    const published = r.published;
-    say(`  relay ${i}'s last published height is ${Math.max(0, ...published.keys())}, validator 0's ${await finalizedAt0()}`);
-    const windowSent = [...published].filter(([h]) => m.sizes.has(h));
-    say(
-      `  relay ${i}: frames built in p50 ${round1(median(windowSent.map(([, v]) => v.buildMs)))} ms a height; ${r.passes.length} send passes, p50 ${round1(median(r.passes.map((p) => p.ms)))} ms (max ${round1(Math.max(0, ...r.passes.map((p) => p.ms)))}), ${round(windowSent.length / Math.max(1, r.passes.length), 2)} heights a pass; events per height ${round1(windowSent.reduce((a, [, v]) => a + v.events, 0) / Math.max(1, windowSent.length))}`,
-    );
-    say(`  relay ${i}'s passes, where its main thread's time went: ${passSplitLine(r.passes)}`);
-    const longestGc = r.gcPauses.reduce((a, g) => (g.ms > a.ms ? g : a), { ms: 0, kind: "none" });
-    const gcMs = r.gcPauses.reduce((a, g) => a + g.ms, 0);
-    say(
-      `  relay ${i}'s main thread held up: ${r.gcPauses.length} GC pauses of 10 ms or more (longest ${round1(longestGc.ms)} ms, ${longestGc.kind}; ${round1(gcMs)} ms in all), ${r.stalls.length} gaps of 100 ms or more between its timer's turns (longest ${round1(Math.max(0, ...r.stalls))} ms)`,
-    );
-  }
+  const tip = await finalizedAt0();
+  for (const [i, r] of relays.entries())
+    for (const line of relayReport(i, r, m.sizes, replay ? `the replay's ${tip}` : `validator 0's ${tip}`)) say(line);
   await gens.askAll({ op: "close" });
   return { m, open };
 }
@@ -274,7 +315,12 @@ async function relayPhase(k: number): Promise<{ m: Measured; open: number }> {
  * baseline. Until 2026-11-23 the chain went idle here, which charged the validators' σ work to the relay.
  */
 async function baselinePhase(k: number, relayM: Measured): Promise<{ m: Measured; open: number }> {
-  background.targets = [devnet.apiUrl(0)];
+  if (background) background.targets = [devnet.apiUrl(0)];
+  const replayed = await replay?.pause();
+  if (replayed)
+    say(
+      `  the replay paused at height ${replayed.tip}; recorded transactions posted to the relays meanwhile: ${JSON.stringify(replayed.verdicts)}`,
+    );
   for (const r of relays) r.proc.kill("SIGSTOP");
   const baselines = Array.from({ length: RELAYS }, (_, i) => {
     const proc = fork(join(here, "baseline-server.ts"), [String(BASELINE_PORT + 2 * i)], { execArgv: ["--import", "tsx"] });
@@ -314,12 +360,15 @@ async function baselinePhase(k: number, relayM: Measured): Promise<{ m: Measured
   );
   await gens.askAll({ op: "close" });
   for (const b of baselines) b.proc.kill();
-  say(
-    `  background transactions (${TX_MIX}, ${TX_RATE}/s, straight to validator 0): ${JSON.stringify(Object.fromEntries(background.verdicts))}`,
-  );
-  background.verdicts.clear();
+  if (background) {
+    say(
+      `  background transactions (${TX_MIX}, ${TX_RATE}/s, straight to validator 0): ${JSON.stringify(Object.fromEntries(background.verdicts))}`,
+    );
+    background.verdicts.clear();
+  }
   // The relays resume and catch up with the chain before the next round or /submit.
   for (const r of relays) r.proc.kill("SIGCONT");
+  replay?.run(relayUrls);
   const tipAtResume = await finalizedAt0();
   for (const r of relays) {
     const t0 = performance.now();
@@ -340,9 +389,23 @@ for (let k = 1; k <= ROUNDS; k++) {
   say(`round ${k} of ${ROUNDS}: relay p99 ${round1(relayP99)} ms, baseline p99 ${round1(baseP99)} ms: ratio ${round(ratio, 2)}`);
   rounds.push({ relay: relay.m, base: base.m, relayOpen: relay.open, ratio });
 }
-background.stop();
+background?.stop();
 
-// --- phase 3: /submit
+// --- phase 3: /submit (with the replay: stopped, the validators resumed, and the relays restarted
+// to follow them, from their stores)
+if (replay) {
+  await replay.pause();
+  replay.stop();
+  if (replay.exhaustedAt !== undefined) say(`the recording ran out at height ${replay.exhaustedAt}: the rounds after it had no heights`);
+  await resumeDevnet(devnet, say);
+  for (const [i, r] of relays.entries()) {
+    r.proc.kill("SIGTERM");
+    await new Promise((done) => r.proc.once("exit", done));
+    relays[i] = await startRelay(i, validatorUrls());
+  }
+  const tip = await finalizedAt0Of(devnet.apiUrl(0));
+  for (const r of relays) await untilReady(r.url, tip);
+}
 const submit = await runSubmitPhase({
   relayUrl,
   validatorUrl: devnet.apiUrl(0),
@@ -384,6 +447,7 @@ say(`per round, relay p99 over baseline p99: ${roundRatios.join(", ")} (median $
 console.log(
   JSON.stringify({
     ...(RELAYS > 1 ? { relays: RELAYS } : {}),
+    ...(replay ? { chain: "replay" } : {}),
     connections: Math.min(...rounds.map((r) => r.relayOpen)),
     updatesPerSec: round1(sum((r) => r.relay.heights) / sum((r) => r.relay.seconds)),
     deliveryP50Ms: round1(quantileOf(relayHist, 0.5)),
@@ -414,19 +478,3 @@ console.log(
   }),
 );
 process.exit(0);
-
-/**
- * The slowest tenth of the passes against the rest, each as a mean split of the time since the
- * previous pass ended: the main thread on a core, runnable but off the cores, and asleep (waiting
- * for I/O); beside it the wall time inside the hub's send turns (off-core time included). Says
- * whether the long passes are more work or a thread kept off the cores.
- */
-function passSplitLine(passes: readonly Omit<PassSplit, "ms" | "backlog">[]): string {
-  const sorted = [...passes].sort((a, b) => a.sinceMs - b.sinceMs);
-  const cut = Math.floor(sorted.length * 0.9);
-  type Split = (typeof passes)[number];
-  const mean = (ps: readonly Split[], f: (p: Split) => number) => round1(ps.reduce((a, p) => a + f(p), 0) / Math.max(1, ps.length));
-  const line = (ps: readonly Split[]) =>
-    `${mean(ps, (p) => p.sinceMs)} ms = on a core ${mean(ps, (p) => p.runMs)} + off the cores ${mean(ps, (p) => p.waitMs)} + asleep ${mean(ps, (p) => p.sinceMs - p.runMs - p.waitMs)} (in send turns ${mean(ps, (p) => p.fanOutMs)})`;
-  return `slowest tenth (${sorted.length - cut}) ${line(sorted.slice(cut))}; the rest (${cut}) ${line(sorted.slice(0, cut))}`;
-}

@@ -1,0 +1,88 @@
+// The process that serves a recorded chain to the relays under `bench:relay --chain replay`
+// (chain-replay.ts), forked by the bench. It releases `--preload` heights at once (the relays'
+// sync), then one height every `--interval-ms` while running. A second before each height is
+// released it posts that height's recorded transactions to the relays' /submit, spread over them
+// by signer as a load balancer keeping each player to one relay would: the relays check and
+// forward them as they would a live chain's (the source takes and drops them; the recording has them).
+// IPC in: {op: "run", submitTo: string[]}, {op: "pause"}; out: {op: "listening"}, {op: "paused",
+// tip, verdicts}, {op: "exhausted", tip} (the recording ran out while running).
+import { readFileSync } from "node:fs";
+import { Core } from "@nullspace/core";
+import { numberArg, stringArg } from "../../validators/bench/stats.js";
+import { ApiServer } from "../../validators/src/api/server.js";
+import { readRecording } from "./chain-recording.js";
+import { ReplaySource } from "./chain-replay.js";
+
+const core = await Core.load(readFileSync(stringArg("wasm", "")));
+const bundles = readRecording(stringArg("recording", ""));
+const intervalMs = numberArg("interval-ms", 100);
+/** Heights ahead of the release whose transactions are posted (a second at 10 heights a second). */
+const SUBMIT_AHEAD = Math.max(1, Math.round(1000 / intervalMs));
+const source = new ReplaySource(
+  bundles,
+  BigInt(stringArg("chain-id", "0")),
+  numberArg("validators", 4),
+  (tx) => core.codec.txSummary(tx).hash,
+);
+source.releaseTo(BigInt(numberArg("preload", 0)));
+const api = await ApiServer.start({ source, port: numberArg("port", 0), rateLimit: false, maxConnectionsPerIp: 512 });
+process.send?.({ op: "listening", port: api.port });
+
+let timer: NodeJS.Timeout | undefined;
+let submitTo: string[] = [];
+/** The last height whose transactions were posted (each height's once, across pauses). */
+let posted = 0n;
+const verdicts = new Map<string, number>();
+
+/** The transactions of `height`, posted to the relay that takes their signer. */
+function submitHeight(height: bigint): void {
+  if (height <= posted || height > source.end || submitTo.length === 0) return;
+  posted = height;
+  const { block } = core.codec.decodeFinalized(bundles[Number(height) - 1] as Uint8Array);
+  for (const tx of core.codec.blockParts(block).txs) {
+    const relay = submitTo[Number.parseInt(core.codec.txSummary(tx).signer.slice(0, 8), 16) % submitTo.length];
+    void fetch(`${relay}/submit`, { method: "POST", headers: { "content-type": "application/vnd.nullspace.tx" }, body: Buffer.from(tx) })
+      .then(async (r) => {
+        const body = (await r.json()) as { ok?: boolean; error?: { code?: string } };
+        return body.ok ? "ok" : (body.error?.code ?? `HTTP_${r.status}`);
+      })
+      .catch(() => "FETCH_FAILED")
+      .then((v) => verdicts.set(v, (verdicts.get(v) ?? 0) + 1));
+  }
+}
+
+function run(): void {
+  if (timer) return;
+  const start = performance.now();
+  const from = source.tip();
+  for (let k = 1n; k < BigInt(SUBMIT_AHEAD); k++) submitHeight(from + k);
+  let k = 0;
+  const tick = () => {
+    k++;
+    if (source.tip() >= source.end) {
+      timer = undefined;
+      process.send?.({ op: "exhausted", tip: Number(source.tip()) });
+      return;
+    }
+    submitHeight(from + BigInt(k + SUBMIT_AHEAD - 1));
+    source.releaseTo(from + BigInt(k));
+    // On schedule, not a fixed wait after each tick: the pace holds however late a tick ran.
+    timer = setTimeout(tick, Math.max(0, start + (k + 1) * intervalMs - performance.now()));
+  };
+  timer = setTimeout(tick, intervalMs);
+}
+
+// Forked by the bench: gone with it, however it ended.
+process.once("disconnect", () => process.exit(0));
+process.on("message", (m: { op: string; submitTo?: string[] }) => {
+  if (m.op === "run") {
+    submitTo = m.submitTo ?? [];
+    run();
+  }
+  if (m.op === "pause") {
+    clearTimeout(timer);
+    timer = undefined;
+    process.send?.({ op: "paused", tip: Number(source.tip()), verdicts: Object.fromEntries(verdicts) });
+    verdicts.clear();
+  }
+});
