@@ -1,8 +1,10 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --submit-txs 40000 --client lean --chain devnet --replay-heights N --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --submit-txs 40000 --client lean --chain devnet --replay-heights N --warmup-seconds 60 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections WebSocket clients on /updates?filter=all between them
 // (--client: lean-subscriber.ts, or `ws`).
+// 0. Warm-up: the relays follow the chain and take its transactions for --warmup-seconds (60)
+//    first, and what a height cost them at its start and end is printed.
 // 1. Fan-out: for --seconds, every frame's delivery latency = arrival time at the subscriber −
 //    the wall-clock time the relay began publishing that height (printed by the relay process
 //    per height; one machine, one clock). Heights come at ~10/s (--block-interval-ms), with --tx-rate
@@ -48,6 +50,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { processesCpuSeconds } from "../../validators/bench/proc-cpu.js";
 import { median, numberArg, round, stringArg } from "../../validators/bench/stats.js";
 import { decodeStreamFrame, StreamTag } from "../src/follow/stream-frame.js";
 import { startPostgres } from "../test/support/postgres.js";
@@ -85,6 +88,11 @@ if (TX_MIX !== "registrations" && TX_MIX !== "spins") throw new Error("--tx-mix 
 /** The devnet's leaders wait this long after a parent's timestamp (validators' blocks.minIntervalMs):
  * 100 gives the issue's 10 finalized heights a second; 0 lets the chain run as fast as it can (~19/s). */
 const BLOCK_INTERVAL_MS = numberArg("block-interval-ms", 100);
+/** Seconds the relays follow the chain, and take its transactions, before round 1 (0: none). A
+ * relay's first minute costs it more a height (V8 still compiling the wasm and the hot JS: 12.8 ms
+ * of CPU a height in its first 30 s, 9.7 after 90 s); the goal is the relay running, not starting. */
+const WARMUP_SECONDS = Number(stringArg("warmup-seconds", "60"));
+if (!(WARMUP_SECONDS >= 0)) throw new Error("--warmup-seconds is a number of seconds, 0 or more");
 /** Where the relays' heights come from while they are measured: the live devnet (`devnet`), or
  * (`replay`) a recording of it served at its pace with the validators paused (replayed-chain.ts). */
 const CHAIN = stringArg("chain", "devnet");
@@ -92,7 +100,10 @@ if (CHAIN !== "devnet" && CHAIN !== "replay") throw new Error("--chain is devnet
 /** With --chain replay, heights recorded: enough for every round's relay phase at the chain's pace. */
 /** Heights the replay releases at once when it starts: what the relays sync before the first round. */
 const REPLAY_PRELOAD = 50;
-const REPLAY_HEIGHTS = numberArg("replay-heights", Math.ceil((ROUNDS * (SECONDS + 45) * 1000) / BLOCK_INTERVAL_MS) + REPLAY_PRELOAD);
+const REPLAY_HEIGHTS = numberArg(
+  "replay-heights",
+  Math.ceil(((ROUNDS * (SECONDS + 45) + WARMUP_SECONDS) * 1000) / BLOCK_INTERVAL_MS) + REPLAY_PRELOAD,
+);
 const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
 const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,128,512").split(",").map(Number);
 const SUBMIT_TXS = numberArg("submit-txs", 40_000);
@@ -220,6 +231,28 @@ async function finalizedAt0Of(url: string): Promise<number> {
 }
 
 /**
+ * The relays follow the chain for `seconds` before anything is measured, and say what a height cost
+ * them (every thread, all relays) at the start and at the end of it.
+ */
+async function warmUp(seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  replay?.run(relayUrls);
+  const slice = Math.min(20, seconds / 2);
+  const published = () => Math.max(0, ...(relays[0] as RelayUnderTest).published.keys());
+  const msPerHeight = async (s: number) => {
+    const [c0, h0] = [processesCpuSeconds(relays.map((r) => r.proc.pid)), published()];
+    await sleep(s * 1000);
+    return ((processesCpuSeconds(relays.map((r) => r.proc.pid)) - c0) * 1000) / Math.max(1, published() - h0);
+  };
+  const first = await msPerHeight(slice);
+  await sleep((seconds - 2 * slice) * 1000);
+  const last = await msPerHeight(slice);
+  say(
+    `warm-up: the relays followed the chain for ${seconds} s; their CPU a height (every thread, every relay) ${round1(first)} ms in the first ${slice} s, ${round1(last)} ms in the last`,
+  );
+}
+
+/**
  * Waits (up to a minute) until every relay has published up to validator 0's last complete height
  * but 2 and its last send pass left at most 8 heights queued. The crowd connects while the relay
  * fans the chain out to those already in, which may leave it behind; the issue's figure is the
@@ -243,6 +276,7 @@ async function untilCaughtUp(): Promise<void> {
 
 // --- phases 1 and 2, alternating ROUNDS times
 await sleep(5000); // start-up (store replay, wasm instances) settles
+await warmUp(WARMUP_SECONDS);
 const memBefore = await memoryMb(relays);
 /** The first round's subscribers: RSS per thousand of them, and how fast they got in. */
 let firstRound: { rssPerThousand: number; jsPerThousand: number; connectPerSec: number } | undefined;
