@@ -97,9 +97,9 @@ if (!(WARMUP_SECONDS >= 0)) throw new Error("--warmup-seconds is a number of sec
  * (`replay`) a recording of it served at its pace with the validators paused (replayed-chain.ts). */
 const CHAIN = stringArg("chain", "devnet");
 if (CHAIN !== "devnet" && CHAIN !== "replay") throw new Error("--chain is devnet or replay");
-/** With --chain replay, heights recorded: enough for every round's relay phase at the chain's pace. */
 /** Heights the replay releases at once when it starts: what the relays sync before the first round. */
 const REPLAY_PRELOAD = 50;
+/** With --chain replay, heights recorded: enough for the warm-up and every round's relay phase at the chain's pace. */
 const REPLAY_HEIGHTS = numberArg(
   "replay-heights",
   Math.ceil(((ROUNDS * (SECONDS + 45) + WARMUP_SECONDS) * 1000) / BLOCK_INTERVAL_MS) + REPLAY_PRELOAD,
@@ -218,11 +218,11 @@ const measureContext = (): MeasureContext => ({
 
 /** Validator 0's finalized height (its /readyz body), or the replay's tip. */
 function finalizedAt0(): Promise<number> {
-  return finalizedAt0Of(chainUrl);
+  return finalizedAt(chainUrl);
 }
 
 /** The finalized height in the /readyz body of the validator API at `url`. */
-async function finalizedAt0Of(url: string): Promise<number> {
+async function finalizedAt(url: string): Promise<number> {
   const body = (await fetch(`${url}/readyz`).then(
     (r) => r.json(),
     () => ({}),
@@ -437,7 +437,7 @@ if (replay) {
     await new Promise((done) => r.proc.once("exit", done));
     relays[i] = await startRelay(i, validatorUrls());
   }
-  const tip = await finalizedAt0Of(devnet.apiUrl(0));
+  const tip = await finalizedAt(devnet.apiUrl(0));
   for (const r of relays) await untilReady(r.url, tip);
 }
 const submit = await runSubmitPhase({
