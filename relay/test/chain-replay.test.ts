@@ -37,15 +37,13 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-const register = (url: string, seed: number, name: string) =>
-  submit(
-    url,
-    signTxSync({ codec: core.codec, signer: LocalChain.signer(seed), chainId, nonce: 0n, instruction: { op: "register", name } }),
-  );
+/** A signed registration of the account of `seed`. */
+const registration = (seed: number, name: string) =>
+  signTxSync({ codec: core.codec, signer: LocalChain.signer(seed), chainId, nonce: 0n, instruction: { op: "register", name } });
 
 describe("a recorded chain served again", () => {
   it("is followed, verified and served by a relay as the validators' chain is", async () => {
-    expect((await register(devnet.apiUrl(0), 8101, "recorded")).status).toBe(200);
+    expect((await submit(devnet.apiUrl(0), registration(8101, "recorded"))).status).toBe(200);
     const player = toHex(LocalChain.signer(8101).publicKey);
     // Up to a height past the registration's.
     await waitUntil("the registration is final", async () => ((await devnet.health(0))?.finalized ?? 0n) >= 6n);
@@ -84,13 +82,7 @@ describe("a recorded chain served again", () => {
     expect(account.body).toMatchObject({ account: { name: "recorded", registered: true } });
 
     // The relay checks a transaction and forwards it to the replay, which takes it.
-    const fresh = signTxSync({
-      codec: core.codec,
-      signer: LocalChain.signer(8102),
-      chainId,
-      nonce: 0n,
-      instruction: { op: "register", name: "fresh" },
-    });
+    const fresh = registration(8102, "fresh");
     expect((await submit(r.url, fresh)).status).toBe(200);
     await waitUntil("the replay took the transaction", () => taken.some((tx) => toHex(tx) === toHex(fresh)), 10_000);
   }, 120_000);
