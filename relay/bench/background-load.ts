@@ -67,24 +67,24 @@ export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix
   const timer = setInterval(() => {
     const n = next();
     if (!n) return;
-    void fetch(`${load.targets[n.sender % load.targets.length]}/submit`, {
-      method: "POST",
-      headers: { "content-type": "application/vnd.nullspace.tx" },
-      body: Buffer.from(n.tx),
-    })
-      .then(async (r) => {
-        // The relay answers {ok} or {error}; a validator {results: [{ok} or {code}]} or {error}.
-        type Verdict = { ok?: boolean; code?: string; reason?: string; error?: Verdict };
-        const body = (await r.json()) as Verdict & { results?: Verdict[] };
-        const v: Verdict = body.results?.[0] ?? body;
-        const refusal = v.error ?? v;
-        return v.ok ? "ok" : `${refusal.code}${refusal.reason ? `:${refusal.reason}` : ""}`;
-      })
-      .catch(() => "FETCH_FAILED")
-      .then((verdict) => {
-        n.settle(verdict === "ok");
-        load.verdicts.set(verdict, (load.verdicts.get(verdict) ?? 0) + 1);
-      });
+    void submitOne(load.targets[n.sender % load.targets.length] as string, n.tx).then((verdict) => {
+      n.settle(verdict === "ok");
+      load.verdicts.set(verdict, (load.verdicts.get(verdict) ?? 0) + 1);
+    });
   }, 1000 / o.rate);
   return load;
+}
+
+/** Posts one transaction to `target`'s /submit (a relay's or a validator's); resolves with "ok" or the refusal's code (and reason). */
+export function submitOne(target: string, tx: Uint8Array): Promise<string> {
+  return fetch(`${target}/submit`, { method: "POST", headers: { "content-type": "application/vnd.nullspace.tx" }, body: Buffer.from(tx) })
+    .then(async (r) => {
+      // The relay answers {ok} or {error}; a validator {results: [{ok} or {code}]} or {error}.
+      type Verdict = { ok?: boolean; code?: string; reason?: string; error?: Verdict };
+      const body = (await r.json()) as Verdict & { results?: Verdict[] };
+      const v: Verdict = body.results?.[0] ?? body;
+      const refusal = v.error ?? v;
+      return v.ok ? "ok" : `${refusal.code}${refusal.reason ? `:${refusal.reason}` : ""}`;
+    })
+    .catch(() => "FETCH_FAILED");
 }

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { Core } from "@nullspace/core";
 import { numberArg, stringArg } from "../../validators/bench/stats.js";
 import { ApiServer } from "../../validators/src/api/server.js";
+import { submitOne } from "./background-load.js";
 import { readRecording } from "./chain-recording.js";
 import { ReplaySource } from "./chain-replay.js";
 
@@ -40,14 +41,8 @@ function submitHeight(height: bigint): void {
   posted = height;
   const { block } = core.codec.decodeFinalized(bundles[Number(height) - 1] as Uint8Array);
   for (const tx of core.codec.blockParts(block).txs) {
-    const relay = submitTo[Number.parseInt(core.codec.txSummary(tx).signer.slice(0, 8), 16) % submitTo.length];
-    void fetch(`${relay}/submit`, { method: "POST", headers: { "content-type": "application/vnd.nullspace.tx" }, body: Buffer.from(tx) })
-      .then(async (r) => {
-        const body = (await r.json()) as { ok?: boolean; error?: { code?: string } };
-        return body.ok ? "ok" : (body.error?.code ?? `HTTP_${r.status}`);
-      })
-      .catch(() => "FETCH_FAILED")
-      .then((v) => verdicts.set(v, (verdicts.get(v) ?? 0) + 1));
+    const relay = submitTo[Number.parseInt(core.codec.txSummary(tx).signer.slice(0, 8), 16) % submitTo.length] as string;
+    void submitOne(relay, tx).then((v) => verdicts.set(v, (verdicts.get(v) ?? 0) + 1));
   }
 }
 
