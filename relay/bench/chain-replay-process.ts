@@ -31,18 +31,24 @@ process.send?.({ op: "listening", port: api.port });
 
 let timer: NodeJS.Timeout | undefined;
 let submitTo: string[] = [];
-/** The last height whose transactions were posted (each height's once, across pauses). */
-let posted = 0n;
+/** The last height whose transactions were posted (the preloaded heights' never are: they were released before any relay followed). */
+let posted = source.tip();
 const verdicts = new Map<string, number>();
 
-/** The transactions of `height`, posted to the relay that takes their signer. */
-function submitHeight(height: bigint): void {
-  if (height <= posted || height > source.end || submitTo.length === 0) return;
-  posted = height;
-  const { block } = core.codec.decodeFinalized(bundles[Number(height) - 1] as Uint8Array);
-  for (const tx of core.codec.blockParts(block).txs) {
-    const relay = submitTo[Number.parseInt(core.codec.txSummary(tx).signer.slice(0, 8), 16) % submitTo.length] as string;
-    void submitOne(relay, tx).then((v) => verdicts.set(v, (verdicts.get(v) ?? 0) + 1));
+/**
+ * Posts the transactions of every height not posted yet, up to SUBMIT_AHEAD past the tip, each to
+ * the relay that takes its signer: each height's once, however the replay pauses and runs.
+ */
+function postAhead(): void {
+  if (submitTo.length === 0) return;
+  const to = source.tip() + BigInt(SUBMIT_AHEAD);
+  while (posted < to && posted < source.end) {
+    posted++;
+    const { block } = core.codec.decodeFinalized(bundles[Number(posted) - 1] as Uint8Array);
+    for (const tx of core.codec.blockParts(block).txs) {
+      const relay = submitTo[Number.parseInt(core.codec.txSummary(tx).signer.slice(0, 8), 16) % submitTo.length] as string;
+      void submitOne(relay, tx).then((v) => verdicts.set(v, (verdicts.get(v) ?? 0) + 1));
+    }
   }
 }
 
@@ -50,7 +56,7 @@ function run(): void {
   if (timer) return;
   const start = performance.now();
   const from = source.tip();
-  for (let k = 1n; k < BigInt(SUBMIT_AHEAD); k++) submitHeight(from + k);
+  postAhead();
   let k = 0;
   const tick = () => {
     k++;
@@ -59,8 +65,8 @@ function run(): void {
       process.send?.({ op: "exhausted", tip: Number(source.tip()) });
       return;
     }
-    submitHeight(from + BigInt(k + SUBMIT_AHEAD - 1));
     source.releaseTo(from + BigInt(k));
+    postAhead();
     // On schedule, not a fixed wait after each tick: the pace holds however late a tick ran.
     timer = setTimeout(tick, Math.max(0, start + (k + 1) * intervalMs - performance.now()));
   };

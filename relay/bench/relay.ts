@@ -428,7 +428,6 @@ background?.stop();
 // --- phase 3: /submit (with the replay: stopped, the validators resumed, and the relays restarted
 // to follow them, from their stores)
 if (replay) {
-  await replay.pause();
   replay.stop();
   if (replay.exhaustedAt !== undefined) say(`the recording ran out at height ${replay.exhaustedAt}: the rounds after it had no heights`);
   await resumeDevnet(devnet, say);
