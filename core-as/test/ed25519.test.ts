@@ -2,7 +2,7 @@ import nodeCrypto from "node:crypto";
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   DOMAIN_PREFIX_LENGTH,
   domainPrefix,
@@ -156,6 +156,43 @@ describe("RFC 8032 section 7.1 vectors", () => {
       }
     });
   }
+
+  // node:crypto's seed import goes through JWK (`d` with a placeholder `x`, the derived key read
+  // back); a runtime that refused that form, or kept the placeholder as the public key, must send
+  // the node backend to the PKCS#8 path with the same keys and signatures.
+  describe("node backend when the JWK seed import misbehaves", () => {
+    afterEach(() => vi.restoreAllMocks());
+    const original = nodeCrypto.createPrivateKey;
+    const isJwkSeed = (k: unknown) => (k as { format?: string; key?: { d?: string } }).format === "jwk";
+    const misbehaviours = {
+      "refuses it": () => {
+        throw new TypeError("no JWK private keys here");
+      },
+      "keeps the placeholder as the public key": (k: Parameters<typeof original>[0]) => {
+        const key = original(k);
+        const { x } = (k as { key: { x: string } }).key;
+        return Object.assign(Object.create(Object.getPrototypeOf(key)), key, {
+          export: (o: { format?: string }) => (o?.format === "jwk" ? { ...key.export({ format: "jwk" }), x } : key.export(o as never)),
+        });
+      },
+    };
+    for (const [how, impl] of Object.entries(misbehaviours)) {
+      it(how, async () => {
+        const spy = vi
+          .spyOn(nodeCrypto, "createPrivateKey")
+          .mockImplementation((k) => (isJwkSeed(k) ? (impl as (k: unknown) => nodeCrypto.KeyObject)(k) : original(k)));
+        const node = createEd25519("node");
+        for (const v of vectors.vectors) {
+          const seed = fromHex(v.secretKey);
+          const signer = node.signerFromSeedSync(seed);
+          expect(toHex(signer.publicKey)).toBe(v.publicKey);
+          expect(toHex(node.publicKeyFromSeed(seed))).toBe(v.publicKey);
+          expect(toHex(signer.signSync!(fromHex(v.message)))).toBe(v.signature);
+        }
+        expect(spy.mock.calls.some(([k]) => isJwkSeed(k))).toBe(true);
+      });
+    }
+  });
 
   it("node and noble sign synchronously; WebCrypto refuses with a typed error", async () => {
     const seed = fromHex(vectors.vectors[0]!.secretKey);

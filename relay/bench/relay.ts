@@ -1,4 +1,4 @@
-// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,128,512 --submit-txs 40000 --client lean --chain devnet --replay-heights N --warmup-seconds 60 --keep]
+// npm run bench:relay [-- --connections 15000 --seconds 30 --rounds 3 --relays 1 --second-source validators --procs 3 --connecting 64 --tx-rate 20 --tx-mix registrations --block-interval-ms 100 --submit-seconds 5 --submit-levels 4,8,16,32,64,96,128,512 --submit-txs 40000 --client lean --chain devnet --replay-heights N --replay-submit-txs N --warmup-seconds 60 --keep]
 // Issue 4's relay benchmark. A real 4-validator devnet; the relay under test in its own process
 // (relay-process.ts) following it; the load generator in --procs child processes on loopback
 // (subscribers.ts), holding --connections WebSocket clients on /updates?filter=all between them
@@ -34,8 +34,10 @@
 // the validators are paused, and the relays follow the recording served through the validators' own
 // API at the chain's pace (heights released only while the relays are measured; their recorded
 // transactions posted to the relays a second ahead). Neither phase then shares the cores with the
-// validators, which in production run on other machines. /submit runs against the live devnet as
-// always: the validators resume and the relays restart following them, from their stores.
+// validators, which in production run on other machines. /submit then runs twice: beside the
+// replay first (it takes whatever the relays forward, unchecked: what the relays alone admit, the
+// replay-prefixed figures), then against the live devnet as always (the validators resume and the
+// relays restart following them, from their stores).
 // Last line: {connections, updatesPerSec, deliveryP50Ms, deliveryP99Ms, baselineDeliveryP99Ms,
 // deliveryRatio, rssMbPerThousandConns, submitPerSec, submitP99Ms, dropped}, then figures of our
 // own (rounds and roundRatios: each round's relay p99 over its baseline p99; signatureBoundPerSec:
@@ -99,14 +101,21 @@ const CHAIN = stringArg("chain", "devnet");
 if (CHAIN !== "devnet" && CHAIN !== "replay") throw new Error("--chain is devnet or replay");
 /** Heights the replay releases at once when it starts: what the relays sync before the first round. */
 const REPLAY_PRELOAD = 50;
-/** With --chain replay, heights recorded: enough for the warm-up and every round's relay phase at the chain's pace. */
+const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
+const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,64,96,128,512").split(",").map(Number);
+const SUBMIT_TXS = numberArg("submit-txs", 40_000);
+/** With --chain replay, transactions signed for /submit beside the replay: enough for every level at 6,000 a second. */
+const REPLAY_SUBMIT_TXS = numberArg("replay-submit-txs", SUBMIT_LEVELS.length * SUBMIT_SECONDS * 6000);
+/** With --chain replay, heights recorded: enough for the warm-up, every round's relay phase and
+ * /submit beside the replay (signing, ~130 µs a transaction, then each level with its sockets and
+ * pause) at the chain's pace. */
 const REPLAY_HEIGHTS = numberArg(
   "replay-heights",
-  Math.ceil(((ROUNDS * (SECONDS + 45) + WARMUP_SECONDS) * 1000) / BLOCK_INTERVAL_MS) + REPLAY_PRELOAD,
+  Math.ceil(
+    ((ROUNDS * (SECONDS + 45) + WARMUP_SECONDS + 10 + REPLAY_SUBMIT_TXS / 5000 + SUBMIT_LEVELS.length * (SUBMIT_SECONDS + 4)) * 1000) /
+      BLOCK_INTERVAL_MS,
+  ) + REPLAY_PRELOAD,
 );
-const SUBMIT_SECONDS = numberArg("submit-seconds", 5);
-const SUBMIT_LEVELS = stringArg("submit-levels", "4,8,16,32,128,512").split(",").map(Number);
-const SUBMIT_TXS = numberArg("submit-txs", 40_000);
 /** The subscribers' WebSocket client: lean (lean-subscriber.ts: as little of the cores as a frame can take) or ws. */
 const CLIENT = stringArg("client", "lean") as SubscriberClient;
 if (CLIENT !== "lean" && CLIENT !== "ws") throw new Error("--client is lean or ws");
@@ -425,9 +434,28 @@ for (let k = 1; k <= ROUNDS; k++) {
 }
 background?.stop();
 
-// --- phase 3: /submit (with the replay: stopped, the validators resumed, and the relays restarted
-// to follow them, from their stores)
+// --- phase 3: /submit. With the replay, first beside it (it takes whatever the relays forward and
+// checks nothing: what the relays alone admit, the validators paused), then against the live devnet
+// (the replay stopped, the validators resumed, and the relays restarted to follow them, from their stores).
+const submitPhase = (upstream: Parameters<typeof runSubmitPhase>[0]["upstream"], checksUpstream: number, txs: number, seed: string) =>
+  runSubmitPhase({
+    relayUrl,
+    upstream,
+    wasmPath,
+    chainId,
+    levels: SUBMIT_LEVELS,
+    seconds: SUBMIT_SECONDS,
+    txs,
+    signatureChecksPerSec: signatureCost.machinePerSec,
+    checksUpstream,
+    seed,
+    relayPids: relays.map((r) => r.proc.pid),
+    say,
+  });
+let besideReplay: Awaited<ReturnType<typeof runSubmitPhase>> | undefined;
 if (replay) {
+  replay.run(relayUrls);
+  besideReplay = await submitPhase({ name: "chain replay", pids: [replay.proc.pid] }, 0, REPLAY_SUBMIT_TXS, "relay-bench-submit-replay");
   replay.stop();
   if (replay.exhaustedAt !== undefined) say(`the recording ran out at height ${replay.exhaustedAt}: the rounds after it had no heights`);
   await resumeDevnet(devnet, say);
@@ -439,20 +467,12 @@ if (replay) {
   const tip = await finalizedAt(devnet.apiUrl(0));
   for (const r of relays) await untilReady(r.url, tip);
 }
-const submit = await runSubmitPhase({
-  relayUrl,
-  validatorUrl: devnet.apiUrl(0),
-  wasmPath,
-  chainId,
-  levels: SUBMIT_LEVELS,
-  seconds: SUBMIT_SECONDS,
-  txs: SUBMIT_TXS,
-  signatureChecksPerSec: signatureCost.machinePerSec,
-  validators: devnet.n,
-  relayPids: relays.map((r) => r.proc.pid),
-  validatorPids: devnet.children.map((c) => c?.pid),
-  say,
-});
+const submit = await submitPhase(
+  { name: "validators", pids: devnet.children.map((c) => c?.pid), directUrl: devnet.apiUrl(0) },
+  devnet.n,
+  SUBMIT_TXS,
+  "relay-bench-submit",
+);
 
 gens.kill();
 chainWatch.terminate();
@@ -508,6 +528,16 @@ console.log(
     // The most accepted /submit a second at a level whose p99 met the issue's 50 ms (null: none did).
     submitWithinP99GoalPerSec: submit.bestWithinGoal ? Math.round(submit.bestWithinGoal.perSec) : null,
     submitWithinP99GoalP99Ms: submit.bestWithinGoal ? round1(submit.bestWithinGoal.p99Ms) : null,
+    // With the replay: the same /submit figures beside it, the relays forwarding to a replay that
+    // takes everything and the validators paused (what the relays alone admit on this machine).
+    ...(besideReplay
+      ? {
+          replaySubmitPerSec: Math.round(besideReplay.best.perSec),
+          replaySubmitP99Ms: round1(besideReplay.best.p99Ms),
+          replaySubmitWithinP99GoalPerSec: besideReplay.bestWithinGoal ? Math.round(besideReplay.bestWithinGoal.perSec) : null,
+          replaySubmitWithinP99GoalP99Ms: besideReplay.bestWithinGoal ? round1(besideReplay.bestWithinGoal.p99Ms) : null,
+        }
+      : {}),
   }),
 );
 process.exit(0);

@@ -2,6 +2,9 @@
 // pre-signed transactions of fresh accounts to a relay's /submit at rising concurrency, each
 // level's sockets opened before its clock starts; printed per level beside where the machine's
 // cores went (the relay's, the validators', the submitter's), then the same straight to validator 0.
+// With `--chain replay` it runs twice: first beside the replayed chain, whose API takes every
+// transaction the relays forward and drops it (the validators paused: what the relays alone
+// admit), then against the live devnet (what the whole system admits on this machine).
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -30,7 +33,9 @@ export interface SubmitPhaseResult {
 
 export async function runSubmitPhase(o: {
   relayUrl: string;
-  validatorUrl: string;
+  /** What takes the relays' batches: the validators (and validator 0's URL, posted to directly
+   * after the levels for comparison), or the chain replay, which checks nothing. */
+  upstream: { name: "validators" | "chain replay"; pids: (number | undefined)[]; directUrl?: string };
   wasmPath: string;
   chainId: bigint;
   levels: number[];
@@ -39,25 +44,26 @@ export async function runSubmitPhase(o: {
   txs: number;
   /** What one Ed25519 check of a new account's key costs every core together, a second. */
   signatureChecksPerSec: number;
-  /** Validators: each checks every accepted transaction once, as the relay does. */
-  validators: number;
+  /** Signature checks of each accepted transaction behind the relay's own: one a validator, none for the replay. */
+  checksUpstream: number;
+  /** Seeds the accounts' keys: each run signs for its own fresh accounts. */
+  seed: string;
   relayPids: (number | undefined)[];
-  validatorPids: (number | undefined)[];
   say: (line: string) => void;
 }): Promise<SubmitPhaseResult> {
   const { say } = o;
-  say(`phase 3: /submit at concurrency ${o.levels.join(", ")}, ${o.seconds} s each`);
-  const checksPerTx = 1 + o.validators;
+  say(`phase 3: /submit at concurrency ${o.levels.join(", ")}, ${o.seconds} s each, the relays forwarding to the ${o.upstream.name}`);
+  const checksPerTx = 1 + o.checksUpstream;
   const signatureBoundPerSec = o.signatureChecksPerSec / checksPerTx;
   say(
-    `  signature checks alone (${checksPerTx} per transaction: the relay's and each validator's) would fill the ` +
+    `  signature checks alone (${checksPerTx} per transaction: the relay's${o.checksUpstream > 0 ? " and each validator's" : " only"}) would fill the ` +
       `${availableParallelism()} cores at ${Math.round(signatureBoundPerSec)} accepted/s`,
   );
   const submitter = fork(join(here, "submitter.ts"), [], { execArgv: ["--import", "tsx"] });
   let best: SubmitLevelResult = { perSec: 0, p99Ms: Number.NaN };
   let bestWithinGoal: SubmitLevelResult | undefined;
   /** CPU seconds by part at a level's start: the machine is shared, so where its cores went says what bounds the rate. */
-  const cpuNow = () => cpuSnapshot({ relays: o.relayPids, validators: o.validatorPids, submitter: [submitter.pid] });
+  const cpuNow = () => cpuSnapshot({ relays: o.relayPids, upstream: o.upstream.pids, submitter: [submitter.pid] });
   let cpuAtStart = cpuNow();
   const cpuLine = (accepted: number): string => {
     const now = cpuNow();
@@ -66,7 +72,7 @@ export async function runSubmitPhase(o: {
     const cores = (2 * (now.machine.busy - cpuAtStart.machine.busy)) / Math.max(1e-9, wall);
     const part = (name: string) => cpuSpent(cpuAtStart, now, name);
     return (
-      `CPU per accepted transaction: relay ${us(part("relays"))} µs, validators ${us(part("validators"))} µs (together), ` +
+      `CPU per accepted transaction: relay ${us(part("relays"))} µs, ${o.upstream.name} ${us(part("upstream"))} µs${o.upstream.pids.length > 1 ? " (together)" : ""}, ` +
       `load generator ${us(part("submitter"))} µs; machine ${round(cores, 2)} of 2 cores busy`
     );
   };
@@ -115,8 +121,8 @@ export async function runSubmitPhase(o: {
       levels: o.levels,
       seconds: o.seconds,
       txs: o.txs,
-      seed: "relay-bench-submit",
-      direct: o.validatorUrl,
+      seed: o.seed,
+      direct: o.upstream.directUrl,
       directConcurrency: 32,
     });
   });

@@ -2,8 +2,9 @@
 // accounts before the clock starts (one transaction per account, so neither the nonce window nor
 // the per-account rate limit is what is measured), then posts them at rising concurrency, each
 // level for a fixed time, and reports accepted transactions per second and request latencies.
-// Requests go through node:http with keep-alive (HttpPoster), not fetch: fetch cost this process
-// ~1.2 ms of CPU an accepted transaction, taken from the relay and validators on the same 2 cores.
+// Requests go through lean-http.ts, a keep-alive connection per request in flight: fetch cost this
+// process ~1.2 ms of CPU an accepted transaction and node:http ~150 µs, taken from the relay and
+// validators on the same 2 cores.
 // Each level first opens its sockets (one GET /healthz on each, all at once) and reports how long
 // that took, then starts the clock: a busy Node server accepts one connection an event-loop turn
 // (libuv/libuv#3696), so 512 new sockets took it 8 s, and timing them would put that ramp, not
@@ -13,8 +14,8 @@
 // IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "levelStart"} then {op: "level" | "direct", …} for each level, {op: "done"}.
 import { readFileSync } from "node:fs";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
-import { HttpPoster } from "@nullspace/core/node";
 import { type Histogram, quantileOf, record } from "./histogram.js";
+import { LeanHttpConnection } from "./lean-http.js";
 
 interface Run {
   op: "run";
@@ -40,26 +41,26 @@ async function run(m: Run): Promise<void> {
   }
   process.send?.({ op: "signed", txs: txs.length });
   let next = 0;
-  const poster = new HttpPoster({ maxSockets: Math.max(...m.levels, m.directConcurrency) });
   /** Posts transactions with `concurrency` requests in flight for `m.seconds`; reports what was accepted. */
   const level = async (url: string, concurrency: number) => {
     const hist: Histogram = new Map();
     const refused = new Map<string, number>();
     let accepted = 0;
+    const connections = Array.from({ length: concurrency }, () => new LeanHttpConnection(url));
     const opening = performance.now();
-    const opened = await Promise.allSettled(Array.from({ length: concurrency }, () => poster.get(`${url}/healthz`, 30_000)));
+    const opened = await Promise.allSettled(connections.map((c) => c.get("/healthz", 30_000)));
     const socketsOpenMs = performance.now() - opening;
     const socketsFailed = opened.filter((o) => o.status === "rejected" || o.value.status !== 200).length;
     process.send?.({ op: "levelStart" }); // the CPU accounting starts here, after the sockets are open
     const start = performance.now();
     const end = start + m.seconds * 1000;
-    const worker = async () => {
+    const worker = async (connection: LeanHttpConnection) => {
       while (performance.now() < end && next < txs.length) {
         const tx = txs[next++] as Uint8Array;
         const t0 = performance.now();
         let code = "REQUEST_FAILED";
         try {
-          const r = await poster.post(`${url}/submit`, "application/vnd.nullspace.tx", tx, 30_000);
+          const r = await connection.post("/submit", "application/vnd.nullspace.tx", tx, 30_000);
           // The relay answers {ok} or {error}; a validator {results: [verdict]}.
           const body = r.body as
             | {
@@ -82,9 +83,9 @@ async function run(m: Run): Promise<void> {
     const newcomer = async () => {
       while (performance.now() < end - 250) {
         await new Promise((r) => setTimeout(r, 250));
-        const fresh = new HttpPoster({ maxSockets: 1 });
+        const fresh = new LeanHttpConnection(url);
         const t0 = performance.now();
-        await fresh.get(`${url}/healthz`, 30_000).then(
+        await fresh.get("/healthz", 30_000).then(
           () => newcomers.push(performance.now() - t0),
           () => newcomers.push(Number.POSITIVE_INFINITY),
         );
@@ -92,8 +93,9 @@ async function run(m: Run): Promise<void> {
       }
     };
     // The level's time ends with its workers: a newcomer still waiting then does not lengthen it.
-    const workersDone = Promise.all(Array.from({ length: concurrency }, worker)).then(() => performance.now());
+    const workersDone = Promise.all(connections.map(worker)).then(() => performance.now());
     await Promise.all([newcomer(), workersDone]);
+    for (const c of connections) c.close();
     newcomers.sort((a, b) => a - b);
     const seconds = ((await workersDone) - start) / 1000;
     return {
@@ -122,7 +124,6 @@ async function run(m: Run): Promise<void> {
     await drain();
     process.send?.({ op: "direct", ...(await level(m.direct, m.directConcurrency)) });
   }
-  poster.close();
   process.send?.({ op: "done" });
 }
 
