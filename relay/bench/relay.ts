@@ -107,12 +107,12 @@ const SUBMIT_TXS = numberArg("submit-txs", 40_000);
 /** With --chain replay, transactions signed for /submit beside the replay: enough for every level at 6,000 a second. */
 const REPLAY_SUBMIT_TXS = numberArg("replay-submit-txs", SUBMIT_LEVELS.length * SUBMIT_SECONDS * 6000);
 /** With --chain replay, heights recorded: enough for the warm-up, every round's relay phase and
- * /submit beside the replay (signing, ~130 µs a transaction, then each level with its sockets and
+ * /submit beside the replay (signing, ~100 µs a transaction, then each level with its sockets and
  * pause) at the chain's pace. */
 const REPLAY_HEIGHTS = numberArg(
   "replay-heights",
   Math.ceil(
-    ((ROUNDS * (SECONDS + 45) + WARMUP_SECONDS + 10 + REPLAY_SUBMIT_TXS / 5000 + SUBMIT_LEVELS.length * (SUBMIT_SECONDS + 4)) * 1000) /
+    ((ROUNDS * (SECONDS + 45) + WARMUP_SECONDS + 10 + REPLAY_SUBMIT_TXS / 10_000 + SUBMIT_LEVELS.length * (SUBMIT_SECONDS + 3)) * 1000) /
       BLOCK_INTERVAL_MS,
   ) + REPLAY_PRELOAD,
 );
