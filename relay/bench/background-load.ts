@@ -78,13 +78,16 @@ export function startBackgroundLoad(o: { core: Core; chainId: bigint; mix: TxMix
 /** Posts one transaction to `target`'s /submit (a relay's or a validator's); resolves with "ok" or the refusal's code (and reason). */
 export function submitOne(target: string, tx: Uint8Array): Promise<string> {
   return fetch(`${target}/submit`, { method: "POST", headers: { "content-type": "application/vnd.nullspace.tx" }, body: Buffer.from(tx) })
-    .then(async (r) => {
-      // The relay answers {ok} or {error}; a validator {results: [{ok} or {code}]} or {error}.
-      type Verdict = { ok?: boolean; code?: string; reason?: string; error?: Verdict };
-      const body = (await r.json()) as Verdict & { results?: Verdict[] };
-      const v: Verdict = body.results?.[0] ?? body;
-      const refusal = v.error ?? v;
-      return v.ok ? "ok" : `${refusal.code}${refusal.reason ? `:${refusal.reason}` : ""}`;
-    })
+    .then(async (r) => verdictOfAnswer(await r.json()))
     .catch(() => "FETCH_FAILED");
+}
+
+/** A /submit answer as "ok" or the refusal's code (and reason): the relay answers {ok} or {error},
+ * a validator {results: [{ok} or {code}]} or {error}. */
+export function verdictOfAnswer(answer: unknown): string {
+  type Verdict = { ok?: boolean; code?: string; reason?: string; error?: Verdict };
+  const body = answer as (Verdict & { results?: Verdict[] }) | undefined;
+  const v: Verdict | undefined = body?.results?.[0] ?? body;
+  const refusal = v?.error ?? v;
+  return v?.ok ? "ok" : `${refusal?.code}${refusal?.reason ? `:${refusal.reason}` : ""}`;
 }

@@ -14,6 +14,7 @@
 // IPC in: {op: "run", url, wasmPath, chainId, levels, seconds, txs, seed, direct}; out: {op: "signed"}, {op: "levelStart"} then {op: "level" | "direct", …} for each level, {op: "done"}.
 import { readFileSync } from "node:fs";
 import { Core, sha256, signerFromSeedSync, signTxSync } from "@nullspace/core";
+import { verdictOfAnswer } from "./background-load.js";
 import { type Histogram, quantileOf, record } from "./histogram.js";
 import { LeanHttpConnection } from "./lean-http.js";
 
@@ -60,18 +61,7 @@ async function run(m: Run): Promise<void> {
         const t0 = performance.now();
         let code = "REQUEST_FAILED";
         try {
-          const r = await connection.post("/submit", "application/vnd.nullspace.tx", tx, 30_000);
-          // The relay answers {ok} or {error}; a validator {results: [verdict]}.
-          const body = r.body as
-            | {
-                ok?: boolean;
-                error?: { code: string; reason?: string };
-                results?: { ok: boolean; code?: string }[];
-              }
-            | undefined;
-          const verdict = body?.results?.[0];
-          if (verdict) code = verdict.ok ? "ok" : `${verdict.code}`;
-          else code = body?.ok ? "ok" : `${body?.error?.code}${body?.error?.reason ? `:${body.error.reason}` : ""}`;
+          code = verdictOfAnswer((await connection.post("/submit", "application/vnd.nullspace.tx", tx, 30_000)).body);
         } catch {}
         record(hist, performance.now() - t0);
         if (code === "ok") accepted++;
