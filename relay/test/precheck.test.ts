@@ -1,24 +1,35 @@
 // /submit's checks before forwarding (src/api/submit.ts), on the real wasm: a burst larger than
-// the signature checks one turn takes on the event loop is checked partly there and partly on the
-// pool, and every transaction gets the same verdict either way; each refusal has its code; random
+// one message to the signature thread carries is checked in several, and every transaction gets its
+// own verdict; each refusal has its code; random
 // and mutated bytes are refused with one, never accepted and never thrown past it.
 import { readFileSync } from "node:fs";
 import { type Core, LocalChain, signTxSync } from "@nullspace/core";
+import { Ed25519Thread } from "@nullspace/core/node";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fuzzRuns, mutate, mutation } from "../../core-as/test/support/fuzz.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
-import { CHECKS_HERE_PER_TURN, precheck, type SubmitDeps } from "../src/api/submit.js";
+import { precheck, type SubmitDeps } from "../src/api/submit.js";
 import { RelayError } from "../src/errors.js";
 import { WASM_PATH } from "./support/devnet.js";
 
 let core: Core;
 let deps: SubmitDeps;
 const chainId = 7n;
+const BATCH = 4;
+const signatures = new Ed25519Thread({ threads: 1, maxBatch: BATCH });
+afterAll(() => signatures.close());
 beforeAll(async () => {
   core = (await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)), chainId })).core; // at genesis: nonces known
   const open = { rate: 1e6, burst: 1e6 };
-  deps = { core: () => core, chainId, perIp: new RateLimiter(open), perAccount: new RateLimiter(open), nonceWindow: 64 };
+  deps = {
+    core: () => core,
+    chainId,
+    perIp: new RateLimiter(open),
+    perAccount: new RateLimiter(open),
+    nonceWindow: 64,
+    signatures,
+  };
 });
 
 const register = (k: number, nonce = 0n) =>
@@ -32,20 +43,24 @@ const verdict = (p: Promise<unknown>) =>
   );
 
 describe("precheck", () => {
-  it("gives a burst the same verdicts on the event loop and on the pool", async () => {
-    const n = 3 * CHECKS_HERE_PER_TURN;
+  it("gives each transaction of a burst its own verdict, over several messages to the signature thread", async () => {
+    const n = 3 * BATCH;
     const good = Array.from({ length: n }, (_, k) => register(k));
     const bad = good.map((tx) => {
       const b = tx.slice();
       b[b.length - 1] = (b[b.length - 1] as number) ^ 1; // the signature's last byte
       return b;
     });
-    // All in one turn: the first CHECKS_HERE_PER_TURN here, the rest handed to the pool.
+    // All in one turn, in six messages of four.
+    const before = signatures.answered.thread;
     const answers = await Promise.all([...good, ...bad].map((tx) => verdict(precheck(deps, core.codec, tx, "127.0.0.1"))));
     expect(answers).toEqual([...good.map(() => "ok"), ...bad.map(() => "RELAY_BAD_SIGNATURE")]);
-    // Again, the bad ones first: they now take the event loop's checks.
-    const again = await Promise.all([...bad, ...good].map((tx) => verdict(precheck(deps, core.codec, tx, "127.0.0.1"))));
-    expect(again).toEqual([...bad.map(() => "RELAY_BAD_SIGNATURE"), ...good.map(() => "ok")]);
+    expect(signatures.answered.thread - before).toBe(2 * n);
+    // Again, interleaved: each message holds good and bad ones at other places.
+    const mixed = good.flatMap((tx, k) => [bad[k] as Uint8Array, tx]);
+    const again = await Promise.all(mixed.map((tx) => verdict(precheck(deps, core.codec, tx, "127.0.0.1"))));
+    expect(again).toEqual(good.flatMap(() => ["RELAY_BAD_SIGNATURE", "ok"]));
+    expect(signatures.answered.inline).toBe(0);
   });
 
   it("refuses random bytes and every mutation of a signed transaction with a code, the same each time", async () => {

@@ -2,7 +2,7 @@
 // domain prefix ‖ body (docs/signatures.md), wire form body ‖ signature.
 import type { Codec, Instruction, TxSummary } from "../codec.js";
 import { SignatureKind, signDomain, signDomainSync, signingPayload, verifyDomain } from "../crypto/domain.js";
-import { type Signer, verifyBatch } from "../crypto/ed25519.js";
+import { type Signer, type VerifyItem, verifyBatch } from "../crypto/ed25519.js";
 import { concatBytes, fromHex } from "../crypto/sha256.js";
 
 export interface SignTxOptions {
@@ -58,17 +58,22 @@ export function verifyTxSignatureHere(summary: TxSummary, tx: Uint8Array, chainI
  * for answering them, and the checks use every core.
  */
 export async function verifyTxSignatureOffThread(summary: TxSummary, tx: Uint8Array, chainId: bigint): Promise<boolean> {
-  const body = tx.subarray(0, summary.bodyLength);
+  const check = txSignatureCheck(summary, tx, chainId);
   // Key and signature are copied: the check reads them later, on another thread.
-  const [ok] = await verifyBatch(
-    [
-      {
-        publicKey: summary.signerKey.slice(),
-        message: signingPayload(SignatureKind.TX, chainId, body),
-        signature: tx.slice(summary.bodyLength, summary.bodyLength + 64),
-      },
-    ],
-    { offMainThread: true },
-  );
+  const [ok] = await verifyBatch([{ ...check, publicKey: check.publicKey.slice(), signature: check.signature.slice() }], {
+    offMainThread: true,
+  });
   return ok === true;
+}
+
+/**
+ * The signature check of a transaction already summarised (`Codec.txSummary`), for a verifier of
+ * the caller's choosing (an Ed25519Thread). Key and signature are views into the summary and `tx`.
+ */
+export function txSignatureCheck(summary: TxSummary, tx: Uint8Array, chainId: bigint): VerifyItem {
+  return {
+    publicKey: summary.signerKey,
+    message: signingPayload(SignatureKind.TX, chainId, tx.subarray(0, summary.bodyLength)),
+    signature: tx.subarray(summary.bodyLength, summary.bodyLength + 64),
+  };
 }

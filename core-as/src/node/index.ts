@@ -2,6 +2,7 @@
 // loads in a browser.
 export { BLST_ENGINE, enableBlstEngine, enableFastBls } from "./blst-engine.js";
 export { answerClientErrors, type ClientErrorKind, type ClientErrorRefusal, rawJsonResponse } from "./client-errors.js";
+export { Ed25519Thread, type Ed25519ThreadOptions } from "./ed25519-thread.js";
 export { HttpPoster, type HttpPosterOptions, type PostAnswer } from "./http-post.js";
 export { type HttpTimeouts, httpTimeouts } from "./http-timeouts.js";
 export { LoopLag, type LoopLagOptions } from "./loop-lag.js";

@@ -2,7 +2,7 @@
 // replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { randomBytes } from "node:crypto";
-import { httpTimeouts, TurnGate } from "@nullspace/core/node";
+import { Ed25519Thread, httpTimeouts, TurnGate } from "@nullspace/core/node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
@@ -209,7 +209,10 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       ? new SharedRateLimiter(limiterRedis, `${chainKey}acct:`, accountRate, fallback)
       : new RateLimiter(accountRate),
     nonceWindow: 64,
+    signatures: new Ed25519Thread(),
   };
+  void submitDeps.signatures.warm();
+  app.addHook("onClose", async () => submitDeps.signatures.close());
   const forwarder = new Forwarder({
     validators: o.validators,
     timeoutMs: 5000,

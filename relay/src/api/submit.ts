@@ -1,7 +1,8 @@
 // POST /submit (docs/relay-api.md): one signed transaction, checked here before any validator
 // sees it — size, decode (the wasm codec), signature, nonce window against the verified state,
 // per-address and per-account rate. What passes goes to the validators through forward.ts.
-import { type Codec, type Core, type TxSummary, verifyTxSignatureHere, verifyTxSignatureOffThread } from "@nullspace/core";
+import { type Codec, type Core, type TxSummary, txSignatureCheck } from "@nullspace/core";
+import type { Ed25519Thread } from "@nullspace/core/node";
 import { RelayError } from "../errors.js";
 import type { Limiter } from "./shared-rate-limit.js";
 
@@ -12,16 +13,8 @@ export interface SubmitDeps {
   perAccount: Limiter;
   /** Accepted nonces are in [next, next + nonceWindow), as the validators' mempools (64). */
   nonceWindow: number;
-}
-
-/** Signature checks on the event loop in one turn at most (~0.15 ms each); past it they go to the pool. */
-export const CHECKS_HERE_PER_TURN = 4;
-let checkedHere = 0;
-
-/** Whether this turn may take one more signature check on the event loop. */
-function checkHere(): boolean {
-  if (checkedHere === 0) setImmediate(() => (checkedHere = 0));
-  return checkedHere++ < CHECKS_HERE_PER_TURN;
+  /** The signature checks' thread: a turn's checks go there in batches. */
+  signatures: Ed25519Thread;
 }
 
 /** The checks before forwarding; returns the transaction's hash, or throws RelayError. */
@@ -34,11 +27,10 @@ export async function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: 
   } catch (e) {
     throw new RelayError("RELAY_MALFORMED_TX", `not a transaction: ${(e as Error).message}`, { decodeCode: (e as { code?: number }).code });
   }
-  // A few a turn here, the rest off the event loop: a burst verified one after another on it held
-  // every answer (and every live update) back for hundreds of milliseconds, while a lone check
-  // handed to the pool waited 1.9 ms at p50 and 15 ms at p99 for a pool thread on a busy machine
-  // (benchmarks.md, "Relay").
-  const ok = checkHere() ? verifyTxSignatureHere(view, tx, d.chainId) : await verifyTxSignatureOffThread(view, tx, d.chainId);
+  // Off the event loop, the turn's checks together (core-as/src/node/ed25519-thread.ts): checked
+  // here, a burst held every answer and live update back; handed one by one to the libuv pool, each
+  // woke a pool thread that took the loop's core (benchmarks.md, "Relay").
+  const ok = await d.signatures.verify(txSignatureCheck(view, tx, d.chainId));
   if (!ok) throw new RelayError("RELAY_BAD_SIGNATURE", "the signature does not verify for this chain");
   const next = d.core().accountNonce(view.signerKey); // binary: the JSON account view cost more than the check
   if (view.nonce < next)
