@@ -2,7 +2,7 @@
 // domain prefix ‖ body (docs/signatures.md), wire form body ‖ signature.
 import type { Codec, Instruction, TxSummary } from "../codec.js";
 import { SignatureKind, signDomain, signDomainSync, signingPayload, verifyDomain } from "../crypto/domain.js";
-import { type Signer, type VerifyItem, verifyBatch } from "../crypto/ed25519.js";
+import type { Signer, VerifyItem } from "../crypto/ed25519.js";
 import { concatBytes, fromHex } from "../crypto/sha256.js";
 
 export interface SignTxOptions {
@@ -37,38 +37,9 @@ export function verifyTxSignature(codec: Codec, tx: Uint8Array, chainId: bigint)
 }
 
 /**
- * Whether a transaction already summarised (`Codec.txSummary`, which validated its bytes) carries
- * a valid signature of its signer for this chain, checked on the calling thread (~0.15 ms in Node):
- * no thread hop, for a server that checks a few at a time (relay/src/api/submit.ts).
- */
-export function verifyTxSignatureHere(summary: TxSummary, tx: Uint8Array, chainId: bigint): boolean {
-  return verifyDomain(
-    summary.signerKey,
-    SignatureKind.TX,
-    chainId,
-    tx.subarray(0, summary.bodyLength),
-    tx.subarray(summary.bodyLength, summary.bodyLength + 64),
-  );
-}
-
-/**
- * Whether a transaction already summarised (`Codec.txSummary`, which validated its bytes) carries
- * a valid signature of its signer for this chain, checked off the calling thread where the runtime
- * can (node:crypto's libuv pool): a server checking a burst of submissions keeps its event loop
- * for answering them, and the checks use every core.
- */
-export async function verifyTxSignatureOffThread(summary: TxSummary, tx: Uint8Array, chainId: bigint): Promise<boolean> {
-  const check = txSignatureCheck(summary, tx, chainId);
-  // Key and signature are copied: the check reads them later, on another thread.
-  const [ok] = await verifyBatch([{ ...check, publicKey: check.publicKey.slice(), signature: check.signature.slice() }], {
-    offMainThread: true,
-  });
-  return ok === true;
-}
-
-/**
- * The signature check of a transaction already summarised (`Codec.txSummary`), for a verifier of
- * the caller's choosing (an Ed25519Thread). Key and signature are views into the summary and `tx`.
+ * The signature check of a transaction already summarised (`Codec.txSummary`, which validated its
+ * bytes), for a verifier of the caller's choosing: the relay's Ed25519Thread, a validator's
+ * mempool and proposal batches. Key and signature are views into the summary and `tx`.
  */
 export function txSignatureCheck(summary: TxSummary, tx: Uint8Array, chainId: bigint): VerifyItem {
   return {

@@ -14,7 +14,7 @@
 // prune and expire O(removed).
 
 import { hash as nodeHash } from "node:crypto";
-import { type Codec, CoreError, ed25519, SignatureKind, signingPayload, type TxSummary, type VerifyItem } from "@nullspace/core";
+import { type Codec, CoreError, ed25519, type TxSummary, txSignatureCheck, type VerifyItem } from "@nullspace/core";
 import { TurnGate } from "@nullspace/core/node";
 import { MempoolConfigError, MempoolErrorCode } from "./errors.js";
 
@@ -267,13 +267,7 @@ export class Mempool {
           reservedBytes += tx.length;
         }
         seen.add(hash);
-        const body = tx.subarray(0, view.bodyLength);
-        const item: VerifyItem = {
-          publicKey: view.signerKey,
-          message: signingPayload(SignatureKind.TX, this.chainId, body),
-          signature: tx.subarray(view.bodyLength),
-        };
-        candidates.push({ index: i, tx, summary: view, item, stateNonce, generation });
+        candidates.push({ index: i, tx, summary: view, item: txSignatureCheck(view, tx, this.chainId), stateNonce, generation });
       }
       if (candidates.length > 0) batches.push({ candidates, verdicts: this.verify(candidates) });
     }

@@ -3,7 +3,7 @@
 // statelessly (header rules, size, every transaction's signature unless the mempool already
 // verified it), and finalized blocks go on to execution.
 
-import { type Codec, type Hex, SignatureKind, signingPayload, type TxSummary, toHex, type VerifyItem } from "@nullspace/core";
+import { type Codec, type Hex, type TxSummary, toHex, txSignatureCheck, type VerifyItem } from "@nullspace/core";
 import { checkHeader, nextTimestamp } from "../consensus/header.js";
 import type { Application, BlockRef, FinalizedBlock, ProposedBlock } from "../consensus/types.js";
 import type { Mempool } from "../mempool/mempool.js";
@@ -130,11 +130,7 @@ export class ChainApp implements Application {
       summaries.push(s);
       if (this.o.mempool.isVerified(s.hash)) continue; // verified on entry, or in an earlier proposal
       unverified.push(s.hash);
-      items.push({
-        publicKey: s.signerKey,
-        message: signingPayload(SignatureKind.TX, this.o.chainId, tx.subarray(0, s.bodyLength)),
-        signature: tx.subarray(s.bodyLength),
-      });
+      items.push(txSignatureCheck(s, tx, this.o.chainId));
     }
     if (items.length > 0) {
       if (!(await this.o.verifyBatch(items)).every(Boolean)) return false;
