@@ -92,14 +92,18 @@ const item = fc.record({
 });
 
 describe("verify frames", () => {
-  it("read back the checks written, through buffer growth", () => {
+  it("read back the checks written, through buffer growth, each frame untouched by the next", () => {
     fc.assert(
-      fc.property(fc.array(item, { maxLength: 40 }), (items) => {
+      fc.property(fc.array(item, { maxLength: 40 }), fc.array(item, { maxLength: 10 }), (items, more) => {
         const w = new VerifyFrameWriter(8); // grows several times
         for (const it of items) w.push(it.publicKey, it.message, it.signature);
         expect(w.count).toBe(items.length);
-        expect(readVerifyFrame(w.take())).toEqual(items);
+        const first = w.take();
         expect(w.count).toBe(0);
+        for (const it of more) w.push(it.publicKey, it.message, it.signature); // into the same buffer
+        const second = w.take();
+        expect(readVerifyFrame(first)).toEqual(items);
+        expect(readVerifyFrame(second)).toEqual(more);
         expect(readVerifyFrame(w.take())).toEqual([]);
       }),
       { numRuns: fuzzRuns(200) },

@@ -12,11 +12,13 @@ const ITEM_HEAD = PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH + 4;
 /** A batch being packed; `take` hands over what is packed and starts an empty one. */
 export class VerifyFrameWriter {
   private buf: Uint8Array;
+  private view: DataView;
   private used = HEAD;
   private n = 0;
 
-  constructor(private readonly initialBytes = 16 * 1024) {
+  constructor(initialBytes = 16 * 1024) {
     this.buf = new Uint8Array(initialBytes);
+    this.view = new DataView(this.buf.buffer);
   }
 
   get count(): number {
@@ -32,17 +34,16 @@ export class VerifyFrameWriter {
     const at = this.used;
     this.buf.set(publicKey, at);
     this.buf.set(signature, at + PUBLIC_KEY_LENGTH);
-    new DataView(this.buf.buffer).setUint32(at + PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH, message.length, true);
+    this.view.setUint32(at + PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH, message.length, true);
     this.buf.set(message, at + ITEM_HEAD);
     this.used += size;
     this.n++;
   }
 
-  /** The packed batch; the writer starts over. */
+  /** The packed batch, in a buffer of its own and of its size (a message copies a view's whole buffer); the writer starts over. */
   take(): Uint8Array {
-    new DataView(this.buf.buffer).setUint32(0, this.n, true);
-    const frame = this.buf.subarray(0, this.used);
-    this.buf = new Uint8Array(this.initialBytes);
+    this.view.setUint32(0, this.n, true);
+    const frame = this.buf.slice(0, this.used);
     this.used = HEAD;
     this.n = 0;
     return frame;
@@ -54,6 +55,7 @@ export class VerifyFrameWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.used));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 }
 
