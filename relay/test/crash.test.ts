@@ -14,6 +14,7 @@ import { Core, LocalChain, type Signer, signTxSync, toHex } from "@nullspace/cor
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type RunningRelay, startRelay } from "../src/start.js";
+import { CREATING_DIR } from "../src/store/cluster-dir.js";
 import { type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { certified, json, logBundles, submit } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
@@ -119,7 +120,7 @@ describe("a relay killed with SIGKILL", () => {
 
     // 1. While its first start creates the PGlite cluster in the empty folder.
     const first = relayProcess(dataDir, port);
-    await waitUntil("the cluster is being created", () => existsSync(join(dataDir, "PG_VERSION")), 60_000);
+    await waitUntil("the cluster is being created", () => existsSync(join(dataDir, CREATING_DIR, "PG_VERSION")), 60_000);
     await kill(first.proc);
     expect(first.log()).not.toContain('"event":"relay_listening"');
 

@@ -106,6 +106,42 @@ describe("PGlite on a thread", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it("creates a cluster whole or not at all: one cut short is made again, and a folder of the older layout opens where it is", async () => {
+    const { mkdtemp, mkdir, readdir, rm, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { CLUSTER_DIR, CREATING_DIR } = await import("../src/store/cluster-dir.js");
+    const cut = await mkdtemp(join(tmpdir(), "pglite-cut-"));
+    const older = await mkdtemp(join(tmpdir(), "pglite-older-"));
+    try {
+      // What a relay killed while initdb wrote its files leaves: the first of them, no more.
+      await mkdir(join(cut, CREATING_DIR));
+      await writeFile(join(cut, CREATING_DIR, "PG_VERSION"), "17\n");
+      await writeFile(join(cut, CREATING_DIR, "half-written"), "x");
+      const db = await openDb({ dataDir: cut });
+      await db.query("CREATE TABLE kept (x INT)");
+      await db.query("INSERT INTO kept VALUES (7)");
+      await db.close();
+      expect((await readdir(cut)).sort()).toEqual([CLUSTER_DIR]);
+      expect(await readdir(join(cut, CLUSTER_DIR))).not.toContain("half-written");
+      const reopened = await openDb({ dataDir: cut });
+      expect(await reopened.query("SELECT x FROM kept")).toEqual([{ x: 7 }]);
+      await reopened.close();
+      // A cluster at the folder's top (PGlite's own layout, relays before cluster-dir.ts).
+      const top = await openPglite(older);
+      await top.query("CREATE TABLE kept (x INT)");
+      await top.query("INSERT INTO kept VALUES (8)");
+      await top.close();
+      const opened = await openDb({ dataDir: older });
+      expect(await opened.query("SELECT x FROM kept")).toEqual([{ x: 8 }]);
+      await opened.close();
+      expect(await readdir(older)).not.toContain(CLUSTER_DIR);
+    } finally {
+      await rm(cut, { recursive: true, force: true });
+      await rm(older, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a data folder an open store holds (this process's or a running one's) and takes over a stale lock", async () => {
     const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
     const { join } = await import("node:path");

@@ -13,12 +13,11 @@
 //   {op: "close"}                       → undefined
 // While a transaction is open PGlite holds its other queries back, as one connection would.
 
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WorkerRpc } from "@nullspace/core/node";
+import { ensureCluster } from "./cluster-dir.js";
 import { lockDataFolder } from "./data-lock.js";
 import { asStoreError, BYTEA_OID, type Db, parseBytea, type Row, type SqlParam, serializeBytea, toParams } from "./db.js";
 
@@ -139,8 +138,8 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Db>
   const unlock = dataDir === undefined ? () => {} : lockDataFolder(dataDir);
   const rpc = pgliteRpc();
   try {
-    if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await createCluster(dataDir, moduleUrl);
-    await rpc.call({ op: "open", dataDir, moduleUrl });
+    const clusterDir = dataDir === undefined ? undefined : await ensureCluster(dataDir, (dir) => createCluster(dir, moduleUrl));
+    await rpc.call({ op: "open", dataDir: clusterDir, moduleUrl });
   } catch (e) {
     await rpc.close();
     unlock();
