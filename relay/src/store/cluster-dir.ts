@@ -11,14 +11,13 @@ import { join } from "node:path";
 export const CLUSTER_DIR = "cluster";
 export const CREATING_DIR = "cluster.creating";
 
-/** The cluster's folder in `dataDir`: the folder itself in the older layout, else `dataDir/cluster`. */
-export function clusterDirOf(dataDir: string): string {
-  return existsSync(join(dataDir, "PG_VERSION")) ? dataDir : join(dataDir, CLUSTER_DIR);
-}
-
-/** The cluster's folder, created first by `create` (given an empty folder's path) when there is none. */
+/**
+ * The cluster's folder in `dataDir` (the folder itself in the older layout, else `dataDir/cluster`),
+ * created first by `create` (given an empty folder's path) when there is none.
+ */
 export async function ensureCluster(dataDir: string, create: (dir: string) => Promise<void>): Promise<string> {
-  const dir = clusterDirOf(dataDir);
+  if (existsSync(join(dataDir, "PG_VERSION"))) return dataDir;
+  const dir = join(dataDir, CLUSTER_DIR);
   if (existsSync(join(dir, "PG_VERSION"))) return dir;
   const creating = join(dataDir, CREATING_DIR);
   rmSync(creating, { recursive: true, force: true }); // an earlier creation's, cut short
