@@ -1,35 +1,28 @@
 // HttpPoster against a real loopback server: the body arrives as sent, JSON answers are parsed,
 // other answers are not, GETs share the posts' sockets, opened sockets stay open while idle, and a
 // silent or oversized answer fails instead of hanging or growing.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpPoster } from "../src/node/http-post.js";
+import { type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
 
-let server: http.Server;
+let loopback: LoopbackServer;
+let server: Server;
 let base = "";
 const seen: { method?: string; type?: string; body: Buffer }[] = [];
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      seen.push({ method: req.method, type: req.headers["content-type"], body: Buffer.concat(chunks) });
-      if (req.url === "/json") res.end(JSON.stringify({ results: [{ ok: true }], length: Buffer.concat(chunks).length }));
-      else if (req.url === "/text") res.writeHead(503).end("busy");
-      else if (req.url === "/big") res.end(Buffer.alloc(64 * 1024, 0x20));
-      // "/silent": never answers
-    });
+  loopback = await startLoopbackServer((req, res, body) => {
+    seen.push({ method: req.method, type: req.headers["content-type"], body });
+    if (req.url === "/json") res.end(JSON.stringify({ results: [{ ok: true }], length: body.length }));
+    else if (req.url === "/text") res.writeHead(503).end("busy");
+    else if (req.url === "/big") res.end(Buffer.alloc(64 * 1024, 0x20));
+    // "/silent": never answers
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, origin: base } = loopback);
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => loopback.close());
 
 describe("HttpPoster", () => {
   it("posts the bytes with their type and parses a JSON answer, over one kept-alive socket", async () => {

@@ -1,12 +1,12 @@
 // The /submit load generator's HTTP client (bench/lean-http.ts) against a real node:http server:
 // answers read whole however the bytes arrive, one keep-alive socket across requests, a closing
 // answer followed by a new connection, and every answer it cannot read failing the request.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LoopbackServer, startLoopbackServer } from "../../core-as/test/support/loopback-server.js";
 import { LeanHttpConnection } from "../bench/lean-http.js";
 
-let server: Server;
+let loopback: LoopbackServer;
 let origin: string;
 /** Each request's remote port, in order: a reused socket keeps its port. */
 const ports: number[] = [];
@@ -44,19 +44,11 @@ function answer(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => answer(req, res, Buffer.concat(chunks)));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  loopback = await startLoopbackServer(answer);
+  origin = loopback.origin;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => loopback.close());
 
 describe("LeanHttpConnection", () => {
   it("posts bytes and reads the JSON answer, keeping one socket across requests", async () => {
@@ -101,11 +93,9 @@ describe("LeanHttpConnection", () => {
   });
 
   it("rejects when nothing listens, and refuses a second request in flight", async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-    await expect(new LeanHttpConnection(`http://127.0.0.1:${port}`).get("/", 5000)).rejects.toThrow(/ECONNREFUSED/);
+    const probe = await startLoopbackServer(() => {});
+    await probe.close(); // its port, free now
+    await expect(new LeanHttpConnection(probe.origin).get("/", 5000)).rejects.toThrow(/ECONNREFUSED/);
     const c = new LeanHttpConnection(origin);
     const first = c.get("/silent", 300);
     await expect(c.get("/echo", 300)).rejects.toThrow(/one request at a time/);
