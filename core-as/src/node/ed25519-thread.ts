@@ -3,14 +3,15 @@
 // the caller's core, and a third of a relay's main-thread samples during /submit sat in that call
 // (docs/benchmarks.md, "`/submit`: signature checks in batches on a thread"). Here the checks
 // queued in one event-loop turn go to a thread in a few messages, one wake-up each, and the key
-// imports (a new account's first check imports its key) move there too. A check a thread cannot answer (it died, or was
-// closed) is answered here instead, so a verdict never depends on the thread.
+// imports (a new account's first check imports its key) move there too. A check a thread cannot
+// answer (it died, was closed, or died lately and is not started again yet: INLINE_FALLBACK_BACKOFF)
+// is answered here instead, so a verdict never depends on the thread.
 
 import { availableParallelism } from "node:os";
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, type VerifyItem, verifyBatchSync } from "../crypto/ed25519.js";
 import { readVerifyFrame, VerifyFrameWriter } from "./ed25519-frame.js";
 import { tsWorker } from "./ts-worker.js";
-import { WorkerRpc } from "./worker-rpc.js";
+import { INLINE_FALLBACK_BACKOFF, WorkerRpc } from "./worker-rpc.js";
 
 export interface Ed25519ThreadOptions {
   /** Worker threads (default: one core fewer than the machine has, 1 to 4). */
@@ -49,6 +50,7 @@ export class Ed25519Thread {
       rpc: new WorkerRpc(
         () => tsWorker(new URL("./ed25519-worker.ts", import.meta.url)),
         (code) => new Error(`ed25519 thread: ${code}`),
+        INLINE_FALLBACK_BACKOFF,
       ),
       checks: 0,
     }));

@@ -10,4 +10,4 @@ export { stopWhenParentGone } from "./parent-lifeline.js";
 export { SigmaThread } from "./sigma-thread.js";
 export { tsWorker, tsWorkerData } from "./ts-worker.js";
 export { TurnGate } from "./turn-gate.js";
-export { type WorkerReply, WorkerRpc } from "./worker-rpc.js";
+export { INLINE_FALLBACK_BACKOFF, type RestartBackoff, type WorkerReply, WorkerRpc } from "./worker-rpc.js";

@@ -2,17 +2,18 @@
 // mcl engine and ~1 ms on blst (the worker enables blst, else mcl) on this machine; a relay checks
 // the σ of every height that needs one, and on its event loop each check held back its live
 // updates and HTTP answers (docs/benchmarks.md, "Relay"). The worker answers in order; if it
-// cannot answer (it died, or was closed), the check runs here instead, so a verdict never depends
-// on the thread.
+// cannot answer (it died, was closed, or died lately and waits out INLINE_FALLBACK_BACKOFF), the
+// check runs here instead, so a verdict never depends on the thread.
 
 import { type PublicKeyInput, verifySignature } from "../crypto/bls/index.js";
 import { tsWorker } from "./ts-worker.js";
-import { WorkerRpc } from "./worker-rpc.js";
+import { INLINE_FALLBACK_BACKOFF, WorkerRpc } from "./worker-rpc.js";
 
 export class SigmaThread {
   private readonly rpc = new WorkerRpc(
     () => tsWorker(new URL("./sigma-worker.ts", import.meta.url)),
     (code) => new Error(`sigma thread: ${code}`),
+    INLINE_FALLBACK_BACKOFF,
   );
 
   private closed = false;
