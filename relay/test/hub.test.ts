@@ -180,6 +180,17 @@ describe("update hub", () => {
     ]);
   });
 
+  it("does not send a height again: one at or below a height published before is dropped, subscribed or not", async () => {
+    const hub = await hubWith();
+    const at = (h: bigint) => ({ height: h, progressCertificate: Uint8Array.of(7), events: [] }) as unknown as AppliedHeight;
+    hub.publish(at(1n)); // nobody subscribed: still published
+    const socket = new StandInSocket(0);
+    hub.add(socket as unknown as WebSocket, { kind: "all" });
+    for (const h of [1n, 2n, 3n, 2n, 3n, 4n]) hub.publish(at(h));
+    await hub.caughtUp();
+    expect(socket.sent.map((f) => decodeUpdateFrame(f).height)).toEqual([2n, 3n, 4n]);
+  });
+
   it("keeps send turns short while connections arrive, so a crowd gets in during a long pass", async () => {
     // The event loop accepts one connection a turn (libuv/libuv#3696). A pass over 6,000 sockets
     // whose writes cost 20 µs each (about a loopback write) is ~120 ms in ~30 turns of 4 ms: a

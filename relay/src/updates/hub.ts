@@ -95,6 +95,8 @@ export class UpdateHub {
   private readonly queue: Published[] = [];
   /** Sequence number of the last published height (0: none yet). */
   private seq = 0;
+  /** The highest height published (sent, or nobody was subscribed). */
+  private highest = 0n;
   private pass: { subscribers: Iterator<Subscriber>; from: number; upTo: number; startMs: number } | undefined;
   private isScheduled = false;
   private waiters: (() => void)[] = [];
@@ -194,9 +196,14 @@ export class UpdateHub {
 
   /**
    * Queues height `a` for every subscriber and starts a send pass if none runs. Must run before the
-   * next height is applied (proofs are against the current root); sends nothing itself.
+   * next height is applied (proofs are against the current root); sends nothing itself. A height
+   * at or below one published before is not sent again: the pipeline takes such heights again after
+   * a rebuild that could not replay the store as far as the relay had served (relay.ts,
+   * `rebuild_incomplete`), and subscribers had them.
    */
   publish(a: AppliedHeight): void {
+    if (a.height <= this.highest) return;
+    this.highest = a.height;
     if (this.subscribers.size === 0) return;
     this.queue.push(this.framesOf(a, ++this.seq));
     this.schedule();
