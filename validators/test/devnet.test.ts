@@ -3,11 +3,13 @@
 // four: no finality and no fork; restart them: finality resumes. Corrupt the tail of a journal: the
 // validator recovers without a conflicting vote. Everything the validators serve verifies with
 // the client library. A burst past a validator's admission bound is shed (BUSY), never queued
-// into a stall, and everything it accepted becomes final.
+// into a stall, and everything it accepted becomes final. Its API takes more than one address's
+// default cap of connections from loopback, where all its clients are.
 
 import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Core, encodeTxBatch, fromHex, LocalChain, signTxSync, toHex, verifyCertificate, verifyProgressCertificate } from "@nullspace/core";
@@ -224,6 +226,31 @@ describe("a devnet of 4 validator processes", () => {
     expect(progress).toBeGreaterThan(Number(top) / 2);
   }, 120_000);
   // After the certificate check: the background load is stopped, so the mempools can drain to 0.
+  it("takes more connections from 127.0.0.1 than one address's default cap (32): every devnet client is there", async () => {
+    const { port } = new URL(devnet.apiUrl(0));
+    const statuses = await Promise.all(
+      Array.from({ length: 48 }, () => {
+        const socket = connect(Number(port), "127.0.0.1");
+        let answer = "";
+        socket.on("data", (d: Buffer) => {
+          answer += d.toString("latin1");
+        });
+        return new Promise<{ socket: typeof socket; answer: () => string }>((resolve, reject) =>
+          socket.once("connect", () => resolve({ socket, answer: () => answer })).once("error", reject),
+        );
+      }),
+    ).then(async (held) => {
+      // All 48 open at once before any asks: a refusal comes at accept, as a 503.
+      await new Promise((r) => setTimeout(r, 200));
+      for (const { socket } of held) socket.write("GET /healthz HTTP/1.1\r\nHost: devnet\r\n\r\n");
+      const until = Date.now() + 10_000;
+      while (held.some((h) => !h.answer().includes("\r\n\r\n")) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      for (const { socket } of held) socket.destroy();
+      return held.map((h) => h.answer().split(" ")[1]);
+    });
+    expect(statuses).toEqual(statuses.map(() => "200"));
+  });
+
   it("sheds a burst past its admission bound (BUSY) and keeps finalizing until every accepted one is final", async () => {
     // 6 batches of 1,024 at once to one validator: past its 4,096 transactions in admission, so
     // some are refused BUSY; nothing may stall, and what was accepted must leave every mempool.

@@ -111,6 +111,9 @@ export class Devnet {
         peers,
         api: { host: "127.0.0.1", port: (this.o.apiBasePort ?? 7200) + i },
         apiRateLimit: false,
+        // Every client of a devnet comes from 127.0.0.1 (its relays, the tests' and the benchmarks'
+        // own clients): one address's cap would be everyone's.
+        apiConnections: { perIp: 512 },
         ...this.o.node,
         blocks: { beaconIntervalMs: DEVNET_BEACON_INTERVAL_MS, ...this.o.node?.blocks },
       };
