@@ -33,7 +33,7 @@ export class WorkerRpc {
   /** Deaths in a row (each within `maxMs` of its worker's start) and when the next start may be. */
   private deaths = 0;
   private coolUntil = -Infinity;
-  /** Workers started, and requests refused while cooling. */
+  /** Workers started, workers that died (not stopped by `close`), and requests refused while cooling. */
   readonly counts = { starts: 0, deaths: 0, refusedCooling: 0 };
 
   /** `toError` turns a worker's error string (or `EXIT_<code>`, `CLOSED`, `COOLING`) into the caller's error type. */
@@ -66,7 +66,7 @@ export class WorkerRpc {
   }
 
   private now(): number {
-    return (this.backoff?.now ?? performance.now.bind(performance))();
+    return this.backoff?.now ? this.backoff.now() : performance.now();
   }
 
   private spawn(): Worker {
