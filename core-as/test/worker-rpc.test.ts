@@ -68,11 +68,11 @@ describe("WorkerRpc", () => {
     t = 2999;
     expect(await settle(rpc.call({ x: 1 }))).toEqual({ error: "test thread: COOLING" });
     t = 3000;
-    expect(await die()).toEqual({ error: "test thread: EXIT_3" }); // third: 4000, not 4000 × 2 … capped
+    expect(await die()).toEqual({ error: "test thread: EXIT_3" }); // third: 1000 × 4, the cap, until 7000
     t = 6999;
     expect(await settle(rpc.call({ x: 1 }))).toEqual({ error: "test thread: COOLING" });
     t = 7000;
-    expect(await die()).toEqual({ error: "test thread: EXIT_3" }); // fourth: still maxMs
+    expect(await die()).toEqual({ error: "test thread: EXIT_3" }); // fourth: 8000 capped to maxMs, until 11,000
     t = 10_999;
     expect(await settle(rpc.call({ x: 1 }))).toEqual({ error: "test thread: COOLING" });
     t = 11_000;

@@ -4,7 +4,7 @@
 // caller may reuse its buffers (wasm memory, a request body).
 // Layout, little-endian: count u32, then per check key[32] ‖ signature[64] ‖ messageLength u32 ‖ message.
 
-import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, type VerifyItem } from "../crypto/ed25519.js";
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, type VerifyItem, verifyBatchSync } from "../crypto/ed25519.js";
 
 const HEAD = 4;
 const ITEM_HEAD = PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH + 4;
@@ -86,4 +86,12 @@ export function readVerifyFrame(frame: Uint8Array): VerifyItem[] {
   }
   if (at !== frame.length) throw new VerifyFrameError(`${frame.length - at} bytes after the last check`);
   return items;
+}
+
+/** The verdicts of a frame's checks, one byte a check (1 valid), on the calling thread; throws as readVerifyFrame. */
+export function checkVerifyFrame(frame: Uint8Array): Uint8Array<ArrayBuffer> {
+  const verdicts = verifyBatchSync(readVerifyFrame(frame));
+  const bytes = new Uint8Array(verdicts.length);
+  for (let i = 0; i < verdicts.length; i++) bytes[i] = verdicts[i] ? 1 : 0;
+  return bytes;
 }

@@ -8,8 +8,8 @@
 // is answered here instead, so a verdict never depends on the thread.
 
 import { availableParallelism } from "node:os";
-import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, type VerifyItem, verifyBatchSync } from "../crypto/ed25519.js";
-import { readVerifyFrame, VerifyFrameWriter } from "./ed25519-frame.js";
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, type VerifyItem } from "../crypto/ed25519.js";
+import { checkVerifyFrame, VerifyFrameWriter } from "./ed25519-frame.js";
 import { tsWorker } from "./ts-worker.js";
 import { INLINE_FALLBACK_BACKOFF, WorkerRpc } from "./worker-rpc.js";
 
@@ -112,7 +112,7 @@ export class Ed25519Thread {
           return;
         }
         this.answered.thread += resolvers.length;
-        for (let i = 0; i < resolvers.length; i++) (resolvers[i] as (ok: boolean) => void)(verdicts[i] === 1);
+        settle(resolvers, verdicts);
       },
       () => {
         lane.checks -= resolvers.length;
@@ -122,13 +122,18 @@ export class Ed25519Thread {
   }
 
   private answerHere(frame: Uint8Array, resolvers: ((ok: boolean) => void)[]): void {
-    let verdicts: boolean[] = [];
+    let verdicts: Uint8Array = new Uint8Array(0);
     try {
-      verdicts = verifyBatchSync(readVerifyFrame(frame));
+      verdicts = checkVerifyFrame(frame);
     } catch {
       // Our own frame, never malformed (ed25519-thread.test.ts); were it, every check fails closed.
     }
     this.answered.inline += resolvers.length;
-    for (let i = 0; i < resolvers.length; i++) (resolvers[i] as (ok: boolean) => void)(verdicts[i] === true);
+    settle(resolvers, verdicts);
   }
+}
+
+/** Answers each check with its verdict byte (1 valid; missing: invalid). */
+function settle(resolvers: ((ok: boolean) => void)[], verdicts: Uint8Array): void {
+  for (let i = 0; i < resolvers.length; i++) (resolvers[i] as (ok: boolean) => void)(verdicts[i] === 1);
 }

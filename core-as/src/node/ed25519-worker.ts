@@ -3,14 +3,11 @@
 // Keys are imported and cached here, on this thread (an import costs about what a check does).
 
 import { parentPort } from "node:worker_threads";
-import { verifyBatchSync } from "../crypto/ed25519.js";
-import { readVerifyFrame } from "./ed25519-frame.js";
+import { checkVerifyFrame } from "./ed25519-frame.js";
 
 parentPort?.on("message", (r: { id: number; frame: Uint8Array }) => {
   try {
-    const verdicts = verifyBatchSync(readVerifyFrame(r.frame));
-    const result = new Uint8Array(verdicts.length);
-    for (let i = 0; i < verdicts.length; i++) result[i] = verdicts[i] ? 1 : 0;
+    const result = checkVerifyFrame(r.frame);
     parentPort?.postMessage({ id: r.id, result }, [result.buffer]);
   } catch (e) {
     parentPort?.postMessage({ id: r.id, error: (e as { code?: string }).code ?? "WORKER_FAILED" });
