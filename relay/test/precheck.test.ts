@@ -1,7 +1,7 @@
 // /submit's checks before forwarding (src/api/submit.ts), on the real wasm: a burst larger than
 // one message to the signature thread carries is checked in several, and every transaction gets its
-// own verdict; each refusal has its code; random
-// and mutated bytes are refused with one, never accepted and never thrown past it.
+// own verdict; each refusal has its code; random and mutated bytes are refused with one, never
+// accepted and never thrown past it.
 import { readFileSync } from "node:fs";
 import { type Core, LocalChain, signTxSync } from "@nullspace/core";
 import { Ed25519Thread } from "@nullspace/core/node";
