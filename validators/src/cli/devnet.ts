@@ -41,6 +41,9 @@ const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
  * (docs/decisions/019). */
 export const DEVNET_BEACON_INTERVAL_MS = 50;
 const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
+/** Every client of a devnet comes from 127.0.0.1 (its relays, the tests' and the benchmarks' own
+ * clients): one address's default cap (32) would be everyone's. */
+const DEVNET_API_CONNECTIONS = { perIp: 512 } as const;
 
 export class Devnet {
   readonly n: number;
@@ -84,6 +87,7 @@ export class Devnet {
       this.genesis = JSON.parse(await readFile(genesisPath, "utf8")) as GenesisFile;
       if (this.genesis.validators.length !== this.n)
         throw new Error(`${this.o.dir} holds a devnet of ${this.genesis.validators.length} validators, not ${this.n} (use --fresh)`);
+      await this.addMissingSettings();
       return;
     }
     this.say(`[devnet] genesis ceremony for ${this.n} validators in ${this.o.dir}`);
@@ -111,13 +115,26 @@ export class Devnet {
         peers,
         api: { host: "127.0.0.1", port: (this.o.apiBasePort ?? 7200) + i },
         apiRateLimit: false,
-        // Every client of a devnet comes from 127.0.0.1 (its relays, the tests' and the benchmarks'
-        // own clients): one address's cap would be everyone's.
-        apiConnections: { perIp: 512 },
+        apiConnections: DEVNET_API_CONNECTIONS,
         ...this.o.node,
         blocks: { beaconIntervalMs: DEVNET_BEACON_INTERVAL_MS, ...this.o.node?.blocks },
       };
       await write(join(home, NODE_FILE), config);
+    }
+  }
+
+  /**
+   * A folder made by an older devnet keeps its node.json files; the settings a devnet writes now
+   * that they lack are added (a key already there, whatever its value, is the operator's and stays).
+   */
+  private async addMissingSettings(): Promise<void> {
+    for (let i = 0; i < this.n; i++) {
+      const path = join(this.home(i), NODE_FILE);
+      const config = JSON.parse(await readFile(path, "utf8")) as NodeConfig;
+      if (config.apiConnections !== undefined) continue;
+      config.apiConnections = this.o.node?.apiConnections ?? DEVNET_API_CONNECTIONS;
+      await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+      this.say(`[devnet] v${i}/${NODE_FILE}: added apiConnections ${JSON.stringify(config.apiConnections)}`);
     }
   }
 
