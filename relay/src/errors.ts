@@ -41,6 +41,7 @@ export const RelayErrorCode = {
   RELAY_REQUEST_TIMEOUT: "RELAY_REQUEST_TIMEOUT",
   RELAY_HEADERS_TOO_LARGE: "RELAY_HEADERS_TOO_LARGE",
   RELAY_STORE_UNAVAILABLE: "RELAY_STORE_UNAVAILABLE",
+  RELAY_READS_BUSY: "RELAY_READS_BUSY",
 } as const;
 
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -101,6 +102,10 @@ export const RELAY_ERRORS: Readonly<Record<RelayErrorCode, { status: number; hin
   RELAY_STORE_UNAVAILABLE: {
     status: 503,
     hint: "the relay's database cannot be reached or is out of a resource (a full disk): retry after the Retry-After header or use another relay",
+  },
+  RELAY_READS_BUSY: {
+    status: 503,
+    hint: "the relay holds its maximum of explorer and /log reads waiting for its store: retry after the Retry-After header or use another relay",
   },
 };
 

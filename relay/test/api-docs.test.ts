@@ -162,6 +162,7 @@ describe("docs/relay-openapi.yaml", () => {
       ["GET /search", "/search?q=18446744073709551615", 200],
       ["GET /search", `/search?q=${encodeURIComponent("🂡".repeat(64))}`, 200], // 64 characters, 128 UTF-16 units
       ["GET /search", `/search?q=${encodeURIComponent("🂡".repeat(65))}`, 400],
+      ["GET /search", "/search?q=a%00b", 400], // PostgreSQL text holds no NUL: was a 500
       ["GET /accounts/{key}/sessions/{id}", `/accounts/${account}/sessions/7?after=18446744073709551615`, 200],
       ["GET /state/{key}", `/state/${"ab".repeat(64)}`, 200],
       ["GET /state/{key}", `/state/${"ab".repeat(65)}`, 400],
@@ -170,6 +171,28 @@ describe("docs/relay-openapi.yaml", () => {
     for (const [operation, path, status] of edges) expect((await get(operation, path)).status, path).toBe(status);
     const blocks = async (q: string) => ((await (await fetch(`${relay.url}/blocks?${q}`)).json()) as { blocks: unknown[] }).blocks;
     expect(await blocks("before=0")).toEqual([]);
+
+    // Store reads past the gate's turns and queue are refused at once, and served again after.
+    const gate = relay.api.reads;
+    let release!: () => void;
+    const holding = new Promise<void>((r) => {
+      release = r;
+    });
+    const held = Array.from({ length: gate.maxInFlight + gate.maxWaiting }, () => gate.run(() => holding));
+    for (const [operation, path] of [
+      ["GET /blocks", "/blocks"],
+      ["GET /search", "/search?q=open"],
+    ] as const) {
+      const busy = await get(operation, path);
+      expect([busy.status, (busy.body as { error: { code: string } }).error.code, busy.headers.get("retry-after")]).toEqual([
+        503,
+        "RELAY_READS_BUSY",
+        "1",
+      ]);
+    }
+    release();
+    await Promise.all(held);
+    expect((await get("GET /search", "/search?q=open")).status).toBe(200);
 
     // WebSocket upgrades and their refusals.
     await upgrade("GET /updates", "/updates?filter=all");

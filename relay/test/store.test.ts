@@ -5,7 +5,7 @@ import { LocalChain, sha256, toHex } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openPglite } from "../src/store/db.js";
 import { MIGRATIONS, migrate } from "../src/store/migrations.js";
-import { Store } from "../src/store/store.js";
+import { ACCOUNTS_NAMED_SQL, Store } from "../src/store/store.js";
 import { WASM_PATH } from "./support/devnet.js";
 import { sealApplied } from "./support/local-heights.js";
 
@@ -20,6 +20,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.close();
 });
+
+async function rowCounts(): Promise<{ txs: bigint; events: bigint }> {
+  const [r] = await db.query("SELECT (SELECT count(*) FROM txs) AS txs, (SELECT count(*) FROM events) AS events");
+  return { txs: BigInt(r?.txs as number), events: BigInt(r?.events as number) };
+}
 
 describe("store migrations", () => {
   it("apply in order once, and migration 2 indexes the accounts of events stored before it", async () => {
@@ -71,7 +76,7 @@ describe("store migrations", () => {
     for (const [k, signer] of signers.entries()) chain.submit(signer, { op: "register", name: `bulk${k}` });
     const h = sealApplied(chain);
     expect(h.txs.length).toBe(1200);
-    const before = await store.totals();
+    const before = await rowCounts();
     expect(await store.put(h)).toBe("stored");
     expect(await store.put(h)).toBe("same");
     const stored = await store.txsOfHeight(h.height);
@@ -84,7 +89,23 @@ describe("store migrations", () => {
       expect(events.map((e) => e.kind)).toEqual(["registered"]);
       expect((await store.accountsNamed(`bulk${k}`, 10)).map((a) => a.name)).toContain(`bulk${k}`);
     }
-    const after = await store.totals();
+    const after = await rowCounts();
     expect([after.txs - before.txs, after.events - before.events]).toEqual([1200n, BigInt(h.events.length)]);
+  });
+
+  it("finds names by prefix through the name index in its order, without sorting the matches", async () => {
+    // The second test stored bulk0 … bulk1199: "bulk1" starts 111 of them.
+    const store = new Store(db, chain.core.codec);
+    expect((await store.accountsNamed("BULK1", 4)).map((a) => a.name)).toEqual(["bulk1", "bulk10", "bulk100", "bulk1000"]);
+    // 20,000 names under one prefix: sorting every match first (the collation's order) made each
+    // search cost what the prefix matches, not what it returns.
+    await db.query(
+      "INSERT INTO accounts (account, name, chips, last_height) SELECT sha256(int4send(k)), 'many' || k, 0, 1 FROM generate_series(1, 20000) AS k",
+    );
+    await db.query("ANALYZE accounts");
+    const plan = (await db.query(`EXPLAIN ${ACCOUNTS_NAMED_SQL}`, ["many%", 10])).map((r) => String(r["QUERY PLAN"])).join("\n");
+    expect(plan).toContain("Index Scan using accounts_name");
+    expect(plan).not.toMatch(/Sort|Seq Scan/);
+    expect((await store.accountsNamed("many", 3)).map((a) => a.name)).toEqual(["many1", "many10", "many100"]);
   });
 });

@@ -18,6 +18,7 @@ import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { ProcessMetrics } from "./process-metrics.js";
 import { RateLimiter } from "./rate-limit.js";
+import { ReadGate, type ReadGateOptions } from "./read-gate.js";
 import { bundleJson, cutToBytes, logAnswerJson } from "./recent-bundles.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
 import { limiterRedis as limiterRedisOf, SharedRateLimiter } from "./shared-rate-limit.js";
@@ -88,6 +89,11 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
    */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Explorer and /log reads of the store at once (default 4) and waiting (default 512; past it
+   * RELAY_READS_BUSY): a height waits behind this many reads at most to be stored (read-gate.ts).
+   */
+  storeReads?: ReadGateOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -105,11 +111,14 @@ export interface Api {
    */
   routes: { http: readonly { method: string; url: string }[]; upgrade: readonly string[] };
   server: FastifyInstance["server"];
+  /** The turns of explorer and /log reads of the store (tests hold them to see a refusal). */
+  reads: ReadGate;
   close(): Promise<void>;
 }
 
 export async function buildApi(o: ApiOptions): Promise<Api> {
   const relay = o.relay;
+  const reads = new ReadGate(o.storeReads);
   const headersMs = o.headersTimeoutMs ?? 10_000;
   const { requestTimeout, ...http } = httpTimeouts(headersMs, Math.max(headersMs, o.requestTimeoutMs ?? 30_000));
   const app = Fastify({
@@ -272,7 +281,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
       return logAnswerJson(from, recent.to, tip, recent.json);
     }
     relay.metrics.logAnswers.inc({ source: "store" });
-    const rows = cutToBytes(await relay.store.bundles(from, end, Number(max)), (r) => r.bundle.length, maxBytes);
+    const stored = await reads.run(() => relay.store.bundles(from, end, Number(max)));
+    const rows = cutToBytes(stored, (r) => r.bundle.length, maxBytes);
     return logAnswerJson(
       from,
       rows.at(-1)?.height ?? from - 1n,
@@ -327,7 +337,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     throw new RelayError("RELAY_UPGRADE_REQUIRED", "/updates speaks WebSocket only");
   });
 
-  registerExplorer(app, relay);
+  registerExplorer(app, relay, reads);
   const router = new UpgradeRouter(app, { isAllowed, maxSocketsPerIp: o.maxSubscribersPerIp ?? 64, log: o.log });
   const pingIntervalMs = o.pingIntervalMs ?? 30_000;
   attachUpdates(app, router, relay, o.log, { maxSubscribers: o.maxSubscribers ?? 20_000, pingIntervalMs });
@@ -354,6 +364,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   return {
     app,
     rooms,
+    reads,
     routes: { http: httpRoutes, upgrade: router.paths },
     close: async () => {
       processMetrics.stop();
