@@ -16,7 +16,7 @@ import { type RunningRelay, startRelay } from "../src/start.js";
 import { checker as checkerOf, documented, overU64, U64_MAX, urlOf } from "./support/api-checker.js";
 import { type Devnet, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Answer, OpenApiOracle } from "./support/openapi.js";
-import { submit as submitTo } from "./support/relays.js";
+import { rawAnswer, submit as submitTo } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 const ALLOWED = "http://casino.example";
@@ -204,6 +204,55 @@ describe("docs/relay-openapi.yaml", () => {
     await upgrade("GET /updates", "/updates?filter=all", { origin: "http://elsewhere.example" });
     await upgrade("GET /rooms/{room}", "/rooms/table:4:lobby");
     await upgrade("GET /rooms/{room}", "/rooms/lobby");
+    expect((await get("GET /rooms/{room}", "/rooms/table:4:lobby")).status).toBe(426); // no Upgrade: was a 404
+
+    // Handshakes ws would refuse in plain text get the relay's typed body and request id.
+    const handshake = {
+      connection: "Upgrade",
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    };
+    const { "sec-websocket-key": _key, ...keyless } = handshake;
+    const refusals: [string, string, Parameters<typeof rawAnswer>[1], number, string][] = [
+      ["GET /updates", "/updates", { headers: keyless }, 400, "RELAY_BAD_REQUEST"],
+      ["GET /updates", "/updates", { headers: { ...handshake, "sec-websocket-version": "12" } }, 400, "RELAY_BAD_REQUEST"],
+      [
+        "GET /rooms/{room}",
+        "/rooms/table:4:lobby",
+        { headers: { ...handshake, "sec-websocket-key": "short==" } },
+        400,
+        "RELAY_BAD_REQUEST",
+      ],
+      [
+        "GET /rooms/{room}",
+        "/rooms/table:4:lobby",
+        { headers: { ...handshake, "sec-websocket-protocol": "a, a" } },
+        400,
+        "RELAY_BAD_REQUEST",
+      ],
+      ["POST /updates", "/updates", { method: "POST", headers: handshake }, 405, "RELAY_METHOD_NOT_ALLOWED"],
+    ];
+    for (const [operation, path, init, status, code] of refusals) {
+      const a = await rawAnswer(`${relay.url}${path}`, { ...init, headers: { ...init?.headers, "x-request-id": "handshake-1" } });
+      if (operation !== "POST /updates") record(operation, a);
+      expect([a.status, (a.body as { error: { code: string } }).error.code, a.headers.get("x-request-id")], path).toEqual([
+        status,
+        code,
+        "handshake-1",
+      ]);
+    }
+    expect((await rawAnswer(`${relay.url}/updates?filter=all`, { headers: handshake })).status).toBe(101);
+    // An offer of another protocol (curl --http2 sends h2c) is ignored: the route answers.
+    const h2c = { connection: "Upgrade, HTTP2-Settings", upgrade: "h2c", "http2-settings": "AAMAAABkAARAAAAAAAIAAAAA" };
+    expect(record("GET /healthz", await rawAnswer(`${relay.url}/healthz`, { headers: h2c })).status).toBe(200);
+    expect(record("GET /log", await rawAnswer(`${relay.url}/log?from=1&to=1`, { headers: h2c })).status).toBe(200);
+    expect(record("GET /updates", await rawAnswer(`${relay.url}/updates`, { headers: h2c })).status).toBe(426);
+    const h2cBody = record(
+      "POST /submit",
+      await rawAnswer(`${relay.url}/submit`, { method: "POST", headers: h2c, body: new Uint8Array([1]) }),
+    );
+    expect([h2cBody.status, (h2cBody.body as { error: { code: string } }).error.code]).toEqual([400, "RELAY_BAD_REQUEST"]);
 
     // A flood past the per-address rate (20/s, burst 40): 429 with Retry-After.
     let limited: Answer | undefined;

@@ -399,6 +399,8 @@ describe("forged bundles", () => {
       });
     const refusal = (answer: string) => {
       const [head = "", body = ""] = answer.split("\r\n\r\n");
+      // Every answer carries a request id, also one to a request that could not be read.
+      expect(head).toMatch(/\r\nx-request-id: [0-9a-f]{16}(\r\n|$)/);
       return { status: Number(head.split(" ")[1]), code: (JSON.parse(body) as { error: { code: string } }).error.code };
     };
 

@@ -65,8 +65,12 @@ class StandInSocket {
     this.sent.push(frame);
     this.writes.push(1);
   }
+  readonly CLOSED = 3;
   close(code: number, reason: string): void {
     this.closed = { code, reason };
+    this.readyState = 3;
+  }
+  terminate(): void {
     this.readyState = 3;
   }
   once(): void {}
@@ -358,6 +362,35 @@ describe("update hub", () => {
     expect(await closed).toBe(4008);
     wss.close();
   });
+
+  it("cuts an evicted client that never reads again once the grace has passed, not after ws's 30 s close timeout", async () => {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((r) => wss.once("listening", r));
+    let evicted = 0;
+    const hub = await hubWith({ onEvicted: () => evicted++, evictedGraceMs: 300 });
+    const serverSide = new Promise<WebSocket>((resolve) =>
+      wss.once("connection", (ws) => {
+        hub.add(ws, { kind: "all" });
+        resolve(ws);
+      }),
+    );
+    const client = new RealWebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
+    client.on("error", () => {}); // the reset
+    await new Promise((r) => client.once("open", r));
+    const server = await serverSide;
+    const serverClosed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+    (client as unknown as { _socket: { pause(): void } })._socket.pause(); // and never resumed
+    const certificate = new Uint8Array(1 << 20).fill(7);
+    for (let h = 1n; evicted === 0 && h <= 64n; h++) {
+      hub.publish({ height: h, progressCertificate: certificate, events: [] } as unknown as AppliedHeight);
+      await hub.caughtUp();
+    }
+    expect(evicted).toBe(1);
+    await serverClosed; // the test's 10 s would not see ws's own 30 s
+    expect(server.readyState).toBe(server.CLOSED);
+    client.terminate();
+    wss.close();
+  }, 10_000);
 
   it("builds one frame per filter with the events that filter selects", async () => {
     const chain = await LocalChain.create({ wasm: new Uint8Array(readFileSync(WASM_PATH)) });

@@ -28,6 +28,8 @@ export interface ClientErrorRefusal {
   code: string;
   status: number;
   body: unknown;
+  /** Extra response headers (e.g. the relay's x-request-id). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,7 +44,7 @@ export function answerClientErrors(
     const kind = clientErrorKind(err);
     const refusal = kind && refusalOf(kind, MESSAGES[kind]);
     if (refusal) count(refusal.code);
-    if (refusal && !socket.destroyed && socket.writable) socket.write(rawJsonResponse(refusal.status, refusal.body));
+    if (refusal && !socket.destroyed && socket.writable) socket.write(rawJsonResponse(refusal.status, refusal.body, refusal.headers));
     socket.destroy();
   };
 }

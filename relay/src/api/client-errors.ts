@@ -5,6 +5,7 @@
 // or trickles its headers (slowloris), holds a connection slot for those few seconds at most.
 import { answerClientErrors, type ClientErrorKind } from "@nullspace/core/node";
 import { RelayError, type RelayErrorCode } from "../errors.js";
+import { newRequestId } from "./request-id.js";
 
 /** The relay's code for each kind. */
 const CODES: Readonly<Record<ClientErrorKind, RelayErrorCode>> = {
@@ -18,6 +19,7 @@ export function relayClientErrors(count: (code: string) => void) {
   return answerClientErrors((kind, message) => {
     // RELAY_BAD_REQUEST's usual hint is about a route's parameters; no route was reached here.
     const e = new RelayError(CODES[kind], message, kind === "bad-request" ? { hint: "send an HTTP/1.1 request" } : {});
-    return { code: e.code, status: e.status, body: e.body() };
+    // No request was read, so none named an id: the answer gets a new one, as every answer does.
+    return { code: e.code, status: e.status, body: e.body(), headers: { "x-request-id": newRequestId() } };
   }, count);
 }

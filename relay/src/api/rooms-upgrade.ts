@@ -12,7 +12,7 @@ import { parseRoomName, RoomNameError } from "../rooms/room-name.js";
 import { Rooms } from "../rooms/rooms.js";
 import { AccountDocs } from "../store/account-docs.js";
 import { startHeartbeat } from "./heartbeat.js";
-import { refuseUpgrade, type UpgradeRouter } from "./upgrade.js";
+import type { UpgradeRouter } from "./upgrade.js";
 
 export interface RoomsGuard {
   /** Open room sockets in all (default 10,000). */
@@ -54,24 +54,22 @@ export function attachRooms(app: FastifyInstance, router: UpgradeRouter, relay: 
     ...(guard.bus ? { bus: guard.bus, onBusMessage: (result) => relay.metrics.roomBusIn.inc({ result }) } : {}),
   });
   let sockets = 0;
-  router.route("/rooms/", ({ req, socket, head, url, hold }) => {
+  router.route("/rooms/", ({ req, socket, head, url, refuse, hold }) => {
     let name: ReturnType<typeof parseRoomName>;
     try {
       name = parseRoomName(decodeURIComponent(url.pathname.slice("/rooms/".length)));
     } catch (e) {
-      if (e instanceof RoomNameError || e instanceof URIError) return refuseUpgrade(socket, new RelayError("RELAY_BAD_ROOM", e.message));
+      if (e instanceof RoomNameError || e instanceof URIError) return refuse(new RelayError("RELAY_BAD_ROOM", e.message));
       throw e;
     }
     // The host is bound into account challenges (printable ASCII, as the client dialed it).
     const host = req.headers.host ?? "relay";
-    if (!/^[\x21-\x7e]{1,255}$/.test(host))
-      return refuseUpgrade(socket, new RelayError("RELAY_BAD_REQUEST", "a Host header of printable ASCII"));
-    if (sockets >= guard.maxRoomSockets)
-      return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another room socket"));
+    if (!/^[\x21-\x7e]{1,255}$/.test(host)) return refuse(new RelayError("RELAY_BAD_REQUEST", "a Host header of printable ASCII"));
+    if (sockets >= guard.maxRoomSockets) return refuse(new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another room socket"));
     const room = rooms.acquire(name);
-    if (!room) return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_ROOMS", `${guard.maxRooms} rooms are open`));
+    if (!room) return refuse(new RelayError("RELAY_TOO_MANY_ROOMS", `${guard.maxRooms} rooms are open`));
     if (room.peers.size >= guard.maxRoomPeers)
-      return refuseUpgrade(socket, new RelayError("RELAY_ROOM_FULL", `${name.name} holds ${guard.maxRoomPeers} sockets`));
+      return refuse(new RelayError("RELAY_ROOM_FULL", `${name.name} holds ${guard.maxRoomPeers} sockets`));
     const options: ConnectionOptions = {
       chainId: relay.chain.trust.chainId,
       host,

@@ -1,7 +1,6 @@
 // The relay's HTTP and WebSocket surface (docs/relay-api.md) on fastify: submission, history for
 // replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
-import { randomBytes } from "node:crypto";
 import { Ed25519Thread, httpTimeouts, TurnGate } from "@nullspace/core/node";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { RoomBus } from "../bus/redis-bus.js";
@@ -20,6 +19,7 @@ import { ProcessMetrics } from "./process-metrics.js";
 import { RateLimiter } from "./rate-limit.js";
 import { ReadGate, type ReadGateOptions } from "./read-gate.js";
 import { bundleJson, cutToBytes, logAnswerJson } from "./recent-bundles.js";
+import { requestIdOf } from "./request-id.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
 import { limiterRedis as limiterRedisOf, SharedRateLimiter } from "./shared-rate-limit.js";
 import { precheck, type SubmitDeps } from "./submit.js";
@@ -96,7 +96,6 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
   storeReads?: ReadGateOptions;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** The longest path parameter any route takes: a 64-byte state key in hex (fastify's default is 100). */
 const MAX_PARAM_CHARS = 128;
 const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
@@ -127,10 +126,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     requestTimeout, // fastify sets it on the server itself (its default: none)
     http,
     clientErrorHandler: relayClientErrors((code) => relay.metrics.clientErrors.inc({ code })),
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomBytes(8).toString("hex");
-    },
+    genReqId: (req) => requestIdOf(req.headers),
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     // The router's own refusals (a path that is not valid percent-encoding, a parameter longer
     // than maxParamLength) would answer in fastify's shape, the latter as 414: ours instead.
@@ -335,6 +331,9 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   });
   app.get("/updates", async () => {
     throw new RelayError("RELAY_UPGRADE_REQUIRED", "/updates speaks WebSocket only");
+  });
+  app.get("/rooms/:room", async () => {
+    throw new RelayError("RELAY_UPGRADE_REQUIRED", "/rooms speaks WebSocket only (the y-websocket protocol)");
   });
 
   registerExplorer(app, relay, reads);

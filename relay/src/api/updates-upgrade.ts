@@ -8,7 +8,7 @@ import { RelayError, UpdatesCloseCode } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
 import { FilterError, parseFilter } from "../updates/filter.js";
 import { startHeartbeat } from "./heartbeat.js";
-import { refuseUpgrade, type UpgradeRouter } from "./upgrade.js";
+import type { UpgradeRouter } from "./upgrade.js";
 
 export interface UpdatesGuard {
   maxSubscribers: number;
@@ -20,14 +20,14 @@ export function attachUpdates(app: FastifyInstance, router: UpgradeRouter, relay
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   // Pings ride on the hub's next write to a socket when one is coming (decision 023).
   const heartbeat = startHeartbeat(wss, guard.pingIntervalMs, (ws) => relay.hub.ping(ws));
-  router.route("/updates", ({ req, socket, head, url, hold }) => {
+  router.route("/updates", ({ req, socket, head, url, refuse, hold }) => {
     if (relay.hub.subscribers.size >= guard.maxSubscribers)
-      return refuseUpgrade(socket, new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another subscription"));
+      return refuse(new RelayError("RELAY_TOO_MANY_CONNECTIONS", "no room for another subscription"));
     let filter: ReturnType<typeof parseFilter>;
     try {
       filter = parseFilter(url.searchParams.get("filter") ?? undefined);
     } catch (e) {
-      if (e instanceof FilterError) return refuseUpgrade(socket, new RelayError("RELAY_BAD_FILTER", e.message));
+      if (e instanceof FilterError) return refuse(new RelayError("RELAY_BAD_FILTER", e.message));
       throw e;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

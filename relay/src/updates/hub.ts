@@ -62,6 +62,14 @@ export interface HubOptions {
    * so turns of `sliceMs` would let a burst of reconnecting subscribers in at ~150–250 a second.
    */
   arrivalChunk?: number;
+  /**
+   * An evicted subscriber's connection is cut this long after its 4008 close frame was queued
+   * (default 5,000 ms) unless it closed by then. The frame waits behind the megabytes the
+   * subscriber did not read: one that reads again within this time gets them and then 4008; one
+   * still stalled sees the connection reset (1006). Either way it reconnects and reads what it
+   * missed with /log; the cut frees its queue in seconds, not after `ws`'s 30 s close timeout.
+   */
+  evictedGraceMs?: number;
 }
 
 /** How long after an accepted connection turns stay short (`arrivalChunk`): a burst accepts one a turn. */
@@ -359,7 +367,11 @@ export class UpdateHub {
     if ((socket ? socket.writableLength : s.ws.bufferedAmount) > this.o.maxQueuedBytes) {
       this.remove(s);
       this.o.onEvicted(s);
-      s.ws.close(UpdatesCloseCode.RELAY_SLOW_CONSUMER, "RELAY_SLOW_CONSUMER: send queue full");
+      const ws = s.ws;
+      ws.close(UpdatesCloseCode.RELAY_SLOW_CONSUMER, "RELAY_SLOW_CONSUMER: send queue full");
+      setTimeout(() => {
+        if (ws.readyState !== ws.CLOSED) ws.terminate();
+      }, this.o.evictedGraceMs ?? 5000).unref();
       return 0;
     }
     const first = s.next - (this.queue[0] as Published).seq;

@@ -1,4 +1,5 @@
 // Helpers for tests that talk to relays over HTTP and compare what they serve.
+import { request } from "node:http";
 import { type Core, fromHex, toHex } from "@nullspace/core";
 import WebSocket from "ws";
 
@@ -72,5 +73,38 @@ export function upgradeAnswer(
       });
     });
     ws.on("error", (e) => reject(e));
+  });
+}
+
+/**
+ * One request with exactly these headers, Upgrade offers included (fetch refuses them, and ws
+ * writes its own handshake): the answer's status, headers and body. A 101 is reported and closed.
+ */
+export function rawAnswer(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: o.method ?? "GET", headers: o.headers ?? {} });
+    req.on("upgrade", (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 101, headers: new Headers(), body: null });
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: h,
+          body: h.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(o.body);
   });
 }
