@@ -19,7 +19,7 @@ import { type RunningRelay, startRelay } from "../src/start.js";
 import { openDb } from "../src/store/db.js";
 import { bundleOf, type Devnet, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { type Forger, forgerOf, lyingBundle, quorumSigned, withField } from "./support/forge.js";
-import { certified, json, logBundles, submit, upgradeStatus } from "./support/relays.js";
+import { certified, json, logBundles, rawAnswer, submit, upgradeStatus } from "./support/relays.js";
 import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 let devnet: Devnet;
@@ -304,6 +304,29 @@ describe("forged bundles", () => {
     expect(limited[0]?.body).toMatchObject({ error: { code: "RELAY_RATE_LIMITED" } });
     expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await json(`${relay.url}/healthz`)).status).toBe(200);
+    // The address's tokens are taken before the body is read: an oversized or mistyped body spends
+    // one too, and every refusal is counted in relay_submit_total by its code.
+    const submitted = (result: string) => relay.relay.metrics.submitted.get({ result });
+    const [limitedBefore, tooLargeBefore, mediaBefore] = [
+      submitted("RELAY_RATE_LIMITED"),
+      submitted("RELAY_BODY_TOO_LARGE"),
+      submitted("RELAY_UNSUPPORTED_MEDIA"),
+    ];
+    const oversized = (from: string, type = "application/octet-stream") =>
+      rawAnswer(`${relay.url}/submit`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: new Uint8Array(5000),
+        localAddress: from,
+      });
+    expect((await oversized("127.0.0.1")).status).toBe(429); // this address spent its tokens above
+    expect((await oversized("127.0.0.6")).status).toBe(413);
+    expect((await oversized("127.0.0.6", "text/plain")).status).toBe(415);
+    expect([
+      submitted("RELAY_RATE_LIMITED") - limitedBefore,
+      submitted("RELAY_BODY_TOO_LARGE") - tooLargeBefore,
+      submitted("RELAY_UNSUPPORTED_MEDIA") - mediaBefore,
+    ]).toEqual([1, 1, 1]);
 
     const allowed = await fetch(`${relay.url}/healthz`, { headers: { origin: "https://play.nullspace.invalid" } });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://play.nullspace.invalid");

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fuzzRuns, mutate, mutation } from "../../core-as/test/support/fuzz.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
-import { precheck, type SubmitDeps } from "../src/api/submit.js";
+import { precheck, type SubmitDeps, takeAddressToken } from "../src/api/submit.js";
 import { RelayError } from "../src/errors.js";
 import { WASM_PATH } from "./support/devnet.js";
 
@@ -53,12 +53,12 @@ describe("precheck", () => {
     });
     // All in one turn, in six messages of four.
     const before = signatures.answered.thread;
-    const answers = await Promise.all([...good, ...bad].map((tx) => verdict(precheck(deps, core.codec, tx, "127.0.0.1"))));
+    const answers = await Promise.all([...good, ...bad].map((tx) => verdict(precheck(deps, core.codec, tx))));
     expect(answers).toEqual([...good.map(() => "ok"), ...bad.map(() => "RELAY_BAD_SIGNATURE")]);
     expect(signatures.answered.thread - before).toBe(2 * n);
     // Again, interleaved: each message holds good and bad ones at other places.
     const mixed = good.flatMap((tx, k) => [bad[k] as Uint8Array, tx]);
-    const again = await Promise.all(mixed.map((tx) => verdict(precheck(deps, core.codec, tx, "127.0.0.1"))));
+    const again = await Promise.all(mixed.map((tx) => verdict(precheck(deps, core.codec, tx))));
     expect(again).toEqual(good.flatMap(() => ["RELAY_BAD_SIGNATURE", "ok"]));
     expect(signatures.answered.inline).toBe(0);
   });
@@ -74,22 +74,23 @@ describe("precheck", () => {
     );
     await fc.assert(
       fc.asyncProperty(input, async ({ bytes, original }) => {
-        const first = await verdict(precheck(deps, core.codec, bytes, "127.0.0.1"));
+        const first = await verdict(precheck(deps, core.codec, bytes));
         // Edits that undo each other (an insert then a delete at the same place) give back the signed bytes.
         const same = original !== undefined && Buffer.from(bytes).equals(Buffer.from(original));
         if (same) expect(first).toBe("ok");
         else expect(refusals, `${first} for ${Buffer.from(bytes).toString("hex")}`).toContain(first);
-        expect(await verdict(precheck(deps, core.codec, bytes, "127.0.0.1"))).toBe(first);
+        expect(await verdict(precheck(deps, core.codec, bytes))).toBe(first);
       }),
       { numRuns: fuzzRuns(400) },
     );
   });
 
   it("refuses garbage, a far nonce and a spent rate with their codes", async () => {
-    expect(await verdict(precheck(deps, core.codec, Uint8Array.of(1, 2, 3), "127.0.0.1"))).toBe("RELAY_MALFORMED_TX");
-    expect(await verdict(precheck(deps, core.codec, register(1, 64n), "127.0.0.1"))).toBe("RELAY_NONCE_TOO_FAR");
-    const tight = { ...deps, perIp: new RateLimiter({ rate: 1, burst: 1 }) };
-    expect(await verdict(precheck(tight, core.codec, register(2), "10.0.0.1"))).toBe("ok");
-    expect(await verdict(precheck(tight, core.codec, register(3), "10.0.0.1"))).toBe("RELAY_RATE_LIMITED");
+    expect(await verdict(precheck(deps, core.codec, Uint8Array.of(1, 2, 3)))).toBe("RELAY_MALFORMED_TX");
+    expect(await verdict(precheck(deps, core.codec, register(1, 64n)))).toBe("RELAY_NONCE_TOO_FAR");
+    const tight = { perIp: new RateLimiter({ rate: 1, burst: 1 }) };
+    expect(await verdict(takeAddressToken(tight, "10.0.0.1"))).toBe("ok");
+    expect(await verdict(takeAddressToken(tight, "10.0.0.1"))).toBe("RELAY_RATE_LIMITED");
+    expect(await verdict(takeAddressToken(tight, "10.0.0.2"))).toBe("ok");
   });
 });

@@ -2,7 +2,7 @@
 // replay, certified state lookups, explorer reads, probes, metrics, and /updates. Every refusal is
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { Ed25519Thread, httpTimeouts, TurnGate } from "@nullspace/core/node";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
@@ -22,7 +22,7 @@ import { bundleJson, cutToBytes, logAnswerJson } from "./recent-bundles.js";
 import { requestIdOf } from "./request-id.js";
 import { attachRooms, type RoomsGuard } from "./rooms-upgrade.js";
 import { limiterRedis as limiterRedisOf, SharedRateLimiter } from "./shared-rate-limit.js";
-import { precheck, type SubmitDeps } from "./submit.js";
+import { precheck, type SubmitDeps, takeAddressToken } from "./submit.js";
 import { attachUpdates } from "./updates-upgrade.js";
 import { UpgradeRouter } from "./upgrade.js";
 
@@ -182,20 +182,21 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     const e = new RelayError("RELAY_NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`);
     reply.code(e.status).send(e.body());
   });
+  /** The relay's error for whatever a route, a hook or fastify's body parsing threw. */
+  const relayErrorOf = (err: Error & { code?: string; statusCode?: number }, req: FastifyRequest): RelayError => {
+    if (err instanceof RelayError) return err;
+    if (err instanceof StoreUnavailable)
+      return new RelayError("RELAY_STORE_UNAVAILABLE", "the relay's database cannot answer now", { retryAfter: 1 });
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      return new RelayError("RELAY_BODY_TOO_LARGE", `the body is over ${o.maxTxBytes ?? 4096} bytes`);
+    if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH")
+      return new RelayError("RELAY_UNSUPPORTED_MEDIA", `unsupported Content-Type ${String(req.headers["content-type"])}`);
+    if (err.statusCode && err.statusCode < 500) return new RelayError("RELAY_BAD_REQUEST", err.message);
+    return new RelayError("RELAY_INTERNAL", "the relay failed to answer");
+  };
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    let e: RelayError;
-    if (err instanceof RelayError) e = err;
-    else if (err instanceof StoreUnavailable)
-      e = new RelayError("RELAY_STORE_UNAVAILABLE", "the relay's database cannot answer now", { retryAfter: 1 });
-    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-      e = new RelayError("RELAY_BODY_TOO_LARGE", `the body is over ${o.maxTxBytes ?? 4096} bytes`);
-    else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH")
-      e = new RelayError("RELAY_UNSUPPORTED_MEDIA", `unsupported Content-Type ${String(req.headers["content-type"])}`);
-    else if (err.statusCode && err.statusCode < 500) e = new RelayError("RELAY_BAD_REQUEST", err.message);
-    else {
-      o.log("error", "request_failed", { reqId: req.id, message: err.message, stack: err.stack });
-      e = new RelayError("RELAY_INTERNAL", "the relay failed to answer");
-    }
+    const e = relayErrorOf(err, req);
+    if (e.code === "RELAY_INTERNAL") o.log("error", "request_failed", { reqId: req.id, message: err.message, stack: err.stack });
     if (e.extra.retryAfter !== undefined) reply.header("retry-after", String(e.extra.retryAfter));
     if (e.code === "RELAY_BODY_TOO_LARGE") reply.header("connection", "close");
     reply.code(e.status).send(e.body());
@@ -232,27 +233,34 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   // The checks of at most 16 submissions a turn: a burst read in one turn is checked over several,
   // and the loop accepts connections and reads requests between them (decision 022).
   const submitTurns = new TurnGate(o.submitChecksPerTurn ?? 16);
-  app.post("/submit", async (req) => {
+  const busy = () => new RelayError("RELAY_BUSY", `${maxPendingSubmits} submissions are waiting for the validators`, { retryAfter: 1 });
+  const submitOptions = {
+    // The room and the address's bucket before the body is read, so an oversized or mistyped body
+    // (413, 415, refused by the parser) spends the address's tokens as any other submission does.
+    preParsing: async (req: FastifyRequest) => {
+      if (pendingSubmits >= maxPendingSubmits) throw busy();
+      await takeAddressToken(submitDeps, req.ip);
+    },
+    // Every refusal, wherever it is thrown (a hook, the body parser, the handler), counted once.
+    onError: async (req: FastifyRequest, _reply: FastifyReply, err: Error) => {
+      relay.metrics.submitted.inc({ result: relayErrorOf(err, req).code });
+    },
+  };
+  app.post("/submit", submitOptions, async (req) => {
     const body = req.body;
     if (!(body instanceof Uint8Array) || body.length === 0) throw new RelayError("RELAY_MALFORMED_TX", "an empty body");
     const tx = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-    if (pendingSubmits >= maxPendingSubmits) {
-      relay.metrics.submitted.inc({ result: "RELAY_BUSY" });
-      throw new RelayError("RELAY_BUSY", `${maxPendingSubmits} submissions are waiting for the validators`, { retryAfter: 1 });
-    }
+    if (pendingSubmits >= maxPendingSubmits) throw busy(); // filled while this body was read
     pendingSubmits++;
     relay.metrics.submitsPending.set(pendingSubmits);
     try {
       await submitTurns.enter();
-      const { hash } = await precheck(submitDeps, relay.chain.core.codec, tx, req.ip);
+      const { hash } = await precheck(submitDeps, relay.chain.core.codec, tx);
       const v = await forwarder.forward(tx);
       if (!v.ok)
         throw new RelayError("RELAY_REJECTED", `the validators refused it: ${v.code}`, { reason: v.code, retryable: v.retryable ?? false });
       relay.metrics.submitted.inc({ result: "ok" });
       return { ok: true, hash: v.hash ?? hash };
-    } catch (e) {
-      relay.metrics.submitted.inc({ result: e instanceof RelayError ? e.code : "RELAY_INTERNAL" });
-      throw e;
     } finally {
       pendingSubmits--;
       relay.metrics.submitsPending.set(pendingSubmits);

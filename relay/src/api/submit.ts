@@ -17,10 +17,14 @@ export interface SubmitDeps {
   signatures: Ed25519Thread;
 }
 
-/** The checks before forwarding; returns the transaction's hash, or throws RelayError. */
-export async function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array, ip: string): Promise<{ hash: string; signer: string }> {
+/** The remote address's token for one submission (taken before its body is read), or RELAY_RATE_LIMITED. */
+export async function takeAddressToken(d: Pick<SubmitDeps, "perIp">, ip: string): Promise<void> {
   const wait = await d.perIp.take(ip);
   if (wait > 0) throw new RelayError("RELAY_RATE_LIMITED", `too many requests from ${ip}`, { retryAfter: wait });
+}
+
+/** The checks of a submission's bytes before forwarding; returns the transaction's hash, or throws RelayError. */
+export async function precheck(d: SubmitDeps, codec: Codec, tx: Uint8Array): Promise<{ hash: string; signer: string }> {
   let view: TxSummary;
   try {
     view = codec.txSummary(tx);

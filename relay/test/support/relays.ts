@@ -78,14 +78,20 @@ export function upgradeAnswer(
 
 /**
  * One request with exactly these headers, Upgrade offers included (fetch refuses them, and ws
- * writes its own handshake): the answer's status, headers and body. A 101 is reported and closed.
+ * writes its own handshake), on a connection of its own: the answer's status, headers and body. A
+ * 101 is reported and closed.
  */
 export function rawAnswer(
   url: string,
-  o: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {},
+  o: { method?: string; headers?: Record<string, string>; body?: Uint8Array; localAddress?: string } = {},
 ): Promise<{ status: number; headers: Headers; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: o.method ?? "GET", headers: o.headers ?? {} });
+    const req = request(url, {
+      method: o.method ?? "GET",
+      headers: o.headers ?? {},
+      agent: false, // a connection of its own, closed after the answer: none lingers in a pool
+      ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+    });
     req.on("upgrade", (res, socket) => {
       socket.destroy();
       resolve({ status: res.statusCode ?? 101, headers: new Headers(), body: null });
