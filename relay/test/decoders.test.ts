@@ -5,6 +5,7 @@ import { type EventView, toHex, writeVarint } from "@nullspace/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
+import { parseAllowedOrigins } from "../src/api/origin.js";
 import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
 import { BusMessageMalformed, decodeHeightStored, encodeHeightStored } from "../src/bus/message.js";
@@ -284,6 +285,47 @@ describe("parameters", () => {
     );
     expect(parseU64("18446744073709551615", "RELAY_BAD_HEIGHT", "h")).toBe((1n << 64n) - 1n);
     expect(() => parseU64("18446744073709551616", "RELAY_BAD_HEIGHT", "h")).toThrow(RelayError);
+  });
+});
+
+describe("--allowed-origins", () => {
+  it("takes origins as browsers send them and refuses what no browser's Origin would match", () => {
+    expect(parseAllowedOrigins("https://play.example,http://localhost:5173")).toEqual(["https://play.example", "http://localhost:5173"]);
+    expect(parseAllowedOrigins(" https://a.example , https://b.example:8443")).toEqual(["https://a.example", "https://b.example:8443"]);
+    for (const bad of [
+      "https://play.example/",
+      "https://Play.example",
+      "https://play.example/app",
+      "play.example",
+      "null",
+      "",
+      "ftp://x.example",
+      "https://a.example:443",
+    ])
+      expect(() => parseAllowedOrigins(bad), bad).toThrow(/allowed origins are http\(s\):\/\/host/);
+  });
+
+  it("gives back only origins that are their own serialization, or throws (fuzzed)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl().map((u) => `${u},${u}`),
+          fc.webUrl(),
+        ),
+        (list) => {
+          let origins: string[];
+          try {
+            origins = parseAllowedOrigins(list);
+          } catch (e) {
+            expect((e as Error).message).toMatch(/^allowed origins are/);
+            return;
+          }
+          for (const o of origins) expect(new URL(o).origin).toBe(o);
+        },
+      ),
+      { numRuns: fuzzRuns(500) },
+    );
   });
 });
 

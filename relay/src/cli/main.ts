@@ -1,13 +1,15 @@
 // relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host H] [--port P] [--wasm PATH]
+// [--allowed-origins ORIGIN[,ORIGIN…]] (or RELAY_ALLOWED_ORIGINS: the browser origins served; default any).
 // DATABASE_URL in the environment selects PostgreSQL instead of the PGlite folder; RELAY_BUS_URL
 // (redis://host:port) joins the fan-out bus of relays sharing that PostgreSQL, and RELAY_SOURCE=store
 // makes this relay take heights from the shared store instead of the validators' streams.
 import { createRequire } from "node:module";
 import { stopWhenParentGone } from "@nullspace/core/node";
+import { parseAllowedOrigins } from "../api/origin.js";
 import { startRelay } from "../start.js";
 
 const USAGE =
-  "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH] [--bus redis://…] [--source validators|store] [--checkpoint-every HEIGHTS]";
+  "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH] [--bus redis://…] [--source validators|store] [--checkpoint-every HEIGHTS] [--allowed-origins https://play.example[,…]]";
 
 function sourceOf(v: string | undefined): "validators" | "store" | undefined {
   if (v === undefined || v === "validators" || v === "store") return v;
@@ -36,6 +38,7 @@ function flags(argv: string[]): Record<string, string> {
 async function main(): Promise<void> {
   const f = flags(process.argv.slice(2));
   if (!f.genesis || !f.validators) throw new Error(USAGE);
+  const origins = f["allowed-origins"] ?? process.env.RELAY_ALLOWED_ORIGINS;
   const running = await startRelay({
     genesisPath: f.genesis,
     validators: f.validators.split(",").filter(Boolean),
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
     busUrl: f.bus ?? process.env.RELAY_BUS_URL,
     source: sourceOf(f.source ?? process.env.RELAY_SOURCE),
     checkpointEvery: checkpointEveryOf(f["checkpoint-every"]),
+    ...(origins ? { allowedOrigins: parseAllowedOrigins(origins) } : {}),
     host: f.host ?? "127.0.0.1",
     port: Number(f.port ?? 8080),
   });
