@@ -19,8 +19,6 @@ export class ReadGate {
   readonly maxWaiting: number;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
-  /** Reads refused because maxWaiting were waiting. */
-  refused = 0;
 
   constructor(o: ReadGateOptions = {}) {
     this.maxInFlight = o.maxInFlight ?? 4;
@@ -36,10 +34,8 @@ export class ReadGate {
   /** Runs `read` when a turn is free; RELAY_READS_BUSY when none is and maxWaiting already wait. */
   async run<T>(read: () => Promise<T>): Promise<T> {
     if (this.inFlight >= this.maxInFlight) {
-      if (this.waiting.length >= this.maxWaiting) {
-        this.refused++;
+      if (this.waiting.length >= this.maxWaiting)
         throw new RelayError("RELAY_READS_BUSY", `${this.maxWaiting} reads wait for the store`, { retryAfter: 1 });
-      }
       await new Promise<void>((turn) => this.waiting.push(turn));
     } else this.inFlight++;
     try {

@@ -1,5 +1,5 @@
 // Helpers for tests that talk to relays over HTTP and compare what they serve.
-import { request } from "node:http";
+import { type IncomingMessage, request } from "node:http";
 import { type Core, fromHex, toHex } from "@nullspace/core";
 import WebSocket from "ws";
 
@@ -47,31 +47,36 @@ export async function upgradeStatus(url: string, headers: Record<string, string>
   return (await upgradeAnswer(url, headers)).status;
 }
 
+type RawAnswer = { status: number; headers: Headers; body: unknown };
+
+/** An HTTP answer read whole: its status, headers and body (JSON parsed when it says it is JSON). */
+function readAnswer(res: IncomingMessage): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("error", reject);
+    res.on("end", () => {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
+      const text = Buffer.concat(chunks).toString("utf8");
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: h,
+        body: h.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text,
+      });
+    });
+  });
+}
+
 /** A WebSocket upgrade as an answer: 101 once open (then closed), or the refusal's status, headers and body. */
-export function upgradeAnswer(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: unknown }> {
+export function upgradeAnswer(url: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.on("open", () => {
       resolve({ status: 101, headers: new Headers(), body: null });
       ws.close();
     });
-    ws.on("unexpected-response", (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: h,
-          body: h.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text,
-        });
-      });
-    });
+    ws.on("unexpected-response", (_req, res) => void readAnswer(res).then(resolve, reject));
     ws.on("error", (e) => reject(e));
   });
 }
@@ -84,7 +89,7 @@ export function upgradeAnswer(
 export function rawAnswer(
   url: string,
   o: { method?: string; headers?: Record<string, string>; body?: Uint8Array; localAddress?: string } = {},
-): Promise<{ status: number; headers: Headers; body: unknown }> {
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: o.method ?? "GET",
@@ -96,20 +101,7 @@ export function rawAnswer(
       socket.destroy();
       resolve({ status: res.statusCode ?? 101, headers: new Headers(), body: null });
     });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: h,
-          body: h.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : text,
-        });
-      });
-    });
+    req.on("response", (res) => void readAnswer(res).then(resolve, reject));
     req.on("error", reject);
     req.end(o.body);
   });
