@@ -70,8 +70,13 @@ export interface FinalizedBlock {
 export interface Application {
   /** The block every chain starts from (height 0, view 0). */
   readonly genesis: BlockRef;
-  /** Builds a block extending `parent` for `view`, or undefined when it cannot (yet). */
-  propose(view: bigint, parent: BlockRef): Promise<Uint8Array | undefined>;
+  /**
+   * Builds a block extending `parent` for `view`, or undefined when it cannot (yet). `unfinalized`
+   * is `parent` and its ancestors above the last finalized block, newest first, as this node holds
+   * them: blocks it may never have been asked to verify (it voted nullify, or fetched them), whose
+   * transactions the new block must not repeat.
+   */
+  propose(view: bigint, parent: BlockRef, unfinalized?: readonly ProposedBlock[]): Promise<Uint8Array | undefined>;
   /**
    * Stateless checks of a proposal against its parent (format, header fields, timestamp,
    * transaction signatures and nonce window); false means nullify at once.

@@ -289,6 +289,14 @@ export class Voter {
     return true;
   }
 
+  /** `parent` and its ancestors above the last finalized block, newest first (those this node holds). */
+  private unfinalizedFrom(parent: BlockRef): ProposedBlock[] {
+    const chain: ProposedBlock[] = [];
+    for (let b = this.blocks.get(toHex(parent.digest)); b && b.height > this.last.height; b = this.blocks.get(toHex(b.parent)))
+      chain.push(b);
+    return chain;
+  }
+
   private parentRef(parent: string): BlockRef | undefined {
     return parent === this.lastHex ? this.last : this.blocks.get(parent);
   }
@@ -301,7 +309,7 @@ export class Voter {
       return;
     }
     r.verification = "pending";
-    this.env.app.propose(r.view, parent).then(
+    this.env.app.propose(r.view, parent, this.unfinalizedFrom(parent)).then(
       (bytes) => {
         if (!bytes || this.view !== r.view || r.sentNullify || r.proposal || !this.started) {
           r.verification = "none";
