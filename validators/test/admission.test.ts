@@ -2,8 +2,6 @@
 // past the in-flight bound or while the event loop is late are refused BUSY without any work done,
 // gossip is never refused, and a real ValidatorNode answers BUSY and admits nothing while shedding.
 
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Core, LocalChain, signTxSync, verifyBatchSync } from "@nullspace/core";
 import { LoopLag } from "@nullspace/core/node";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +13,7 @@ import { SimNetwork } from "../src/runtime/network.js";
 import { Rng } from "../src/runtime/rng.js";
 import { Scheduler } from "../src/runtime/scheduler.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
 /** A promise and the function that settles it. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -90,7 +89,6 @@ describe("LoopLag", () => {
 });
 
 describe("a validator shedding load", () => {
-  const WASM = readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm"));
   let core: Core;
   let genesis: GenesisFile;
   let secrets: ValidatorSecret[];

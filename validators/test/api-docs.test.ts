@@ -2,7 +2,6 @@
 // (or /stream close code) errors.ts gives it, the close codes of /stream, and every metric a
 // validator of a real devnet exposes at /metrics, with its type, and no other.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +9,8 @@ import { API_ERRORS, ApiErrorCode, StreamCloseCode } from "../src/api/errors.js"
 import { Devnet } from "../src/cli/devnet.js";
 import { doc, exposedMetricTypes, metricTable, tableRows } from "./support/doc-tables.js";
 import { freeBase } from "./support/free-ports.js";
+import { WASM_PATH } from "./support/wasm.js";
 
-const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 const md = doc("validator-api.md");
 let devnet: Devnet | undefined;
 let dir: string | undefined;

@@ -1,9 +1,7 @@
 // The validator API server against an in-memory ValidatorApiSource (the engine is wired later) that
 // submits into a real Mempool with transactions signed through the real wasm codec. Sockets are
 // real (127.0.0.1, port 0); every server and client is closed after its test.
-import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { Core, encodeTxBatch, LocalChain, signTxSync } from "@nullspace/core";
 import fc from "fast-check";
@@ -16,10 +14,8 @@ import { Registry, validatorMetrics } from "../src/api/metrics.js";
 import { ApiServer, type ApiServerOptions, type LogRecord } from "../src/api/server.js";
 import type { Bundle, ValidatorApiSource, ValidatorHealth } from "../src/api/source.js";
 import { Mempool } from "../src/mempool/mempool.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
-const WASM = new Uint8Array(
-  readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm")),
-);
 const CHAIN_ID = 1n;
 let core: Core;
 beforeAll(async () => {

@@ -2,8 +2,7 @@
 // 4 test validators: round trips, idempotence and conflicts, ordering, checkpoints and pruning,
 // recovery after restarts and after power losses at random points (fast-check on SimStorage, and a
 // power loss at every storage operation of a scripted workload), and a smoke test on real files.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Codec, Core, type FinalizedView, fromHex, LocalChain, SignatureKind, type Signer, signingPayload } from "@nullspace/core";
@@ -17,10 +16,8 @@ import { FsStorage } from "../src/runtime/fs-storage.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
 import type { Storage } from "../src/runtime/storage.js";
 import { DyingStorage, seeded } from "./support/storage-faults.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
-const WASM = new Uint8Array(
-  readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm")),
-);
 const CHAIN_ID = 1n;
 const N = 4;
 const HEIGHTS = 12;

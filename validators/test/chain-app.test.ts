@@ -4,8 +4,6 @@
 // a parent it never verified (it nullified that view, or fetched the block) was invisible, and under
 // load 1,377 of 111,504 transactions were repeated in the very next height, each executing as a
 // txError. Real wasm codec, real ed25519, a real Mempool.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Core, LocalChain, signTxSync, toHex, verifyBatchSync } from "@nullspace/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { proposedBlockOf } from "../src/consensus/header.js";
@@ -13,10 +11,8 @@ import type { BlockRef, ProposedBlock } from "../src/consensus/types.js";
 import { Mempool } from "../src/mempool/mempool.js";
 import { ChainApp } from "../src/node/chain-app.js";
 import { RealClock } from "../src/runtime/clock.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
-const WASM = new Uint8Array(
-  readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm")),
-);
 const CHAIN_ID = 1n;
 let core: Core;
 

@@ -3,8 +3,6 @@
 // Byzantine actor on its own, journal loss, byte-identical replays, and the wire envelope fuzzed.
 // More seeds: `npm run chaos -- --seeds 10000`.
 
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Core, verifyCertificate } from "@nullspace/core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -27,8 +25,8 @@ import {
 import { type Behavior, BYZANTINE } from "../src/sim/actors.js";
 import { runScenario, type Scenario, scenarioOf } from "../src/sim/campaign.js";
 import { Cluster } from "../src/sim/cluster.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
-const WASM = readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm"));
 let core: Core;
 beforeAll(async () => {
   core = await Core.load(WASM);

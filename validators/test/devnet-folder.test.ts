@@ -2,14 +2,13 @@
 // keeps that chain. Settings added to node.json since then used to stay missing there, so such a
 // devnet kept refusing its own loopback clients past 32 connections from one address.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Devnet } from "../src/cli/devnet.js";
 import { NODE_FILE, type NodeConfig } from "../src/cli/start.js";
+import { WASM_PATH } from "./support/wasm.js";
 
-const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 const dirs: string[] = [];
 
 afterAll(async () => {

@@ -4,15 +4,14 @@
 // that crashed mid-file once left a devnet running on the machine for half an hour.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { freeBase } from "./support/free-ports.js";
+import { WASM_PATH } from "./support/wasm.js";
 
-const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 const PARENT = fileURLToPath(new URL("./support/devnet-parent.ts", import.meta.url));
 
 const isAlive = (pid: number) => {

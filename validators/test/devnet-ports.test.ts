@@ -5,7 +5,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,8 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Devnet } from "../src/cli/devnet.js";
 import { addressesInUse, isPortFree } from "../src/cli/ports.js";
 import { freeBase } from "./support/free-ports.js";
+import { WASM_PATH } from "./support/wasm.js";
 
-const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const dirs: string[] = [];
 const servers: Server[] = [];

@@ -8,7 +8,6 @@
 
 import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +20,8 @@ import { decodeMessage, Tag } from "../src/consensus/wire.js";
 import { Journal } from "../src/journal/journal.js";
 import { FsStorage } from "../src/runtime/fs-storage.js";
 import { freeBase } from "./support/free-ports.js";
+import { WASM_PATH } from "./support/wasm.js";
 
-const WASM_PATH = process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm");
 let core: Core;
 let devnet: Devnet;
 /** The devnet's folder, removed once its validators have stopped. */

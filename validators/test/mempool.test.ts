@@ -1,7 +1,5 @@
 // The mempool against the real wasm codec, real ed25519 (node:crypto) and, for ordering, a
 // LocalChain that executes what take() returns.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import {
   Core,
   concatBytes,
@@ -20,10 +18,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import { MEMPOOL_ERRORS, MempoolConfigError, MempoolErrorCode } from "../src/mempool/errors.js";
 import { type AddResult, Mempool, type MempoolOptions } from "../src/mempool/mempool.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
-const WASM = new Uint8Array(
-  readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm")),
-);
 const CHAIN_ID = 1n;
 const NONCE_MISMATCH = 301;
 

@@ -4,8 +4,6 @@
 // with the client library, and a node killed mid-run recovers from its archive and journal and
 // catches up with equal roots.
 
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import {
   Core,
   LocalChain,
@@ -26,8 +24,8 @@ import { type Network, SimNetwork } from "../src/runtime/network.js";
 import { Rng } from "../src/runtime/rng.js";
 import { Scheduler } from "../src/runtime/scheduler.js";
 import { SimStorage } from "../src/runtime/sim-storage.js";
+import { WASM_BYTES as WASM } from "./support/wasm.js";
 
-const WASM = readFileSync(process.env.NULLSPACE_CORE_WASM ?? createRequire(import.meta.url).resolve("@nullspace/core/wasm"));
 const GENESIS_TIME = 1_700_000_000_000n;
 let core: Core;
 let genesis: GenesisFile;
