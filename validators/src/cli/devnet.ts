@@ -243,7 +243,7 @@ export class Devnet {
   }
 
   /** Where validator i's output goes. */
-  private logPath(i: number): string {
+  logPath(i: number): string {
     return join(this.home(i), "validator.log");
   }
 
