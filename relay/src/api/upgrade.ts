@@ -94,7 +94,7 @@ export class UpgradeRouter {
 }
 
 /** A refusal before the handshake: the error's status, JSON body and the request's id; then closed. */
-export function refuseUpgrade(socket: Duplex, e: RelayError, requestId: string): void {
+function refuseUpgrade(socket: Duplex, e: RelayError, requestId: string): void {
   socket.end(rawJsonResponse(e.status, e.body(), { "x-request-id": requestId }));
 }
 
@@ -106,7 +106,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * What a WebSocket handshake (RFC 6455 §4.2.1) lacks, checked before ws sees it: ws answers a
  * handshake it refuses with a plain-text body of its own, not the relay's error.
  */
-export function handshakeRefusal(req: IncomingMessage): RelayError | undefined {
+function handshakeRefusal(req: IncomingMessage): RelayError | undefined {
   if (req.method !== "GET")
     return new RelayError("RELAY_METHOD_NOT_ALLOWED", `a WebSocket opens with GET, not ${String(req.method).slice(0, 16)}`);
   const key = req.headers["sec-websocket-key"];
