@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { encodeJoinChallenge, verifyJoinSignature } from "@nullspace/core";
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
+import { closeThenCut } from "../api/close-then-cut.js";
 import { RateLimiter } from "../api/rate-limit.js";
 import { RoomCloseCode, type RoomCloseReason } from "../errors.js";
 import {
@@ -39,6 +40,8 @@ export interface ConnectionOptions {
   maxAwarenessStateChars: number;
   maxClientIdsPerPeer: number;
   onClose?: (reason: RoomCloseReason | "closed") => void;
+  /** A socket the relay closed is cut this long after, if its peer has not answered the close (default CLOSE_GRACE_MS, close-then-cut.ts). */
+  closeGraceMs?: number;
 }
 
 /** Messages an account socket may send before its signature (a y-websocket client sends step 1 and awareness at once). */
@@ -81,7 +84,8 @@ export class RoomConnection implements Peer {
 
   close(reason: RoomCloseReason, message: string): void {
     if (this.closed) return;
-    this.ws.close(RoomCloseCode[reason], `${reason}: ${message}`.slice(0, 120));
+    // A slow consumer's close frame waits behind all it did not read: it gets the grace, not ws's 30 s.
+    closeThenCut(this.ws, RoomCloseCode[reason], `${reason}: ${message}`.slice(0, 120), this.o.closeGraceMs);
     this.detach(reason);
   }
 

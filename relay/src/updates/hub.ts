@@ -22,6 +22,7 @@
 // of its next write, so a ping costs no write of its own (decision 023).
 import { type Codec, type EventView, encodeUpdateFrame } from "@nullspace/core";
 import type { WebSocket } from "ws";
+import { closeThenCut } from "../api/close-then-cut.js";
 import type { AppliedHeight } from "../chain/chain.js";
 import { UpdatesCloseCode } from "../errors.js";
 import { filterKey, keysSelecting, type UpdateFilter } from "./filter.js";
@@ -64,10 +65,8 @@ export interface HubOptions {
   arrivalChunk?: number;
   /**
    * An evicted subscriber's connection is cut this long after its 4008 close frame was queued
-   * (default 5,000 ms) unless it closed by then. The frame waits behind the megabytes the
-   * subscriber did not read: one that reads again within this time gets them and then 4008; one
-   * still stalled sees the connection reset (1006). Either way it reconnects and reads what it
-   * missed with /log; the cut frees its queue in seconds, not after `ws`'s 30 s close timeout.
+   * unless it closed by then (default CLOSE_GRACE_MS, close-then-cut.ts). Either way it reconnects
+   * and reads what it missed with /log.
    */
   evictedGraceMs?: number;
 }
@@ -367,11 +366,7 @@ export class UpdateHub {
     if ((socket ? socket.writableLength : s.ws.bufferedAmount) > this.o.maxQueuedBytes) {
       this.remove(s);
       this.o.onEvicted(s);
-      const ws = s.ws;
-      ws.close(UpdatesCloseCode.RELAY_SLOW_CONSUMER, "RELAY_SLOW_CONSUMER: send queue full");
-      setTimeout(() => {
-        if (ws.readyState !== ws.CLOSED) ws.terminate();
-      }, this.o.evictedGraceMs ?? 5000).unref();
+      closeThenCut(s.ws, UpdatesCloseCode.RELAY_SLOW_CONSUMER, "RELAY_SLOW_CONSUMER: send queue full", this.o.evictedGraceMs);
       return 0;
     }
     const first = s.next - (this.queue[0] as Published).seq;
