@@ -151,7 +151,7 @@ describe("docs/relay-openapi.yaml", () => {
     await get("GET /stats", "/stats", { origin: "http://elsewhere.example" });
 
     // Edges of the parameters: ids are u64 (the largest is taken, one past it refused), q counts
-    // characters, and over-long or badly encoded paths get the relay's own 400, not the router's.
+    // characters, and over-long or badly encoded paths and queries get the relay's own 400, not the router's.
     const edges: [string, string, number][] = [
       ["GET /blocks", "/blocks?before=0", 200],
       ["GET /blocks", "/blocks?before=18446744073709551615", 200],
@@ -163,6 +163,9 @@ describe("docs/relay-openapi.yaml", () => {
       ["GET /search", `/search?q=${encodeURIComponent("🂡".repeat(64))}`, 200], // 64 characters, 128 UTF-16 units
       ["GET /search", `/search?q=${encodeURIComponent("🂡".repeat(65))}`, 400],
       ["GET /search", "/search?q=a%00b", 400], // PostgreSQL text holds no NUL: was a 500
+      ["GET /search", "/search?q=%FF", 400], // not UTF-8: was taken raw and echoed
+      ["GET /blocks", "/blocks?before=1&limit=%", 400],
+      ["GET /stats", "/stats?x=%FF", 200], // a route that reads no query ignores it
       ["GET /accounts/{key}/sessions/{id}", `/accounts/${account}/sessions/7?after=18446744073709551615`, 200],
       ["GET /state/{key}", `/state/${"ab".repeat(64)}`, 200],
       ["GET /state/{key}", `/state/${"ab".repeat(65)}`, 400],

@@ -1,12 +1,14 @@
 // Every parser the relay has of its own (the wasm decodes everything else): validator stream
-// frames, bus messages, /updates filters, path and query parameters. Fuzzed: each either gives the canonical
-// value back or throws its own typed error, never anything else.
+// frames, bus messages, /updates filters, query strings, path and query parameters. Fuzzed: each
+// either gives the canonical value back or throws its own typed error, never anything else.
 import { type EventView, toHex, writeVarint } from "@nullspace/core";
 import fc from "fast-check";
+import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
 import { fuzzRuns } from "../../core-as/test/support/fuzz.js";
 import { parseAllowedOrigins } from "../src/api/origin.js";
 import { parseHex, parseLimit, parseU64 } from "../src/api/params.js";
+import { parseQuery, queryOf } from "../src/api/query.js";
 import { RateLimiter } from "../src/api/rate-limit.js";
 import { BusMessageMalformed, decodeHeightStored, encodeHeightStored } from "../src/bus/message.js";
 import {
@@ -285,6 +287,50 @@ describe("parameters", () => {
     );
     expect(parseU64("18446744073709551615", "RELAY_BAD_HEIGHT", "h")).toBe((1n << 64n) - 1n);
     expect(() => parseU64("18446744073709551616", "RELAY_BAD_HEIGHT", "h")).toThrow(RelayError);
+  });
+});
+
+describe("query strings", () => {
+  const asRequest = (query: string) => ({ query: parseQuery(query) }) as unknown as FastifyRequest;
+
+  it("give back every field a client encoded, a repeated key as an array", () => {
+    const field = fc.tuple(fc.string({ unit: "grapheme", maxLength: 8 }), fc.string({ unit: "grapheme", maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 6 }), fc.boolean(), (fields, plus) => {
+        const encode = (s: string) => (plus ? encodeURIComponent(s).replace(/%20/g, "+") : encodeURIComponent(s));
+        const want: Record<string, string | string[]> = Object.create(null); // "toString" is a field like any other
+        for (const [k, v] of fields) {
+          const have = want[k];
+          want[k] = have === undefined ? v : [have, v].flat();
+        }
+        const got = queryOf(asRequest(fields.map(([k, v]) => `${encode(k)}=${encode(v)}`).join("&")));
+        expect({ ...got }).toEqual({ ...want });
+      }),
+      { numRuns: fuzzRuns(2000) },
+    );
+    expect({ ...queryOf(asRequest("a&b=&=c&&q=x+y%2By")) }).toEqual({ a: "", b: "", "": "c", q: "x y+y" });
+  });
+
+  it("not valid percent-encoding: RELAY_BAD_REQUEST when read, never another throw (fuzzed)", () => {
+    for (const bad of ["q=%FF", "q=%", "q=%E2%82", "q=a%2", "from=1&to=%E2%82&x=%AC", "%zz=1"])
+      expect(() => queryOf(asRequest(bad)), bad).toThrow(expect.objectContaining({ code: "RELAY_BAD_REQUEST" }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9=&%+A-F]{0,24}$/), (q) => {
+        let valid = true;
+        try {
+          decodeURIComponent(q);
+        } catch {
+          valid = false;
+        }
+        try {
+          queryOf(asRequest(q));
+          expect(valid).toBe(true);
+        } catch (e) {
+          expect([valid, (e as RelayError).code]).toEqual([false, "RELAY_BAD_REQUEST"]);
+        }
+      }),
+      { numRuns: fuzzRuns(3000) },
+    );
   });
 });
 

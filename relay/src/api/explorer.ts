@@ -6,6 +6,7 @@ import { RelayError } from "../errors.js";
 import type { RelayCore } from "../relay.js";
 import type { AccountRow, EventRow, HeightRow, SessionRow, TxRow } from "../store/store.js";
 import { jsonSafe, parseHex, parseLimit, parseU64 } from "./params.js";
+import { queryOf } from "./query.js";
 import type { ReadGate } from "./read-gate.js";
 
 function heightJson(h: HeightRow) {
@@ -57,7 +58,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore, gate: R
   const eventJson = (e: EventRow) => ({ leaf: e.leaf, ...codec().decodeEvent(e.bytes), bytes: e.bytes });
 
   app.get("/blocks", async (req) => {
-    const q = req.query as Record<string, unknown>;
+    const q = queryOf(req);
     const limit = parseLimit(q.limit, 20, 100);
     const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_HEIGHT", "before");
     return jsonSafe({ tip: relay.height, blocks: (await read(() => relay.store.heights(limit, before))).map(heightJson) });
@@ -85,7 +86,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore, gate: R
 
   app.get("/accounts/:key", async (req) => {
     const key = parseHex((req.params as { key: string }).key, 32, "key");
-    const q = req.query as Record<string, unknown>;
+    const q = queryOf(req);
     const limit = parseLimit(q.limit, 20, 100);
     const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_REQUEST", "before");
     const account = relay.certifiedChain().core.account(key);
@@ -98,7 +99,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore, gate: R
   // Sessions of a player, most recently active first; page with before=<cursor of the last one>.
   app.get("/accounts/:key/sessions", async (req) => {
     const key = parseHex((req.params as { key: string }).key, 32, "key");
-    const q = req.query as Record<string, unknown>;
+    const q = queryOf(req);
     const limit = parseLimit(q.limit, 20, 100);
     const before = q.before === undefined ? undefined : parseU64(q.before, "RELAY_BAD_REQUEST", "before");
     const rows = await read(() => relay.store.sessionsOf(key, limit, before));
@@ -110,7 +111,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore, gate: R
     const p = req.params as { key: string; id: string };
     const key = parseHex(p.key, 32, "key");
     const id = parseU64(p.id, "RELAY_BAD_REQUEST", "session id");
-    const q = req.query as Record<string, unknown>;
+    const q = queryOf(req);
     const limit = parseLimit(q.limit, 100, 500);
     const after = q.after === undefined ? undefined : parseU64(q.after, "RELAY_BAD_REQUEST", "after");
     const row = await read(() => relay.store.session(key, id));
@@ -120,7 +121,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore, gate: R
   });
 
   app.get("/leaderboard", async (req) => {
-    const limit = parseLimit((req.query as Record<string, unknown>).limit, 20, 100);
+    const limit = parseLimit(queryOf(req).limit, 20, 100);
     const rows = await read(() => relay.store.leaderboard(limit));
     return jsonSafe({ height: relay.height, leaders: rows.map((a, i) => ({ rank: i + 1, ...accountJson(a) })) });
   });
@@ -151,7 +152,7 @@ export function registerExplorer(app: FastifyInstance, relay: RelayCore, gate: R
 
   // One box for people: a height, a transaction hash, an account key, or the start of a name.
   app.get("/search", async (req) => {
-    const q = (req.query as Record<string, unknown>).q;
+    const q = queryOf(req).q;
     // Characters are code points (as the OpenAPI document's maxLength counts them), not UTF-16 units.
     if (typeof q !== "string" || q.length === 0 || [...q].length > 64) throw new RelayError("RELAY_BAD_REQUEST", "q is 1–64 characters");
     // PostgreSQL text holds no NUL, and no name has one.

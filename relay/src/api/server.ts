@@ -16,6 +16,7 @@ import { METRICS_CONTENT_TYPE } from "./metrics.js";
 import { originCheck } from "./origin.js";
 import { jsonSafe, parseHex, parseU64 } from "./params.js";
 import { ProcessMetrics } from "./process-metrics.js";
+import { parseQuery, queryOf } from "./query.js";
 import { RateLimiter } from "./rate-limit.js";
 import { ReadGate, type ReadGateOptions } from "./read-gate.js";
 import { bundleJson, cutToBytes, logAnswerJson } from "./recent-bundles.js";
@@ -127,7 +128,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     http,
     clientErrorHandler: relayClientErrors((code) => relay.metrics.clientErrors.inc({ code })),
     genReqId: (req) => requestIdOf(req.headers),
-    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS, querystringParser: parseQuery },
     // The router's own refusals (a path that is not valid percent-encoding, a parameter longer
     // than maxParamLength) would answer in fastify's shape, the latter as 414: ours instead.
     frameworkErrors: (err, req, reply) => {
@@ -268,7 +269,7 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   });
 
   app.get("/log", async (req, reply) => {
-    const q = req.query as Record<string, unknown>;
+    const q = queryOf(req);
     const from = parseU64(q.from, "RELAY_BAD_RANGE", "from");
     const max = BigInt(o.maxLogHeights ?? 256);
     const to = q.to === undefined ? from + max - 1n : parseU64(q.to, "RELAY_BAD_RANGE", "to");
