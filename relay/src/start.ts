@@ -19,6 +19,8 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
   /** PGlite data folder (in memory when neither it nor databaseUrl is set). */
   dataDir?: string;
   databaseUrl?: string;
+  /** PostgreSQL only: a statement unanswered this long fails and its connection is dropped (default 15,000 ms; db.ts). */
+  storeQueryTimeoutMs?: number;
   log?: LogFn;
   maxQueuedBytes?: number;
   /** Redis URL of the fan-out bus between relays on one PostgreSQL (RELAY_BUS_URL); absent: in-process only. */
@@ -56,7 +58,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
   const trust = trustRootOf(JSON.parse(await readFile(o.genesisPath, "utf8")), wasm);
   if ((o.busUrl || o.source === "store") && !o.databaseUrl)
     throw new Error("a bus or source=store needs DATABASE_URL: relays share heights through one PostgreSQL");
-  const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir });
+  const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir, queryTimeoutMs: o.storeQueryTimeoutMs });
   const relayId = randomBytes(8).toString("hex");
   let relay: RelayCore | undefined;
   const bus = o.busUrl

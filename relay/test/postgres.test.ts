@@ -2,7 +2,8 @@
 // migrate the shared schema together (one applies, one waits), both store every height once, a
 // transaction submitted to one relay reaches a subscriber of the other in a frame that verifies,
 // and both answer /log and /tx from the same rows; when the server crashes and comes back, both
-// stay up, refuse stored reads with RELAY_STORE_UNAVAILABLE and catch up. Needs PostgreSQL's server binaries; without
+// stay up, refuse stored reads with RELAY_STORE_UNAVAILABLE and catch up; so they do when it stops
+// answering without closing anything (frozen). Needs PostgreSQL's server binaries; without
 // them this file prints one line and does not run, except under CI=true, where that is a failure.
 
 import { readFileSync } from "node:fs";
@@ -21,6 +22,9 @@ const missing = postgresMissing();
 if (missing && process.env.CI === "true") throw new Error(missing);
 if (missing) console.log(`[relay] shared-store tests not run: ${missing}`);
 
+/** Short, so that the frozen server's case takes seconds: every statement here answers in milliseconds. */
+const STORE_QUERY_TIMEOUT_MS = 3000;
+
 let devnet: Devnet;
 let pg: Postgres;
 let core: Core;
@@ -32,7 +36,8 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     core = await Core.load(readFileSync(WASM_PATH));
     devnet = await startDevnet();
     pg = startPostgres(await freeBase(1));
-    const start = (validators: string[]) => startRelay(relayOptions(devnet, { validators, databaseUrl: pg.url }));
+    const start = (validators: string[]) =>
+      startRelay(relayOptions(devnet, { validators, databaseUrl: pg.url, storeQueryTimeoutMs: STORE_QUERY_TIMEOUT_MS }));
     [a, b] = await Promise.all([start([devnet.apiUrl(0), devnet.apiUrl(1)]), start([devnet.apiUrl(2), devnet.apiUrl(3)])]);
     await Promise.all([a.relay.waitForHeight(3n), b.relay.waitForHeight(3n)]);
   }, 180_000);
@@ -84,7 +89,12 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     expect(Number(rows[0]?.n)).toBe(Number(height));
   }, 90_000);
 
-  it("ride out the database going away: up, not ready and saying why, 503 for stored reads, then every height once", async () => {
+  /**
+   * Both relays through an outage of the database (`begin` to `end`): up, not ready and saying why,
+   * 503 for stored reads, heights standing; then ready past where they stood, every height stored
+   * once and sent to each subscriber once, in order, verified.
+   */
+  async function rideOut(begin: () => void, end: () => void): Promise<void> {
     const chainId = BigInt(devnet.genesis.chainId);
     const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
     const relays = [a, b];
@@ -99,27 +109,31 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     const metric = async (url: string) => (await (await fetch(`${url}/metrics`)).text()).match(/^relay_store_available (\d)$/m)?.[1];
     expect(await metric(a.url)).toBe("1");
 
-    pg.crash();
-    await waitUntil("both relays say their store is unreachable", async () => {
-      const answers = await Promise.all(relays.map((r) => json(`${r.url}/readyz`)));
-      return answers.every(
-        (x) => x.status === 503 && (x.body.reasons as string[]).some((why) => why.includes("store has been unavailable")),
-      );
-    });
-    for (const r of relays) {
-      expect((await json(`${r.url}/healthz`)).status).toBe(200);
-      const blocks = await json(`${r.url}/blocks`);
-      expect([blocks.status, (blocks.body.error as { code: string }).code]).toEqual([503, "RELAY_STORE_UNAVAILABLE"]);
-      expect(blocks.headers.get("retry-after")).toBe("1");
-      expect(await metric(r.url)).toBe("0");
+    let stuck: bigint[];
+    begin();
+    try {
+      await waitUntil("both relays say their store is unreachable", async () => {
+        const answers = await Promise.all(relays.map((r) => json(`${r.url}/readyz`)));
+        return answers.every(
+          (x) => x.status === 503 && (x.body.reasons as string[]).some((why) => why.includes("store has been unavailable")),
+        );
+      });
+      for (const r of relays) {
+        expect((await json(`${r.url}/healthz`)).status).toBe(200);
+        const blocks = await json(`${r.url}/blocks`);
+        expect([blocks.status, (blocks.body.error as { code: string }).code]).toEqual([503, "RELAY_STORE_UNAVAILABLE"]);
+        expect(blocks.headers.get("retry-after")).toBe("1");
+        expect(await metric(r.url)).toBe("0");
+      }
+      // Nothing is served that is not stored: the relays' heights stand while the chain goes on.
+      stuck = relays.map((r) => r.relay.height);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(relays.map((r) => r.relay.height)).toEqual(stuck);
+      expect(subscribers.every((s) => s.ws.readyState === WebSocket.OPEN)).toBe(true);
+    } finally {
+      end();
     }
-    // Nothing is served that is not stored: the relays' heights stand while the chain goes on.
-    const stuck = relays.map((r) => r.relay.height);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(relays.map((r) => r.relay.height)).toEqual(stuck);
-    expect(subscribers.every((s) => s.ws.readyState === WebSocket.OPEN)).toBe(true);
 
-    pg.restart();
     await waitUntil("both relays are ready again, past where they stood", async () => {
       const answers = await Promise.all(relays.map((r) => json(`${r.url}/readyz`)));
       return answers.every((x, i) => x.status === 200 && BigInt(x.body.height as string) > (stuck[i] as bigint) + 5n);
@@ -143,6 +157,22 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
       expect(heights).toEqual(Array.from({ length: heights.length }, (_, k) => first + BigInt(k)));
       expect(heights.at(-1) as bigint).toBeGreaterThan((stuck[i] as bigint) + 5n);
     }
+  }
+
+  it("ride out the database going away: up, not ready and saying why, 503 for stored reads, then every height once", async () => {
+    await rideOut(
+      () => pg.crash(),
+      () => pg.restart(),
+    );
+  }, 120_000);
+
+  it("ride out a database that stops answering without closing its connections (frozen): the same, once a statement times out", async () => {
+    // Without a statement timeout the relays' store step and reads would wait on the frozen
+    // connections until TCP gave up: they would never say the store is unavailable.
+    await rideOut(
+      () => pg.freeze(),
+      () => pg.thaw(),
+    );
   }, 120_000);
 
   it("a rebuild replays the shared store only to the height it served: its subscriber still gets every height after", async () => {

@@ -18,9 +18,18 @@ export interface Statement {
   params: readonly SqlParam[];
 }
 
+export interface TransactionOptions {
+  /**
+   * No time limit on its statements. Only migrations: a reindex of a large store, or the advisory
+   * lock while another relay migrates, may take minutes; every other statement is bounded
+   * (PostgresOptions.queryTimeoutMs).
+   */
+  unbounded?: boolean;
+}
+
 export interface Db extends Queryable {
   /** Runs `fn` in one transaction: every statement or none. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Runs `first` and, only if it returned a row, `rest` after it, in one transaction; says whether
    * `rest` ran. One request where the database is on another thread, instead of one per statement
@@ -115,26 +124,48 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
 
 type PgliteQuery = <T>(sql: string, params?: unknown[]) => Promise<{ rows: T[] }>;
 
-/** Connects to PostgreSQL through a small pool (`pg`); a lost connection surfaces as StoreUnavailable. */
-export async function openPostgres(url: string): Promise<Db> {
+export interface PostgresOptions {
+  /**
+   * A statement with no answer this long fails as StoreUnavailable and its connection is dropped
+   * (default 15,000 ms). A server that stops answering without closing (frozen, or gone behind a
+   * network fault or a failover that sends no reset) would otherwise hold the relay's store step,
+   * and every read, until TCP gives up: minutes, or never for a connection waiting on an answer.
+   */
+  queryTimeoutMs?: number;
+}
+
+/** Connects to PostgreSQL through a small pool (`pg`); a lost, refused or silent connection surfaces as StoreUnavailable. */
+export async function openPostgres(url: string, o: PostgresOptions = {}): Promise<Db> {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 5000 });
+  const timeoutMs = o.queryTimeoutMs ?? 15_000;
+  const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 5000, keepAlive: true });
   // An idle pooled connection that the server drops (restart, failover) is an event, not a crash:
   // the pool discards it and the next query opens a new one.
   pool.on("error", () => {});
   const prep = (params: readonly SqlParam[] = []) =>
     toParams(params).map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+  // pg's own timer: it fails the statement and, released with that error, the connection is dropped.
+  const statement = (sql: string, params: readonly SqlParam[] | undefined, unbounded = false) => ({
+    text: sql,
+    values: prep(params),
+    ...(unbounded ? {} : { query_timeout: timeoutMs }),
+  });
+  const storeError = (e: unknown) =>
+    e instanceof Error && e.message === "Query read timeout"
+      ? new StoreUnavailable(`the database has not answered a statement in ${timeoutMs} ms`, { cause: e })
+      : asStoreError(e);
   const db: Db = {
     kind: "postgres",
     query: async (sql, params) => {
       try {
-        return (await pool.query(sql, prep(params))).rows;
+        return (await pool.query(statement(sql, params))).rows;
       } catch (e) {
-        throw asStoreError(e);
+        throw storeError(e);
       }
     },
     runIfFirstReturns: (first, rest) => db.transaction((tx) => runIfFirstReturns(tx, first, rest)),
-    async transaction(fn) {
+    async transaction(fn, options) {
+      const unbounded = options?.unbounded === true;
       let client: import("pg").PoolClient;
       try {
         client = await pool.connect();
@@ -149,13 +180,17 @@ export async function openPostgres(url: string): Promise<Db> {
       };
       client.on("error", onError);
       try {
-        await client.query("BEGIN");
-        const out = await fn({ query: async (sql, params) => (await client.query(sql, prep(params))).rows });
-        await client.query("COMMIT");
+        await client.query(statement("BEGIN", [], unbounded));
+        const out = await fn({ query: async (sql, params) => (await client.query(statement(sql, params, unbounded))).rows });
+        await client.query(statement("COMMIT", [], unbounded));
         return out;
       } catch (e) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw asStoreError(e);
+        const error = storeError(e);
+        // A connection that is lost or silent would wait out another timeout for its ROLLBACK: it is
+        // dropped instead, and the server rolls back when it sees it go.
+        if (error instanceof StoreUnavailable) lost ??= error;
+        else await client.query(statement("ROLLBACK", [])).catch(() => {});
+        throw error;
       } finally {
         client.off("error", onError);
         client.release(lost); // a client that lost its connection is discarded, not pooled
@@ -174,8 +209,10 @@ export async function runIfFirstReturns(tx: Queryable, first: Statement, rest: r
 }
 
 /** PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir` on a thread of its own (pglite-thread.ts). */
-export async function openDb(o: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Db> {
-  if (o.databaseUrl) return openPostgres(o.databaseUrl);
+export async function openDb(
+  o: { databaseUrl?: string | undefined; dataDir?: string | undefined } & PostgresOptions,
+): Promise<Db> {
+  if (o.databaseUrl) return openPostgres(o.databaseUrl, o.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: o.queryTimeoutMs });
   const { openPgliteThread } = await import("./pglite-thread.js");
   return openPgliteThread(o.dataDir);
 }

@@ -122,6 +122,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** A migration may rebuild an index of a large store, or wait for another relay's: no time limit. */
+const UNBOUNDED = { unbounded: true } as const;
+
 /** Brings the schema to the latest version; returns the versions it applied. */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   // Relays sharing one PostgreSQL may start together: every step holds the same advisory lock, so
@@ -132,7 +135,7 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
     await tx.query(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     );
-  });
+  }, UNBOUNDED);
   const applied: number[] = [];
   for (const m of migrations) {
     const done = await db.transaction(async (tx) => {
@@ -142,7 +145,7 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
       for (const statement of m.sql) await tx.query(statement);
       await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
       return true;
-    });
+    }, UNBOUNDED);
     if (done) applied.push(m.version);
   }
   return applied;

@@ -4,7 +4,7 @@
 // user (runuser). The binaries are found on PATH or under /usr/lib/postgresql/<version>/bin
 // (Debian's package `postgresql`).
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reapOnExit, shellQuote } from "./reaper.js";
@@ -17,6 +17,13 @@ export interface Postgres {
   crash(): void;
   /** Starts the server again on the same port and data after crash(). */
   restart(): void;
+  /**
+   * Stops every process of the server (SIGSTOP): its connections stay open and nothing is answered,
+   * as with a server gone silent behind a network fault. New connections reach the kernel's backlog only.
+   */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
 }
 
 function binDir(): string | undefined {
@@ -63,17 +70,36 @@ export function startPostgres(port: number): Postgres {
   start();
   // Should this process end without stop() (a crash, a kill), the server and its folder go anyway.
   const pgCtl = [...(asRoot ? ["runuser", "-u", "postgres", "--"] : []), join(bin, "pg_ctl")].map(shellQuote).join(" ");
-  const reaper = reapOnExit(`${pgCtl} -D ${shellQuote(data)} -m immediate -w stop; rm -rf ${shellQuote(dir)}`);
+  // A frozen server is let run first: stopped, it would never act on pg_ctl's signal.
+  const thawAll = `pm=$(head -n 1 ${shellQuote(join(data, "postmaster.pid"))} 2>/dev/null) && { kill -CONT "$pm"; pkill -CONT -P "$pm"; }`;
+  const reaper = reapOnExit(`${thawAll}; ${pgCtl} -D ${shellQuote(data)} -m immediate -w stop; rm -rf ${shellQuote(dir)}`);
   let stopped = false;
+  // The postmaster (first line of postmaster.pid) and the backends and workers it forked.
+  const serverPids = () => {
+    const postmaster = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    return [postmaster, ...children];
+  };
+  let frozen: number[] = [];
+  const thaw = () => {
+    for (const pid of frozen) process.kill(pid, "SIGCONT");
+    frozen = [];
+  };
   return {
     url: `postgres://relay@127.0.0.1:${port}/postgres`,
     crash: () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]),
     restart: start,
+    freeze() {
+      frozen = serverPids();
+      for (const pid of frozen) process.kill(pid, "SIGSTOP");
+    },
+    thaw,
     stop() {
       if (stopped) return; // a second call (an exit hook after the normal stop) finds nothing to stop
       stopped = true;
       reaper.cancel();
       try {
+        thaw();
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
