@@ -77,7 +77,10 @@ export function startPostgres(port: number): Postgres {
   // The postmaster (first line of postmaster.pid) and the backends and workers it forked.
   const serverPids = () => {
     const postmaster = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
-    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map(Number);
     return [postmaster, ...children];
   };
   let frozen: number[] = [];
