@@ -2,8 +2,8 @@
 // loopback) in front of a real devnet. Relay A follows validators and announces every height it
 // stores; relay B follows no validator: it reads what the bus announces from the shared store and
 // verifies and replays it itself. A transaction sent to A reaches B's subscribers on `all` and on
-// `account:<key>` in frames that verify; the bus is then killed and restarted, and B's subscribers
-// still hold every height exactly once, in order. Needs PostgreSQL's and Redis's server binaries;
+// `account:<key>` in frames that verify; the bus is then killed and restarted, and frozen and let
+// run, and B's subscribers still hold every height exactly once, in order. Needs PostgreSQL's and Redis's server binaries;
 // without them this file prints one line and does not run, except under CI=true, where that is a failure.
 import { appendFileSync, readFileSync } from "node:fs";
 import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nullspace/core";
@@ -218,6 +218,42 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     expect(b.relay.isFollowingValidators).toBe(false);
     expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
   }, 45_000);
+
+  it("the bus stops answering without closing (frozen): both relays drop it within seconds, B polls the store, and the bus is back once it runs", async () => {
+    const [all, onA] = await Promise.all([subscribe(b, "all"), subscribe(a, "all")]);
+    const reconnects = b.relay.metrics.busReconnects.get();
+    let atFreeze: bigint;
+    redis.freeze();
+    try {
+      // Without pings, a frozen server's connections look ready for ever: B would hear nothing and
+      // not poll the store, until it gave up on the bus and followed validators itself.
+      await waitUntil(
+        "both relays drop the silent bus",
+        () => a.relay.metrics.busConnected.get() === 0 && b.relay.metrics.busConnected.get() === 0,
+        12_000,
+      );
+      atFreeze = b.relay.height;
+      await registerThroughA(7373, [all, onA]);
+      expect(b.relay.height).toBeGreaterThan(atFreeze);
+      expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+    } finally {
+      redis.thaw();
+    }
+    await waitUntil(
+      "B's subscription is back",
+      () => b.relay.metrics.busReconnects.get() > reconnects && b.relay.metrics.busConnected.get() === 1,
+    );
+    const heardBefore = b.relay.metrics.busIn.get({ result: "ok" });
+    await registerThroughA(7474, [all, onA]);
+    await waitUntil("B hears A on the bus again", () => b.relay.metrics.busIn.get({ result: "ok" }) > heardBefore);
+    await verifyNew(onA);
+    for (const s of [all, onA]) {
+      expectEveryHeightOnce(s);
+      s.ws.close();
+    }
+    expect(b.relay.isFollowingValidators).toBe(false);
+    expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+  }, 60_000);
 
   it("one address's /submit budget is shared: what relay A refused for rate, relay B refuses too", async () => {
     const garbage = Uint8Array.of(1, 2, 3); // counted against the address before it is decoded

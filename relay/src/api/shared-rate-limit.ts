@@ -4,6 +4,7 @@
 // so relays with skewed clocks agree. While Redis cannot answer, each relay falls back to its own
 // in-process bucket: limits stay on (per relay), submissions never wait on a dead Redis.
 import { Redis } from "ioredis";
+import { dropWhenSilent } from "../bus/redis-liveness.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 
 /** Takes one token; returns the seconds to wait (0: allowed). An expired bucket is a full one. */
@@ -41,6 +42,10 @@ export function limiterRedis(url: string, log: (event: string, fields: Record<st
     lazyConnect: false,
   });
   redis.on("error", (e) => log("limiter_redis_error", { message: e.message }));
+  // A silent server would fail every take after commandTimeout while its commands pile up in the
+  // socket: dropped and reconnected instead (not ready meanwhile: the local buckets answer at once).
+  const stopPings = dropWhenSilent(redis, 2000, () => log("limiter_redis_silent", {}));
+  redis.once("end", stopPings);
   redis.defineCommand("nullspaceTake", { numberOfKeys: 1, lua: TAKE });
   return redis as WithTake;
 }

@@ -1,6 +1,7 @@
 // The fan-out bus between relays on Redis pub/sub (docs/decisions/006-relay-bus.md). Two
 // connections, because a subscribed Redis connection can do nothing but receive: one subscribes
-// to the chain's heights channel, one publishes. Both reconnect forever with capped backoff.
+// to the chain's heights channel, one publishes. Both reconnect forever with capped backoff, also
+// when they stop answering without closing (redis-liveness.ts).
 //
 // Delivery is at most once and only while connected; the relay never relies on it for
 // completeness. After every (re)subscription is confirmed the relay reads the shared store for
@@ -9,6 +10,7 @@
 // newer heights replace a waiting one, nothing queues while the bus is down.
 import { Redis } from "ioredis";
 import { BusMessageMalformed, decodeHeightStored, encodeHeightStored, type HeightStored, heightsChannel } from "./message.js";
+import { dropWhenSilent } from "./redis-liveness.js";
 import { MAX_ROOM_BUS_MESSAGE_BYTES, roomsChannel } from "./room-message.js";
 
 export interface BusEvents {
@@ -34,6 +36,8 @@ export interface RedisBusOptions {
   counters: BusCounters;
   log(level: "info" | "warn", event: string, fields?: Record<string, unknown>): void;
   maxBackoffMs?: number;
+  /** Each connection is pinged this often; one that has not answered by the next ping is dropped and reconnected (default 2,000 ms; redis-liveness.ts). */
+  pingIntervalMs?: number;
 }
 
 /**
@@ -68,6 +72,7 @@ export class RedisBus implements HeightBus, RoomBus {
   private inFlight = false;
   private waiting: bigint | undefined;
   private everSubscribed = false;
+  private stopPings: (() => void)[] = [];
   isConnected = false;
 
   constructor(private readonly o: RedisBusOptions) {
@@ -101,11 +106,13 @@ export class RedisBus implements HeightBus, RoomBus {
       maxRetriesPerRequest: null,
       connectionName: `relay-${this.o.relayId}-sub`,
     });
-    // No offline queue: a PUBLISH while the bus is down fails at once instead of piling up.
+    // No offline queue: a PUBLISH while the bus is down fails at once instead of piling up; and one
+    // a silent server never answers fails after commandTimeout, so the next height can be announced.
     this.pub = new Redis(this.o.url, {
       retryStrategy,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
       connectionName: `relay-${this.o.relayId}-pub`,
     });
     this.sub.on("ready", () => this.subscribe());
@@ -118,8 +125,10 @@ export class RedisBus implements HeightBus, RoomBus {
     for (const [role, c] of [
       ["sub", this.sub],
       ["pub", this.pub],
-    ] as const)
+    ] as const) {
       c.on("error", (e: Error) => this.o.log("warn", "bus_error", { role, message: e.message }));
+      this.stopPings.push(dropWhenSilent(c, this.o.pingIntervalMs, () => this.o.log("warn", "bus_silent", { role })));
+    }
   }
 
   private subscribe(): void {
@@ -191,6 +200,7 @@ export class RedisBus implements HeightBus, RoomBus {
 
   async stop(): Promise<void> {
     this.events = undefined;
+    for (const stop of this.stopPings.splice(0)) stop();
     const conns = [this.sub, this.pub].filter((c): c is Redis => c !== undefined);
     this.sub = this.pub = undefined;
     for (const c of conns) c.disconnect(false);

@@ -1,6 +1,6 @@
 // A throwaway Redis server on loopback for the bus tests: daemonized on a spare port with a pid
-// file in a temp folder, killed by that pid (SIGKILL: the bus crashing is what the tests want),
-// and startable again on the same port; killed by a reaper (reaper.ts) if the test process ends
+// file in a temp folder, killed by that pid (SIGKILL: the bus crashing is what the tests want) or
+// frozen (SIGSTOP), and startable again on the same port; killed by a reaper (reaper.ts) if the test process ends
 // without stopping it. No persistence: pub/sub keeps nothing anyway.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,6 +14,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port; resolves once it wrote its pid file. */
   start(): Promise<void>;
+  /** Stops the process (SIGSTOP): connections stay open and nothing is answered, as behind a network fault. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   /** Kills it if running and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -89,6 +93,12 @@ export async function startRedis(port: number): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
+    freeze() {
+      if (pid !== undefined) process.kill(pid, "SIGSTOP");
+    },
+    thaw() {
+      if (pid !== undefined) process.kill(pid, "SIGCONT");
+    },
     async stop() {
       await kill();
       rmSync(dir, { recursive: true, force: true });
