@@ -105,6 +105,18 @@ export class Room {
     return Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
+  /** Whether `stateVector` (another copy's) holds changes this document lacks. Throws on a malformed one. */
+  lacksWhatIsIn(stateVector: Uint8Array): boolean {
+    const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) if (clock > (ours.get(client) ?? 0)) return true;
+    return false;
+  }
+
+  /** Whether updates wait here for history this document has not seen (a change missed on the bus). */
+  get isWaitingForHistory(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
   /** Applies a peer's update, already checked by the caller. */
   applyUpdate(update: Uint8Array, from: Peer): void {
     this.touch();

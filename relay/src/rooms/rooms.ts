@@ -29,8 +29,13 @@ export interface RoomsOptions {
   onBusMessage?: (result: "ok" | "malformed" | "ignored") => void;
 }
 
+/** A room waiting for history asks the other relays for it at most this often. */
+const MISSING_HISTORY_ASK_MS = 1000;
+
 export class Rooms {
   readonly open = new Map<string, Room>();
+  /** When each room last asked the other relays for history an update from the bus needed. */
+  private readonly askedForHistoryAt = new WeakMap<Room, number>();
   private storeWork: Promise<unknown> = Promise.resolve();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -96,7 +101,17 @@ export class Rooms {
         bus.publishRoom(encodeRoomBusMessage({ from: bus.relayId, kind: RoomBusKind.SYNC_REPLY, room: room.name, to: m.from, payload }));
         // Presence is not in the document: the asker gets everyone's current state too.
         if (room.awareness.getStates().size > 0) this.share(room, "awareness", room.awarenessUpdate());
-      } else room.applyFromBus(m.kind === RoomBusKind.AWARENESS ? "awareness" : "update", m.payload);
+        // Sync goes both ways: the asker may hold what this relay missed (written on its side while
+        // the bus was down, its own request sent before this relay listened again).
+        if (room.lacksWhatIsIn(m.payload)) this.requestSync(room);
+      } else {
+        room.applyFromBus(m.kind === RoomBusKind.AWARENESS ? "awareness" : "update", m.payload);
+        // An update that needs history this relay never got (a message lost on the bus): ask for it.
+        if (room.isWaitingForHistory && Date.now() - (this.askedForHistoryAt.get(room) ?? 0) >= MISSING_HISTORY_ASK_MS) {
+          this.askedForHistoryAt.set(room, Date.now());
+          this.requestSync(room);
+        }
+      }
     } catch (e) {
       // A malformed message or payload (Yjs refuses it) changes nothing; the bus is shared only by
       // this operator's relays, so this is a bug or corruption to count, not an attack to fight.
