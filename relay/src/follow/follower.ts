@@ -1,7 +1,8 @@
 // Follows validators' /stream (docs/validator-api.md) and hands over complete bundles (those with
 // a progress certificate, tag COMPLETED) by height. One validator at a time: on a close, an
-// error or a refused bundle the follower moves to the next validator after a backoff and resumes
-// at the height the relay needs next, so one faulty or slow validator costs a reconnect, not a stall.
+// error or a refused bundle the follower moves to the next validator after a backoff (doubling
+// while connections bring no progress) and resumes at the height the relay needs next, so one
+// faulty or slow validator costs a reconnect, not a stall.
 //
 // The follower trusts nothing it reads; the relay verifies every bundle (chain/chain.ts). It only
 // keeps frames in memory until they are consumed, and never more than `maxBuffered` of them.
@@ -68,7 +69,6 @@ export class Follower {
     ws.binaryType = "nodebuffer";
     ws.on("open", () => {
       this.connected = true;
-      this.backoffMs = this.o.minBackoffMs ?? 100;
       this.o.log("follow_connected", { validator: base, from: from.toString() });
     });
     ws.on("message", (data: Buffer, isBinary: boolean) => {
@@ -89,6 +89,10 @@ export class Follower {
       if (this.ws !== ws) return;
       this.ws = undefined;
       if (this.stopped) return;
+      // The backoff starts over only after a connection that moved the relay on: one that opens and
+      // gives nothing the relay takes (every bundle refused: a validator of another chain, or one
+      // far behind) would otherwise be dialed again ten times a second for ever.
+      if (this.o.nextHeight() > from) this.backoffMs = this.o.minBackoffMs ?? 100;
       this.o.log("follow_closed", { validator: base, code, retryInMs: this.backoffMs });
       this.current = (this.current + 1) % this.o.validators.length;
       this.reconnects++;
