@@ -32,6 +32,7 @@ import { CheckpointStore } from "./store/checkpoints.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { Store } from "./store/store.js";
+import { bindStoreToChain } from "./store/store-chain.js";
 import { StoreOutage } from "./store/store-outage.js";
 import { UpdateHub } from "./updates/hub.js";
 
@@ -134,7 +135,12 @@ export class RelayCore {
   }
 
   static async create(o: RelayCoreOptions): Promise<RelayCore> {
-    const applied = await migrate(o.db);
+    // A database that cannot be reached yet (PostgreSQL starting or failing over) is waited for, as
+    // later in the relay's life; one that refuses the relay (a wrong role, password or database)
+    // or holds another chain fails the start.
+    const atStart = new StoreOutage({ log: o.log, onAvailable: () => {}, isStopped: () => false });
+    const applied = await atStart.retry("migrate", () => migrate(o.db));
+    await atStart.retry("bind", () => bindStoreToChain(o.db, o.trust));
     const relay = new RelayCore(o, await VerifiedChain.create(o.wasm, o.trust));
     // Migrations 2 and 4 added tables derived from events (accounts, sessions): fill them from the
     // events an older store already holds, showing progress on a large one.
@@ -192,6 +198,7 @@ export class RelayCore {
       onBundle: (h, b) => relay.offer(h, b, STORE_SOURCE),
       settled: () => relay.idle,
       log: o.log,
+      outage: relay.storeOutage,
       ...(o.storePollMs ? { pollMs: o.storePollMs } : {}),
     });
     relay.sources = new HeightSources({
@@ -204,6 +211,7 @@ export class RelayCore {
       tip: () => relay.validatorTip,
       isDraining: () => relay.draining,
       isStopped: () => relay.stopped,
+      isStoreAvailable: () => relay.storeOutage.since === undefined,
       ...(o.stallCheckMs ? { stallCheckMs: o.stallCheckMs } : {}),
     });
     return relay;
@@ -414,7 +422,7 @@ export class RelayCore {
   private markServed(a: { height: bigint }): void {
     this.served.set(a.height);
     this.metrics.height.set(Number(a.height));
-    this.metrics.busLag.set(Number(this.busTip > a.height ? this.busTip - a.height : 0n));
+    this.metrics.busLag.set(this.sources.busLagAt(a.height));
   }
 
   /** Serves the height a rebuilt chain replayed to (none: height 0). */

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { enableFastBls } from "@nullspace/core/node";
 import type { RecentBundlesOptions } from "./api/recent-bundles.js";
 import { type Api, type ApiOptions, buildApi } from "./api/server.js";
+import { chainKey } from "./bus/message.js";
 import { RedisBus } from "./bus/redis-bus.js";
 import { trustRootOf } from "./chain/trust.js";
 import type { LogFn } from "./relay.js";
@@ -29,6 +30,8 @@ export interface StartOptions extends Omit<ApiOptions, "relay" | "validators" | 
   source?: "validators" | "store";
   /** Store poll period of a store-fed relay while its bus is down (default 1,000 ms). */
   storePollMs?: number;
+  /** Period of the stall check (default 5,000 ms): a store-fed relay follows validators after 3 checks in which the store answered and did not advance. */
+  stallCheckMs?: number;
   /** /submit rate limits (per remote address, per account); shared through the bus's Redis when there is one. */
   ipRate?: { rate: number; burst: number };
   accountRate?: { rate: number; burst: number };
@@ -64,7 +67,7 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
   const bus = o.busUrl
     ? new RedisBus({
         url: o.busUrl,
-        chainId: trust.chainId,
+        chainKey: chainKey(trust.chainId, trust.genesisDigest),
         relayId,
         log,
         counters: {
@@ -75,19 +78,25 @@ export async function startRelay(o: StartOptions): Promise<RunningRelay> {
         },
       })
     : undefined;
-  relay = await RelayCore.create({
-    wasm,
-    trust,
-    db,
-    validators: o.validators,
-    log,
-    ...(o.maxQueuedBytes ? { maxQueuedBytes: o.maxQueuedBytes } : {}),
-    ...(bus ? { bus } : {}),
-    ...(o.source ? { source: o.source } : {}),
-    ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
-    ...(o.recentBundles ? { recentBundles: o.recentBundles } : {}),
-    ...(o.checkpointEvery !== undefined ? { checkpointEvery: o.checkpointEvery } : {}),
-  });
+  try {
+    relay = await RelayCore.create({
+      wasm,
+      trust,
+      db,
+      validators: o.validators,
+      log,
+      ...(o.maxQueuedBytes ? { maxQueuedBytes: o.maxQueuedBytes } : {}),
+      ...(bus ? { bus } : {}),
+      ...(o.source ? { source: o.source } : {}),
+      ...(o.storePollMs ? { storePollMs: o.storePollMs } : {}),
+      ...(o.stallCheckMs ? { stallCheckMs: o.stallCheckMs } : {}),
+      ...(o.recentBundles ? { recentBundles: o.recentBundles } : {}),
+      ...(o.checkpointEvery !== undefined ? { checkpointEvery: o.checkpointEvery } : {}),
+    });
+  } catch (e) {
+    await db.close().catch(() => {}); // a relay that cannot start leaves no store open (its lock, its pool)
+    throw e;
+  }
   await relay.start();
   const api = await buildApi({
     ...o,

@@ -10,7 +10,7 @@ import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate } from "@nul
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { encodeHeightStored, heightsChannel } from "../src/bus/message.js";
+import { chainKey, encodeHeightStored, heightsChannel } from "../src/bus/message.js";
 import { dropWhenSilent } from "../src/bus/redis-liveness.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
@@ -303,7 +303,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     expect(b.relay.metrics.rateLimitFallbacks.get()).toBe(fallbacksOnB); // answered by Redis
   });
 
-  it("the store-fed relay's tip is proven by a validator, not a peer's word: a bus notice a billion heights on does not keep it from being ready", async () => {
+  it("the store-fed relay's tip is proven by a validator, not a peer's word: a bus notice a billion heights on does not keep it from being ready, nor its bus lag up", async () => {
     // B asks validator 2 how far the chain is (the tip probe), as a relay following validators does.
     expect(b.relay.isFollowingValidators).toBe(false);
     expect(b.relay.tipProbe.hasAnswered).toBe(true);
@@ -317,7 +317,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     const publisher = new Redis(redis.url);
     try {
       await publisher.publish(
-        heightsChannel(BigInt(devnet.genesis.chainId)),
+        heightsChannel(chainKey(BigInt(devnet.genesis.chainId), devnet.genesis.genesisDigest)),
         encodeHeightStored({ height: far, sentAtMs: Date.now(), relayId: "0badc0de0badc0de" }),
       );
     } finally {
@@ -327,6 +327,8 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     const heardAt = b.relay.height;
     await waitUntil("B moves on", () => b.relay.height > heardAt + 3n);
     expect(b.relay.validatorTip).toBeLessThan(far);
+    // Nor does it hold the bus-lag gauge up: only announced heights the chain is proven to have count.
+    expect(b.relay.metrics.busLag.get()).toBeLessThan(100);
     const ready = await fetch(`${b.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(b.relay.isFollowingValidators).toBe(false);

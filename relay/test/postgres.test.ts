@@ -3,20 +3,24 @@
 // transaction submitted to one relay reaches a subscriber of the other in a frame that verifies,
 // and both answer /log and /tx from the same rows; when the server crashes and comes back, both
 // stay up, refuse stored reads with RELAY_STORE_UNAVAILABLE and catch up; so they do when it stops
-// answering without closing anything (frozen). Needs PostgreSQL's server binaries; without
+// answering without closing anything (frozen), and so does a store-fed relay, which waits for the
+// store instead of following validators. Needs PostgreSQL's server binaries; without
 // them this file prints one line and does not run, except under CI=true, where that is a failure.
 
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Core, fromHex, LocalChain, signTxSync, toHex, verifyUpdate, writeVarint } from "@nullspace/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
+import { createGenesis } from "../../validators/src/genesis/genesis.js";
 import { type RunningRelay, startRelay } from "../src/start.js";
 import { MIGRATIONS } from "../src/store/migrations.js";
 import { bundleOf, type Devnet, freeBase, relayOptions, startDevnet, WASM_PATH, waitUntil } from "./support/devnet.js";
 import { forgerOf, lyingBundle } from "./support/forge.js";
 import { type Postgres, postgresMissing, startPostgres } from "./support/postgres.js";
 import { certified, json, logBundles, submit } from "./support/relays.js";
-import { removeTempDirs } from "./support/temp-dirs.js";
+import { removeTempDirs, tempDir } from "./support/temp-dirs.js";
 
 const missing = postgresMissing();
 if (missing && process.env.CI === "true") throw new Error(missing);
@@ -89,15 +93,59 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     expect(Number(rows[0]?.n)).toBe(Number(height));
   }, 90_000);
 
+  it("a relay of another chain (same chain id, other validators) refuses to start on the shared store and changes nothing", async () => {
+    const wasm = new Uint8Array(readFileSync(WASM_PATH));
+    const { genesis } = await createGenesis({
+      n: 1,
+      chainId: BigInt(devnet.genesis.chainId),
+      genesisTimeMs: 0n,
+      wasm,
+      seed: new Uint8Array(32).fill(9),
+    });
+    const path = join(await tempDir("relay-other-chain-"), "genesis.json");
+    await writeFile(path, JSON.stringify(genesis));
+    const before = await a.relay.store.db.query("SELECT height, digest FROM heights WHERE height <= 20 ORDER BY height");
+    await expect(startRelay(relayOptions(devnet, { genesisPath: path, databaseUrl: pg.url }))).rejects.toMatchObject({
+      code: "RELAY_STORE_OTHER_CHAIN",
+    });
+    expect(await a.relay.store.db.query("SELECT height, digest FROM heights WHERE height <= 20 ORDER BY height")).toEqual(before);
+    expect(await a.relay.store.db.query("SELECT genesis_digest FROM store_chain")).toEqual([
+      { genesis_digest: devnet.genesis.genesisDigest },
+    ]);
+  }, 60_000);
+
+  it("a relay started while the database is down waits for it, saying so, and starts once it is back", async () => {
+    const events: string[] = [];
+    pg.crash();
+    let down = true;
+    let started: RunningRelay | undefined;
+    try {
+      const starting = startRelay(relayOptions(devnet, { databaseUrl: pg.url, log: (_level, event) => events.push(event) }));
+      void starting.then((r) => {
+        started = r;
+      });
+      await waitUntil("the relay says the store is unavailable", () => events.includes("store_unavailable"));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(started).toBeUndefined(); // still waiting, not exited
+      pg.restart();
+      down = false;
+      started = await starting;
+      expect(events).toContain("store_available");
+      await started.relay.waitForHeight(a.relay.height);
+    } finally {
+      if (down) pg.restart(); // the next tests need it
+      await started?.stop();
+    }
+  }, 90_000);
+
   /**
    * Both relays through an outage of the database (`begin` to `end`): up, not ready and saying why,
    * 503 for stored reads, heights standing; then ready past where they stood, every height stored
    * once and sent to each subscriber once, in order, verified.
    */
-  async function rideOut(begin: () => void, end: () => void): Promise<void> {
+  async function rideOut(begin: () => void, end: () => void, relays: RunningRelay[] = [a, b]): Promise<void> {
     const chainId = BigInt(devnet.genesis.chainId);
     const validators = devnet.genesis.validators.map((v) => fromHex(v.publicKey));
-    const relays = [a, b];
     const subscribers = relays.map((r) => {
       const ws = new WebSocket(`${r.url.replace("http", "ws")}/updates?filter=all`);
       const frames: Uint8Array[] = [];
@@ -107,7 +155,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
     await Promise.all(subscribers.map((s) => s.open));
     await waitUntil("both subscribers have a height", () => subscribers.every((s) => s.frames.length > 0));
     const metric = async (url: string) => (await (await fetch(`${url}/metrics`)).text()).match(/^relay_store_available (\d)$/m)?.[1];
-    expect(await metric(a.url)).toBe("1");
+    for (const r of relays) expect(await metric(r.url)).toBe("1");
 
     let stuck: bigint[];
     begin();
@@ -173,6 +221,33 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL", () => {
       () => pg.freeze(),
       () => pg.thaw(),
     );
+  }, 120_000);
+
+  it("a store-fed relay waits for a store that went away, saying so, instead of following validators", async () => {
+    // c reads its heights from the store a and b write. Its stall check runs every 300 ms, so the
+    // outage spans many of them: each found the store not answering, not idle.
+    const c = await startRelay(
+      relayOptions(devnet, {
+        validators: [devnet.apiUrl(3)],
+        databaseUrl: pg.url,
+        source: "store",
+        storePollMs: 100,
+        stallCheckMs: 300,
+        storeQueryTimeoutMs: STORE_QUERY_TIMEOUT_MS,
+      }),
+    );
+    try {
+      await waitUntil("c is ready", async () => (await fetch(`${c.url}/readyz`)).status === 200);
+      await rideOut(
+        () => pg.crash(),
+        () => pg.restart(),
+        [a, c],
+      );
+      expect(c.relay.isFollowingValidators).toBe(false);
+      expect(c.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+    } finally {
+      await c.stop();
+    }
   }, 120_000);
 
   it("a rebuild replays the shared store only to the height it served: its subscriber still gets every height after", async () => {

@@ -165,7 +165,7 @@ describe("sessions of a player", () => {
         ]);
       }
     }
-    expect(await migrate(store.db)).toEqual([4, 5]);
+    expect(await migrate(store.db)).toEqual([4, 5, 6]);
     let progress = 0;
     const n = await store.reindex((k) => {
       progress = k;

@@ -1,6 +1,7 @@
 // /submit's rate limits shared by relays through one real Redis (a throwaway redis-server on
 // loopback): two relays' limiters spend one bucket; while Redis is down each relay keeps limiting
-// with its own bucket; back up, they share again. The script is the same token bucket as
+// with its own bucket; back up, they share again; a take that meets a silent Redis sends the next
+// second's to the relay's own bucket at once. The script is the same token bucket as
 // rate-limit.ts, timed by the Redis server's clock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { limiterRedis, SharedRateLimiter } from "../src/api/shared-rate-limit.js";
@@ -67,5 +68,21 @@ describe.skipIf(missing !== undefined)("shared rate limits", () => {
     expect(again).toEqual([0, 0, 0]);
     expect(await b.limiter.take("10.0.0.7")).toBeGreaterThanOrEqual(1);
     expect(fallbacks.n).toBe(5);
+
+    // Redis stops answering (frozen): the take that meets it waits out the command timeout and
+    // falls back; for the next second the relay's own bucket answers without asking, even though
+    // Redis answers again (thawed at once here); then they share again.
+    redis.freeze();
+    try {
+      expect(await a.limiter.take("10.0.0.5")).toBe(0);
+    } finally {
+      redis.thaw();
+    }
+    expect(fallbacks.n).toBe(6);
+    expect(await a.limiter.take("10.0.0.5")).toBe(0);
+    expect(fallbacks.n).toBe(7); // answered locally: Redis was not asked
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await a.limiter.take("10.0.0.5")).toBe(0);
+    expect(fallbacks.n).toBe(7);
   }, 60_000);
 });

@@ -136,7 +136,7 @@ export function relayMetrics(r: Registry) {
       "relay_rate_limit_fallbacks_total",
       "/submit rate checks answered by this relay's own buckets because the shared Redis could not answer",
     ),
-    busLag: r.gauge("relay_bus_lag_heights", "highest height announced on the bus minus this relay's height"),
+    busLag: r.gauge("relay_bus_lag_heights", "highest height announced on the bus, up to the validator tip, minus this relay's height"),
     busDelayMs: r.gauge("relay_bus_delay_ms", "receive time minus the sender's publish time of the last bus message (clocks of two hosts)"),
     roomSockets: r.gauge("relay_room_sockets", "open /rooms sockets"),
     roomsOpen: r.gauge("relay_rooms_open", "room documents in memory"),

@@ -3,6 +3,7 @@
 // a RelayError rendered as `{error: {code, message, hint}}`; nothing a client sends can throw out.
 import { Ed25519Thread, httpTimeouts, TurnGate } from "@nullspace/core/node";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { chainKey } from "../bus/message.js";
 import type { RoomBus } from "../bus/redis-bus.js";
 import { RelayError } from "../errors.js";
 import type { LogFn, RelayCore } from "../relay.js";
@@ -206,14 +207,14 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
   const ipRate = o.ipRate ?? { rate: 20, burst: 40 };
   const accountRate = o.accountRate ?? { rate: 5, burst: 20 };
   const limiterRedis = o.limiterRedisUrl ? limiterRedisOf(o.limiterRedisUrl, (event, fields) => o.log("warn", event, fields)) : undefined;
-  const chainKey = `nullspace:${relay.chain.trust.chainId}:rl:`;
+  const limitsKey = `nullspace:${chainKey(relay.chain.trust.chainId, relay.chain.trust.genesisDigest)}:rl:`;
   const fallback = () => relay.metrics.rateLimitFallbacks.inc();
   const submitDeps: SubmitDeps = {
     core: () => relay.certifiedChain().core,
     chainId: relay.chain.trust.chainId,
-    perIp: limiterRedis ? new SharedRateLimiter(limiterRedis, `${chainKey}ip:`, ipRate, fallback) : new RateLimiter(ipRate),
+    perIp: limiterRedis ? new SharedRateLimiter(limiterRedis, `${limitsKey}ip:`, ipRate, fallback) : new RateLimiter(ipRate),
     perAccount: limiterRedis
-      ? new SharedRateLimiter(limiterRedis, `${chainKey}acct:`, accountRate, fallback)
+      ? new SharedRateLimiter(limiterRedis, `${limitsKey}acct:`, accountRate, fallback)
       : new RateLimiter(accountRate),
     nonceWindow: 64,
     signatures: new Ed25519Thread(),

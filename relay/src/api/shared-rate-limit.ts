@@ -44,16 +44,21 @@ export function limiterRedis(url: string, log: (event: string, fields: Record<st
   redis.on("error", (e) => log("limiter_redis_error", { message: e.message }));
   // A silent server would fail every take after commandTimeout while its commands pile up in the
   // socket: dropped and reconnected instead (not ready meanwhile: the local buckets answer at once).
-  const stopPings = dropWhenSilent(redis, 2000, () => log("limiter_redis_silent", {}));
+  const stopPings = dropWhenSilent(redis, 1000, () => log("limiter_redis_silent", {}));
   redis.once("end", stopPings);
   redis.defineCommand("nullspaceTake", { numberOfKeys: 1, lua: TAKE });
   return redis as WithTake;
 }
 
+/** After a failed take, how long the local bucket answers without asking Redis. */
+const LOCAL_AFTER_FAILURE_MS = 1000;
+
 export class SharedRateLimiter implements Limiter {
   private readonly local: RateLimiter;
+  /** Until when (Date.now()) takes go to the local bucket without asking Redis. */
+  private localUntil = 0;
 
-  /** `prefix` separates chains and limit kinds (e.g. `nullspace:1:rl:ip:`). */
+  /** `prefix` separates chains and limit kinds (e.g. `nullspace:1337:0123456789abcdef:rl:ip:`). */
   constructor(
     private readonly redis: WithTake,
     private readonly prefix: string,
@@ -64,10 +69,14 @@ export class SharedRateLimiter implements Limiter {
   }
 
   async take(key: string): Promise<number> {
-    if (this.redis.status !== "ready") return this.fallback(key);
+    if (this.redis.status !== "ready" || Date.now() < this.localUntil) return this.fallback(key);
     try {
       return Number(await this.redis.nullspaceTake(this.prefix + key, this.o.rate, this.o.burst));
     } catch {
+      // Redis did not answer in time (or at all): the next second's submissions use the local
+      // bucket at once instead of each waiting out the command timeout, until the connection is
+      // found silent and dropped (redis-liveness.ts) or answers again.
+      this.localUntil = Date.now() + LOCAL_AFTER_FAILURE_MS;
       return this.fallback(key);
     }
   }

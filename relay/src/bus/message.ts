@@ -37,7 +37,17 @@ export function decodeHeightStored(text: string): HeightStored {
   return { height, sentAtMs, relayId: m[3] as string };
 }
 
-/** The channel of one chain: relays of different chains may share one bus server. */
-export function heightsChannel(chainId: bigint): string {
-  return `nullspace:${chainId}:heights`;
+/**
+ * What names one chain on a shared Redis: its id and the first 16 hex digits of its genesis
+ * digest. The id alone does not tell chains apart (every devnet is 1337), and relays of two chains
+ * keyed by it alone heard each other's heights, merged their table rooms and spent one rate-limit
+ * bucket.
+ */
+export function chainKey(chainId: bigint, genesisDigest: string): string {
+  return `${chainId}:${genesisDigest.slice(0, 16)}`;
+}
+
+/** The heights channel of one chain (`chainKey`): relays of different chains may share one bus server. */
+export function heightsChannel(key: string): string {
+  return `nullspace:${key}:heights`;
 }

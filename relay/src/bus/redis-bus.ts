@@ -31,12 +31,13 @@ export interface BusCounters {
 
 export interface RedisBusOptions {
   url: string;
-  chainId: bigint;
+  /** The chain's key on the bus (chainKey in message.ts). */
+  chainKey: string;
   relayId: string;
   counters: BusCounters;
   log(level: "info" | "warn", event: string, fields?: Record<string, unknown>): void;
   maxBackoffMs?: number;
-  /** Each connection is pinged this often; one that has not answered by the next ping is dropped and reconnected (default 2,000 ms; redis-liveness.ts). */
+  /** Each connection is pinged this often; one that has not answered by the next ping is dropped and reconnected (default 1,000 ms; redis-liveness.ts). */
   pingIntervalMs?: number;
 }
 
@@ -76,8 +77,8 @@ export class RedisBus implements HeightBus, RoomBus {
   isConnected = false;
 
   constructor(private readonly o: RedisBusOptions) {
-    this.channel = heightsChannel(o.chainId);
-    this.rooms = roomsChannel(o.chainId);
+    this.channel = heightsChannel(o.chainKey);
+    this.rooms = roomsChannel(o.chainKey);
   }
 
   get relayId(): string {

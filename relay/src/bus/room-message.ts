@@ -85,7 +85,7 @@ export function decodeRoomBusMessage(b: Uint8Array): RoomBusMessage {
   return { from, kind: kind as RoomBusKind, room, ...(to === undefined ? {} : { to }), payload: b.subarray(at) };
 }
 
-/** The rooms channel of one chain. */
-export function roomsChannel(chainId: bigint): string {
-  return `nullspace:${chainId}:rooms`;
+/** The rooms channel of one chain (`chainKey` in message.ts). */
+export function roomsChannel(key: string): string {
+  return `nullspace:${key}:rooms`;
 }

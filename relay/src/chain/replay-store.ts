@@ -48,7 +48,7 @@ export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): P
     return into;
   }
   // From the height after a checkpoint the chain was restored at (chain/checkpoints.ts), or 1.
-  o.log("info", "replay_store", { from: (into.height + 1n).toString(), heights: tip.toString() });
+  o.log("info", "replay_store", { from: (into.height + 1n).toString(), to: tip.toString(), heights: (tip - into.height).toString() });
   const stored = (h: bigint) => read(() => o.store.bundle(h));
   let chain = into;
   try {

@@ -2,7 +2,7 @@
 // validators' streams (the follower), or the shared store as the bus announces it (the store
 // follower); and which validator the tip probe asks. A relay following validators moves to the
 // next one on a stall, a refused bundle or a false tip; a store-fed relay starts following them
-// when the store stops advancing or serves a height it refuses.
+// when the store answers but stops advancing, or serves a height it refuses.
 import type { RelayMetrics } from "../api/metrics.js";
 import type { HeightStored } from "../bus/message.js";
 import type { HeightBus } from "../bus/redis-bus.js";
@@ -28,6 +28,8 @@ export interface HeightSourcesOptions {
   /** Whether the pipeline is working through heights now (not a stall). */
   isDraining(): boolean;
   isStopped(): boolean;
+  /** Whether the store answers (no outage now): a store that cannot be read is waited for, not left. */
+  isStoreAvailable(): boolean;
   /** Checked this often (default 5,000 ms): see `checkStall`. */
   stallCheckMs?: number;
 }
@@ -58,7 +60,9 @@ export class HeightSources {
         storeFollower.poke(); // whatever was announced while away
       },
       onDisconnected: () => {
-        if (!this.isFollowingValidators) storeFollower.setPolling(true);
+        if (this.isFollowingValidators) return;
+        storeFollower.setPolling(true);
+        storeFollower.poke(); // now, not a poll period later: a silent bus was noticed late already
       },
     });
     this.stallTimer = setInterval(() => this.checkStall(), this.o.stallCheckMs ?? 5000);
@@ -105,12 +109,24 @@ export class HeightSources {
     else if (this.o.follower.source === from) this.o.follower.switchValidator(`refused height ${height}: ${reason}`);
   }
 
+  /**
+   * Heights announced on the bus past `height`, counting only those the chain is proven to have
+   * (the validator tip): a peer's notice is a hint, and one notice of a height the chain is far
+   * from (a bug, a relay gone bad) held the gauge operators alert on up for the process's life.
+   */
+  busLagAt(height: bigint): number {
+    let announced = this.busTip;
+    const tip = this.o.tip();
+    if (tip < announced) announced = tip; // bigints: no Math.min
+    return Number(announced > height ? announced - height : 0n);
+  }
+
   /** A peer relay stored heights up to m.height: read them from the store unless we have them. */
   private heard(m: HeightStored): void {
     const h = this.o.height();
     if (m.height > this.busTip) this.busTip = m.height;
     this.o.metrics.busDelayMs.set(Math.max(0, Date.now() - m.sentAtMs));
-    this.o.metrics.busLag.set(Number(this.busTip > h ? this.busTip - h : 0n));
+    this.o.metrics.busLag.set(this.busLagAt(h));
     if (m.height > h) this.o.storeFollower.poke();
   }
 
@@ -124,11 +140,15 @@ export class HeightSources {
     const isStill = h === this.heightAtLastCheck && !this.o.isDraining();
     if (this.isFollowingValidators) {
       if (isStill && this.o.tip() > h) this.o.follower.switchValidator(`no progress past height ${h}`);
-    } else if (isStill) {
+    } else if (isStill && this.o.isStoreAvailable()) {
       // The ingesting relays may be gone, or the bus silent.
       this.o.storeFollower.poke();
       if (++this.storeIdleChecks >= STORE_STALL_CHECKS) this.startFollowing(`the shared store has not advanced past height ${h}`);
-    } else this.storeIdleChecks = 0;
+    } else {
+      // Advancing, or the store itself is away: following validators would not help then (every
+      // height must be stored before it is served), and would leave this relay ingesting for good.
+      this.storeIdleChecks = 0;
+    }
     this.heightAtLastCheck = h;
   }
 }

@@ -5,7 +5,10 @@
 // read here is trusted: other relays' writes are just bytes that claim to be finalized heights.
 //
 // One read at a time, one batch in memory: the next batch is read once the pipeline has taken
-// the previous one, so a relay far behind catches up at its own verification speed.
+// the previous one, so a relay far behind catches up at its own verification speed. A read that
+// meets the store unavailable is a pipeline step like storing (store-outage.ts): retried in place,
+// with the relay's /readyz and relay_store_available saying so, until the store answers.
+import type { StoreOutage } from "../store/store-outage.js";
 
 export interface StoreFollowerOptions {
   /** Stored bundles from `from` to `to` in height order, at most `limit` (Store.bundles). */
@@ -17,6 +20,8 @@ export interface StoreFollowerOptions {
   /** Resolves once the pipeline has handled everything offered so far. */
   settled(): Promise<void>;
   log(level: "info" | "warn", event: string, fields?: Record<string, unknown>): void;
+  /** The relay's store outage: a read the store cannot answer waits in it. */
+  outage: StoreOutage;
   /** Bundles per read (default 64). */
   batch?: number;
   /** Poll period while polling is on (bus down or absent; default 1,000 ms). */
@@ -70,7 +75,7 @@ export class StoreFollower {
     try {
       while (!this.stopped) {
         const from = this.o.nextHeight();
-        const rows = await this.o.bundles(from, I64_MAX, limit);
+        const rows = await this.o.outage.retry("reading the shared store", () => this.o.bundles(from, I64_MAX, limit));
         if (rows.length === 0) return;
         for (const r of rows) this.o.onBundle(r.height, r.bundle);
         await this.o.settled();
@@ -79,7 +84,7 @@ export class StoreFollower {
         if (this.o.nextHeight() === from || rows.length < limit) return;
       }
     } catch (e) {
-      this.o.log("warn", "store_follow_failed", { message: (e as Error).message });
+      if (!this.stopped) this.o.log("warn", "store_follow_failed", { message: (e as Error).message });
     }
   }
 

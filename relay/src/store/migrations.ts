@@ -120,6 +120,19 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: "the chain a store holds",
+    sql: [
+      // One row: the genesis digest of the chain whose heights the store holds (store-chain.ts).
+      `CREATE TABLE store_chain (
+        singleton BOOLEAN PRIMARY KEY DEFAULT true CHECK (singleton),
+        genesis_digest TEXT NOT NULL,
+        chain_id TEXT NOT NULL,
+        bound_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
 ];
 
 /** A migration may rebuild an index of a large store, or wait for another relay's: no time limit. */
