@@ -250,6 +250,7 @@ export class RelayCore {
   noteTip(h: bigint): void {
     if (h > this.validatorTip) this.validatorTip = h;
     this.metrics.validatorTip.set(Number(this.validatorTip));
+    this.sources?.tipNoted(this.validatorTip); // set in create(), before any tip can be noted
   }
 
   /**

@@ -14,6 +14,8 @@ import type { StoreFollower } from "./store-follower.js";
 export const STORE_SOURCE = "store";
 /** Stall checks without progress after which a store-fed relay follows the validators itself. */
 const STORE_STALL_CHECKS = 3;
+/** Heights a store-fed relay may trail the proven tip before it reads the store unasked (the bus's usual delay is one). */
+const STORE_BEHIND_HEIGHTS = 2n;
 
 export interface HeightSourcesOptions {
   validators: readonly string[];
@@ -119,6 +121,16 @@ export class HeightSources {
     const tip = this.o.tip();
     if (tip < announced) announced = tip; // bigints: no Math.min
     return Number(announced > height ? announced - height : 0n);
+  }
+
+  /**
+   * The chain is proven to have reached `tip` (the tip probe asks a validator every second): a
+   * store-fed relay behind it reads the store, whatever the bus said. Its heights then never wait
+   * on a silent bus for more than a probe, and a store that went away is met, and reported
+   * (/readyz, relay_store_available), within a second, as by a relay that stores heights itself.
+   */
+  tipNoted(tip: bigint): void {
+    if (!this.isFollowingValidators && tip > this.o.height() + STORE_BEHIND_HEIGHTS) this.o.storeFollower.poke();
   }
 
   /** A peer relay stored heights up to m.height: read them from the store unless we have them. */
