@@ -13,7 +13,7 @@ function relayCommand(args: string[], env: Record<string, string> = {}) {
     ["--import", "tsx", "src/cli/main.ts", "--genesis", "/nonexistent/genesis.json", "--validators", "http://127.0.0.1:1", ...args],
     { cwd: RELAY_DIR, env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 },
   );
-  return { status: run.status, stderr: run.stderr };
+  return { status: run.status, stderr: run.stderr, stdout: run.stdout };
 }
 
 describe("relay --allowed-origins", () => {
@@ -31,5 +31,9 @@ describe("relay --allowed-origins", () => {
     expect(good.status).toBe(1);
     expect(good.stderr).not.toContain("allowed origins");
     expect(good.stderr).toContain("/nonexistent/genesis.json");
+    // And a log record for whoever collects stdout, as every other record.
+    const record = JSON.parse(good.stdout.trim().split("\n").at(-1) ?? "{}");
+    expect([record.level, record.event, record.code]).toEqual(["error", "start_failed", "ENOENT"]);
+    expect(record.message).toContain("/nonexistent/genesis.json");
   });
 });

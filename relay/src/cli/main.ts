@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { stopWhenParentGone } from "@nullspace/core/node";
 import { parseAllowedOrigins } from "../api/origin.js";
-import { startRelay } from "../start.js";
+import { jsonLog, startRelay } from "../start.js";
 
 const USAGE =
   "relay --genesis FILE --validators URL[,URL…] [--data DIR] [--host 127.0.0.1] [--port 8080] [--wasm PATH] [--bus redis://…] [--source validators|store] [--checkpoint-every HEIGHTS] [--allowed-origins https://play.example[,…]]";
@@ -69,6 +69,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  const message = e instanceof Error ? e.message : String(e);
+  // For whoever reads the terminal, and a record like every other for whoever collects the log.
+  console.error(message);
+  const code = (e as { code?: unknown }).code;
+  jsonLog("error", "start_failed", { message, ...(typeof code === "string" ? { code } : {}) });
   process.exit(1);
 });
