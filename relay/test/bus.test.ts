@@ -83,6 +83,20 @@ function expectEveryHeightOnce(s: Subscription): void {
   expect(heights).toEqual(heights.map((_, i) => first + BigInt(i)));
 }
 
+/**
+ * After an outage: each subscription, verified to its last frame and closed, held every height
+ * once, in order; and B took every height from the shared store, none from a validator.
+ */
+async function expectEveryHeightOnceFromTheStore(subs: Subscription[]): Promise<void> {
+  for (const s of subs) {
+    await verifyNew(s);
+    expectEveryHeightOnce(s);
+    s.ws.close();
+  }
+  expect(b.relay.isFollowingValidators).toBe(false);
+  expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+}
+
 describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis bus", () => {
   beforeAll(async () => {
     core = await Core.load(readFileSync(WASM_PATH));
@@ -210,14 +224,8 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     await waitUntil("B hears A on the restarted bus", () => b.relay.metrics.busIn.get({ result: "ok" }) > heardBefore);
     expect(b.relay.height).toBeGreaterThan(down);
 
-    await verifyNew(onA);
-    for (const s of [all, mine, onA]) {
-      expectEveryHeightOnce(s);
-      s.ws.close();
-    }
+    await expectEveryHeightOnceFromTheStore([all, mine, onA]);
     expect(all.verified.filter((f) => f.kinds.some((k) => k.startsWith("registered:"))).length).toBeGreaterThanOrEqual(2);
-    expect(b.relay.isFollowingValidators).toBe(false);
-    expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
   }, 45_000);
 
   it("the bus stops answering without closing (frozen): both relays drop it within seconds, B polls the store, and the bus is back once it runs", async () => {
@@ -247,13 +255,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
     const heardBefore = b.relay.metrics.busIn.get({ result: "ok" });
     await registerThroughA(7474, [all, onA]);
     await waitUntil("B hears A on the bus again", () => b.relay.metrics.busIn.get({ result: "ok" }) > heardBefore);
-    await verifyNew(onA);
-    for (const s of [all, onA]) {
-      expectEveryHeightOnce(s);
-      s.ws.close();
-    }
-    expect(b.relay.isFollowingValidators).toBe(false);
-    expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+    await expectEveryHeightOnceFromTheStore([all, onA]);
   }, 60_000);
 
   it("the shared store goes away: B, hearing nothing on the bus, says so within seconds and waits for it in store mode", async () => {
@@ -282,11 +284,7 @@ describe.skipIf(missing !== undefined)("two relays on one PostgreSQL and a Redis
       "B is ready past where it stood",
       async () => (await fetch(`${b.url}/readyz`)).status === 200 && b.relay.height > stuck + 5n,
     );
-    await verifyNew(all);
-    expectEveryHeightOnce(all);
-    all.ws.close();
-    expect(b.relay.isFollowingValidators).toBe(false);
-    expect(b.relay.metrics.heightsBySource.get({ source: "validator" })).toBe(0);
+    await expectEveryHeightOnceFromTheStore([all]);
   }, 60_000);
 
   it("pings keep a connection that answers, subscribed or not, and drop one that does not", async () => {

@@ -37,8 +37,6 @@ export interface RedisBusOptions {
   counters: BusCounters;
   log(level: "info" | "warn", event: string, fields?: Record<string, unknown>): void;
   maxBackoffMs?: number;
-  /** Each connection is pinged this often; one that has not answered by the next ping is dropped and reconnected (default 1,000 ms; redis-liveness.ts). */
-  pingIntervalMs?: number;
 }
 
 /**
@@ -128,7 +126,7 @@ export class RedisBus implements HeightBus, RoomBus {
       ["pub", this.pub],
     ] as const) {
       c.on("error", (e: Error) => this.o.log("warn", "bus_error", { role, message: e.message }));
-      this.stopPings.push(dropWhenSilent(c, this.o.pingIntervalMs, () => this.o.log("warn", "bus_silent", { role })));
+      this.stopPings.push(dropWhenSilent(c, undefined, () => this.o.log("warn", "bus_silent", { role })));
     }
   }
 

@@ -107,8 +107,7 @@ export class Room {
 
   /** Whether `stateVector` (another copy's) holds changes this document lacks. Throws on a malformed one. */
   lacksWhatIsIn(stateVector: Uint8Array): boolean {
-    const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-    for (const [client, clock] of Y.decodeStateVector(stateVector)) if (clock > (ours.get(client) ?? 0)) return true;
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) if (clock > Y.getState(this.doc.store, client)) return true;
     return false;
   }
 
