@@ -19,6 +19,7 @@ import { type AppliedHeight, BundleRefused, type CertifiedHeight, VerifiedChain 
 import { ChainCheckpoints } from "./chain/checkpoints.js";
 import { ProgressLog } from "./chain/progress-log.js";
 import { RebuildBackoff } from "./chain/rebuild-backoff.js";
+import { Refusals } from "./chain/refusals.js";
 import { replayStore } from "./chain/replay-store.js";
 import { ServedHeight } from "./chain/served-height.js";
 import type { TrustRoot } from "./chain/trust.js";
@@ -96,6 +97,8 @@ export class RelayCore {
    * answering meanwhile, so answers do not go back in time; if it is poisoned, nothing reads it.
    */
   rebuilding: { replayed: bigint; of: bigint } | undefined;
+  /** What was refused since the served height last moved (/readyz), and its warnings, once a minute. */
+  readonly refusals: Refusals;
   /** Complete bundles waiting for their turn, with the validator each came from. */
   private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
   /** The height `height` reports (markServed): stored, held and published. */
@@ -116,6 +119,7 @@ export class RelayCore {
     this.chain = codecSource;
     this.store = new Store(o.db, codecSource.core.codec);
     this.recent = new RecentBundles(o.recentBundles);
+    this.refusals = new Refusals({ log: o.log });
     this.storeOutage = new StoreOutage({
       log: o.log,
       onAvailable: (up) => this.metrics.storeAvailable.set(up ? 1 : 0),
@@ -173,7 +177,7 @@ export class RelayCore {
       onTip: (h) => relay.noteTip(h),
       onFalse: (from, h, why) => {
         relay.metrics.refused.inc({ reason: "false-tip" });
-        relay.o.log("warn", "tip_refused", { height: h.toString(), from, why });
+        relay.refusals.note("tip_refused", from, `a tip claim of height ${h}: ${why}`, { height: h.toString(), from, why });
         relay.sources.leave(from, `claimed height ${h}: ${why}`);
       },
       onError: (e) => relay.o.log("warn", "tip_check_failed", { message: (e as Error).message }),
@@ -405,7 +409,8 @@ export class RelayCore {
     this.pending.delete(height);
     const reason = e instanceof BundleRefused ? e.reason : "internal";
     this.metrics.refused.inc({ reason });
-    this.o.log("warn", "bundle_refused", { height: height.toString(), reason, from, message: (e as Error).message });
+    const message = (e as Error).message;
+    this.refusals.note("bundle_refused", from, `height ${height}: ${message}`, { height: height.toString(), reason, from, message });
     this.sources.refused(from, height, reason);
   }
 
@@ -422,6 +427,7 @@ export class RelayCore {
 
   private markServed(a: { height: bigint }): void {
     this.served.set(a.height);
+    this.refusals.advanced();
     this.metrics.height.set(Number(a.height));
     this.metrics.busLag.set(this.sources.busLagAt(a.height));
   }

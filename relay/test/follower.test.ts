@@ -31,8 +31,8 @@ async function standIn(onConnection: (send: (b: Uint8Array) => void, close: () =
 }
 
 /** A follower of `url` whose relay takes every bundle at the height it needs; returns the pauses it logged before each reconnection. */
-function follow(url: string): { pauses: number[]; taken: bigint[] } {
-  const seen = { pauses: [] as number[], taken: [] as bigint[] };
+function follow(url: string, minBackoffMs = 50): { pauses: number[]; taken: bigint[]; events: string[]; follower: Follower } {
+  const seen = { pauses: [] as number[], taken: [] as bigint[], events: [] as string[] };
   let next = 1n;
   const f = new Follower({
     validators: [url],
@@ -43,14 +43,15 @@ function follow(url: string): { pauses: number[]; taken: bigint[] } {
       next++;
     },
     log: (event, fields) => {
+      seen.events.push(event);
       if (event === "follow_closed") seen.pauses.push(fields.retryInMs as number);
     },
-    minBackoffMs: 50,
-    maxBackoffMs: 400,
+    minBackoffMs,
+    maxBackoffMs: Math.max(400, minBackoffMs),
   });
   followers.push(f);
   f.start();
-  return seen;
+  return { ...seen, follower: f };
 }
 
 describe("the follower's reconnections", () => {
@@ -72,5 +73,19 @@ describe("the follower's reconnections", () => {
     await waitUntil("four reconnections", () => seen.pauses.length >= 4, 10_000);
     expect(seen.pauses.slice(0, 4)).toEqual([50, 50, 50, 50]);
     expect(seen.taken.slice(0, 4)).toEqual([1n, 2n, 3n, 4n]);
+  });
+
+  it("switch only from a connection not already being left: once for it, none between connections", async () => {
+    const url = await standIn(() => {}); // opens, then says nothing
+    const seen = follow(url, 1000); // time to call between connections
+    await waitUntil("connected", () => seen.events.includes("follow_connected"), 10_000);
+    seen.follower.switchValidator("a refused bundle");
+    seen.follower.switchValidator("its refused tip claim"); // before the close arrives
+    await waitUntil("closed", () => seen.events.includes("follow_closed"), 10_000);
+    seen.follower.switchValidator("a refused tip claim while waiting to redial");
+    expect(seen.events.filter((e) => e === "follow_switch")).toHaveLength(1);
+    await waitUntil("connected again", () => seen.events.filter((e) => e === "follow_connected").length === 2, 10_000);
+    seen.follower.switchValidator("a refused bundle");
+    expect(seen.events.filter((e) => e === "follow_switch")).toHaveLength(2);
   });
 });

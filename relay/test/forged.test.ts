@@ -4,9 +4,10 @@
 // the block does not execute to — each refused with its reason; a block finalized through its
 // descendant's certificate links. Through the follower: a Byzantine validator's stream of forged
 // bundles is refused, counted and never stored, and the relay goes on with an honest validator;
-// one that announces heights it cannot prove is left, and the relay's tip and readiness stay true.
+// one that announces heights it cannot prove is left, and the relay's tip and readiness stay true;
+// a relay given another chain's genesis says in /readyz what it refuses and warns once a minute.
 // Then the same relay's guards: rate limit, origin allowlist, subscription and connection caps.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { Core, sha256, toHex, writeVarint } from "@nullspace/core";
@@ -294,6 +295,40 @@ describe("forged bundles", () => {
     const honestTip = (await devnet.health(1))?.finalized ?? 0n;
     expect(relay.relay.validatorTip).toBeLessThanOrEqual(honestTip + 5n);
   }, 90_000);
+
+  it("a relay of another chain id in front of these validators refuses all, says so in /readyz, and warns once a minute per kind", async () => {
+    // What an operator meets when the genesis file is not the validators' (here its chain id is
+    // edited): every bundle and tip claim fails its certificate. The tip is asked for every second
+    // and the stream redialed with a backoff: each used to log every time, ~4 lines a second.
+    const genesis = JSON.parse(await readFile(join(devnet.dir, "genesis.json"), "utf8")) as { chainId: string };
+    const genesisPath = join(await tempDir("relay-other-id-"), "genesis.json");
+    await writeFile(genesisPath, JSON.stringify({ ...genesis, chainId: "4242" }));
+    const logged: string[] = [];
+    const relay = await startRelay(
+      relayOptions(devnet, {
+        genesisPath,
+        validators: [devnet.apiUrl(0)],
+        dataDir: await tempDir("relay-store-"),
+        log: (_level, event) => logged.push(event),
+      }),
+    );
+    relays.push(relay);
+    await waitUntil("tip claims are refused three times", () => relay.relay.metrics.refused.get({ reason: "false-tip" }) >= 3, 30_000);
+    const refusedBundles = relay.relay.metrics.refused.get({ reason: "bad-finalization" });
+    const count = (event: string) => logged.filter((e) => e === event).length;
+    expect(refusedBundles).toBeGreaterThanOrEqual(2);
+    expect([count("tip_refused"), count("bundle_refused")]).toEqual([1, 1]);
+    // One switch per connection at most (its bundle and its tip are both refused), none between.
+    expect(count("follow_switch")).toBeLessThanOrEqual(count("follow_closed") + 1);
+    const ready = await json(`${relay.url}/readyz`);
+    expect(ready.status).toBe(503);
+    const reasons = ready.body.reasons as string[];
+    expect(reasons.at(-1)).toMatch(
+      /^refused what it was sent \d+ times since its height last moved, latest from http:\/\/127\.0\.0\.1:\d+: /,
+    );
+    expect(relay.relay.height).toBe(0n);
+    await relay.stop();
+  }, 60_000);
 
   it("past the guards: a flood, a foreign origin, one subscription too many; the relay stays up", async () => {
     const relay = relays[0] as RunningRelay;

@@ -326,6 +326,9 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     const r = relay.rebuilding;
     if (r) reasons.push(`rebuilding its chain from its store: replayed ${r.replayed} of ${r.of} heights`);
     if (outage.since !== undefined) reasons.push(`the store has been unavailable for ${outage.downSeconds()} s: ${outage.lastError}`);
+    // Why it may be stuck, not a reason of its own: a relay at the tip may refuse a forgery.
+    const refused = relay.refusals.reason;
+    if (reasons.length > 0 && refused !== undefined) reasons.push(refused);
     const figures = { height: relay.height.toString(), validatorTip: relay.validatorTip.toString(), lag: lag.toString() };
     if (reasons.length === 0) return { ready: true, ...figures };
     const e = new RelayError("RELAY_NOT_READY", reasons.join("; "));

@@ -27,6 +27,8 @@ export interface FollowerOptions {
 
 export class Follower {
   private ws: WebSocket | undefined;
+  /** The connection a switch has terminated (its close is on the way). */
+  private leaving: WebSocket | undefined;
   private current = 0;
   private backoffMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -50,8 +52,14 @@ export class Follower {
 
   /** Drops the current validator and moves to the next one (after a refused bundle, or a stall). */
   switchValidator(why: string): void {
+    // Between connections, or once this one is being left, there is nothing to leave (the next
+    // dial goes to the next validator): a validator whose every bundle and tip claim is refused
+    // logged a switch for each, and one a second between connections, that switched nothing.
+    const ws = this.ws;
+    if (ws === undefined || this.leaving === ws) return;
+    this.leaving = ws;
     this.o.log("follow_switch", { from: this.source, why });
-    this.ws?.terminate();
+    ws.terminate();
   }
 
   /** Reconnects to the same validator list from the relay's next height (after a rebuild). */
