@@ -284,7 +284,12 @@ export class RelayCore {
         newChain: (atMost) => this.checkpoints.chainFrom(atMost),
         isStopped: () => this.stopped,
         log: this.o.log,
-        validators: this.o.validators,
+        onEmpty: () => {
+          // A store-fed relay fills its chain from the shared store as peers write it (it used to
+          // log rebuild_from_validators and then take nothing from them).
+          if (this.o.source === "store" && !this.sources.isFollowingValidators) this.o.log("info", "rebuild_from_store", {});
+          else this.o.log("info", "rebuild_from_validators", { validators: this.o.validators });
+        },
         onApplied: (a, tip, chain) => {
           this.checkpoints.take(chain, a.height);
           if (isStartUp) this.serve(a, tip);

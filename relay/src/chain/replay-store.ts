@@ -25,8 +25,8 @@ export interface ReplayStoreOptions {
   onApplied: (a: AppliedHeight, tip: bigint, chain: VerifiedChain) => void;
   /** A stored height the chain refused: the replay ends before it. */
   onRefused: (e: BundleRefused) => void;
-  /** Named in the log when the store is empty (the relay then rebuilds from them). */
-  validators: readonly string[];
+  /** The store holds nothing to replay: the relay fills it from where it takes heights. */
+  onEmpty: () => void;
   /**
    * The last height to replay (default: the store's tip). A rebuild stops at the height the relay
    * served: heights past it (a peer's in a shared store, one stored just before a failed step) were
@@ -44,7 +44,7 @@ export async function replayStore(o: ReplayStoreOptions, into: VerifiedChain): P
   let tip = await read(() => o.store.tip());
   if (o.upTo !== undefined && tip > o.upTo) tip = o.upTo;
   if (tip === 0n) {
-    o.log("info", "rebuild_from_validators", { validators: o.validators });
+    o.onEmpty();
     return into;
   }
   // From the height after a checkpoint the chain was restored at (chain/checkpoints.ts), or 1.
