@@ -184,6 +184,7 @@ export class RelayCore {
     });
     relay.tipProbe = new TipProbe({
       source: () => relay.sources.askedValidator,
+      crossCheck: () => relay.sources.nextCrossCheck(),
       tip: () => relay.validatorTip,
       claim: (h, bundle, from) => tips.settle(h, bundle, from),
       onSilent: (from, rounds) => relay.sources.leave(from, `did not say how far the chain is in ${rounds} rounds`),

@@ -6,7 +6,8 @@
 // back ready and serves the chain (/log), the transactions, the accounts and the leaderboard as a
 // relay never killed does. Each height is stored in one transaction (store/store.ts), so a kill
 // costs at most the heights not yet committed, which the relay fetches again. And the validator a
-// relay follows, killed the same way: the relay moves to another without falling behind.
+// relay follows, killed the same way or frozen (SIGSTOP): the relay moves to another without
+// falling behind, and says it is ready only while it is within reach of the chain's tip.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -210,4 +211,39 @@ describe("the validator a relay follows, killed with SIGKILL", () => {
     }
     await devnet.waitFor(reference.relay.height, 120_000, [i]);
   }, 240_000);
+});
+
+describe("the validator a relay follows, frozen (SIGSTOP: a hung process, a partition that closes nothing)", () => {
+  it("costs the relay a move to another too: it keeps pace and is never ready on a tip gone stale", async () => {
+    const followed = reference.relay.follower.source;
+    const i = [0, 1, 2, 3].find((k) => devnet.apiUrl(k) === followed) as number;
+    const child = devnet.children[i];
+    if (!child?.pid) throw new Error(`validator ${i} is not running`);
+    const before = reference.relay.height;
+    const others = [0, 1, 2, 3].filter((k) => k !== i);
+    process.kill(child.pid, "SIGSTOP");
+    const frozenAt = Date.now();
+    try {
+      // Until it has moved on, whenever it says ready it is within reach of the chain's tip (maxLag
+      // 8, and 4 more for the time between the two reads): it stood still at its height and said
+      // ready, for good.
+      let readyWhileBehind = "";
+      while (reference.relay.follower.source === followed && Date.now() - frozenAt < 30_000) {
+        const ready = await answers(reference.url, "/readyz");
+        const tips = await Promise.all(others.map(async (k) => (await devnet.health(k))?.finalized ?? 0n));
+        let tip = 0n;
+        for (const t of tips) if (t > tip) tip = t; // bigints: no Math.max
+        const height = BigInt(ready.body.height as string);
+        if (ready.status === 200 && height + 12n < tip) readyWhileBehind = `ready at ${height} with the chain at ${tip}`;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(reference.relay.follower.source).not.toBe(followed);
+      expect(readyWhileBehind).toBe("");
+      await reference.relay.waitForHeight(before + 20n);
+      await waitUntil("the relay is ready", async () => (await answers(reference.url, "/readyz")).status === 200, 30_000);
+    } finally {
+      process.kill(child.pid, "SIGCONT");
+    }
+    await devnet.waitFor(reference.relay.height, 120_000, [i]);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@
 // a relay given another chain's genesis says in /readyz what it refuses and warns once a minute.
 // Then the same relay's guards: rate limit, origin allowlist, subscription and connection caps.
 import { readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { Core, sha256, toHex, writeVarint } from "@nullspace/core";
@@ -294,6 +295,54 @@ describe("forged bundles", () => {
     expect(relay.relay.metrics.refused.get({ reason: "false-tip" })).toBeGreaterThanOrEqual(1);
     const honestTip = (await devnet.health(1))?.finalized ?? 0n;
     expect(relay.relay.validatorTip).toBeLessThanOrEqual(honestTip + 5n);
+  }, 90_000);
+
+  it("a validator cut off from the others (alive, answering, its chain standing) is left: the cross-check proves the tip has moved on", async () => {
+    // A stand-in for validator 0 stuck at height `cut`: its stream sends the real heights up to it
+    // and then nothing, its /readyz says `cut`, its /blocks serves the real bundles up to it. It
+    // closes nothing and answers every question, so only another validator can tell the relay
+    // that the chain went on. Asking only the one it followed, the relay stood at `cut`, ready.
+    const cut = (await devnet.health(0))?.finalized ?? 5n;
+    const server = createServer(async (req, res) => {
+      const h = /^\/blocks\/(\d+)$/.exec(req.url ?? "")?.[1];
+      if (req.url === "/readyz") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ready: true, finalized: cut.toString(), executed: cut.toString() }));
+      } else if (h !== undefined && BigInt(h) <= cut) {
+        res.writeHead(200, { "content-type": "application/vnd.nullspace.bundle" });
+        res.end(Buffer.from(await bundleOf(devnet, 0, BigInt(h))));
+      } else {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "API_NOT_FOUND" } }));
+      }
+    });
+    const streams = new WebSocketServer({ server });
+    streams.on("connection", async (ws, req) => {
+      const from = BigInt(new URL(req.url ?? "/", "http://x").searchParams.get("from") ?? "1");
+      for (let h = from; h <= cut && ws.readyState === WebSocket.OPEN; h++) {
+        const head: number[] = [0x02];
+        writeVarint(head, h);
+        ws.send(Buffer.concat([Buffer.from(head), Buffer.from(await bundleOf(devnet, 0, h))]));
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const fakeUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const relay = await startRelay(
+        relayOptions(devnet, { validators: [fakeUrl, devnet.apiUrl(1)], dataDir: await tempDir("relay-store-") }),
+      );
+      relays.push(relay);
+      await relay.relay.waitForHeight(cut);
+      expect(relay.relay.follower.source).toBe(fakeUrl); // it took the heights up to `cut` from the stand-in
+      await relay.relay.waitForHeight(cut + 10n);
+      expect(relay.relay.follower.source).toBe(devnet.apiUrl(1));
+      await waitUntil("the relay is ready", async () => (await json(`${relay.url}/readyz`)).status === 200, 30_000);
+      await relay.stop();
+    } finally {
+      streams.close();
+      server.closeAllConnections();
+      server.close();
+    }
   }, 90_000);
 
   it("a relay of another chain id in front of these validators refuses all, says so in /readyz, and warns once a minute per kind", async () => {

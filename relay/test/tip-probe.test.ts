@@ -1,8 +1,9 @@
 // The tip probe against stand-in validator APIs on loopback: it reads the finalized height from
 // /readyz (200 or 503 alike) and hands over the bundle /blocks serves for a height past the tip;
 // an answer not of the documented shape, a missing or oversized bundle, a validator that is down
-// or hangs: no claim, no throw, and the probe does not count as answered; one that fails every
-// round before any answer is reported silent (the relay then follows another). (Against real
+// or hangs: no claim, no throw, and the probe does not count as answered; one that fails round
+// after round, before any answer or after, is reported silent (the relay then follows another);
+// every fifth round another validator is asked as well, and only what it proves counts. (Against real
 // validators, and the proof of the claim: crash.test.ts, forged.test.ts; TipClaims decides.)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,8 +58,18 @@ function probeOf(url: string | undefined, tip = 10n, extra: { maxBundleBytes?: n
   return { probe, claims };
 }
 
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 5000) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 afterAll(async () => {
-  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const s of servers) {
+    s.closeAllConnections(); // a hung stand-in's requests too
+    await new Promise((r) => s.close(r));
+  }
 });
 
 describe("tip probe", () => {
@@ -169,10 +180,13 @@ describe("tip probe", () => {
     expect(none.claims).toEqual([]);
   });
 
-  it("says a validator is silent after maxSilentRounds failed rounds before any answer, and never after one", async () => {
+  it("says a validator is silent after maxSilentRounds failed rounds in a row, before any answer and after one", async () => {
     let lying = true;
+    let hung = false;
     // Reports a height, but serves no bundle for it: nothing it says can be checked.
-    const v = await standIn((req, res) => validator({ finalized: "42" }, lying ? undefined : Uint8Array.of(4))(req, res));
+    const v = await standIn((req, res) => {
+      if (!hung) validator({ finalized: "42" }, lying ? undefined : Uint8Array.of(4))(req, res);
+    });
     const silent: [string, number][] = [];
     const claims: bigint[] = [];
     let tip = 10n;
@@ -185,6 +199,7 @@ describe("tip probe", () => {
       },
       onSilent: (from, rounds) => silent.push([from, rounds]),
       maxSilentRounds: 3,
+      timeoutMs: 100,
     });
     for (let i = 0; i < 7; i++) await probe.probe();
     expect(silent).toEqual([
@@ -194,9 +209,57 @@ describe("tip probe", () => {
     lying = false;
     await probe.probe();
     expect(claims).toEqual([42n]);
+    const answeredAt = probe.answeredAtMs;
+    expect(answeredAt).toBeGreaterThan(0);
+    // Answering at the tip it proved is an answer: the count starts over.
     lying = true;
     for (let i = 0; i < 6; i++) await probe.probe();
-    expect(silent).toHaveLength(2); // once it has answered, the tip it proved stands
+    expect(silent).toHaveLength(2);
+    expect(probe.answeredAtMs).toBeGreaterThanOrEqual(answeredAt);
+    // Then it hangs (a frozen process): left after three more rounds, though it answered before.
+    hung = true;
+    const lastAnswer = probe.answeredAtMs;
+    for (let i = 0; i < 3; i++) await probe.probe();
+    expect(silent).toEqual([
+      [v.url, 3],
+      [v.url, 3],
+      [v.url, 3],
+    ]);
+    expect(probe.answeredAtMs).toBe(lastAnswer); // what /readyz reads the tip's age from
+  });
+
+  it("asks another validator every fifth round; what it proves raises the tip, its failures count for nothing", async () => {
+    // The followed validator is cut off at height 10 (it answers, and never goes further); the
+    // other is at 50, then down.
+    const followed = await standIn(validator({ finalized: "10" }, Uint8Array.of(1)));
+    let otherUp = true;
+    const other = await standIn((req, res) => {
+      if (otherUp) validator({ finalized: "50" }, Uint8Array.of(5))(req, res);
+      else req.socket.destroy();
+    });
+    const silent: string[] = [];
+    let tip = 10n;
+    const probe = new TipProbe({
+      source: () => followed.url,
+      tip: () => tip,
+      claim: async (h) => {
+        if (h > tip) tip = h;
+      },
+      onSilent: (from) => silent.push(from),
+      crossCheck: () => other.url,
+      maxSilentRounds: 2,
+    });
+    for (let i = 0; i < 4; i++) await probe.probe();
+    expect(other.asked).toEqual([]);
+    await probe.probe(); // the fifth
+    await waitFor(() => tip === 50n);
+    expect(other.asked).toEqual(["/readyz", "/blocks/50"]);
+    otherUp = false;
+    for (let i = 0; i < 10; i++) await probe.probe();
+    await new Promise((r) => setTimeout(r, 200)); // the cross-checks of rounds 10 and 15 fail
+    expect(other.asked.length).toBeGreaterThanOrEqual(3);
+    expect(silent).toEqual([]); // the followed validator answered every round
+    expect(tip).toBe(50n);
   });
 
   it("reads only a canonical u64 string as the finalized height, from any JSON", () => {

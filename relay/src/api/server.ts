@@ -100,6 +100,11 @@ export interface ApiOptions extends Partial<Omit<RoomsGuard, "pingIntervalMs">> 
 
 /** The longest path parameter any route takes: a 64-byte state key in hex (fastify's default is 100). */
 const MAX_PARAM_CHARS = 128;
+/**
+ * /readyz: the tip probe asks every second; a tip older than this is not one to say "synced" by (a
+ * hung validator, or this process paused: it answered ready from a 25-s-old tip on resuming).
+ */
+const TIP_STALE_MS = 5000;
 const TX_TYPES = ["application/vnd.nullspace.tx", "application/octet-stream"];
 
 /** The listening API and, for tests, its open Yjs rooms and its routes. */
@@ -321,6 +326,10 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     if (relay.validatorTip === 0n) reasons.push("no validator has announced a height yet");
     else if (!relay.tipProbe.hasAnswered)
       reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
+    else if (Date.now() - relay.tipProbe.answeredAtMs > TIP_STALE_MS) {
+      const s = Math.floor((Date.now() - relay.tipProbe.answeredAtMs) / 1000);
+      reasons.push(`no validator has said how far the chain is for ${s} s (the tip it knows may be stale)`);
+    }
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;
     const r = relay.rebuilding;

@@ -43,6 +43,8 @@ export class HeightSources {
   busTip = 0n;
   /** Which of the validators a store-fed relay asks how far the chain is (askedValidator). */
   private askedIndex = 0;
+  /** The last of the validators the tip probe cross-checked with (nextCrossCheck). */
+  private crossIndex = 0;
   private stallTimer: NodeJS.Timeout | undefined;
   private heightAtLastCheck = -1n;
   private storeIdleChecks = 0;
@@ -93,6 +95,20 @@ export class HeightSources {
   get askedValidator(): string | undefined {
     if (this.isFollowingValidators) return this.o.follower.source;
     return this.o.validators[this.askedIndex % this.o.validators.length];
+  }
+
+  /**
+   * Another validator than the asked one, each in turn, for the tip probe's cross-check (none with
+   * a single validator): a followed validator cut off from the rest stands still, and says so.
+   */
+  nextCrossCheck(): string | undefined {
+    const { validators } = this.o;
+    const asked = this.askedValidator;
+    for (let tries = 0; tries < validators.length; tries++) {
+      const v = validators[++this.crossIndex % validators.length];
+      if (v !== asked) return v;
+    }
+    return undefined;
   }
 
   /** Validator `from` will not say how far the chain is, or said it falsely: take another. */

@@ -1,10 +1,19 @@
 // How far the chain is, asked of a validator every second (the one followed, or one a store-fed
-// relay picks: follow/height-sources.ts): its /readyz says the height it has finalized, and
-// /blocks/<that height> brings the bundle whose finalization certificate proves it (TipClaims checks the claim; this only fetches it). A validator's stream sends heights
-// in order, so from the stream alone a relay catching up knows only how far it has read: one that
-// restarted 60 heights behind took each height it read for the tip, and /readyz said ready while
-// it was still syncing (relay/test/crash.test.ts). Everything read here is untrusted: an answer
-// that is not of the documented shape, or a bundle past `maxBundleBytes`, is ignored.
+// relay picks: follow/height-sources.ts) and of another every fifth round (the cross-check): its
+// /readyz says the height it has finalized, and /blocks/<that height> brings the bundle whose
+// finalization certificate proves it (TipClaims checks the claim; this only fetches it). A
+// validator's stream sends heights in order, so from the stream alone a relay catching up knows
+// only how far it has read: one that restarted 60 heights behind took each height it read for the
+// tip, and /readyz said ready while it was still syncing (relay/test/crash.test.ts).
+//
+// A validator that stops answering (hung, frozen) is left after a few failed rounds, whether or not
+// it answered before. One cut off from the others (alive and answering, its finalized height
+// standing while the chain goes on) is found out by the cross-check: the tip another validator
+// proves puts the relay behind, and its stall check moves on. Asking only the followed validator,
+// a relay stood still behind either for good, and said it was ready.
+//
+// Everything read here is untrusted: an answer that is not of the documented shape, or a bundle
+// past `maxBundleBytes`, is ignored.
 import { concatBytes } from "@nullspace/core";
 
 export interface TipProbeOptions {
@@ -21,12 +30,15 @@ export interface TipProbeOptions {
   /** The largest bundle read (default 64 MiB, the stream's largest frame). */
   maxBundleBytes?: number;
   /**
-   * Before any round has completed, `from` failed this many rounds in a row (default 5): a
-   * validator that streams but will not say how far the chain is would keep the relay from ever
-   * being ready, so the relay moves on to another.
+   * `from` failed this many rounds in a row (default 5): a validator that streams but will not say
+   * how far the chain is would keep the relay from ever being ready, and one that hung would keep
+   * it where it is, so the relay moves on to another.
    */
   onSilent?(from: string, rounds: number): void;
   maxSilentRounds?: number;
+  /** Another validator to ask every `crossCheckEvery` rounds (default 5), if any: its failures count for nothing. */
+  crossCheck?(): string | undefined;
+  crossCheckEvery?: number;
 }
 
 /** A u64 in canonical decimal, as the validator API writes heights. */
@@ -50,7 +62,11 @@ export class TipProbe {
    * tip proved itself. Until then the relay cannot tell whether it is synced (/readyz).
    */
   hasAnswered = false;
+  /** When a round of the asked validator last completed (Date.now()), 0 before the first: /readyz refuses a tip gone stale. */
+  answeredAtMs = 0;
   private silent = { from: "", rounds: 0 };
+  private ticks = 0;
+  private isCrossChecking = false;
 
   constructor(private readonly o: TipProbeOptions) {}
 
@@ -68,16 +84,32 @@ export class TipProbe {
 
   /** One round: ask, and fetch the bundle of a height past the tip. Never throws. */
   async probe(): Promise<void> {
+    if (++this.ticks % (this.o.crossCheckEvery ?? 5) === 0) void this.crossCheck();
     const base = this.o.source();
     if (this.inFlight || base === undefined) return;
     this.inFlight = true;
     try {
-      if (await this.round(base)) this.hasAnswered = true;
-      else if (!this.hasAnswered) this.noteSilent(base);
+      if (await this.round(base)) {
+        this.hasAnswered = true;
+        this.answeredAtMs = Date.now();
+        this.silent = { from: base, rounds: 0 };
+      } else this.noteSilent(base);
     } catch {
       // onSilent threw: the next round tells again (a timer's promise must not reject)
     } finally {
       this.inFlight = false;
+    }
+  }
+
+  /** One round of another validator than the one asked: only a tip it proves counts. Never throws. */
+  private async crossCheck(): Promise<void> {
+    const other = this.o.crossCheck?.();
+    if (other === undefined || this.isCrossChecking) return;
+    this.isCrossChecking = true;
+    try {
+      await this.round(other);
+    } finally {
+      this.isCrossChecking = false;
     }
   }
 
