@@ -2,7 +2,8 @@
 // answer as the real /submit does (a batch in, one verdict per transaction out): transactions of
 // one event-loop turn travel together, a validator that refuses requests or is down passes the
 // whole batch on, and only the transactions it refused for a reason of its own (BUSY) go on; an
-// answer that is not the documented shape counts as none.
+// answer that is not the documented shape counts as none; a validator that gave no verdicts is
+// passed over for a while (virtual clock), so a hung one does not cost every fourth batch a timeout.
 // (End to end against real validators: relay.test.ts.)
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,9 +16,16 @@ import { Forwarder, type MempoolVerdict, verdictOf } from "../src/api/forward.js
 const servers: Server[] = [];
 
 /** A stand-in /submit: `answer` decides each transaction's verdict, or the status of the whole request. */
-async function standIn(answer: (tx: Uint8Array) => unknown, delayMs = 0): Promise<{ url: string; got: number[][] }> {
+async function standIn(
+  answer: (tx: Uint8Array) => unknown,
+  delayMs = 0,
+  hangs: () => boolean = () => false,
+): Promise<{ url: string; got: number[][]; asked: () => number }> {
   const got: number[][] = [];
+  let asked = 0;
   const server = createServer((req, res) => {
+    asked++;
+    if (hangs()) return; // reads nothing, answers nothing (a frozen process)
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
@@ -32,11 +40,14 @@ async function standIn(answer: (tx: Uint8Array) => unknown, delayMs = 0): Promis
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got, asked: () => asked };
 }
 
 afterAll(async () => {
-  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const s of servers) {
+    s.closeAllConnections(); // a hung stand-in's requests too
+    await new Promise((r) => s.close(r));
+  }
 });
 
 const tx = (i: number) => Uint8Array.of(i, 1, 2, 3);
@@ -78,12 +89,53 @@ describe("forwarder", () => {
     let k = 0;
     const faulty = await standIn((t) => ((t[0] as number) === 3 ? shapes[k++ % shapes.length] : { ok: true, hash }));
     const fine = await standIn(() => ({ ok: true, hash: "cd".repeat(32) }));
-    const f = new Forwarder({ validators: [faulty.url, fine.url], timeoutMs: 2000 });
     for (let i = 0; i < shapes.length; i++) {
+      // A new forwarder each time: one passes a validator that answered garbage over for a while.
+      const f = new Forwarder({ validators: [faulty.url, fine.url], timeoutMs: 2000 });
       const verdicts = await Promise.all([1, 3].map((t) => f.forward(tx(t))));
       expect(verdicts.map((v) => v.hash)).toEqual(["cd".repeat(32), "cd".repeat(32)]);
     }
     expect(fine.got).toEqual(shapes.map(() => [1, 3]));
+    expect(faulty.got).toHaveLength(shapes.length);
+  });
+
+  it("passes over a validator that gave no verdicts, for a pause that doubles while it fails, and takes it back once it answers", async () => {
+    let hanging = true;
+    const hung = await standIn(
+      (t) => ({ ok: true, hash: hashOf(`h${t[0]}`) }),
+      0,
+      () => hanging,
+    );
+    const fine = await standIn((t) => ({ ok: true, hash: hashOf(t[0] as number) }));
+    let now = 0;
+    const f = new Forwarder({ validators: [hung.url, fine.url], timeoutMs: 200, now: () => now });
+    /** `n` transactions, each in a turn of its own, each answered before the next. */
+    const oneByOne = async (n: number) => {
+      for (let i = 0; i < n; i++) expect((await f.forward(tx(i))).ok).toBe(true);
+    };
+    await oneByOne(6); // the first waits out the timeout on `hung`, then goes to `fine`
+    expect(hung.asked()).toBe(1);
+    expect(fine.got).toHaveLength(6);
+    now = 999;
+    await oneByOne(4);
+    expect(hung.asked()).toBe(1); // passed over for 1 s
+    now = 1000;
+    await oneByOne(4);
+    expect(hung.asked()).toBe(2); // tried again, still hung: 2 s now
+    now = 2999;
+    await oneByOne(4);
+    expect(hung.asked()).toBe(2);
+    hanging = false;
+    now = 3000;
+    await oneByOne(4);
+    const answered = hung.got.length;
+    expect(answered).toBeGreaterThanOrEqual(1);
+    await oneByOne(4);
+    expect(hung.got.length - answered).toBe(2); // it answered, so it is back in turn: every other batch
+    // With every validator passed over, batches still go out (the original turn).
+    const alone = new Forwarder({ validators: ["http://127.0.0.1:9"], timeoutMs: 200, now: () => now });
+    await expect(alone.forward(tx(1))).rejects.toMatchObject({ code: "RELAY_UPSTREAM_UNAVAILABLE" });
+    await expect(alone.forward(tx(2))).rejects.toMatchObject({ code: "RELAY_UPSTREAM_UNAVAILABLE" });
   });
 
   it("takes exactly the documented verdicts from any JSON (fast-check)", () => {

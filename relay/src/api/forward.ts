@@ -7,6 +7,12 @@
 // batch (group commit): under load, batches grow instead of requests multiplying. Transactions a validator refuses for a reason of
 // its own (BUSY, a full pool), or all of them when it does not answer, go on to the next; any
 // other verdict, acceptance or refusal, is the answer.
+//
+// A validator that gave no verdicts (down, hung, refusing requests, answering garbage) is passed
+// over as a batch's first, and tried only after the others, for a pause that doubles from 1 s to
+// 30 s while it keeps failing; it is back in turn once it answers. A hung validator (frozen, or cut
+// off behind a link that drops packets) otherwise cost every batch that began with it the whole
+// request timeout, 5 s: one player's submission in four, for as long as it hung.
 import { encodeTxBatch, TX_BATCH_MEDIA_TYPE } from "@nullspace/core";
 import { HttpPoster } from "@nullspace/core/node";
 import { RelayError } from "../errors.js";
@@ -31,6 +37,10 @@ export interface ForwarderOptions {
   maxInflight?: number;
   /** Called once per batch sent: the validator and how many transactions it carried. */
   onBatch?: (validator: string, txs: number) => void;
+  /** The first pause of a validator that gave no verdicts (default 1,000 ms; doubled to maxPassOverMs while it fails). */
+  passOverMs?: number;
+  maxPassOverMs?: number;
+  now?: () => number;
 }
 
 /** Refusals that say something about the validator, not the transaction: another may accept. */
@@ -78,6 +88,9 @@ export class Forwarder {
   private readonly maxInflight: number;
   /** Batches out per validator, by index: a batch holds its first validator's slot until answered. */
   private readonly inflight: number[];
+  /** Per validator: until when it is passed over (Date.now() ms), and the pause its next failure earns. */
+  private readonly passedOverUntil: number[];
+  private readonly nextPassOverMs: number[];
   private readonly poster: HttpPoster;
 
   constructor(private readonly o: ForwarderOptions) {
@@ -85,6 +98,8 @@ export class Forwarder {
     this.maxBatchBytes = o.maxBatchBytes ?? 512 * 1024;
     this.maxInflight = o.maxInflight ?? 2;
     this.inflight = o.validators.map(() => 0);
+    this.passedOverUntil = o.validators.map(() => 0);
+    this.nextPassOverMs = o.validators.map(() => o.passOverMs ?? 1000);
     // Room beyond the batch slots for batches passed on from another validator (they hold their
     // first validator's slot, not this one's): they should not queue behind this one's own.
     this.poster = new HttpPoster({ maxSockets: 2 * this.maxInflight });
@@ -129,22 +144,50 @@ export class Forwarder {
     }
   }
 
-  /** The next validator in turn with a free slot, or undefined when all are full. */
+  /** The next validator in turn with a free slot, one not passed over if there is one; undefined when all are full. */
   private freeValidator(): number | undefined {
     const n = this.o.validators.length;
+    const now = this.now();
+    let passedOver: number | undefined;
     for (let k = 0; k < n; k++) {
       const i = this.turn++ % n;
-      if ((this.inflight[i] as number) < this.maxInflight) return i;
+      if ((this.inflight[i] as number) >= this.maxInflight) continue;
+      if (now >= (this.passedOverUntil[i] as number)) return i;
+      passedOver ??= i;
     }
-    return undefined;
+    return passedOver;
+  }
+
+  /** The validators a batch tries, `first` first: then the others in turn, those passed over last. */
+  private order(first: number): number[] {
+    const n = this.o.validators.length;
+    const now = this.now();
+    const rest = Array.from({ length: n - 1 }, (_, k) => (first + 1 + k) % n);
+    const isPassedOver = (i: number) => now < (this.passedOverUntil[i] as number);
+    return [first, ...rest.filter((i) => !isPassedOver(i)), ...rest.filter(isPassedOver)];
+  }
+
+  private noteAnswered(i: number, answered: boolean): void {
+    if (answered) {
+      this.passedOverUntil[i] = 0;
+      this.nextPassOverMs[i] = this.o.passOverMs ?? 1000;
+      return;
+    }
+    const pause = this.nextPassOverMs[i] as number;
+    this.passedOverUntil[i] = this.now() + pause;
+    this.nextPassOverMs[i] = Math.min(pause * 2, this.o.maxPassOverMs ?? 30_000);
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
   }
 
   private async send(batch: Waiting[], first: number): Promise<void> {
-    const n = this.o.validators.length;
     let left = batch;
-    for (let k = 0; k < n && left.length > 0; k++) {
-      const base = this.o.validators[(first + k) % n] as string;
-      const verdicts = await this.post(base, left);
+    for (const i of this.order(first)) {
+      if (left.length === 0) break;
+      const verdicts = await this.post(this.o.validators[i] as string, left);
+      this.noteAnswered(i, verdicts !== undefined);
       if (!verdicts) continue; // down, slow or refusing requests: all of them go to the next
       const again: Waiting[] = [];
       for (const [i, w] of left.entries()) {
