@@ -6,6 +6,13 @@
 //
 // The beacon: once h is final, each validator releases its BLS partial on m_h; any t partials
 // recover σ_h, verified against the group key before use. Consensus never waits for any of this.
+//
+// Votes are broadcast once, and one can be lost (a peer frozen, a connection dropped): after a
+// real two-validator halt, three of four validators never certified one height, and relays
+// following them stood at it for good. So a validator re-broadcasts its own votes for heights it
+// executed but has not certified, every `voteRepairMs`; one that has certified such a height
+// answers the vote with its own, once per peer and height (a late vote for the height it just
+// executed is the normal case and gets no answer). Own votes are kept for VOTE_REPAIR_HEIGHTS.
 
 import { type Codec, type Core, fromHex, SignatureKind, type Signer, signingPayload, type TxSummary, toHex } from "@nullspace/core";
 import { beaconMessage } from "@nullspace/core/bls";
@@ -78,6 +85,8 @@ export interface ExecutorOptions {
   hooks?: ExecutorHooks;
   /** Ask peers again for a missing σ this often (ms). */
   retryMs?: number;
+  /** Re-broadcast own votes for executed heights not certified yet this often (ms, default 1,000). */
+  voteRepairMs?: number;
   /** Where the BLS work runs (default inline, on this thread; validators pass a worker). The
    * executor owns it: stop() closes it. */
   beaconCrypto?: BeaconCrypto;
@@ -100,6 +109,10 @@ interface Pending {
 
 /** Heights of σ sent in answer to one GET_SIGMA. */
 const SIGMA_BATCH = 64n;
+/** How far below execution a height's votes are still taken, and own votes kept to answer with. */
+const VOTE_REPAIR_HEIGHTS = 1024n;
+/** Uncertified heights whose votes one repair round re-broadcasts (the lowest first). */
+const VOTE_REPAIR_BATCH = 16;
 
 export interface ReplayedParts {
   sigma?: Uint8Array;
@@ -116,6 +129,11 @@ export class Executor {
   /** Partials received before (or after) we finalized the height, bounded by the window below. */
   private readonly partials = new Map<bigint, Map<number, Uint8Array>>();
   private readonly votes = new Map<bigint, Map<number, ProgressVote>>();
+  /** Our own vote of each recent height, as sent (to send again, or to answer a peer's with). */
+  private readonly ownVotes = new Map<bigint, Uint8Array>();
+  /** Peers answered with our vote, by height: once each. */
+  private readonly answered = new Map<bigint, Set<number>>();
+  private repairTimer: number | undefined;
   /** Heights with t partials waiting for the next batched recovery (tryRecover). */
   private readonly readyToRecover = new Set<Pending>();
   private recoveryQueued = false;
@@ -143,12 +161,14 @@ export class Executor {
 
   start(): void {
     this.unsubscribe = this.o.network.onMessage((from, bytes) => this.onMessage(from, bytes));
+    this.scheduleVoteRepair();
   }
 
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.retry !== undefined) this.o.clock.cancel(this.retry);
+    if (this.repairTimer !== undefined) this.o.clock.cancel(this.repairTimer);
     void this.beacon.close();
   }
 
@@ -374,14 +394,42 @@ export class Executor {
     if (!this.alarm) {
       const sign = this.o.signer.signSync as (m: Uint8Array) => Uint8Array;
       const signature = sign(signingPayload(SignatureKind.PROGRESS, this.o.chainId, record));
-      this.o.network.broadcast(encodeProgressVote(this.o.self, signature, record));
+      const vote = encodeProgressVote(this.o.self, signature, record);
+      this.ownVotes.set(h, vote);
+      this.o.network.broadcast(vote);
       this.addVote(this.o.self, this.o.self, signature, record, true);
     }
     this.checkCertificate(h);
-    // Old bookkeeping goes once a height is far below execution.
+    // Old bookkeeping goes once a height is far below execution; what a vote repair needs, later.
     for (const k of this.records.keys()) if (k + 64n < h) this.records.delete(k);
-    for (const k of this.votes.keys()) if (k + 64n < h) this.votes.delete(k);
-    for (const k of this.certified) if (k + 64n < h) this.certified.delete(k);
+    for (const k of this.votes.keys()) if (k + 64n < h && (this.certified.has(k) || k + VOTE_REPAIR_HEIGHTS < h)) this.votes.delete(k);
+    for (const k of this.ownVotes.keys()) if (k + VOTE_REPAIR_HEIGHTS < h) this.ownVotes.delete(k);
+    for (const k of this.answered.keys()) if (k + VOTE_REPAIR_HEIGHTS < h) this.answered.delete(k);
+    for (const k of this.certified) if (k + VOTE_REPAIR_HEIGHTS < h) this.certified.delete(k);
+  }
+
+  private scheduleVoteRepair(): void {
+    if (this.stopped) return;
+    this.repairTimer = this.o.clock.setTimer(this.o.voteRepairMs ?? 1000, () => {
+      this.repairTimer = undefined;
+      this.repairVotes();
+      this.scheduleVoteRepair();
+    });
+  }
+
+  /**
+   * Sends our votes again for the lowest executed heights not certified here, but the newest
+   * (its votes are still on the way). Each goes to every peer, and one that certified the height
+   * answers with its own vote (addVote); peers that lack it too take ours as any vote.
+   */
+  private repairVotes(): void {
+    let sent = 0;
+    for (const [h, vote] of this.ownVotes) {
+      if (sent >= VOTE_REPAIR_BATCH) return;
+      if (h >= this.executedHeight || this.certified.has(h)) continue;
+      this.o.network.broadcast(vote);
+      sent++;
+    }
   }
 
   private addVote(from: number, signer: number, signature: Uint8Array, record: Uint8Array, own = false): void {
@@ -389,7 +437,11 @@ export class Executor {
     const view = this.o.codec.decodeProgress(record);
     if (view.chainId !== this.o.chainId) return;
     const h = view.height;
-    if (h + 64n < this.executedHeight || h > this.executedHeight + 1024n || this.certified.has(h)) return;
+    if (h + VOTE_REPAIR_HEIGHTS < this.executedHeight || h > this.executedHeight + 1024n) return;
+    if (this.certified.has(h)) {
+      if (!own) this.answerVote(from, h);
+      return;
+    }
     let m = this.votes.get(h);
     if (!m) {
       m = new Map();
@@ -399,6 +451,24 @@ export class Executor {
     // arrive after one formed are never checked at all (one in four with n = 4).
     if (!m.has(signer)) m.set(signer, { record: toHex(record), recordBytes: record, signature, verified: own });
     this.checkCertificate(h);
+  }
+
+  /**
+   * A peer sent its vote for a height we certified: if the height is below our newest, the peer
+   * is repairing (it lacks the certificate), so it gets our vote, once. A late vote for the height
+   * just executed (one in four with n = 4) is the normal case, answered by nothing.
+   */
+  private answerVote(from: number, h: bigint): void {
+    const vote = this.ownVotes.get(h);
+    if (vote === undefined || h >= this.executedHeight || from === this.o.self) return;
+    let peers = this.answered.get(h);
+    if (!peers) {
+      peers = new Set();
+      this.answered.set(h, peers);
+    }
+    if (peers.has(from)) return;
+    peers.add(from);
+    this.o.network.send(from, vote);
   }
 
   private checkCertificate(h: bigint): void {
