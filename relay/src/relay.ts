@@ -29,6 +29,7 @@ import { HeightSources, STORE_SOURCE } from "./follow/height-sources.js";
 import { StoreFollower } from "./follow/store-follower.js";
 import { TipClaims } from "./follow/tip-claims.js";
 import { TipProbe } from "./follow/tip-probe.js";
+import { LogThrottle } from "./log-throttle.js";
 import { CheckpointStore } from "./store/checkpoints.js";
 import type { Db } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
@@ -99,6 +100,7 @@ export class RelayCore {
   rebuilding: { replayed: bigint; of: bigint } | undefined;
   /** What was refused since the served height last moved (/readyz), and its warnings, once a minute. */
   readonly refusals: Refusals;
+  private readonly bufferWarnings: LogThrottle;
   /** Complete bundles waiting for their turn, with the validator each came from. */
   private readonly pending = new Map<bigint, { bundle: Uint8Array; from: string }>();
   /** The height `height` reports (markServed): stored, held and published. */
@@ -120,6 +122,7 @@ export class RelayCore {
     this.store = new Store(o.db, codecSource.core.codec);
     this.recent = new RecentBundles(o.recentBundles);
     this.refusals = new Refusals({ log: o.log });
+    this.bufferWarnings = new LogThrottle(o.log);
     this.storeOutage = new StoreOutage({
       log: o.log,
       onAvailable: (up) => this.metrics.storeAvailable.set(up ? 1 : 0),
@@ -332,7 +335,8 @@ export class RelayCore {
     // The next height is always taken, so a buffer full of later heights cannot stall the pipeline.
     const isNext = height === this.chain.height + 1n;
     if (!isNext && !this.pending.has(height) && this.pending.size >= (this.o.maxBuffered ?? 4096)) {
-      this.o.log("warn", "follow_buffer_full", { height: height.toString(), from });
+      // Once a minute per source: a relay catching up from a validator far ahead logged 1,216 a second.
+      this.bufferWarnings.warn("follow_buffer_full", from, { height: height.toString(), from });
       return;
     }
     this.pending.set(height, { bundle, from });

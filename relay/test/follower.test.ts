@@ -1,6 +1,9 @@
 // The follower's reconnection pace against stand-in validators on loopback: one that opens and
 // gives nothing the relay takes is dialed again after a doubling pause, not ten times a second for
-// ever; one whose connections move the relay on is dialed again at once after each close.
+// ever; one whose connections move the relay on is dialed again at once after each close; a dial
+// nobody answers (a frozen validator) is given up after the handshake timeout.
+
+import { type AddressInfo, createServer } from "node:net";
 import { writeVarint } from "@nullspace/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
@@ -87,5 +90,27 @@ describe("the follower's reconnections", () => {
     await waitUntil("connected again", () => seen.events.filter((e) => e === "follow_connected").length === 2, 10_000);
     seen.follower.switchValidator("a refused bundle");
     expect(seen.events.filter((e) => e === "follow_switch")).toHaveLength(2);
+  });
+
+  it("give up a dial the validator does not answer (frozen: the kernel takes the connection) and go to the next", async () => {
+    const silent = createServer(() => {}); // accepts, never answers the handshake
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const url = await standIn(() => {});
+    const events: string[] = [];
+    const f = new Follower({
+      validators: [`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, url],
+      nextHeight: () => 1n,
+      onBundle: () => {},
+      log: (event, fields) => events.push(`${event} ${fields.validator ?? ""}`),
+      handshakeTimeoutMs: 200,
+    });
+    followers.push(f);
+    f.start();
+    try {
+      await waitUntil("connected to the next validator", () => events.includes(`follow_connected ${url}`), 5000);
+      expect(events.filter((e) => e.startsWith("follow_closed")).length).toBe(1);
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -4,6 +4,7 @@
 // used to say only "no validator has yet said how far the chain is"; it now adds the latest
 // refusal. And the warnings are logged once a minute per kind and source, with the count of those
 // not logged in between (`repeated`): the relay_refused_total counter still counts every one.
+import { LogThrottle } from "../log-throttle.js";
 import type { LogFn } from "../relay.js";
 
 export interface RefusalsOptions {
@@ -15,23 +16,16 @@ export interface RefusalsOptions {
 
 export class Refusals {
   private since: { count: number; from: string; what: string } | undefined;
-  /** Keyed by event and source: bounded by the validators configured (plus the store). */
-  private readonly logged = new Map<string, { atMs: number; repeated: number }>();
+  private readonly warnings: LogThrottle;
 
-  constructor(private readonly o: RefusalsOptions) {}
+  constructor(o: RefusalsOptions) {
+    this.warnings = new LogThrottle(o.log, o.logEveryMs ?? 60_000, o.now ?? Date.now);
+  }
 
   /** `from` sent something refused: `what` says why; `fields` are the warning's. */
   note(event: string, from: string, what: string, fields: Record<string, unknown>): void {
     this.since = { count: (this.since?.count ?? 0) + 1, from, what };
-    const now = (this.o.now ?? Date.now)();
-    const key = `${event} ${from}`;
-    const last = this.logged.get(key);
-    if (last !== undefined && now - last.atMs < (this.o.logEveryMs ?? 60_000)) {
-      last.repeated++;
-      return;
-    }
-    this.o.log("warn", event, last?.repeated ? { ...fields, repeated: last.repeated } : fields);
-    this.logged.set(key, { atMs: now, repeated: 0 });
+    this.warnings.warn(event, from, fields);
   }
 
   /** The served height moved: what was refused before no longer explains anything. */

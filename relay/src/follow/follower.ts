@@ -23,6 +23,12 @@ export interface FollowerOptions {
   onReconnect?(): void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * A dial the validator has not answered in this long is given up (default 2,000 ms): one to a
+   * frozen validator (SIGSTOP: the kernel takes the connection, nobody answers) hung until the
+   * stall check, 5–10 s later.
+   */
+  handshakeTimeoutMs?: number;
 }
 
 export class Follower {
@@ -72,7 +78,7 @@ export class Follower {
     const base = this.source;
     const from = this.o.nextHeight();
     const url = `${base.replace(/^http/, "ws")}/stream?from=${from}`;
-    const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024, handshakeTimeout: this.o.handshakeTimeoutMs ?? 2000 });
     this.ws = ws;
     ws.binaryType = "nodebuffer";
     ws.on("open", () => {
