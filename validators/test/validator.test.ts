@@ -128,6 +128,20 @@ function tx(player: number, nonce: bigint, instruction: Parameters<typeof signTx
   return signTxSync({ codec: core.codec, signer: LocalChain.signer(500 + player), chainId: 11n, nonce, instruction });
 }
 
+/** `net`, its broadcasts passed through `rewrite` first (undefined: dropped); what it sends to one peer untouched. */
+function broadcastThrough(net: Network, rewrite: (bytes: Uint8Array) => Uint8Array | undefined): Network {
+  return {
+    self: net.self,
+    size: net.size,
+    onMessage: (handler) => net.onMessage(handler),
+    send: (to, bytes) => net.send(to, bytes),
+    broadcast: (bytes) => {
+      const out = rewrite(bytes);
+      if (out !== undefined) net.broadcast(out);
+    },
+  };
+}
+
 describe("validators on the simulator", () => {
   it("execute the same transactions to the same roots, with verified σ and certificates, across a crash", async () => {
     const sim = new SimValidators();
@@ -232,21 +246,14 @@ describe("validators on the simulator", () => {
   it("leave progress votes with forged signatures out of every certificate, and still certify every height", async () => {
     // Validator 3 signs its progress records and then spoils the signature on the way out: the
     // others hold its votes unchecked and must never let one into a certificate.
-    const PROGRESS_TAG = 7; // consensus/wire.ts
     const sim = new SimValidators((i, net) =>
       i !== 3
         ? net
-        : {
-            self: net.self,
-            size: net.size,
-            onMessage: (handler) => net.onMessage(handler),
-            send: (to, bytes) => net.send(to, bytes),
-            broadcast: (bytes) => {
-              const out = bytes.slice();
-              if (out[0] === PROGRESS_TAG) out[3] = (out[3] as number) ^ 1; // first signature byte
-              net.broadcast(out);
-            },
-          },
+        : broadcastThrough(net, (bytes) => {
+            const out = bytes.slice();
+            if (out[0] === Tag.PROGRESS) out[3] = (out[3] as number) ^ 1; // first signature byte
+            return out;
+          }),
     );
     for (let i = 0; i < 4; i++) await sim.start(i);
     for (let p = 0; p < 4; p++) await sim.submit(p, [tx(p, 0n, { op: "register", name: `player${p}` })]);
@@ -270,24 +277,14 @@ describe("validators on the simulator", () => {
     // frozen, a connection dropped): each still certifies it with 0's and 1's votes, but 0 and 1
     // hold two votes each, one short. Votes were sent once: after a real two-validator halt, three
     // of four validators never certified one height, and a relay following them stood there.
-    const PROGRESS_TAG = 7; // consensus/wire.ts
     const TARGET = 4n;
     const sim = new SimValidators((i, net) =>
       i < 2
         ? net
-        : {
-            self: net.self,
-            size: net.size,
-            onMessage: (handler) => net.onMessage(handler),
-            send: (to, bytes) => net.send(to, bytes),
-            broadcast: (bytes) => {
-              if (bytes[0] === PROGRESS_TAG) {
-                const m = decodeMessage(bytes);
-                if (m.tag === Tag.PROGRESS && core.codec.decodeProgress(m.record).height === TARGET) return;
-              }
-              net.broadcast(bytes);
-            },
-          },
+        : broadcastThrough(net, (bytes) => {
+            const m = decodeMessage(bytes);
+            return m.tag === Tag.PROGRESS && core.codec.decodeProgress(m.record).height === TARGET ? undefined : bytes;
+          }),
     );
     for (let i = 0; i < 4; i++) await sim.start(i);
     for (let p = 0; p < 4; p++) await sim.submit(p, [tx(p, 0n, { op: "register", name: `player${p}` })]);
