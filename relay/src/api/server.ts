@@ -327,8 +327,8 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     else if (!relay.tipProbe.hasAnswered)
       reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
     else if (Date.now() - relay.tipProbe.answeredAtMs > TIP_STALE_MS) {
-      const s = Math.floor((Date.now() - relay.tipProbe.answeredAtMs) / 1000);
-      reasons.push(`no validator has said how far the chain is for ${s} s (the tip it knows may be stale)`);
+      const seconds = Math.floor((Date.now() - relay.tipProbe.answeredAtMs) / 1000);
+      reasons.push(`no validator has said how far the chain is for ${seconds} s (the tip it knows may be stale)`);
     }
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;

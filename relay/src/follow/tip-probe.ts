@@ -57,11 +57,6 @@ export function finalizedOf(body: unknown): bigint | undefined {
 export class TipProbe {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = false;
-  /**
-   * Whether a round has completed: a validator said how far the chain is, and a report past the
-   * tip proved itself. Until then the relay cannot tell whether it is synced (/readyz).
-   */
-  hasAnswered = false;
   /** When a round of the asked validator last completed (Date.now()), 0 before the first: /readyz refuses a tip gone stale. */
   answeredAtMs = 0;
   private silent = { from: "", rounds: 0 };
@@ -69,6 +64,14 @@ export class TipProbe {
   private isCrossChecking = false;
 
   constructor(private readonly o: TipProbeOptions) {}
+
+  /**
+   * Whether a round has completed: a validator said how far the chain is, and a report past the
+   * tip proved itself. Until then the relay cannot tell whether it is synced (/readyz).
+   */
+  get hasAnswered(): boolean {
+    return this.answeredAtMs > 0;
+  }
 
   start(): void {
     if (this.timer) return;
@@ -90,7 +93,6 @@ export class TipProbe {
     this.inFlight = true;
     try {
       if (await this.round(base)) {
-        this.hasAnswered = true;
         this.answeredAtMs = Date.now();
         this.silent = { from: base, rounds: 0 };
       } else this.noteSilent(base);

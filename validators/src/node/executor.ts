@@ -460,7 +460,7 @@ export class Executor {
    */
   private answerVote(from: number, h: bigint): void {
     const vote = this.ownVotes.get(h);
-    if (vote === undefined || h >= this.executedHeight || from === this.o.self) return;
+    if (vote === undefined || h >= this.executedHeight) return;
     let peers = this.answered.get(h);
     if (!peers) {
       peers = new Set();
