@@ -326,9 +326,10 @@ export async function buildApi(o: ApiOptions): Promise<Api> {
     if (relay.validatorTip === 0n) reasons.push("no validator has announced a height yet");
     else if (!relay.tipProbe.hasAnswered)
       reasons.push("no validator has yet said how far the chain is (the stream tells only how far it was read)");
-    else if (Date.now() - relay.tipProbe.answeredAtMs > TIP_STALE_MS) {
-      const seconds = Math.floor((Date.now() - relay.tipProbe.answeredAtMs) / 1000);
-      reasons.push(`no validator has said how far the chain is for ${seconds} s (the tip it knows may be stale)`);
+    else {
+      const tipAgeMs = Date.now() - relay.tipProbe.answeredAtMs;
+      if (tipAgeMs > TIP_STALE_MS)
+        reasons.push(`no validator has said how far the chain is for ${Math.floor(tipAgeMs / 1000)} s (the tip it knows may be stale)`);
     }
     if (lag > BigInt(o.maxLag ?? 8)) reasons.push(`${lag} heights behind the validators`);
     const outage = relay.storeOutage;

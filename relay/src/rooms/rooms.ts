@@ -107,8 +107,9 @@ export class Rooms {
       } else {
         room.applyFromBus(m.kind === RoomBusKind.AWARENESS ? "awareness" : "update", m.payload);
         // An update that needs history this relay never got (a message lost on the bus): ask for it.
-        if (room.isWaitingForHistory && Date.now() - (this.askedForHistoryAt.get(room) ?? 0) >= MISSING_HISTORY_ASK_MS) {
-          this.askedForHistoryAt.set(room, Date.now());
+        const now = Date.now();
+        if (room.isWaitingForHistory && now - (this.askedForHistoryAt.get(room) ?? 0) >= MISSING_HISTORY_ASK_MS) {
+          this.askedForHistoryAt.set(room, now);
           this.requestSync(room);
         }
       }

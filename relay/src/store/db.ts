@@ -210,7 +210,7 @@ export async function runIfFirstReturns(tx: Queryable, first: Statement, rest: r
 
 /** PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir` on a thread of its own (pglite-thread.ts). */
 export async function openDb(o: { databaseUrl?: string | undefined; dataDir?: string | undefined } & PostgresOptions): Promise<Db> {
-  if (o.databaseUrl) return openPostgres(o.databaseUrl, o.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: o.queryTimeoutMs });
+  if (o.databaseUrl) return openPostgres(o.databaseUrl, o);
   const { openPgliteThread } = await import("./pglite-thread.js");
   return openPgliteThread(o.dataDir);
 }

@@ -401,11 +401,14 @@ export class Executor {
     }
     this.checkCertificate(h);
     // Old bookkeeping goes once a height is far below execution; what a vote repair needs, later.
-    for (const k of this.records.keys()) if (k + 64n < h) this.records.delete(k);
-    for (const k of this.votes.keys()) if (k + 64n < h && (this.certified.has(k) || k + VOTE_REPAIR_HEIGHTS < h)) this.votes.delete(k);
-    for (const k of this.ownVotes.keys()) if (k + VOTE_REPAIR_HEIGHTS < h) this.ownVotes.delete(k);
-    for (const k of this.answered.keys()) if (k + VOTE_REPAIR_HEIGHTS < h) this.answered.delete(k);
-    for (const k of this.certified) if (k + VOTE_REPAIR_HEIGHTS < h) this.certified.delete(k);
+    // (The bounds once per height, not a bigint sum per entry: the repair's sets hold ~1,024.)
+    const old = h - 64n;
+    const repairOld = h - VOTE_REPAIR_HEIGHTS;
+    for (const k of this.records.keys()) if (k < old) this.records.delete(k);
+    for (const k of this.votes.keys()) if (k < old && (this.certified.has(k) || k < repairOld)) this.votes.delete(k);
+    for (const k of this.ownVotes.keys()) if (k < repairOld) this.ownVotes.delete(k);
+    for (const k of this.answered.keys()) if (k < repairOld) this.answered.delete(k);
+    for (const k of this.certified) if (k < repairOld) this.certified.delete(k);
   }
 
   private scheduleVoteRepair(): void {
